@@ -1,0 +1,70 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { defaultConfig, type Config } from './config.js'
+import { Errors } from './errors.js'
+import { registerAuth } from './plugins/auth.js'
+import { registerErrorHandler, sendError } from './plugins/error-handler.js'
+import { registerStore } from './plugins/store.js'
+import { registerVersionCheck } from './plugins/version.js'
+import userRoutes from './routes/users.js'
+import { ApiErrorBody, RestErrResponseBody } from './schemas/common.js'
+import { User } from './schemas/users.js'
+import { Store } from './store/index.js'
+import { loadFixtures, readFixtureFile, validateFixtures } from './store/fixtures.js'
+import type { Fixtures } from './schemas/fixtures.js'
+
+export interface AppOptions {
+  /** Settings; anything not given takes its default (see src/config.ts). */
+  config?: Partial<Config>
+  /** A fixture document to load instead of the file named by config.fixtures. */
+  fixtures?: Fixtures
+  /** Fastify logger options; false (the default here) for silence. */
+  logger?: FastifyServerOptions['logger']
+}
+
+/** Builds the simulator: store, fixtures, plugins and routes. Never listens. */
+export async function buildApp (options: AppOptions = {}): Promise<FastifyInstance> {
+  const config: Config = { ...defaultConfig(), ...options.config }
+  const store = new Store(config.database)
+  try {
+    if (store.isEmpty()) {
+      const source = options.fixtures === undefined ? config.fixtures : '<fixtures option>'
+      const fixtures = options.fixtures === undefined ? readFixtureFile(config.fixtures) : validateFixtures(options.fixtures, source)
+      store.transaction(() => loadFixtures(store, fixtures, source))
+    }
+  } catch (err) {
+    store.close()
+    throw err
+  }
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: true, allErrors: false } },
+    // Errors Fastify raises before routing (a malformed URL) get the same body as every other error.
+    frameworkErrors: (err, request, reply) => { sendError(request, reply, err) }
+  })
+  registerStore(app, store)
+  registerErrorHandler(app)
+  app.decorateRequest('apiVersion', null)
+  app.decorateRequest('caller', null)
+  for (const schema of [User, ApiErrorBody, RestErrResponseBody]) app.addSchema(schema)
+
+  // Any content type is read as JSON, as Polytomic's Go handlers decode the body whatever it is labelled;
+  // an empty body is no body.
+  const parseJson = app.getDefaultJsonParser('error', 'remove')
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString()
+    if (text === '') return done(null, undefined)
+    parseJson(request, text, done)
+  })
+
+  await app.register(async (api) => {
+    registerVersionCheck(api, config)
+    await registerAuth(api, store)
+    await api.register(userRoutes)
+    api.setNotFoundHandler((_request, reply) => { reply.send(Errors.RouteNotFound()) })
+  }, { prefix: '/api' })
+
+  app.setNotFoundHandler((_request, reply) => { reply.send(Errors.RouteNotFound()) })
+  return app
+}

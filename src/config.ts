@@ -1,0 +1,87 @@
+import { fileURLToPath } from 'node:url'
+import { CURRENT_VERSION, SUPPORTED_VERSIONS, isSupportedVersion, type ApiVersion } from './versions.js'
+
+export const BUNDLED_FIXTURES = fileURLToPath(new URL('../fixtures/default.json', import.meta.url))
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = typeof LOG_LEVELS[number]
+
+export interface Config {
+  port: number
+  host: string
+  database: string
+  fixtures: string
+  defaultVersion: ApiVersion
+  requireVersion: boolean
+  logLevel: LogLevel
+}
+
+export class ConfigError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+interface Setting<K extends keyof Config> {
+  key: K
+  env: string
+  parse: (raw: string, name: string) => Config[K]
+  defaultValue: Config[K]
+  description: string
+}
+
+function parsePort (raw: string, name: string): number {
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) throw new ConfigError(`${name} must be a port number from 0 to 65535, got "${raw}"`)
+  return Number(raw)
+}
+
+function parseNonEmpty (raw: string, name: string): string {
+  if (raw.trim() === '') throw new ConfigError(`${name} must not be empty`)
+  return raw
+}
+
+function parseBoolean (raw: string, name: string): boolean {
+  const value = raw.trim().toLowerCase()
+  if (['true', '1', 'yes'].includes(value)) return true
+  if (['false', '0', 'no', ''].includes(value)) return false
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`)
+}
+
+function parseVersion (raw: string, name: string): ApiVersion {
+  if (!isSupportedVersion(raw)) throw new ConfigError(`${name} must be one of ${SUPPORTED_VERSIONS.join(', ')}, got "${raw}"`)
+  return raw
+}
+
+function parseLogLevel (raw: string, name: string): LogLevel {
+  const value = raw.trim().toLowerCase()
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`)
+  return value as LogLevel
+}
+
+/** Every setting, its environment variable, parser, default and meaning: the README's table comes from here. */
+export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
+  port: { key: 'port', env: 'PORT', parse: parsePort, defaultValue: 8080, description: 'TCP port to listen on (0 picks a free one)' },
+  host: { key: 'host', env: 'HOST', parse: parseNonEmpty, defaultValue: '127.0.0.1', description: 'interface to listen on' },
+  database: { key: 'database', env: 'DATABASE', parse: parseNonEmpty, defaultValue: ':memory:', description: 'SQLite file; :memory: keeps the world in memory only' },
+  fixtures: { key: 'fixtures', env: 'FIXTURES', parse: parseNonEmpty, defaultValue: BUNDLED_FIXTURES, description: 'fixture file loaded into an empty database' },
+  defaultVersion: { key: 'defaultVersion', env: 'DEFAULT_VERSION', parse: parseVersion, defaultValue: CURRENT_VERSION, description: 'version served when a request has no X-Polytomic-Version' },
+  requireVersion: { key: 'requireVersion', env: 'REQUIRE_VERSION', parse: parseBoolean, defaultValue: false, description: 'answer 400 to requests without X-Polytomic-Version' },
+  logLevel: { key: 'logLevel', env: 'LOG_LEVEL', parse: parseLogLevel, defaultValue: 'info', description: 'pino log level' }
+}
+
+export function defaultConfig (): Config {
+  const config: Record<string, unknown> = {}
+  for (const setting of Object.values(SETTINGS)) config[setting.key] = setting.defaultValue
+  return config as unknown as Config
+}
+
+/** Reads the environment once; a bad value throws ConfigError naming the variable. */
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
+  const config: Record<string, unknown> = { ...defaultConfig() }
+  for (const setting of Object.values(SETTINGS)) {
+    const raw = env[setting.env]
+    if (raw !== undefined) config[setting.key] = (setting.parse as (r: string, n: string) => unknown)(raw, setting.env)
+  }
+  return config as unknown as Config
+}

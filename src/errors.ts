@@ -1,0 +1,104 @@
+/**
+ * Every error the simulator can answer with. Code throws these; the error
+ * handler (src/plugins/error-handler.ts) alone turns them into bodies.
+ */
+
+export type ErrorMetadata = Record<string, unknown>
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly key: string
+  readonly metadata: ErrorMetadata
+  /** Extra response headers (Retry-After on a 429, Allow on a 405). */
+  readonly headers: Record<string, string>
+
+  constructor (status: number, key: string, message: string, metadata: ErrorMetadata = {}, headers: Record<string, string> = {}) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.key = key
+    this.metadata = metadata
+    this.headers = headers
+  }
+}
+
+export interface ErrorDetail {
+  message?: string
+  metadata?: ErrorMetadata
+  headers?: Record<string, string>
+}
+
+export interface ErrorDefinition {
+  (detail?: ErrorDetail): ApiError
+  readonly status: number
+  readonly key: string
+  readonly message: string
+}
+
+function define (status: number, key: string, message: string): ErrorDefinition {
+  const make = (detail: ErrorDetail = {}): ApiError =>
+    new ApiError(status, key, detail.message ?? message, detail.metadata ?? {}, detail.headers ?? {})
+  return Object.assign(make, { status, key, message })
+}
+
+export const Errors = {
+  // 400
+  BadRequest: define(400, 'bad_request', 'the request could not be understood'),
+  MalformedJson: define(400, 'malformed_json', 'the request body is not valid JSON'),
+  UnsupportedVersion: define(400, 'unsupported_version', 'unsupported API version'),
+  VersionRequired: define(400, 'version_required', 'the X-Polytomic-Version header is required'),
+  OrganizationIdRequired: define(400, 'organization_id_required', 'organization_id is required for this credential'),
+  InvalidIdempotencyKey: define(400, 'invalid_idempotency_key', 'Idempotency-Key must be 8 to 255 letters, digits, "-" or "_"'),
+
+  // 401
+  MissingCredentials: define(401, 'missing_credentials', 'missing Authorization header'),
+  MalformedCredentials: define(401, 'malformed_credentials', 'malformed Authorization header'),
+  InvalidCredentials: define(401, 'invalid_credentials', 'invalid or unknown API key'),
+  AdminUnauthorized: define(401, 'admin_unauthorized', 'a valid admin token is required'),
+
+  // 403
+  PartnerKeyRequired: define(403, 'partner_key_required', 'this endpoint requires a partner or deployment key'),
+  ApiKeyRequired: define(403, 'organization_credential_required', 'this endpoint requires a user key, an organization key or an organization-scoped key'),
+  AdminRoleRequired: define(403, 'admin_role_required', 'this operation requires an admin user'),
+  OwnerOrganizationProtected: define(403, 'owner_organization_protected', 'a partner cannot delete its own owner organization'),
+  SystemRoleProtected: define(403, 'system_role_protected', 'system roles cannot be modified or deleted'),
+
+  // 404
+  RouteNotFound: define(404, 'route_not_found', 'no such route'),
+  OrganizationNotFound: define(404, 'organization_not_found', 'organization not found'),
+  UserNotFound: define(404, 'user_not_found', 'user not found'),
+  RoleNotFound: define(404, 'role_not_found', 'role not found'),
+
+  // 405, 406, 409, 413, 415
+  MethodNotAllowed: define(405, 'method_not_allowed', 'method not allowed'),
+  OrganizationNameTaken: define(409, 'organization_name_taken', 'an organization with this name already exists'),
+  RoleNameTaken: define(409, 'role_name_taken', 'a role with this name already exists in the organization'),
+  IdempotencyKeyInUse: define(409, 'idempotency_key_in_use', 'a request with this Idempotency-Key is still being processed'),
+  PayloadTooLarge: define(413, 'payload_too_large', 'the request body is too large'),
+  UnsupportedMediaType: define(415, 'unsupported_media_type', 'the request body must be application/json'),
+
+  // 422
+  ValidationFailed: define(422, 'validation_failed', 'the request is not valid'),
+
+  // 429, 5xx (the last two only from fault injection)
+  TooManyRequests: define(429, 'too_many_requests', 'too many requests'),
+  Internal: define(500, 'internal_error', 'internal server error'),
+  ServiceUnavailable: define(503, 'service_unavailable', 'service unavailable')
+} as const
+
+export type ErrorName = keyof typeof Errors
+
+/** A 422 naming the offending field, in the message and in metadata. */
+export function validationError (field: string, problem: string): ApiError {
+  return Errors.ValidationFailed({ message: `${field}: ${problem}`, metadata: { field, problem } })
+}
+
+const byStatus = new Map<number, ErrorDefinition>()
+for (const def of Object.values(Errors)) {
+  if (!byStatus.has(def.status)) byStatus.set(def.status, def)
+}
+
+/** The catalogue entry used when only a status is known (fault injection, Fastify's own 4xx). */
+export function errorForStatus (status: number): ErrorDefinition | undefined {
+  return byStatus.get(status)
+}

@@ -1,0 +1,69 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import bearerAuth from '@fastify/bearer-auth'
+import basicAuth from '@fastify/basic-auth'
+import { ApiError, Errors } from '../errors.js'
+import type { Caller, Store } from '../store/index.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated caller of an /api request; null before auth and outside /api. */
+    caller: Caller | null
+  }
+}
+
+/** The plugins' own 401s become ours, so one error handler writes every body. */
+function toAuthError (err: Error & { code?: string }): Error {
+  if (err instanceof ApiError) return err
+  switch (err.code) {
+    case 'FST_BEARER_AUTH_MISSING_AUTHORIZATION_HEADER':
+      return Errors.MissingCredentials()
+    case 'FST_BEARER_AUTH_INVALID_AUTHORIZATION_HEADER':
+      return Errors.InvalidCredentials()
+    case 'FST_BASIC_AUTH_MISSING_OR_BAD_AUTHORIZATION_HEADER':
+      return Errors.MalformedCredentials()
+    default:
+      return err
+  }
+}
+
+/**
+ * Bearer (user, organization, partner or deployment key) and Basic ("<org uuid>:<partner or
+ * deployment key>" or "<deployment key>:") composed in one onRequest hook that dispatches on the
+ * scheme. Sets request.caller; never logs the header.
+ */
+export async function registerAuth (api: FastifyInstance, store: Store): Promise<void> {
+  await api.register(bearerAuth, {
+    addHook: false,
+    specCompliance: 'rfc6749', // scheme compared case-insensitively (RFC 7235 section 2.1)
+    verifyErrorLogLevel: 'debug',
+    keys: [],
+    auth: (key: string, request: FastifyRequest) => {
+      request.caller = store.credentials.resolveBearer(key)
+      return request.caller !== null
+    }
+  })
+  await api.register(basicAuth, {
+    validate: (username: string, password: string, request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+      request.caller = store.credentials.resolveBasic(username, password)
+      done(request.caller === null ? Errors.InvalidCredentials() : undefined)
+    }
+  })
+
+  const verifyBearer = api.verifyBearerAuth
+  if (verifyBearer === undefined) throw new Error('@fastify/bearer-auth did not decorate verifyBearerAuth')
+  api.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    const header = request.headers.authorization
+    const finish = (err?: Error): void => { done(err === undefined ? undefined : toAuthError(err)) }
+    if (header === undefined || header === '') return finish(Errors.MissingCredentials())
+    const scheme = header.slice(0, 7).toLowerCase()
+    if (scheme === 'bearer ') return verifyBearer(request, reply, finish)
+    if (scheme.startsWith('basic ')) return api.basicAuth(request, reply, finish)
+    finish(Errors.MalformedCredentials())
+  })
+}
+
+/** The caller of an /api route; the auth hook has always set it by the time a handler runs. */
+export function callerOf (request: FastifyRequest): Caller {
+  if (request.caller === null) throw Errors.Internal({ message: 'no caller on an authenticated route' })
+  return request.caller
+}

@@ -1,0 +1,73 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { ApiError, Errors, errorForStatus, validationError } from '../errors.js'
+import { usesLegacyEnvelope, usesRestErrResponseFor401, type ApiVersion } from '../versions.js'
+
+interface AjvIssue {
+  instancePath?: string
+  keyword?: string
+  message?: string
+  params?: Record<string, unknown>
+}
+
+/** "/role_ids/0" -> "role_ids[0]" */
+function fieldOf (issue: AjvIssue, context: string | undefined): string {
+  let path = (issue.instancePath ?? '').split('/').slice(1)
+    .reduce((acc, part) => /^\d+$/.test(part) ? `${acc}[${part}]` : acc === '' ? part : `${acc}.${part}`, '')
+  const missing = issue.params?.missingProperty
+  if (issue.keyword === 'required' && typeof missing === 'string') path = path === '' ? missing : `${path}.${missing}`
+  if (path !== '') return path
+  return context === 'querystring' ? 'query' : (context ?? 'body')
+}
+
+function problemOf (issue: AjvIssue): string {
+  if (issue.keyword === 'required') return 'is required'
+  return issue.message ?? 'is invalid'
+}
+
+/** Turns anything thrown on the way to a response into an ApiError. */
+export function toApiError (err: unknown): ApiError {
+  if (err instanceof ApiError) return err
+  const fastifyError = err as FastifyError & { validation?: AjvIssue[], validationContext?: string }
+  if (Array.isArray(fastifyError.validation) && fastifyError.validation.length > 0) {
+    const issue = fastifyError.validation[0] as AjvIssue
+    return validationError(fieldOf(issue, fastifyError.validationContext), problemOf(issue))
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return Errors.MalformedJson()
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return Errors.PayloadTooLarge()
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return Errors.UnsupportedMediaType()
+  }
+  if (err instanceof SyntaxError && fastifyError.statusCode === 400) return Errors.MalformedJson()
+  const status = fastifyError.statusCode
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const def = errorForStatus(status) ?? Errors.BadRequest
+    return new ApiError(status, def.key, typeof fastifyError.message === 'string' && fastifyError.message !== '' ? fastifyError.message : def.message)
+  }
+  return Errors.Internal()
+}
+
+/**
+ * The one place error bodies are built (reference 8.1): ApiError, except RestErrResponse for a
+ * 401 before 2025-09-18; 2021-05-23 wraps either as {"result": null, "error": ...}.
+ */
+export function errorBody (error: ApiError, version: ApiVersion | null): Record<string, unknown> {
+  const body: Record<string, unknown> = error.status === 401 && version !== null && usesRestErrResponseFor401(version)
+    ? { status: 'Unauthorized', error: error.message, code: 401 }
+    : { status: error.status, message: error.message, key: error.key, metadata: error.metadata }
+  return version !== null && usesLegacyEnvelope(version) ? { result: null, error: body } : body
+}
+
+export function sendError (request: FastifyRequest, reply: FastifyReply, err: unknown): void {
+  const error = toApiError(err)
+  if (!(err instanceof ApiError) && error.status >= 500) request.log.error({ err }, 'unexpected error')
+  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value)
+  reply.code(error.status).type('application/json; charset=utf-8').serializer(JSON.stringify).send(errorBody(error, request.apiVersion))
+}
+
+export function registerErrorHandler (app: FastifyInstance): void {
+  app.setErrorHandler((err, request, reply) => { sendError(request, reply, err) })
+}

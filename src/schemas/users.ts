@@ -1,0 +1,53 @@
+import { envelope } from './common.js'
+
+export const User = {
+  $id: 'User',
+  type: 'object',
+  required: ['id', 'email', 'organization_id', 'role', 'role_ids'],
+  properties: {
+    id: { type: 'string' },
+    email: { type: 'string' },
+    organization_id: { type: 'string' },
+    role: { type: 'string', enum: ['admin', 'user'] },
+    role_ids: { type: 'array', items: { type: 'string' } }
+  }
+} as const
+
+const EmailField = { type: 'string', maxLength: 1024 } as const
+const RoleField = { type: ['string', 'null'], maxLength: 64 } as const
+const RoleIdsField = { type: ['array', 'null'], maxItems: 1000, items: { type: 'string', maxLength: 64 } } as const
+
+/** Unknown properties are stripped (additionalProperties: false with Fastify's removeAdditional), as Go's decoder ignores them. */
+export const CreateUserBody = {
+  $id: 'CreateUserBody',
+  type: 'object',
+  required: ['email'],
+  additionalProperties: false,
+  properties: { email: EmailField, role: RoleField, role_ids: RoleIdsField }
+} as const
+
+export const UpdateUserBody = { ...CreateUserBody, $id: 'UpdateUserBody' } as const
+
+export const PatchUserBody = {
+  $id: 'PatchUserBody',
+  type: 'object',
+  additionalProperties: false,
+  properties: { email: EmailField, role: RoleField, role_ids: RoleIdsField }
+} as const
+
+export const CurrentOrganizationUpdateUserBody = {
+  $id: 'CurrentOrganizationUpdateUserBody',
+  type: 'object',
+  additionalProperties: false,
+  properties: { role: RoleField, role_ids: RoleIdsField }
+} as const
+
+export const ApiKeyQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { force: { type: 'string', enum: ['true', 'false'] } }
+} as const
+
+export const UserEnvelope = envelope({ $ref: 'User#' })
+export const UserListEnvelope = envelope({ type: 'array', items: { $ref: 'User#' } })
+export const ApiKeyEnvelope = envelope({ type: 'object', required: ['value'], properties: { value: { type: 'string' } } })

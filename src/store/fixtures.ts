@@ -1,0 +1,175 @@
+import { readFileSync } from 'node:fs'
+import { Ajv } from 'ajv'
+import { ApiError } from '../errors.js'
+import { FixtureDocument, type Fixtures } from '../schemas/fixtures.js'
+import { canonicalId } from './ids.js'
+import type { Store } from './index.js'
+
+/** A fixture problem, naming the file, the entry and the field. */
+export class FixtureError extends Error {
+  readonly source: string
+  readonly path: string
+  readonly problem: string
+
+  constructor (source: string, path: string, problem: string) {
+    super(`${source}: ${path === '' ? '' : `${path}: `}${problem}`)
+    this.name = 'FixtureError'
+    this.source = source
+    this.path = path
+    this.problem = problem
+  }
+}
+
+const ajv = new Ajv({ allErrors: false, strict: false })
+const validateDocument = ajv.compile<Fixtures>(FixtureDocument)
+
+/** "/users/2/email" -> "users[2].email" */
+function toPath (pointer: string): string {
+  return pointer.split('/').slice(1).reduce((path, part) => /^\d+$/.test(part) ? `${path}[${part}]` : path === '' ? part : `${path}.${part}`, '')
+}
+
+export function readFixtureFile (file: string): Fixtures {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new FixtureError(file, '', `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`)
+  }
+  let document: unknown
+  try {
+    document = JSON.parse(text)
+  } catch (err) {
+    throw new FixtureError(file, '', `not valid JSON (${(err as Error).message})`)
+  }
+  return validateFixtures(document, file)
+}
+
+/** Checks a document against the fixture schema; referential checks happen while loading. */
+export function validateFixtures (document: unknown, source: string): Fixtures {
+  if (validateDocument(document)) return document
+  const error = validateDocument.errors?.[0]
+  if (error === undefined) throw new FixtureError(source, '', 'invalid fixture document')
+  let path = toPath(error.instancePath)
+  if (error.keyword === 'required') path = path === '' ? String(error.params.missingProperty) : `${path}.${String(error.params.missingProperty)}`
+  if (error.keyword === 'additionalProperties') path = path === '' ? String(error.params.additionalProperty) : `${path}.${String(error.params.additionalProperty)}`
+  const problem = error.keyword === 'required'
+    ? 'is required'
+    : error.keyword === 'additionalProperties' ? 'is not a known field' : (error.message ?? 'is invalid')
+  throw new FixtureError(source, path, problem)
+}
+
+function duplicateCheck (source: string, collection: string, ids: string[]): void {
+  const seen = new Set<string>()
+  ids.forEach((id, index) => {
+    const key = canonicalId(id)
+    if (seen.has(key)) throw new FixtureError(source, `${collection}[${index}].id`, `duplicate id ${id}`)
+    seen.add(key)
+  })
+}
+
+/** Runs one entry's insert; a rule the store enforces becomes a FixtureError naming the entry and field. */
+function entry<T> (source: string, path: string, fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    if (err instanceof FixtureError) throw err
+    if (err instanceof ApiError) {
+      const field = typeof err.metadata.field === 'string' ? `.${err.metadata.field}` : ''
+      const problem = typeof err.metadata.problem === 'string' ? err.metadata.problem : err.message
+      throw new FixtureError(source, `${path}${field}`, problem)
+    }
+    throw new FixtureError(source, path, (err as Error).message)
+  }
+}
+
+/**
+ * Loads a validated document into the store. The caller wraps this in one transaction (with a
+ * clean world), so a bad entry leaves nothing behind. Rules are the store's own: the same
+ * email, role and name checks as the API.
+ */
+export function loadFixtures (store: Store, fixtures: Fixtures, source: string): void {
+  const partners = fixtures.partners ?? []
+  const organizations = fixtures.organizations ?? []
+  const roles = fixtures.roles ?? []
+  const users = fixtures.users ?? []
+  duplicateCheck(source, 'partners', partners.map((p) => p.id))
+  duplicateCheck(source, 'organizations', organizations.map((o) => o.id))
+  duplicateCheck(source, 'roles', roles.map((r) => r.id))
+  duplicateCheck(source, 'users', users.map((u) => u.id))
+
+  const keys = new Set<string>()
+  const claimKey = (path: string, key: string): void => {
+    if (keys.has(key)) throw new FixtureError(source, path, 'this key is already used by another credential')
+    keys.add(key)
+  }
+
+  (fixtures.deployment_keys ?? []).forEach((key, index) => {
+    claimKey(`deployment_keys[${index}]`, key)
+    store.credentials.addDeploymentKey(key)
+  })
+
+  const partnerIds = new Set(partners.map((p) => canonicalId(p.id)))
+  partners.forEach((partner, index) => {
+    claimKey(`partners[${index}].key`, partner.key)
+    store.credentials.addPartner({ id: canonicalId(partner.id), name: partner.name, organization_id: canonicalId(partner.organization_id) }, partner.key)
+  })
+
+  organizations.forEach((org, index) => {
+    const path = `organizations[${index}]`
+    const partnerId = org.partner_id === undefined || org.partner_id === null ? null : canonicalId(org.partner_id)
+    if (partnerId !== null && !partnerIds.has(partnerId)) throw new FixtureError(source, `${path}.partner_id`, `no partner with id ${org.partner_id ?? ''}`)
+    entry(source, path, () => store.organizations.create(partnerId, org, { id: canonicalId(org.id), systemRoles: false }))
+  })
+
+  partners.forEach((partner, index) => {
+    const owner = store.organizations.find(partner.organization_id)
+    if (owner === undefined) throw new FixtureError(source, `partners[${index}].organization_id`, `no organization with id ${partner.organization_id}`)
+    if (owner.partner_id !== canonicalId(partner.id)) {
+      throw new FixtureError(source, `partners[${index}].organization_id`, 'the owner organization must list this partner as its partner_id')
+    }
+  })
+
+  roles.forEach((role, index) => {
+    const path = `roles[${index}]`
+    const organization = store.organizations.find(role.organization_id)
+    if (organization === undefined) throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${role.organization_id}`)
+    const kind = role.system === true ? (role.name === 'Admin' ? 'admin' : 'member') : 'custom'
+    if (role.system === true && role.name !== 'Admin' && role.name !== 'Member') {
+      throw new FixtureError(source, `${path}.name`, 'a system role must be named Admin or Member')
+    }
+    if (role.system !== true && ['admin', 'member'].includes(role.name.trim().toLowerCase())) {
+      throw new FixtureError(source, `${path}.name`, `"${role.name}" is reserved for the system role; mark it "system": true`)
+    }
+    entry(source, path, () => store.roles.create(organization.id, role, { id: canonicalId(role.id), kind }))
+  })
+
+  for (const org of organizations) store.roles.ensureSystemRoles(canonicalId(org.id))
+
+  users.forEach((user, index) => {
+    const path = `users[${index}]`
+    const organization = store.organizations.find(user.organization_id)
+    if (organization === undefined) throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${user.organization_id}`)
+    entry(source, path, () => store.users.create(organization.id, user, { id: canonicalId(user.id) }))
+  })
+
+  ;(fixtures.api_keys ?? []).forEach((apiKey, index) => {
+    const path = `api_keys[${index}]`
+    const organization = store.organizations.find(apiKey.organization_id)
+    if (organization === undefined) throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${apiKey.organization_id}`)
+    let userId: string | null = null
+    if (apiKey.user_id !== undefined) {
+      userId = canonicalId(apiKey.user_id)
+      entry(source, `${path}.user_id`, () => store.users.find(organization.id, apiKey.user_id as string))
+    }
+    if (apiKey.key !== undefined) {
+      claimKey(`${path}.key`, apiKey.key)
+      const value = apiKey.key
+      entry(source, `${path}.key`, () => store.credentials.addApiKey(value, organization.id, userId))
+    } else if (apiKey.key_sha256 !== undefined) {
+      const digest = apiKey.key_sha256
+      entry(source, `${path}.key_sha256`, () => store.credentials.addApiKeyDigest(digest, organization.id, userId))
+    } else {
+      throw new FixtureError(source, `${path}.key`, 'is required (or key_sha256)')
+    }
+  })
+}

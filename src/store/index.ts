@@ -1,0 +1,48 @@
+import { openDatabase, type Db } from './db.js'
+import { AccessPolicy } from './access.js'
+import { CredentialRepository } from './credentials.js'
+import { OrganizationRepository } from './organizations.js'
+import { RoleRepository } from './roles.js'
+import { UserRepository } from './users.js'
+
+/** Owns the connection and every repository over it. No Fastify in here. */
+export class Store {
+  readonly db: Db
+  readonly roles: RoleRepository
+  readonly organizations: OrganizationRepository
+  readonly users: UserRepository
+  readonly credentials: CredentialRepository
+  readonly access: AccessPolicy
+  private closed = false
+  private readonly inTransaction: (fn: () => unknown) => unknown
+
+  constructor (filename: string) {
+    this.db = openDatabase(filename)
+    this.roles = new RoleRepository(this.db)
+    this.organizations = new OrganizationRepository(this.db, this.roles)
+    this.users = new UserRepository(this.db, this.roles)
+    this.credentials = new CredentialRepository(this.db)
+    this.access = new AccessPolicy(this.organizations, this.users)
+    this.inTransaction = this.db.transaction((fn: () => unknown) => fn())
+  }
+
+  /** Runs fn in one transaction: all of its writes land, or none do. fn must be synchronous. */
+  transaction<T> (fn: () => T): T {
+    return this.inTransaction(fn) as T
+  }
+
+  /** True when no world has been loaded yet: fixtures go only into an empty database. */
+  isEmpty (): boolean {
+    return this.db.prepare(`SELECT NOT EXISTS (SELECT 1 FROM organizations) AND NOT EXISTS (SELECT 1 FROM partners)
+      AND NOT EXISTS (SELECT 1 FROM deployment_keys) AS empty`).pluck().get() === 1
+  }
+
+  /** Safe to call twice. */
+  close (): void {
+    if (this.closed) return
+    this.closed = true
+    this.db.close()
+  }
+}
+
+export type { Caller, CallerKind, Organization, OrganizationRecord, Role, User, Partner } from './types.js'

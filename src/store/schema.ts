@@ -1,0 +1,87 @@
+/**
+ * The database schema, as numbered migrations. PRAGMA user_version records how
+ * many have run; a database from a newer simulator is refused, never altered.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE partners (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    key TEXT,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) DEFERRABLE INITIALLY DEFERRED
+  );
+
+  CREATE TABLE organizations (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    partner_id TEXT REFERENCES partners(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    sso_domain TEXT,
+    sso_org_id TEXT,
+    issuer TEXT,
+    client_id TEXT,
+    client_secret TEXT
+  );
+  CREATE INDEX organizations_partner ON organizations(partner_id);
+  CREATE UNIQUE INDEX organizations_partner_name ON organizations(coalesce(partner_id, ''), name_key);
+
+  CREATE TABLE roles (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('admin', 'member', 'custom')),
+    UNIQUE (organization_id, name_key)
+  );
+  CREATE UNIQUE INDEX roles_system_kind ON roles(organization_id, kind) WHERE kind <> 'custom';
+
+  CREATE TABLE users (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    email TEXT NOT NULL,
+    UNIQUE (organization_id, email)
+  );
+
+  CREATE TABLE user_roles (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (user_id, role_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX user_roles_role ON user_roles(role_id);
+
+  CREATE TRIGGER user_roles_same_organization BEFORE INSERT ON user_roles
+  WHEN (SELECT organization_id FROM users WHERE id = NEW.user_id) IS NOT (SELECT organization_id FROM roles WHERE id = NEW.role_id)
+  BEGIN SELECT RAISE(ABORT, 'user_roles: role belongs to another organization'); END;
+
+  CREATE TABLE api_keys (
+    seq INTEGER PRIMARY KEY,
+    key_hash TEXT NOT NULL UNIQUE,
+    key TEXT,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    user_id TEXT REFERENCES users(id) ON DELETE CASCADE
+  );
+  CREATE INDEX api_keys_user ON api_keys(user_id);
+  CREATE INDEX api_keys_organization ON api_keys(organization_id);
+
+  CREATE TRIGGER api_keys_same_organization BEFORE INSERT ON api_keys
+  WHEN NEW.user_id IS NOT NULL AND (SELECT organization_id FROM users WHERE id = NEW.user_id) IS NOT NEW.organization_id
+  BEGIN SELECT RAISE(ABORT, 'api_keys: user belongs to another organization'); END;
+
+  CREATE TABLE deployment_keys (
+    seq INTEGER PRIMARY KEY,
+    key_hash TEXT NOT NULL UNIQUE,
+    key TEXT
+  );
+  `
+]
+
+export const SCHEMA_VERSION = MIGRATIONS.length
+
+/** Tables that make up "the world", in an order that satisfies foreign keys on insert. */
+export const WORLD_TABLES = ['partners', 'organizations', 'roles', 'users', 'user_roles', 'api_keys', 'deployment_keys'] as const

@@ -1,0 +1,92 @@
+import type { Test } from 'tap'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import { buildApp, type AppOptions } from '../src/app.js'
+import { uuidV5 } from '../src/store/ids.js'
+
+/** The bundled world (fixtures/default.json), by name. */
+export const W = {
+  deploymentKey: 'deployment-key-local',
+  acme: {
+    partnerId: '6a1d3c5e-2f4b-4d8a-9c1e-3b5d7f9a1c2e',
+    key: 'partner-key-acme',
+    ownerOrgId: '0f4e2d6c-8b1a-4c3e-9d5f-7a9b1c3d5e7f'
+  },
+  globex: {
+    partnerId: '9b2e4d6f-1a3c-4e5b-8d7f-2c4e6a8b0d1f',
+    key: 'partner-key-globex',
+    ownerOrgId: '3c5e7a9b-1d2f-4a6c-8e0b-5d7f9b1c3e5a',
+    customerOrgId: '7d9f1b3d-5e6a-4c8e-a0b2-4f6a8c0e2b4d',
+    adminUserId: 'd6a4f2b5-ae7a-4cbd-af5b-4a5e6c7d8f9a',
+    adminKey: 'user-key-globex-admin',
+    /** UUID v5 of the customer organization id and "Admin". */
+    customerAdminRoleId: uuidV5('7d9f1b3d-5e6a-4c8e-a0b2-4f6a8c0e2b4d', 'Admin')
+  },
+  org: {
+    id: '248df4b7-aa70-47b8-a036-33ac447e668d',
+    adminRoleId: 'd9f8e7c6-b5a4-4d3c-9b8a-7e6f5d4c3b2a',
+    /** UUID v5 of the organization id and "Member". */
+    memberRoleId: 'aad16f3d-5f58-55cc-bbaa-7b365f4eaa4f',
+    analystRoleId: '5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716',
+    orgKey: 'org-key-my-organization'
+  },
+  jane: {
+    id: 'a3f1c9e2-7b4d-4f8a-9c2e-1d2b3f4a5c6d',
+    email: 'jane.doe@polytomic.com',
+    key: 'user-key-jane'
+  },
+  john: {
+    id: 'b4e2d0f3-8c5e-4a9b-8d3f-2e3c4a5b6d7e',
+    email: 'john.smith@polytomic.com',
+    key: 'user-key-john'
+  }
+} as const
+
+export const JANE = {
+  id: W.jane.id,
+  email: W.jane.email,
+  organization_id: W.org.id,
+  role: 'admin',
+  role_ids: [W.org.adminRoleId]
+}
+
+export function bearer (key: string): Record<string, string> {
+  return { authorization: `Bearer ${key}` }
+}
+
+export function basic (username: string, password: string): Record<string, string> {
+  return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` }
+}
+
+/** A fresh app over its own in-memory database, closed when the test ends. */
+export async function build (t: Test, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = await buildApp({ ...options, config: { database: ':memory:', ...options.config } })
+  t.teardown(() => app.close())
+  return app
+}
+
+export interface Call {
+  status: number
+  headers: LightMyRequestResponse['headers']
+  body: unknown
+}
+
+/** inject() with a JSON body and a parsed JSON response (undefined for an empty one). */
+export async function call (app: FastifyInstance, method: InjectOptions['method'], url: string, headers: Record<string, string> = {}, body?: unknown): Promise<Call> {
+  const options: InjectOptions = { method, url, headers: { ...headers } }
+  if (body !== undefined) {
+    options.payload = typeof body === 'string' ? body : JSON.stringify(body)
+    options.headers = { 'content-type': 'application/json', ...headers }
+  }
+  const res = await app.inject(options)
+  return { status: res.statusCode, headers: res.headers, body: res.body === '' ? undefined : JSON.parse(res.body) }
+}
+
+/** The ApiError body (reference 8.1). */
+export function apiError (status: number, key: string, message: string, metadata: Record<string, unknown> = {}): Record<string, unknown> {
+  return { status, message, key, metadata }
+}
+
+/** Listens on 127.0.0.1 port 0 (a real socket, for real clients) and returns the base URL. */
+export async function listen (app: FastifyInstance): Promise<string> {
+  return app.listen({ port: 0, host: '127.0.0.1' })
+}
