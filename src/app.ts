@@ -5,8 +5,14 @@ import { registerAuth } from './plugins/auth.js'
 import { registerErrorHandler, sendError } from './plugins/error-handler.js'
 import { registerStore } from './plugins/store.js'
 import { registerVersionCheck } from './plugins/version.js'
+import currentOrganizationRoutes from './routes/current-organization.js'
+import identityRoutes from './routes/identity.js'
+import organizationRoutes from './routes/organizations.js'
+import roleRoutes from './routes/roles.js'
 import userRoutes from './routes/users.js'
 import { ApiErrorBody, RestErrResponseBody } from './schemas/common.js'
+import { Identity, Organization } from './schemas/organizations.js'
+import { Role } from './schemas/roles.js'
 import { User } from './schemas/users.js'
 import { Store } from './store/index.js'
 import { loadFixtures, readFixtureFile, validateFixtures } from './store/fixtures.js'
@@ -46,7 +52,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   registerErrorHandler(app)
   app.decorateRequest('apiVersion', null)
   app.decorateRequest('caller', null)
-  for (const schema of [User, ApiErrorBody, RestErrResponseBody]) app.addSchema(schema)
+  for (const schema of [User, Organization, Identity, Role, ApiErrorBody, RestErrResponseBody]) app.addSchema(schema)
 
   // Any content type is read as JSON, as Polytomic's Go handlers decode the body whatever it is labelled;
   // an empty body is no body.
@@ -61,7 +67,11 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   await app.register(async (api) => {
     registerVersionCheck(api, config)
     await registerAuth(api, store)
+    await api.register(organizationRoutes)
     await api.register(userRoutes)
+    await api.register(identityRoutes)
+    await api.register(roleRoutes)
+    await api.register(currentOrganizationRoutes)
     api.setNotFoundHandler((_request, reply) => { reply.send(Errors.RouteNotFound()) })
   }, { prefix: '/api' })
 

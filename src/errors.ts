@@ -59,6 +59,7 @@ export const Errors = {
   // 403
   PartnerKeyRequired: define(403, 'partner_key_required', 'this endpoint requires a partner or deployment key'),
   ApiKeyRequired: define(403, 'organization_credential_required', 'this endpoint requires a user key, an organization key or an organization-scoped key'),
+  UnscopedKeyRequired: define(403, 'unscoped_key_required', 'an organization-scoped credential cannot create organizations'),
   AdminRoleRequired: define(403, 'admin_role_required', 'this operation requires an admin user'),
   OwnerOrganizationProtected: define(403, 'owner_organization_protected', 'a partner cannot delete its own owner organization'),
   SystemRoleProtected: define(403, 'system_role_protected', 'system roles cannot be modified or deleted'),

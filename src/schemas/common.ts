@@ -42,18 +42,6 @@ export function envelope<S extends object> (schema: S) {
   } as const
 }
 
-export const OrganizationIdParams = {
-  type: 'object',
-  required: ['org_id'],
-  properties: { org_id: { type: 'string' } }
-} as const
-
-export const OrganizationUserParams = {
-  type: 'object',
-  required: ['org_id', 'id'],
-  properties: { org_id: { type: 'string' }, id: { type: 'string' } }
-} as const
-
 export const IdParams = {
   type: 'object',
   required: ['id'],

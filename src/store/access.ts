@@ -1,8 +1,25 @@
 import { Errors } from '../errors.js'
 import { partnerEndpointsArePartnerOnly, type ApiVersion } from '../versions.js'
 import type { OrganizationRepository } from './organizations.js'
+import type { RoleRepository } from './roles.js'
 import type { UserRepository } from './users.js'
-import type { Caller, OrganizationRecord } from './types.js'
+import type { Caller, OrganizationRecord, Role } from './types.js'
+
+function isApiKey (caller: Caller): boolean {
+  return caller.kind === 'user' || caller.kind === 'organization'
+}
+
+/** The organization a credential is bound to: its own for API keys, the named one for Basic org-scoped keys. */
+function boundOrganizationId (caller: Caller): string | null {
+  switch (caller.kind) {
+    case 'user':
+    case 'organization':
+      return caller.organizationId
+    case 'partner':
+    case 'deployment':
+      return caller.scopedOrganizationId
+  }
+}
 
 /**
  * Who may act where. Checks run in a fixed order so that an organization out of reach always reads
@@ -10,7 +27,11 @@ import type { Caller, OrganizationRecord } from './types.js'
  * (404), then the user's role (403).
  */
 export class AccessPolicy {
-  constructor (private readonly organizations: OrganizationRepository, private readonly users: UserRepository) {}
+  constructor (
+    private readonly organizations: OrganizationRepository,
+    private readonly users: UserRepository,
+    private readonly roles: RoleRepository
+  ) {}
 
   canReach (caller: Caller, organization: OrganizationRecord): boolean {
     switch (caller.kind) {
@@ -32,19 +53,86 @@ export class AccessPolicy {
     return organization
   }
 
+  /** Every organization the caller can see: a partner's owner organization first, then creation order. */
+  reachableOrganizations (caller: Caller): OrganizationRecord[] {
+    const bound = boundOrganizationId(caller)
+    if (bound !== null) {
+      const organization = this.organizations.find(bound)
+      return organization === undefined ? [] : [organization]
+    }
+    if (caller.kind === 'partner') {
+      const all = this.organizations.listForPartner(caller.partnerId)
+      return [...all.filter((o) => o.id === caller.ownerOrganizationId), ...all.filter((o) => o.id !== caller.ownerOrganizationId)]
+    }
+    return this.organizations.listAll()
+  }
+
   /**
    * /api/organizations/:org_id/users*: partner and deployment keys; up to 2024-02-08 also an admin
    * user key or an organization key of that organization itself (reference 5.3).
    */
   organizationForUserManagement (caller: Caller, organizationId: string, version: ApiVersion): OrganizationRecord {
-    const isApiKey = caller.kind === 'user' || caller.kind === 'organization'
-    if (isApiKey && partnerEndpointsArePartnerOnly(version)) throw Errors.PartnerKeyRequired()
+    this.requirePartnerEndpointKind(caller, version)
     const organization = this.reachableOrganization(caller, organizationId)
     this.requireAdmin(caller)
     return organization
   }
 
-  /** Organization keys count as admin; a user key needs the Admin role. */
+  /** GET /api/organizations[/:id]: API keys see their own organization up to 2024-02-08; partner-only in 2025-09-18. */
+  requirePartnerEndpointKind (caller: Caller, version: ApiVersion): void {
+    if (isApiKey(caller) && partnerEndpointsArePartnerOnly(version)) throw Errors.PartnerKeyRequired()
+  }
+
+  /** Creating, updating and deleting organizations: partner and deployment keys only. */
+  requirePartnerOrDeployment (caller: Caller): void {
+    if (isApiKey(caller)) throw Errors.PartnerKeyRequired()
+  }
+
+  /** A new organization belongs to the caller's partner (null: a deployment's). Scoped credentials act inside one organization only. */
+  partnerForNewOrganization (caller: Caller): string | null {
+    this.requirePartnerOrDeployment(caller)
+    if (boundOrganizationId(caller) !== null) throw Errors.UnscopedKeyRequired()
+    return caller.kind === 'partner' ? caller.partnerId : null
+  }
+
+  /** A partner's owner organization can never be deleted through the API. */
+  organizationToDelete (caller: Caller, organizationId: string): OrganizationRecord {
+    this.requirePartnerOrDeployment(caller)
+    const organization = this.reachableOrganization(caller, organizationId)
+    if (this.organizations.isOwnerOrganization(organization.id)) throw Errors.OwnerOrganizationProtected()
+    return organization
+  }
+
+  /**
+   * /api/organization* (2025-09-18): the caller's own organization. User and organization keys, or
+   * Basic org-scoped keys; an unscoped partner or deployment key is 403.
+   */
+  currentOrganization (caller: Caller): OrganizationRecord {
+    const bound = boundOrganizationId(caller)
+    if (bound === null) throw Errors.ApiKeyRequired()
+    return this.reachableOrganization(caller, bound)
+  }
+
+  /**
+   * /api/permissions/roles: the caller's organization. Bound credentials use theirs (another
+   * organization_id is 404); an unscoped partner or deployment key must name one (400).
+   */
+  organizationForRoles (caller: Caller, organizationId: string | undefined): OrganizationRecord {
+    const bound = boundOrganizationId(caller)
+    if (bound === null && organizationId === undefined) throw Errors.OrganizationIdRequired()
+    if (bound !== null && organizationId !== undefined && organizationId.toLowerCase() !== bound) throw Errors.OrganizationNotFound()
+    return this.reachableOrganization(caller, bound ?? organizationId as string)
+  }
+
+  /** A role by id, if its organization is within reach; otherwise the same 404 as a missing one. */
+  reachableRole (caller: Caller, roleId: string): Role {
+    const role = this.roles.find(roleId)
+    const organization = role === undefined ? undefined : this.organizations.find(role.organization_id)
+    if (role === undefined || organization === undefined || !this.canReach(caller, organization)) throw Errors.RoleNotFound()
+    return role
+  }
+
+  /** Organization keys and partner or deployment keys count as admin; a user key needs the Admin role. */
   requireAdmin (caller: Caller): void {
     if (caller.kind === 'user' && !this.users.isAdmin(caller.userId)) throw Errors.AdminRoleRequired()
   }

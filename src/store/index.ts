@@ -4,6 +4,8 @@ import { CredentialRepository } from './credentials.js'
 import { OrganizationRepository } from './organizations.js'
 import { RoleRepository } from './roles.js'
 import { UserRepository } from './users.js'
+import { describeCaller, type Identity } from './identity.js'
+import type { Caller } from './types.js'
 
 /** Owns the connection and every repository over it. No Fastify in here. */
 export class Store {
@@ -22,13 +24,18 @@ export class Store {
     this.organizations = new OrganizationRepository(this.db, this.roles)
     this.users = new UserRepository(this.db, this.roles)
     this.credentials = new CredentialRepository(this.db)
-    this.access = new AccessPolicy(this.organizations, this.users)
+    this.access = new AccessPolicy(this.organizations, this.users, this.roles)
     this.inTransaction = this.db.transaction((fn: () => unknown) => fn())
   }
 
   /** Runs fn in one transaction: all of its writes land, or none do. fn must be synchronous. */
   transaction<T> (fn: () => T): T {
     return this.inTransaction(fn) as T
+  }
+
+  /** What GET /api/me says about a caller (reference 3). */
+  identityOf (caller: Caller): Identity {
+    return describeCaller(caller, this.organizations, this.users)
   }
 
   /** True when no world has been loaded yet: fixtures go only into an empty database. */

@@ -60,6 +60,7 @@ export class OrganizationRepository {
   private readonly remove: Statement<[string]>
   private readonly count: Statement<[], { n: number }>
   private readonly storedInput: Statement<[string], OrganizationInput>
+  private readonly ownerOf: Statement<[string], { id: string }>
 
   constructor (db: Db, private readonly roles: RoleRepository) {
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM organizations WHERE id = ?`)
@@ -72,6 +73,7 @@ export class OrganizationRepository {
       issuer = @issuer, client_id = @client_id, client_secret = @client_secret WHERE id = @id`)
     this.remove = db.prepare('DELETE FROM organizations WHERE id = ?')
     this.count = db.prepare('SELECT count(*) AS n FROM organizations')
+    this.ownerOf = db.prepare('SELECT id FROM partners WHERE organization_id = ?')
     this.storedInput = db.prepare('SELECT name, sso_domain, sso_org_id, issuer, client_id, client_secret FROM organizations WHERE id = ?')
   }
 
@@ -115,6 +117,11 @@ export class OrganizationRepository {
     return this.find(existing.id) as OrganizationRecord
   }
 
+  isOwnerOrganization (id: string): boolean {
+    return this.ownerOf.get(id) !== undefined
+  }
+
+  /** Deletes the organization with its users, roles and API keys (foreign key cascades). Call inside a transaction. */
   delete (id: string): void {
     this.remove.run(id)
   }

@@ -100,15 +100,15 @@ export class UserRepository {
   }
 
   /**
-   * Only roles change; the email is never updated (reference 1.5). mode "replace" (PUT) requires
-   * the email and resets roles to Member when none are given; "merge" (PATCH) keeps what is omitted.
+   * Only roles change; the email is never updated (reference 1.5). "replace" (partner PUT) requires
+   * the email and resets roles to Member when none are given; "replace-roles" (current-organization
+   * PUT) does the same without an email; "merge" (PATCH) keeps what is omitted.
    */
-  update (user: User, input: UserInput, mode: 'replace' | 'merge' | 'roles'): User {
-    if (mode === 'replace') normalizeEmail(input.email)
-    else if (mode === 'merge' && input.email !== undefined) normalizeEmail(input.email)
+  update (user: User, input: UserInput, mode: 'replace' | 'replace-roles' | 'merge'): User {
+    if (mode === 'replace' || (mode === 'merge' && input.email !== undefined)) normalizeEmail(input.email)
     const roleIds = this.resolveRoles(user.organization_id, input)
     if (roleIds !== undefined) this.writeRoles(user.id, roleIds)
-    else if (mode === 'replace') this.writeRoles(user.id, [this.roles.systemRole(user.organization_id, 'member')])
+    else if (mode !== 'merge') this.writeRoles(user.id, [this.roles.systemRole(user.organization_id, 'member')])
     return this.find(user.organization_id, user.id)
   }
 

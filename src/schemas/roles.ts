@@ -1,0 +1,33 @@
+import { envelope } from './common.js'
+
+export const Role = {
+  $id: 'Role',
+  type: 'object',
+  required: ['id', 'name', 'organization_id', 'system'],
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    organization_id: { type: 'string' },
+    system: { type: 'boolean' }
+  }
+} as const
+
+export const RoleBody = {
+  $id: 'RoleBody',
+  type: 'object',
+  required: ['name'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', maxLength: 4096 },
+    organization_id: { type: 'string', maxLength: 64 }
+  }
+} as const
+
+export const RoleListQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { organization_id: { type: 'string', maxLength: 64 } }
+} as const
+
+export const RoleEnvelope = envelope({ $ref: 'Role#' })
+export const RoleListEnvelope = envelope({ type: 'array', items: { $ref: 'Role#' } })

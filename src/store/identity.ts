@@ -1,0 +1,55 @@
+import type { OrganizationRepository } from './organizations.js'
+import type { Caller } from './types.js'
+import type { UserRepository } from './users.js'
+
+export interface Identity {
+  id?: string
+  email?: string
+  role?: string
+  organization_id?: string
+  organization_name?: string
+  is_user: boolean
+  is_organization: boolean
+  is_partner: boolean
+  is_system: boolean
+}
+
+/**
+ * Per caller kind (reference 3): a user key names the user; an organization key its organization;
+ * a partner key its owner organization, or the named one when org-scoped; a deployment key the
+ * named organization when org-scoped, otherwise none.
+ */
+export function describeCaller (caller: Caller, organizations: OrganizationRepository, users: UserRepository): Identity {
+  const identity: Identity = {
+    is_user: caller.kind === 'user',
+    is_organization: caller.kind === 'organization',
+    is_partner: caller.kind === 'partner',
+    is_system: caller.kind === 'deployment'
+  }
+  let organizationId: string | null
+  switch (caller.kind) {
+    case 'user': {
+      const user = users.find(caller.organizationId, caller.userId)
+      identity.id = user.id
+      identity.email = user.email
+      identity.role = user.role
+      organizationId = caller.organizationId
+      break
+    }
+    case 'organization':
+      organizationId = caller.organizationId
+      break
+    case 'partner':
+      organizationId = caller.scopedOrganizationId ?? caller.ownerOrganizationId
+      break
+    case 'deployment':
+      organizationId = caller.scopedOrganizationId
+      break
+  }
+  const organization = organizationId === null ? undefined : organizations.find(organizationId)
+  if (organization !== undefined) {
+    identity.organization_id = organization.id
+    identity.organization_name = organization.name
+  }
+  return identity
+}
