@@ -4,6 +4,11 @@ import { Errors } from './errors.js'
 import { registerAuth } from './plugins/auth.js'
 import { registerErrorHandler, sendError } from './plugins/error-handler.js'
 import { registerStore } from './plugins/store.js'
+import { registerFaults, registerJournal, registerLatency } from './plugins/control.js'
+import { Faults } from './faults.js'
+import { Journal } from './journal.js'
+import { PACKAGE_VERSION } from './package-info.js'
+import adminRoutes from './routes/admin.js'
 import { registerVersionCheck } from './plugins/version.js'
 import currentOrganizationRoutes from './routes/current-organization.js'
 import identityRoutes from './routes/identity.js'
@@ -15,7 +20,7 @@ import { Identity, Organization } from './schemas/organizations.js'
 import { Role } from './schemas/roles.js'
 import { User } from './schemas/users.js'
 import { Store } from './store/index.js'
-import { loadFixtures, readFixtureFile, validateFixtures } from './store/fixtures.js'
+import { readFixtureFile, validateFixtures } from './store/fixtures.js'
 import type { Fixtures } from './schemas/fixtures.js'
 
 export interface AppOptions {
@@ -35,7 +40,9 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     if (store.isEmpty()) {
       const source = options.fixtures === undefined ? config.fixtures : '<fixtures option>'
       const fixtures = options.fixtures === undefined ? readFixtureFile(config.fixtures) : validateFixtures(options.fixtures, source)
-      store.transaction(() => loadFixtures(store, fixtures, source))
+      store.replaceWorld(fixtures, source)
+    } else {
+      store.adoptWorldAsBaseline()
     }
   } catch (err) {
     store.close()
@@ -50,8 +57,15 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   })
   registerStore(app, store)
   registerErrorHandler(app)
+  const journal = new Journal(config.journalSize)
+  const faults = new Faults(config.faultSeed)
+  app.decorate('journal', journal)
+  app.decorate('faults', faults)
   app.decorateRequest('apiVersion', null)
   app.decorateRequest('caller', null)
+  app.decorateRequest('faultId', null)
+  app.decorateRequest('journalResponse', null)
+  app.decorateRequest('actingFor', null)
   for (const schema of [User, Organization, Identity, Role, ApiErrorBody, RestErrResponseBody]) app.addSchema(schema)
 
   // Any content type is read as JSON, as Polytomic's Go handlers decode the body whatever it is labelled;
@@ -66,7 +80,10 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
 
   await app.register(async (api) => {
     registerVersionCheck(api, config)
+    registerLatency(api, config.latencyMs, faults.random)
     await registerAuth(api, store)
+    registerFaults(api, faults, store)
+    registerJournal(api, journal, store)
     await api.register(organizationRoutes)
     await api.register(userRoutes)
     await api.register(identityRoutes)
@@ -74,6 +91,8 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     await api.register(currentOrganizationRoutes)
     api.setNotFoundHandler((_request, reply) => { reply.send(Errors.RouteNotFound()) })
   }, { prefix: '/api' })
+
+  await app.register(adminRoutes, { prefix: '/__admin', adminToken: config.adminToken, packageVersion: PACKAGE_VERSION, startedAt: Date.now() })
 
   app.setNotFoundHandler((_request, reply) => { reply.send(Errors.RouteNotFound()) })
   return app

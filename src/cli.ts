@@ -48,6 +48,7 @@ async function main (): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'))
 
   const address = await app.listen({ port: config.port, host: config.host })
+  if (config.adminToken === null) app.log.warn('ADMIN_TOKEN is unset: the /__admin control plane is open to anyone who can reach this port')
   app.log.info({ url: address, database: config.database, fixtures: config.fixtures, default_version: config.defaultVersion }, `polytomic-mock listening on ${address}`)
 }
 

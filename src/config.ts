@@ -14,6 +14,16 @@ export interface Config {
   defaultVersion: ApiVersion
   requireVersion: boolean
   logLevel: LogLevel
+  adminToken: string | null
+  journalSize: number
+  faultSeed: number | null
+  latencyMs: LatencyRange | null
+}
+
+/** A fixed delay (min === max) or a uniform range, in milliseconds. */
+export interface LatencyRange {
+  min: number
+  max: number
 }
 
 export class ConfigError extends Error {
@@ -48,6 +58,33 @@ function parseBoolean (raw: string, name: string): boolean {
   throw new ConfigError(`${name} must be true or false, got "${raw}"`)
 }
 
+function parseCount (max: number) {
+  return (raw: string, name: string): number => {
+    if (!/^\d+$/.test(raw.trim()) || Number(raw) > max) throw new ConfigError(`${name} must be a whole number from 0 to ${max}, got "${raw}"`)
+    return Number(raw)
+  }
+}
+
+function parseOptionalText (raw: string): string | null {
+  return raw === '' ? null : raw
+}
+
+function parseSeed (raw: string, name: string): number | null {
+  if (raw.trim() === '') return null
+  return parseCount(2 ** 32 - 1)(raw, name)
+}
+
+function parseLatency (raw: string, name: string): LatencyRange | null {
+  const value = raw.trim()
+  if (value === '' || value === '0') return null
+  const match = /^(\d{1,6})(?:-(\d{1,6}))?$/.exec(value)
+  if (match === null) throw new ConfigError(`${name} must be milliseconds ("250") or a range ("100-400"), got "${raw}"`)
+  const min = Number(match[1])
+  const max = match[2] === undefined ? min : Number(match[2])
+  if (max < min) throw new ConfigError(`${name}: the range's upper bound is below its lower bound, got "${raw}"`)
+  return { min, max }
+}
+
 function parseVersion (raw: string, name: string): ApiVersion {
   if (!isSupportedVersion(raw)) throw new ConfigError(`${name} must be one of ${SUPPORTED_VERSIONS.join(', ')}, got "${raw}"`)
   return raw
@@ -67,7 +104,11 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   fixtures: { key: 'fixtures', env: 'FIXTURES', parse: parseNonEmpty, defaultValue: BUNDLED_FIXTURES, description: 'fixture file loaded into an empty database' },
   defaultVersion: { key: 'defaultVersion', env: 'DEFAULT_VERSION', parse: parseVersion, defaultValue: CURRENT_VERSION, description: 'version served when a request has no X-Polytomic-Version' },
   requireVersion: { key: 'requireVersion', env: 'REQUIRE_VERSION', parse: parseBoolean, defaultValue: false, description: 'answer 400 to requests without X-Polytomic-Version' },
-  logLevel: { key: 'logLevel', env: 'LOG_LEVEL', parse: parseLogLevel, defaultValue: 'info', description: 'pino log level' }
+  logLevel: { key: 'logLevel', env: 'LOG_LEVEL', parse: parseLogLevel, defaultValue: 'info', description: 'pino log level' },
+  adminToken: { key: 'adminToken', env: 'ADMIN_TOKEN', parse: parseOptionalText, defaultValue: null, description: 'Bearer token required by /__admin routes (except health); unset: open' },
+  journalSize: { key: 'journalSize', env: 'JOURNAL_SIZE', parse: parseCount(1_000_000), defaultValue: 1000, description: 'requests kept in the journal; 0 turns it off' },
+  faultSeed: { key: 'faultSeed', env: 'FAULT_SEED', parse: parseSeed, defaultValue: null, description: 'seed for fault probabilities and latency ranges (repeatable runs)' },
+  latencyMs: { key: 'latencyMs', env: 'LATENCY_MS', parse: parseLatency, defaultValue: null, description: 'delay added to every /api response: "250" or "100-400"' }
 }
 
 export function defaultConfig (): Config {

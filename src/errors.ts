@@ -69,6 +69,9 @@ export const Errors = {
   OrganizationNotFound: define(404, 'organization_not_found', 'organization not found'),
   UserNotFound: define(404, 'user_not_found', 'user not found'),
   RoleNotFound: define(404, 'role_not_found', 'role not found'),
+  TenantNotFound: define(404, 'tenant_not_found', 'no partner with this id'),
+  SnapshotNotFound: define(404, 'snapshot_not_found', 'no snapshot with this name'),
+  FaultNotFound: define(404, 'fault_not_found', 'no fault rule with this id'),
 
   // 405, 406, 409, 413, 415
   MethodNotAllowed: define(405, 'method_not_allowed', 'method not allowed'),
@@ -80,6 +83,7 @@ export const Errors = {
 
   // 422
   ValidationFailed: define(422, 'validation_failed', 'the request is not valid'),
+  InvalidFixtures: define(422, 'invalid_fixtures', 'the fixture document is not valid'),
 
   // 429, 5xx (the last two only from fault injection)
   TooManyRequests: define(429, 'too_many_requests', 'too many requests'),

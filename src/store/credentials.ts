@@ -27,6 +27,7 @@ export class CredentialRepository {
   private readonly insertPartner: Statement<[string, string, string, string | null, string]>
   private readonly insertDeploymentKey: Statement<[string, string | null]>
   private readonly revokeUserKeys: Statement<[string]>
+  private readonly removePartner: Statement<[string]>
   private readonly anyKeyHash: Statement<[string, string, string], { found: number }>
 
   constructor (db: Db) {
@@ -38,6 +39,7 @@ export class CredentialRepository {
     this.insertApiKey = db.prepare('INSERT INTO api_keys (key_hash, key, organization_id, user_id) VALUES (?, ?, ?, ?)')
     this.insertPartner = db.prepare('INSERT INTO partners (id, name, key_hash, key, organization_id) VALUES (?, ?, ?, ?, ?)')
     this.insertDeploymentKey = db.prepare('INSERT INTO deployment_keys (key_hash, key) VALUES (?, ?)')
+    this.removePartner = db.prepare('DELETE FROM partners WHERE id = ?')
     this.revokeUserKeys = db.prepare('DELETE FROM api_keys WHERE user_id = ?')
     this.anyKeyHash = db.prepare(`SELECT EXISTS (SELECT 1 FROM api_keys WHERE key_hash = ?)
       OR EXISTS (SELECT 1 FROM partners WHERE key_hash = ?) OR EXISTS (SELECT 1 FROM deployment_keys WHERE key_hash = ?) AS found`)
@@ -120,6 +122,11 @@ export class CredentialRepository {
 
   addPartner (partner: Partner, key: string): void {
     this.insertPartner.run(partner.id, partner.name, hashKey(key), key, partner.organization_id)
+  }
+
+  /** Deletes a partner; its organizations (and all under them) go by foreign key cascade. */
+  deletePartner (id: string): void {
+    this.removePartner.run(id)
   }
 
   addDeploymentKey (key: string): void {

@@ -5,6 +5,9 @@ import { OrganizationRepository } from './organizations.js'
 import { RoleRepository } from './roles.js'
 import { UserRepository } from './users.js'
 import { describeCaller, type Identity } from './identity.js'
+import { loadFixtures } from './fixtures.js'
+import { BASELINE, WorldRepository } from './world.js'
+import type { Fixtures } from '../schemas/fixtures.js'
 import type { Caller } from './types.js'
 
 /** Owns the connection and every repository over it. No Fastify in here. */
@@ -15,6 +18,7 @@ export class Store {
   readonly users: UserRepository
   readonly credentials: CredentialRepository
   readonly access: AccessPolicy
+  readonly world: WorldRepository
   private closed = false
   private readonly inTransaction: (fn: () => unknown) => unknown
 
@@ -25,7 +29,30 @@ export class Store {
     this.users = new UserRepository(this.db, this.roles)
     this.credentials = new CredentialRepository(this.db)
     this.access = new AccessPolicy(this.organizations, this.users, this.roles)
+    this.world = new WorldRepository(this.db)
     this.inTransaction = this.db.transaction((fn: () => unknown) => fn())
+  }
+
+  /**
+   * Replaces the world with a validated fixture document, atomically, and makes it the baseline
+   * that reset() returns to. A bad entry throws FixtureError and changes nothing.
+   */
+  replaceWorld (fixtures: Fixtures, source: string): void {
+    this.transaction(() => {
+      this.world.clear()
+      loadFixtures(this, fixtures, source)
+      this.world.saveSnapshot(BASELINE)
+    })
+  }
+
+  /** Keeps the world as it is (a persisted database) as the baseline. */
+  adoptWorldAsBaseline (): void {
+    this.transaction(() => this.world.saveSnapshot(BASELINE))
+  }
+
+  /** Back to the baseline: the fixtures loaded at start or by the last replaceWorld(). */
+  reset (): void {
+    this.transaction(() => this.world.restoreSnapshot(BASELINE))
   }
 
   /** Runs fn in one transaction: all of its writes land, or none do. fn must be synchronous. */

@@ -1,0 +1,64 @@
+/** Schemas of the /__admin control plane. */
+
+const SnapshotName = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' } as const
+
+export const SnapshotBody = {
+  type: 'object',
+  required: ['name'],
+  additionalProperties: false,
+  properties: { name: SnapshotName }
+} as const
+
+export const SnapshotParams = {
+  type: 'object',
+  required: ['name'],
+  properties: { name: SnapshotName }
+} as const
+
+export const TenantBody = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: { name: { type: 'string', minLength: 1, maxLength: 200 } }
+} as const
+
+export const JournalQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    method: { type: 'string', maxLength: 16 },
+    path: { type: 'string', maxLength: 2048 },
+    status: { type: 'string', pattern: '^[1-5][0-9][0-9]$' },
+    partner_id: { type: 'string', maxLength: 64 },
+    since: { type: 'string', format: 'date-time' },
+    limit: { type: 'string', pattern: '^[0-9]{1,7}$' }
+  }
+} as const
+
+export const FaultBody = {
+  type: 'object',
+  additionalProperties: false,
+  anyOf: [{ required: ['status'] }, { required: ['delay_ms'] }],
+  properties: {
+    method: { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'get', 'post', 'put', 'patch', 'delete'] },
+    path: { type: 'string', minLength: 1, maxLength: 2048, pattern: '^/' },
+    partner_id: { type: 'string', maxLength: 64 },
+    status: { type: 'integer', minimum: 200, maximum: 599 },
+    body: {},
+    headers: { type: 'object', maxProperties: 50, additionalProperties: { type: 'string', maxLength: 4096 } },
+    delay_ms: { type: 'integer', minimum: 0, maximum: 600000 },
+    times: { type: 'integer', minimum: 1 },
+    probability: { type: 'number', minimum: 0, maximum: 1 }
+  }
+} as const
+
+export const IdParam = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', maxLength: 64 } }
+} as const
+
+export const PartnerIdParam = {
+  type: 'object',
+  required: ['partner_id'],
+  properties: { partner_id: { type: 'string', maxLength: 64 } }
+} as const

@@ -1,0 +1,111 @@
+import t from 'tap'
+import { W, apiError, bearer, build, call } from '../helper.js'
+
+const me = '/api/me'
+const J = bearer(W.jane.key)
+
+t.test('a status rule answers with that status in the error shape, and the journal says so', async (t) => {
+  const app = await build(t)
+  const added = await call(app, 'POST', '/__admin/faults', {}, { method: 'get', path: me, status: 500 })
+  t.equal(added.status, 201)
+  const rule = added.body as { id: string }
+  t.match(rule, { id: String, method: 'GET', path: me, status: 500, fired: 0, created_at: String })
+  const res = await call(app, 'GET', me, J)
+  t.equal(res.status, 500)
+  t.equal(res.headers['x-polytomic-version'], '2025-09-18')
+  t.same(res.body, apiError(500, 'internal_error', 'internal server error (injected fault)'))
+  t.equal((await call(app, 'POST', '/api/permissions/roles', J, { name: 'X' })).status, 200, 'other requests are untouched')
+  const [, entry] = (await call(app, 'GET', '/__admin/requests')).body as Array<{ fault: string | null, status: number }>
+  t.same([entry?.fault, entry?.status], [rule.id, 500])
+  t.match((await call(app, 'GET', '/__admin/faults')).body, [{ id: rule.id, fired: 1 }])
+})
+
+t.test('a times: 2 rule fires exactly twice, then disappears', async (t) => {
+  const app = await build(t)
+  await call(app, 'POST', '/__admin/faults', {}, { path: '/api/*', status: 503, times: 2 })
+  const statuses: number[] = []
+  for (let i = 0; i < 4; i++) statuses.push((await call(app, 'GET', me, J)).status)
+  t.same(statuses, [503, 503, 200, 200])
+  t.same((await call(app, 'GET', '/__admin/faults')).body, [])
+})
+
+t.test('a 429 rule carries Retry-After; a custom body is sent as given', async (t) => {
+  const app = await build(t)
+  await call(app, 'POST', '/__admin/faults', {}, { path: me, status: 429, headers: { 'Retry-After': '3' }, times: 1 })
+  const limited = await call(app, 'GET', me, J)
+  t.equal(limited.status, 429)
+  t.equal(limited.headers['retry-after'], '3')
+  t.same(limited.body, apiError(429, 'too_many_requests', 'too many requests (injected fault)'))
+  await call(app, 'POST', '/__admin/faults', {}, { path: me, status: 502, body: { oops: true }, times: 1 })
+  const custom = await call(app, 'GET', me, J)
+  t.same([custom.status, custom.body], [502, { oops: true }])
+  await call(app, 'POST', '/__admin/faults', {}, { path: me, status: 418, times: 1 })
+  const teapot = await call(app, 'GET', me, J)
+  t.same([teapot.status, teapot.body], [418, apiError(418, 'injected_fault', 'injected fault')])
+})
+
+t.test('a legacy-version request gets the legacy error envelope from a fault', async (t) => {
+  const app = await build(t)
+  await call(app, 'POST', '/__admin/faults', {}, { path: me, status: 404 })
+  const res = await call(app, 'GET', me, { ...J, 'x-polytomic-version': '2021-05-23' })
+  t.same(res.body, { result: null, error: apiError(404, 'route_not_found', 'no such route (injected fault)') })
+})
+
+t.test('delay_ms alone only delays', async (t) => {
+  const app = await build(t)
+  await call(app, 'POST', '/__admin/faults', {}, { path: me, delay_ms: 60 })
+  const started = Date.now()
+  const res = await call(app, 'GET', me, J)
+  t.equal(res.status, 200)
+  t.ok(Date.now() - started >= 55, 'the response waited')
+})
+
+t.test('a rule may match by partner', async (t) => {
+  const app = await build(t)
+  await call(app, 'POST', '/__admin/faults', {}, { partner_id: W.globex.partnerId.toUpperCase(), status: 500 })
+  t.equal((await call(app, 'GET', '/api/organizations', bearer(W.globex.key))).status, 500)
+  t.equal((await call(app, 'GET', `/api/organizations/${W.globex.customerOrgId}/users`, bearer(W.deploymentKey))).status, 500, 'a deployment key acting in that partner\'s organization')
+  t.equal((await call(app, 'GET', '/api/organizations', bearer(W.acme.key))).status, 200)
+})
+
+t.test('probability with FAULT_SEED is repeatable', async (t) => {
+  const run = async (): Promise<number[]> => {
+    const app = await build(t, { config: { faultSeed: 7 } })
+    await call(app, 'POST', '/__admin/faults', {}, { path: me, status: 500, probability: 0.5 })
+    const statuses: number[] = []
+    for (let i = 0; i < 20; i++) statuses.push((await call(app, 'GET', me, J)).status)
+    return statuses
+  }
+  const first = await run()
+  t.same(await run(), first)
+  t.ok(first.includes(500) && first.includes(200), `both outcomes occur: ${first.join(' ')}`)
+})
+
+t.test('rules are validated; they can be deleted one by one or all at once', async (t) => {
+  const app = await build(t)
+  for (const body of [{}, { path: me }, { status: 99 }, { status: 700 }, { status: 500, probability: 2 }, { status: 500, times: 0 }, { status: 500, path: 'no-slash' }, { status: 500, method: 'TRACE' }, { delay_ms: -1 }]) {
+    const res = await call(app, 'POST', '/__admin/faults', {}, body)
+    t.equal(res.status, 422, JSON.stringify(body))
+    t.match(res.body, { status: 422, key: 'validation_failed' })
+  }
+  const a = (await call(app, 'POST', '/__admin/faults', {}, { status: 500, path: '/api/x' })).body as { id: string }
+  await call(app, 'POST', '/__admin/faults', {}, { status: 500, path: '/api/y' })
+  t.same((await call(app, 'DELETE', `/__admin/faults/${a.id}`)).body, { status: 'ok', id: a.id })
+  t.equal((await call(app, 'DELETE', `/__admin/faults/${a.id}`)).status, 404)
+  t.same((await call(app, 'DELETE', '/__admin/faults')).body, { status: 'ok', cleared: 1 })
+  t.same((await call(app, 'GET', '/__admin/faults')).body, [])
+})
+
+t.test('LATENCY_MS delays every /api response, fixed or within a range', async (t) => {
+  const fixed = await build(t, { config: { latencyMs: { min: 50, max: 50 } } })
+  let started = Date.now()
+  t.equal((await call(fixed, 'GET', me, bearer('wrong'))).status, 401)
+  t.ok(Date.now() - started >= 45, 'even a 401 waits')
+  const ranged = await build(t, { config: { latencyMs: { min: 20, max: 40 }, faultSeed: 1 } })
+  started = Date.now()
+  await call(ranged, 'GET', me, J)
+  t.ok(Date.now() - started >= 18)
+  started = Date.now()
+  await call(fixed, 'GET', '/__admin/health')
+  t.ok(Date.now() - started < 45, 'admin routes are not delayed')
+})
