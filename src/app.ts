@@ -1,10 +1,13 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { defaultConfig, type Config } from './config.js'
 import { Errors } from './errors.js'
 import { registerAuth } from './plugins/auth.js'
 import { registerErrorHandler, sendError } from './plugins/error-handler.js'
+import { registerRequestLog } from './plugins/request-log.js'
+import { registerOpenApi } from './plugins/openapi.js'
 import { registerStore } from './plugins/store.js'
 import { registerFaults, registerJournal, registerLatency } from './plugins/control.js'
+import { ControlPlane } from './control-plane.js'
 import { Faults } from './faults.js'
 import { Journal } from './journal.js'
 import { PACKAGE_VERSION } from './package-info.js'
@@ -22,6 +25,14 @@ import { User } from './schemas/users.js'
 import { Store } from './store/index.js'
 import { readFixtureFile, validateFixtures } from './store/fixtures.js'
 import type { Fixtures } from './schemas/fixtures.js'
+
+export interface RouteEntry { method: string, url: string }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteEntry[]
+  }
+}
 
 export interface AppOptions {
   /** Settings; anything not given takes its default (see src/config.ts). */
@@ -49,18 +60,23 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     throw err
   }
 
+  const logging = options.logger !== undefined && options.logger !== false
   const app = Fastify({
     logger: options.logger ?? false,
+    // One line per request, written by registerRequestLog, instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: true, allErrors: false } },
     // Errors Fastify raises before routing (a malformed URL) get the same body as every other error.
     frameworkErrors: (err, request, reply) => { sendError(request, reply, err) }
   })
   registerStore(app, store)
   registerErrorHandler(app)
+  if (logging) registerRequestLog(app)
   const journal = new Journal(config.journalSize)
   const faults = new Faults(config.faultSeed)
   app.decorate('journal', journal)
   app.decorate('faults', faults)
+  app.decorate('control', new ControlPlane(store, journal, faults))
   app.decorateRequest('apiVersion', null)
   app.decorateRequest('caller', null)
   app.decorateRequest('faultId', null)
@@ -77,6 +93,16 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     if (text === '') return done(null, undefined)
     parseJson(request, text, done)
   })
+
+  // Every route, for the OpenAPI check and the property-based suite.
+  const routeTable: RouteEntry[] = []
+  app.decorate('routeTable', routeTable)
+  app.addHook('onRoute', (route) => {
+    for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url })
+    }
+  })
+  await registerOpenApi(app, config.defaultVersion)
 
   await app.register(async (api) => {
     registerVersionCheck(api, config)

@@ -1,58 +1,68 @@
 #!/usr/bin/env node
-import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
+import { readFileSync } from 'node:fs'
+import { BUNDLED_FIXTURES, ConfigError, helpText, parseCommandLine } from './config.js'
+import { loggerOptions } from './logging.js'
+import { PACKAGE_VERSION } from './package-info.js'
+import { createSimulator, type Simulator } from './simulator.js'
 import { FixtureError } from './store/fixtures.js'
 import { DatabaseVersionError } from './store/db.js'
 
-/** Reads the environment once, builds, listens, and shuts down on SIGINT/SIGTERM. */
-async function main (): Promise<void> {
-  let config
-  try {
-    config = loadConfig(process.env)
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`polytomic-mock: ${err.message}\n`)
-      process.exit(2)
-    }
-    throw err
-  }
-
-  let app
-  try {
-    app = await buildApp({
-      config,
-      logger: {
-        level: config.logLevel,
-        redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.client_secret'], censor: '[redacted]' }
-      }
-    })
-  } catch (err) {
-    if (err instanceof FixtureError || err instanceof DatabaseVersionError) {
-      process.stderr.write(`polytomic-mock: ${err.message}\n`)
-      process.exit(1)
-    }
-    throw err
-  }
-
-  let stopping = false
-  const stop = (signal: string): void => {
-    if (stopping) process.exit(1)
-    stopping = true
-    app.log.info({ signal }, 'shutting down')
-    app.close().then(() => process.exit(0), (err: unknown) => {
-      app.log.error({ err }, 'error while shutting down')
-      process.exit(1)
-    })
-  }
-  process.on('SIGINT', () => stop('SIGINT'))
-  process.on('SIGTERM', () => stop('SIGTERM'))
-
-  const address = await app.listen({ port: config.port, host: config.host })
-  if (config.adminToken === null) app.log.warn('ADMIN_TOKEN is unset: the /__admin control plane is open to anyone who can reach this port')
-  app.log.info({ url: address, database: config.database, fixtures: config.fixtures, default_version: config.defaultVersion }, `polytomic-mock listening on ${address}`)
+function fail (message: string, code: number): never {
+  process.stderr.write(`polytomic-mock: ${message}\n`)
+  process.exit(code)
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`polytomic-mock: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
-  process.exit(1)
-})
+/** Stops on SIGTERM/SIGINT: no new connections, in-flight requests finish within the grace period, the database closes, exit 0. A second signal exits at once. */
+function handleSignals (simulator: Simulator, graceMs: number): void {
+  let stopping = false
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      simulator.app.log.warn({ signal }, 'second signal: exiting now')
+      process.exit(130)
+    }
+    stopping = true
+    simulator.app.log.info({ signal, grace_ms: graceMs }, 'shutting down')
+    const force = setTimeout(() => {
+      simulator.app.log.warn('grace period over: closing the remaining connections')
+      simulator.app.server.closeAllConnections()
+    }, graceMs)
+    force.unref()
+    simulator.close().then(() => {
+      clearTimeout(force)
+      process.exit(0)
+    }, (err: unknown) => {
+      simulator.app.log.error({ err }, 'error while shutting down')
+      process.exit(1)
+    })
+  }
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+}
+
+async function main (): Promise<void> {
+  let parsed
+  try {
+    parsed = parseCommandLine(process.argv.slice(2), process.env)
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message, 2)
+    throw err
+  }
+  const { action, config } = parsed
+  if (action === 'help') return void process.stdout.write(helpText())
+  if (action === 'version') return void process.stdout.write(`${PACKAGE_VERSION}\n`)
+  if (action === 'print-fixtures') return void process.stdout.write(readFileSync(BUNDLED_FIXTURES, 'utf8'))
+
+  let simulator: Simulator
+  try {
+    simulator = await createSimulator({ ...config, logger: loggerOptions(config.logLevel, process.stdout.isTTY) })
+  } catch (err) {
+    if (err instanceof FixtureError || err instanceof DatabaseVersionError) fail(err.message, 1)
+    throw err
+  }
+  handleSignals(simulator, config.shutdownGraceMs)
+  const url = await simulator.listen()
+  if (config.adminToken === null) simulator.app.log.warn('ADMIN_TOKEN is unset: the /__admin control plane is open to anyone who can reach this port')
+  simulator.app.log.info({ url, database: config.database, fixtures: config.fixtures, default_version: config.defaultVersion }, `polytomic-mock listening on ${url}`)
+}
+
+main().catch((err: unknown) => fail(err instanceof Error ? err.stack ?? err.message : String(err), 1))

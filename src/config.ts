@@ -18,6 +18,7 @@ export interface Config {
   journalSize: number
   faultSeed: number | null
   latencyMs: LatencyRange | null
+  shutdownGraceMs: number
 }
 
 /** A fixed delay (min === max) or a uniform range, in milliseconds. */
@@ -108,7 +109,75 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   adminToken: { key: 'adminToken', env: 'ADMIN_TOKEN', parse: parseOptionalText, defaultValue: null, description: 'Bearer token required by /__admin routes (except health); unset: open' },
   journalSize: { key: 'journalSize', env: 'JOURNAL_SIZE', parse: parseCount(1_000_000), defaultValue: 1000, description: 'requests kept in the journal; 0 turns it off' },
   faultSeed: { key: 'faultSeed', env: 'FAULT_SEED', parse: parseSeed, defaultValue: null, description: 'seed for fault probabilities and latency ranges (repeatable runs)' },
-  latencyMs: { key: 'latencyMs', env: 'LATENCY_MS', parse: parseLatency, defaultValue: null, description: 'delay added to every /api response: "250" or "100-400"' }
+  latencyMs: { key: 'latencyMs', env: 'LATENCY_MS', parse: parseLatency, defaultValue: null, description: 'delay added to every /api response: "250" or "100-400"' },
+  shutdownGraceMs: { key: 'shutdownGraceMs', env: 'SHUTDOWN_GRACE_MS', parse: parseCount(600_000), defaultValue: 10_000, description: 'on SIGTERM/SIGINT, how long in-flight requests may take before connections are cut' }
+}
+
+/** The command-line flag of a setting: PORT -> --port, DEFAULT_VERSION -> --default-version. */
+export function flagOf (setting: { env: string }): string {
+  return `--${setting.env.toLowerCase().replace(/_/g, '-')}`
+}
+
+export type CliAction = 'run' | 'help' | 'version' | 'print-fixtures'
+
+/**
+ * Reads flags over the environment: a flag beats its variable. Flags are --name value or
+ * --name=value; a boolean setting may be given bare (--require-version). Throws ConfigError.
+ */
+export function parseCommandLine (argv: readonly string[], env: NodeJS.ProcessEnv = process.env): { action: CliAction, config: Config } {
+  const byFlag = new Map(Object.values(SETTINGS).map((setting) => [flagOf(setting), setting]))
+  const fromFlags: NodeJS.ProcessEnv = {}
+  let action: CliAction = 'run'
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string
+    if (arg === '--help' || arg === '-h') { action = 'help'; continue }
+    if (arg === '--version' || arg === '-v') { action = 'version'; continue }
+    if (arg === '--print-fixtures') { action = 'print-fixtures'; continue }
+    const eq = arg.indexOf('=')
+    const name = eq === -1 ? arg : arg.slice(0, eq)
+    const setting = byFlag.get(name)
+    if (setting === undefined) throw new ConfigError(`unknown option ${JSON.stringify(name)} (see --help)`)
+    let value: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1)
+    if (value === undefined) {
+      const next = argv[i + 1]
+      if (setting.defaultValue === false && (next === undefined || next.startsWith('--'))) value = 'true'
+      else if (next === undefined) throw new ConfigError(`${name} needs a value`)
+      else { value = next; i++ }
+    }
+    fromFlags[setting.env] = value
+  }
+  const config: Record<string, unknown> = { ...defaultConfig() }
+  for (const setting of Object.values(SETTINGS)) {
+    const flagValue = fromFlags[setting.env]
+    const raw = flagValue ?? env[setting.env]
+    const source = flagValue === undefined ? setting.env : flagOf(setting)
+    if (raw !== undefined) config[setting.key] = (setting.parse as (r: string, n: string) => unknown)(raw, source)
+  }
+  return { action, config: config as unknown as Config }
+}
+
+function showDefault (value: unknown): string {
+  if (value === null) return 'unset'
+  if (typeof value === 'string' && value === BUNDLED_FIXTURES) return 'the bundled fixtures/default.json'
+  return String(value)
+}
+
+/** --help: every flag with its variable, default and meaning. */
+export function helpText (): string {
+  const rows = Object.values(SETTINGS).map((setting) => `  ${`${flagOf(setting)} <value>`.padEnd(30)} ${setting.env.padEnd(18)} default: ${showDefault(setting.defaultValue)}\n  ${''.padEnd(30)} ${setting.description}`)
+  return [
+    'Usage: polytomic-mock [options]',
+    '',
+    'A local, stateful simulator of Polytomic\'s partner API. Each option may also be set with its',
+    'environment variable; the option wins.',
+    '',
+    '  option                         variable           default / meaning',
+    ...rows,
+    `  ${'--print-fixtures'.padEnd(30)} print the bundled fixtures (a starting point for your own) and exit`,
+    `  ${'--version, -v'.padEnd(30)} print the version and exit`,
+    `  ${'--help, -h'.padEnd(30)} print this help and exit`,
+    ''
+  ].join('\n')
 }
 
 export function defaultConfig (): Config {

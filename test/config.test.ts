@@ -7,7 +7,7 @@ t.test('defaults apply when nothing is set', async (t) => {
   t.same(defaultConfig(), {
     port: 8080, host: '127.0.0.1', database: ':memory:', fixtures: BUNDLED_FIXTURES,
     defaultVersion: '2025-09-18', requireVersion: false, logLevel: 'info',
-    adminToken: null, journalSize: 1000, faultSeed: null, latencyMs: null
+    adminToken: null, journalSize: 1000, faultSeed: null, latencyMs: null, shutdownGraceMs: 10000
   })
   t.ok(existsSync(BUNDLED_FIXTURES), 'the bundled fixtures path exists')
 })
@@ -15,10 +15,10 @@ t.test('defaults apply when nothing is set', async (t) => {
 t.test('every variable is read', async (t) => {
   t.same(loadConfig({
     PORT: '0', HOST: '0.0.0.0', DATABASE: '/tmp/x.db', FIXTURES: '/tmp/f.json', DEFAULT_VERSION: '2024-02-08', REQUIRE_VERSION: 'true', LOG_LEVEL: 'WARN',
-    ADMIN_TOKEN: 's3cret', JOURNAL_SIZE: '0', FAULT_SEED: '42', LATENCY_MS: '100-400'
+    ADMIN_TOKEN: 's3cret', JOURNAL_SIZE: '0', FAULT_SEED: '42', LATENCY_MS: '100-400', SHUTDOWN_GRACE_MS: '500'
   }), {
     port: 0, host: '0.0.0.0', database: '/tmp/x.db', fixtures: '/tmp/f.json', defaultVersion: '2024-02-08', requireVersion: true, logLevel: 'warn',
-    adminToken: 's3cret', journalSize: 0, faultSeed: 42, latencyMs: { min: 100, max: 400 }
+    adminToken: 's3cret', journalSize: 0, faultSeed: 42, latencyMs: { min: 100, max: 400 }, shutdownGraceMs: 500
   })
   t.same(loadConfig({ LATENCY_MS: '250' }).latencyMs, { min: 250, max: 250 }, 'a fixed latency')
   t.same(loadConfig({ LATENCY_MS: '0', ADMIN_TOKEN: '' }), defaultConfig(), 'zero latency and an empty token are unset')
@@ -41,4 +41,21 @@ t.test('a bad value throws a ConfigError naming the variable', async (t) => {
     t.throws(() => loadConfig(env), { name: 'ConfigError', message }, JSON.stringify(env))
     t.throws(() => loadConfig(env), ConfigError)
   }
+})
+
+t.test('parseCommandLine: flags mirror the variables and beat them', async (t) => {
+  const { parseCommandLine, helpText, flagOf, SETTINGS } = await import('../src/config.js')
+  t.same(parseCommandLine([], {}), { action: 'run', config: defaultConfig() })
+  const { config } = parseCommandLine(['--port', '9000', '--default-version=2023-04-25', '--require-version', '--admin-token', 't'], { PORT: '1', DEFAULT_VERSION: 'bad', ADMIN_TOKEN: 'env' })
+  t.match(config, { port: 9000, defaultVersion: '2023-04-25', requireVersion: true, adminToken: 't' })
+  t.equal(parseCommandLine(['--require-version=false'], { REQUIRE_VERSION: 'true' }).config.requireVersion, false)
+  t.equal(parseCommandLine(['--require-version', '--port', '1'], {}).config.port, 1, 'a bare boolean flag does not swallow the next flag')
+  t.equal(parseCommandLine([], { LOG_LEVEL: 'debug' }).config.logLevel, 'debug', 'variables still apply')
+  for (const [argv, action] of [[['--help'], 'help'], [['-h'], 'help'], [['--version'], 'version'], [['-v'], 'version'], [['--print-fixtures'], 'print-fixtures']] as const) {
+    t.equal(parseCommandLine(argv, {}).action, action)
+  }
+  t.throws(() => parseCommandLine(['--nope'], {}), { name: 'ConfigError', message: 'unknown option "--nope" (see --help)' })
+  t.throws(() => parseCommandLine(['--port'], {}), { name: 'ConfigError', message: '--port needs a value' })
+  t.throws(() => parseCommandLine(['--port', 'x'], {}), { name: 'ConfigError', message: '--port must be a port number from 0 to 65535, got "x"' })
+  for (const setting of Object.values(SETTINGS)) t.match(helpText(), `${flagOf(setting)} <value>`, `--help lists ${flagOf(setting)}`)
 })

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { LatencyRange } from '../config.js'
+import type { ControlPlane } from '../control-plane.js'
 import { ApiError, errorForStatus } from '../errors.js'
 import type { Faults } from '../faults.js'
 import type { Journal } from '../journal.js'
@@ -10,6 +11,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     journal: Journal
     faults: Faults
+    control: ControlPlane
   }
   interface FastifyRequest {
     /** The fault rule that fired for this request, if any. */

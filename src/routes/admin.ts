@@ -1,12 +1,9 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { ApiError, Errors } from '../errors.js'
+import { Errors } from '../errors.js'
 import type { FaultRuleInput } from '../faults.js'
-import { FaultBody, IdParam, JournalQuery, PartnerIdParam, SnapshotBody, SnapshotParams, TenantBody } from '../schemas/admin.js'
-import { FixtureError, validateFixtures } from '../store/fixtures.js'
+import { IdParam, JournalQuery, PartnerIdParam, SnapshotBody, SnapshotParams, TenantBody } from '../schemas/admin.js'
 import { hashKey } from '../store/ids.js'
-import { createTenant, deleteTenant } from '../store/tenants.js'
-import { BASELINE } from '../store/world.js'
 
 export interface AdminOptions {
   adminToken: string | null
@@ -18,16 +15,9 @@ function sameSecret (a: string, b: string): boolean {
   return timingSafeEqual(Buffer.from(hashKey(a), 'hex'), Buffer.from(hashKey(b), 'hex'))
 }
 
-function invalidFixtures (err: FixtureError): ApiError {
-  return Errors.InvalidFixtures({ message: err.message, metadata: { path: err.path, problem: err.problem } })
-}
-
-/**
- * /__admin: the test control plane. No Polytomic path uses it; it is never journaled. Every write
- * is one transaction, so an admin operation never interleaves half-way with an API request.
- */
+/** /__admin: the test control plane over HTTP. No Polytomic path uses it; it is never journaled. */
 export default async function adminRoutes (admin: FastifyInstance, options: AdminOptions): Promise<void> {
-  const { store, journal, faults } = admin
+  const { control } = admin
 
   admin.addHook('onRequest', (request, _reply, done) => {
     if (options.adminToken === null || request.routeOptions.url === '/__admin/health') return done()
@@ -42,55 +32,38 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
     uptime_s: Math.round((Date.now() - options.startedAt) / 1000)
   }))
 
-  admin.post('/reset', async () => {
-    store.reset()
-    journal.clear()
-    faults.clear()
-    return { status: 'ok', counts: store.world.counts() }
-  })
+  admin.get('/openapi.json', async () => admin.swagger())
 
-  admin.get('/fixtures', async () => store.world.export())
+  admin.post('/reset', async () => ({ status: 'ok', counts: control.reset() }))
 
-  admin.put('/fixtures', { bodyLimit: 256 * 1024 * 1024 }, async (request) => {
-    try {
-      store.replaceWorld(validateFixtures(request.body, '<request body>'), '<request body>')
-    } catch (err) {
-      throw err instanceof FixtureError ? invalidFixtures(err) : err
-    }
-    return { status: 'ok', counts: store.world.counts() }
-  })
+  admin.get('/fixtures', async () => control.exportFixtures())
 
-  admin.get('/snapshots', async () => store.world.listSnapshots())
+  admin.put('/fixtures', { bodyLimit: 256 * 1024 * 1024 }, async (request) => ({ status: 'ok', counts: control.replaceFixtures(request.body) }))
 
-  admin.post<{ Body: { name: string } }>('/snapshots', { schema: { body: SnapshotBody } }, async (request, reply) => {
-    const info = store.transaction(() => store.world.saveSnapshot(request.body.name))
-    return reply.code(201).send(info)
-  })
+  admin.get('/snapshots', async () => control.snapshots())
 
-  admin.post<{ Params: { name: string } }>('/snapshots/:name/restore', { schema: { params: SnapshotParams } }, async (request) => {
-    if (!store.world.hasSnapshot(request.params.name) || request.params.name === BASELINE) throw Errors.SnapshotNotFound()
-    store.transaction(() => store.world.restoreSnapshot(request.params.name))
-    return { status: 'ok', name: request.params.name, counts: store.world.counts() }
-  })
+  admin.post<{ Body: { name: string } }>('/snapshots', { schema: { body: SnapshotBody } }, async (request, reply) =>
+    reply.code(201).send(control.snapshot(request.body.name)))
+
+  admin.post<{ Params: { name: string } }>('/snapshots/:name/restore', { schema: { params: SnapshotParams } }, async (request) =>
+    ({ status: 'ok', name: request.params.name, counts: control.restore(request.params.name) }))
 
   admin.delete<{ Params: { name: string } }>('/snapshots/:name', { schema: { params: SnapshotParams } }, async (request) => {
-    if (!store.world.deleteSnapshot(request.params.name)) throw Errors.SnapshotNotFound()
+    control.deleteSnapshot(request.params.name)
     return { status: 'ok', name: request.params.name }
   })
 
-  admin.post<{ Body: { name?: string } | null }>('/tenants', { schema: { body: TenantBody } }, async (request, reply) => {
-    const tenant = store.transaction(() => createTenant(store, request.body ?? {}))
-    return reply.code(201).send(tenant)
-  })
+  admin.post<{ Body: { name?: string } | null }>('/tenants', { schema: { body: TenantBody } }, async (request, reply) =>
+    reply.code(201).send(control.createTenant(request.body ?? {})))
 
   admin.delete<{ Params: { partner_id: string } }>('/tenants/:partner_id', { schema: { params: PartnerIdParam } }, async (request) => {
-    store.transaction(() => deleteTenant(store, request.params.partner_id))
+    control.deleteTenant(request.params.partner_id)
     return { status: 'ok', partner_id: request.params.partner_id.toLowerCase() }
   })
 
   admin.get<{ Querystring: Record<string, string | undefined> }>('/requests', { schema: { querystring: JournalQuery } }, async (request) => {
     const q = request.query
-    return journal.query({
+    return control.requests({
       method: q.method,
       path: q.path,
       status: q.status === undefined ? undefined : Number(q.status),
@@ -100,18 +73,16 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
     })
   })
 
-  admin.delete('/requests', async () => ({ status: 'ok', cleared: journal.clear() }))
+  admin.delete('/requests', async () => ({ status: 'ok', cleared: control.clearRequests() }))
 
-  admin.get('/faults', async () => faults.list())
+  admin.get('/faults', async () => control.faultRules())
 
-  admin.post<{ Body: FaultRuleInput }>('/faults', { schema: { body: FaultBody } }, async (request, reply) => {
-    return reply.code(201).send(faults.add(request.body))
-  })
+  admin.post<{ Body: FaultRuleInput }>('/faults', async (request, reply) => reply.code(201).send(control.addFault(request.body)))
 
   admin.delete<{ Params: { id: string } }>('/faults/:id', { schema: { params: IdParam } }, async (request) => {
-    if (!faults.remove(request.params.id)) throw Errors.FaultNotFound()
+    control.removeFault(request.params.id)
     return { status: 'ok', id: request.params.id }
   })
 
-  admin.delete('/faults', async () => ({ status: 'ok', cleared: faults.clear() }))
+  admin.delete('/faults', async () => ({ status: 'ok', cleared: control.clearFaults() }))
 }

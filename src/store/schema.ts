@@ -78,6 +78,20 @@ export const MIGRATIONS: readonly string[] = [
     key_hash TEXT NOT NULL UNIQUE,
     key TEXT
   );
+  `,
+  // 2: Idempotency-Key records (reference 7), kept with the world so they survive a restart.
+  `
+  CREATE TABLE idempotency_keys (
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'done')),
+    status INTEGER,
+    headers TEXT,
+    body TEXT,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
   `
 ]
 

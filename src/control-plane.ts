@@ -1,0 +1,106 @@
+import { Ajv } from 'ajv'
+import { ApiError, Errors, validationError } from './errors.js'
+import type { FaultRule, FaultRuleInput, Faults } from './faults.js'
+import type { Journal, JournalEntry, JournalFilter } from './journal.js'
+import { FaultBody } from './schemas/admin.js'
+import type { Fixtures } from './schemas/fixtures.js'
+import { FixtureError, validateFixtures } from './store/fixtures.js'
+import type { Store } from './store/index.js'
+import { createTenant, deleteTenant, type Tenant } from './store/tenants.js'
+import { BASELINE, type SnapshotInfo } from './store/world.js'
+
+const ajv = new Ajv({ allErrors: false, strict: false })
+const validateFaultRule = ajv.compile<FaultRuleInput>(FaultBody)
+
+function invalidFixtures (err: FixtureError): ApiError {
+  return Errors.InvalidFixtures({ message: err.message, metadata: { path: err.path, problem: err.problem } })
+}
+
+/**
+ * The test control plane's operations, shared by the /__admin routes and the in-process API.
+ * Every write is one transaction, so it never interleaves half-way with an API request.
+ */
+export class ControlPlane {
+  constructor (private readonly store: Store, private readonly journal: Journal, private readonly faults: Faults) {}
+
+  /** Back to the baseline world; minted keys, fault rules and the journal are cleared too. */
+  reset (): Record<string, number> {
+    this.store.reset()
+    this.journal.clear()
+    this.faults.clear()
+    return this.store.world.counts()
+  }
+
+  counts (): Record<string, number> {
+    return this.store.world.counts()
+  }
+
+  exportFixtures (): Fixtures {
+    return this.store.world.export()
+  }
+
+  /** Replaces the world (and the reset baseline) with a fixture document; a bad one is a 422 and changes nothing. */
+  replaceFixtures (document: unknown, source = '<request body>'): Record<string, number> {
+    try {
+      this.store.replaceWorld(validateFixtures(document, source), source)
+    } catch (err) {
+      throw err instanceof FixtureError ? invalidFixtures(err) : err
+    }
+    return this.store.world.counts()
+  }
+
+  snapshot (name: string): SnapshotInfo {
+    return this.store.transaction(() => this.store.world.saveSnapshot(name))
+  }
+
+  restore (name: string): Record<string, number> {
+    if (name === BASELINE || !this.store.world.hasSnapshot(name)) throw Errors.SnapshotNotFound()
+    this.store.transaction(() => this.store.world.restoreSnapshot(name))
+    return this.store.world.counts()
+  }
+
+  deleteSnapshot (name: string): void {
+    if (name === BASELINE || !this.store.world.deleteSnapshot(name)) throw Errors.SnapshotNotFound()
+  }
+
+  snapshots (): SnapshotInfo[] {
+    return this.store.world.listSnapshots()
+  }
+
+  createTenant (input: { name?: string } = {}): Tenant {
+    return this.store.transaction(() => createTenant(this.store, input))
+  }
+
+  deleteTenant (partnerId: string): void {
+    this.store.transaction(() => deleteTenant(this.store, partnerId))
+  }
+
+  requests (filter: JournalFilter = {}): JournalEntry[] {
+    return this.journal.query(filter)
+  }
+
+  clearRequests (): number {
+    return this.journal.clear()
+  }
+
+  addFault (input: FaultRuleInput): FaultRule {
+    if (!validateFaultRule(input)) {
+      const issue = validateFaultRule.errors?.[0]
+      const field = issue?.instancePath.split('/').filter(Boolean).join('.') || (issue?.keyword === 'anyOf' ? 'status' : 'body')
+      throw validationError(field, issue?.keyword === 'anyOf' ? 'a rule needs a status or a delay_ms' : (issue?.message ?? 'is invalid'))
+    }
+    return this.faults.add(input)
+  }
+
+  faultRules (): FaultRule[] {
+    return this.faults.list()
+  }
+
+  removeFault (id: string): void {
+    if (!this.faults.remove(id)) throw Errors.FaultNotFound()
+  }
+
+  clearFaults (): number {
+    return this.faults.clear()
+  }
+}

@@ -1,0 +1,12 @@
+/** polytomic-mock as a library. */
+export { createSimulator, type Simulator, type SimulatorOptions } from './simulator.js'
+export { buildApp, type AppOptions } from './app.js'
+export { SETTINGS, defaultConfig, loadConfig, type Config, type LatencyRange } from './config.js'
+export { ApiError, Errors } from './errors.js'
+export { SUPPORTED_VERSIONS, CURRENT_VERSION, type ApiVersion } from './versions.js'
+export type { Fixtures } from './schemas/fixtures.js'
+export type { FaultRule, FaultRuleInput } from './faults.js'
+export type { JournalEntry, JournalFilter } from './journal.js'
+export type { Tenant } from './store/tenants.js'
+export type { SnapshotInfo } from './store/world.js'
+export type { Caller, Organization, Role, User } from './store/index.js'

@@ -1,0 +1,35 @@
+import { Writable } from 'node:stream'
+import t from 'tap'
+import { REDACTED_PATHS } from '../src/logging.js'
+import { W, basic, bearer, build, call } from './helper.js'
+
+t.test('one JSON log line per request, with method, path, status, duration, version and caller; no secrets', async (t) => {
+  const lines: string[] = []
+  const stream = new Writable({ write (chunk: Buffer, _enc, done) { lines.push(chunk.toString()); done() } })
+  const app = await build(t, { logger: { level: 'info', stream, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } } })
+  await call(app, 'GET', `/api/organizations/${W.org.id}/users/${W.jane.id}?x=1`, { ...bearer(W.acme.key), 'x-polytomic-version': '2024-02-08' })
+  await call(app, 'POST', '/api/organizations', bearer(W.acme.key), { name: 'Logged', client_secret: 'top-secret-value' })
+  await call(app, 'GET', '/api/me', basic(W.org.id, W.deploymentKey))
+  await call(app, 'GET', '/api/me', bearer('wrong-key-secret'))
+  const minted = await call(app, 'POST', `/api/organizations/${W.org.id}/users/${W.jane.id}/keys`, bearer(W.acme.key))
+  const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((r) => r.msg === 'request')
+  t.equal(records.length, 5, 'one line per request')
+  t.match(records[0], { level: 30, method: 'GET', path: `/api/organizations/${W.org.id}/users/${W.jane.id}`, status: 200, duration_ms: Number, version: '2024-02-08', caller: 'partner', reqId: String })
+  t.match(records[2], { caller: 'deployment', status: 200 })
+  t.match(records[3], { caller: null, status: 401 })
+  const all = lines.join('\n')
+  const value = (minted.body as { data: { value: string } }).data.value
+  for (const secret of [W.acme.key, W.deploymentKey, 'top-secret-value', 'wrong-key-secret', value]) {
+    t.notOk(all.includes(secret), `${secret.slice(0, 8)}… is not logged`)
+  }
+})
+
+t.test('redaction censors secrets in any logged object', async (t) => {
+  const lines: string[] = []
+  const stream = new Writable({ write (chunk: Buffer, _enc, done) { lines.push(chunk.toString()); done() } })
+  const app = await build(t, { logger: { level: 'info', stream, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } } })
+  app.log.info({ body: { client_secret: 's1', key: 's2' }, headers: { authorization: 'Bearer s3' } }, 'probe')
+  const probe = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r.msg === 'probe')
+  t.same(probe?.body, { client_secret: '[redacted]', key: '[redacted]' })
+  t.same(probe?.headers, { authorization: '[redacted]' })
+})

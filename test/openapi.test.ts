@@ -1,0 +1,37 @@
+import t from 'tap'
+import SwaggerParser from '@apidevtools/swagger-parser'
+import { build, call } from './helper.js'
+
+interface OpenApiDocument {
+  openapi: string
+  paths: Record<string, Record<string, { parameters?: Array<{ in: string, name: string }>, responses: Record<string, unknown> }>>
+  components: { securitySchemes: Record<string, { type: string, scheme: string }> }
+}
+
+t.test('GET /__admin/openapi.json is a valid OpenAPI 3 document of every /api route', async (t) => {
+  const app = await build(t)
+  const res = await call(app, 'GET', '/__admin/openapi.json')
+  t.equal(res.status, 200)
+  const doc = res.body as OpenApiDocument
+  t.match(doc.openapi, /^3\./)
+  await t.resolves(SwaggerParser.validate(structuredClone(doc) as never), 'swagger-parser validates it')
+
+  t.same(doc.components.securitySchemes, {
+    bearer: { type: 'http', scheme: 'bearer', description: 'A user, organization, partner or deployment key' },
+    basic: { type: 'http', scheme: 'basic', description: '"<org uuid>:<partner or deployment key>", or "<deployment key>:"' }
+  })
+
+  const registered = new Set(app.routeTable.filter((r) => r.url.startsWith('/api/')).map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`))
+  t.ok(registered.size >= 25, `${registered.size} /api operations are registered`)
+  const documented = new Set<string>()
+  for (const [path, operations] of Object.entries(doc.paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      documented.add(`${method.toUpperCase()} ${path}`)
+      t.ok(operation.parameters?.some((p) => p.in === 'header' && p.name === 'x-polytomic-version'), `${method} ${path} documents X-Polytomic-Version`)
+      t.ok(operation.responses['200'] !== undefined, `${method} ${path} documents its 200`)
+    }
+  }
+  t.same([...documented].sort(), [...registered].sort(), 'every /api route is documented, and nothing else')
+  t.notOk(Object.keys(doc.paths).some((p) => p.startsWith('/__admin')), 'the admin API is not in it')
+})
+

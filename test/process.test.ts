@@ -1,0 +1,227 @@
+// The packaged simulator as a real process: the npm tarball installed with production dependencies
+// only, started exactly as the Dockerfile starts it. No Docker engine runs here, so this is how the
+// image's contract (command, environment, health check, signals) is tested.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { W } from './helper.js'
+
+const PROJECT = resolve(fileURLToPath(new URL('..', import.meta.url)))
+const work = mkdtempSync(join(tmpdir(), 'pm-package-'))
+t.teardown(() => rmSync(work, { recursive: true, force: true }))
+
+/** npm pack (which builds), then install the tarball as a consumer would, production dependencies only. */
+function packAndInstall (): string {
+  const tarball = execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: PROJECT, encoding: 'utf8' }).trim().split('\n').pop() as string
+  const consumer = join(work, 'consumer')
+  mkdirSync(consumer)
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
+  execFileSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball)], { cwd: consumer, stdio: 'ignore' })
+  // better-sqlite3 compiles its binding at install; that takes minutes and needs no network here,
+  // so the binding this checkout already built for the same Node is copied in instead.
+  const binding = join('node_modules', 'better-sqlite3', 'build', 'Release')
+  mkdirSync(join(consumer, binding), { recursive: true })
+  copyFileSync(join(PROJECT, binding, 'better_sqlite3.node'), join(consumer, binding, 'better_sqlite3.node'))
+  return join(consumer, 'node_modules', 'polytomic-mock')
+}
+
+interface DockerContract { env: Record<string, string>, cmd: string[], healthcheck: string[], user: string, volumes: string[], exposed: string[] }
+
+/** The runtime stage of the Dockerfile: its ENV, CMD, HEALTHCHECK CMD, USER, VOLUME and EXPOSE. */
+function readDockerfile (): DockerContract {
+  const text = readFileSync(join(PROJECT, 'Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ')
+  const stages = text.split(/^FROM /m)
+  const lines = (stages.at(-1) as string).split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'))
+  const contract: DockerContract = { env: {}, cmd: [], healthcheck: [], user: 'root', volumes: [], exposed: [] }
+  for (const line of lines) {
+    const [instruction, ...rest] = line.split(' ')
+    const args = rest.join(' ')
+    if (instruction === 'ENV') for (const pair of args.split(/\s+/)) { const [k, v] = pair.split('='); contract.env[k as string] = v as string }
+    if (instruction === 'CMD') contract.cmd = JSON.parse(args) as string[]
+    if (instruction === 'HEALTHCHECK') contract.healthcheck = JSON.parse(args.slice(args.indexOf('CMD ') + 4)) as string[]
+    if (instruction === 'USER') contract.user = args
+    if (instruction === 'VOLUME') contract.volumes = JSON.parse(args) as string[]
+    if (instruction === 'EXPOSE') contract.exposed = args.split(/\s+/)
+  }
+  return contract
+}
+
+async function freePort (): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')))
+    })
+  })
+}
+
+interface Running { child: ChildProcess, url: string, port: number, output: () => string, exited: Promise<number | null> }
+
+const children = new Set<ChildProcess>()
+t.teardown(() => { for (const child of children) if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL') })
+
+function command (cmd: string[]): [string, string[]] {
+  return [cmd[0] === 'node' ? process.execPath : cmd[0] as string, cmd.slice(1)]
+}
+
+/** Starts the package exactly as the image does (CMD and ENV), but on loopback and a free port. */
+async function start (dir: string, env: Record<string, string> = {}): Promise<Running> {
+  const contract = readDockerfile()
+  const port = await freePort()
+  const [file, args] = command(contract.cmd)
+  const child = spawn(file, args, {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', ...contract.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  children.add(child)
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 20_000
+  while (Date.now() < deadline && child.exitCode === null) {
+    const ok = await fetch(`${url}/__admin/health`).then((r) => r.ok, () => false)
+    if (ok) return { child, url, port, output: () => output, exited }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`the simulator did not become healthy:\n${output}`)
+}
+
+function run (dir: string, args: string[], env: Record<string, string> = {}): { status: number | null, stdout: string, stderr: string } {
+  try {
+    const stdout = execFileSync(process.execPath, ['dist/cli.js', ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    return { status: 0, stdout, stderr: '' }
+  } catch (err) {
+    const e = err as { status: number | null, stdout: string, stderr: string }
+    return { status: e.status, stdout: e.stdout, stderr: e.stderr }
+  }
+}
+
+const dir = packAndInstall()
+const pkg = JSON.parse(readFileSync(join(PROJECT, 'package.json'), 'utf8')) as { version: string }
+
+t.test('the tarball holds the build, the fixtures and no tests', async (t) => {
+  const installed = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { bin: Record<string, string>, main: string }
+  t.same(installed.bin, { 'polytomic-mock': 'dist/cli.js' })
+  t.ok(readFileSync(join(dir, 'dist', 'index.d.ts'), 'utf8').includes('createSimulator'), 'type declarations ship')
+  t.ok(readFileSync(join(dir, 'fixtures', 'default.json'), 'utf8').includes('partner-key-acme'))
+  t.throws(() => readFileSync(join(dir, 'test', 'helper.ts')), 'tests are not packed')
+})
+
+t.test('the Dockerfile runs node directly as the node user, on 0.0.0.0:8080, with a volume and a health check', async (t) => {
+  const contract = readDockerfile()
+  t.same(contract.cmd, ['node', 'dist/cli.js'])
+  t.match(contract.env, { HOST: '0.0.0.0', PORT: '8080', NODE_ENV: 'production' })
+  t.equal(contract.user, 'node')
+  t.same(contract.volumes, ['/data'])
+  t.same(contract.exposed, ['8080'])
+  t.equal(contract.healthcheck[0], 'node')
+  const dockerignore = readFileSync(join(PROJECT, '.dockerignore'), 'utf8').split('\n')
+  for (const entry of ['node_modules', 'test', '*.db']) t.ok(dockerignore.includes(entry), `.dockerignore keeps out ${entry}`)
+})
+
+t.test('the image contract: start as the image does, the HEALTHCHECK passes, SIGTERM exits 0', async (t) => {
+  const database = join(work, 'contract.db')
+  const server = await start(dir, { DATABASE: database })
+  const [file, args] = command(readDockerfile().healthcheck)
+  const health = spawn(file, args, { env: { PATH: process.env.PATH ?? '', ...readDockerfile().env, PORT: String(server.port) }, stdio: 'ignore' })
+  const healthCode = await new Promise<number | null>((resolve) => health.on('exit', resolve))
+  t.equal(healthCode, 0, 'the HEALTHCHECK command succeeds')
+  const user = await fetch(`${server.url}/api/organizations/${W.org.id}/users/${W.jane.id}`, { headers: { authorization: `Bearer ${W.acme.key}` } })
+  t.equal(user.status, 200)
+  const log = server.output()
+  t.match(log, /polytomic-mock listening on http:\/\/127\.0\.0\.1:\d+/)
+  t.match(log, /ADMIN_TOKEN is unset/)
+  server.child.kill('SIGTERM')
+  t.equal(await server.exited, 0)
+  const lines = server.output().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+  t.ok(lines.some((l) => l.msg === 'request' && l.status === 200 && l.caller === 'partner'), 'logs are JSON lines when stdout is not a terminal')
+  t.notOk(server.output().includes(W.acme.key), 'the key is not logged')
+
+  const health2 = spawn(file, args, { env: { PATH: process.env.PATH ?? '', PORT: String(server.port) }, stdio: 'ignore' })
+  t.equal(await new Promise<number | null>((resolve) => health2.on('exit', resolve)), 1, 'the HEALTHCHECK fails once the server is gone')
+})
+
+t.test('SIGTERM lets an in-flight request finish, then exits 0; the world persists in the database file', async (t) => {
+  const database = join(work, 'persist.db')
+  const server = await start(dir, { DATABASE: database })
+  const created = await fetch(`${server.url}/api/organizations/${W.org.id}/users`, {
+    method: 'POST', headers: { authorization: `Bearer ${W.acme.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'persisted@example.com' })
+  })
+  t.equal(created.status, 200)
+  await fetch(`${server.url}/__admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/api/me', delay_ms: 700 }) })
+  const slow = fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${W.jane.key}` } })
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  server.child.kill('SIGTERM')
+  const answered = await slow
+  t.equal(answered.status, 200, 'the in-flight request completed')
+  t.equal(await server.exited, 0)
+
+  const again = await start(dir, { DATABASE: database })
+  const users = await (await fetch(`${again.url}/api/organizations/${W.org.id}/users`, { headers: { authorization: `Bearer ${W.acme.key}` } })).json() as { data: Array<{ email: string }> }
+  t.ok(users.data.some((u) => u.email === 'persisted@example.com'), 'the user survived the restart')
+  again.child.kill('SIGINT')
+  t.equal(await again.exited, 0, 'SIGINT exits 0 too')
+})
+
+t.test('a second signal exits at once', async (t) => {
+  const server = await start(dir, { SHUTDOWN_GRACE_MS: '30000' })
+  await fetch(`${server.url}/__admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/api/me', delay_ms: 20000 }) })
+  const hanging = fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${W.jane.key}` } }).catch(() => 'cut')
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  const started = Date.now()
+  server.child.kill('SIGTERM')
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  server.child.kill('SIGTERM')
+  const code = await server.exited
+  t.equal(code, 130)
+  t.ok(Date.now() - started < 5000, 'it did not wait for the 20 s request')
+  t.equal(await hanging, 'cut')
+})
+
+t.test('the grace period bounds how long shutdown waits', async (t) => {
+  const server = await start(dir, { SHUTDOWN_GRACE_MS: '300' })
+  await fetch(`${server.url}/__admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/api/me', delay_ms: 20000 }) })
+  void fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${W.jane.key}` } }).catch(() => 'cut')
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  const started = Date.now()
+  server.child.kill('SIGTERM')
+  t.equal(await server.exited, 0)
+  t.ok(Date.now() - started < 5000, `exited ${Date.now() - started} ms after SIGTERM`)
+})
+
+t.test('the command line: --help, --version, --print-fixtures, flags over variables, and bad input', async (t) => {
+  const help = run(dir, ['--help'])
+  t.equal(help.status, 0)
+  for (const flag of ['--port', '--host', '--database', '--fixtures', '--default-version', '--require-version', '--log-level', '--admin-token', '--journal-size', '--fault-seed', '--latency-ms']) {
+    t.match(help.stdout, flag, `--help lists ${flag}`)
+  }
+  t.match(help.stdout, /PORT\s+default: 8080/)
+  t.same(run(dir, ['--version']), { status: 0, stdout: `${pkg.version}\n`, stderr: '' })
+  t.equal(run(dir, ['--print-fixtures']).stdout, readFileSync(join(PROJECT, 'fixtures', 'default.json'), 'utf8'))
+
+  const unknown = run(dir, ['--bogus'])
+  t.same(unknown, { status: 2, stdout: '', stderr: 'polytomic-mock: unknown option "--bogus" (see --help)\n' })
+  const badFlag = run(dir, ['--port', 'eighty'])
+  t.same(badFlag, { status: 2, stdout: '', stderr: 'polytomic-mock: --port must be a port number from 0 to 65535, got "eighty"\n' })
+  const badEnv = run(dir, [], { DEFAULT_VERSION: 'yesterday' })
+  t.equal(badEnv.status, 2)
+  t.match(badEnv.stderr, /^polytomic-mock: DEFAULT_VERSION must be one of .*\n$/)
+  const flagWins = run(dir, ['--default-version', '2024-02-08', '--version'], { DEFAULT_VERSION: 'yesterday' })
+  t.equal(flagWins.status, 0, 'the flag beats the bad variable')
+
+  const badFixtures = join(work, 'bad.json')
+  writeFileSync(badFixtures, JSON.stringify({ users: [{ id: '11111111-1111-4111-8111-111111111111', organization_id: '22222222-2222-4222-8222-222222222222', email: 'a@example.com' }] }))
+  const fixtureFailure = run(dir, ['--fixtures', badFixtures, '--port', '0'])
+  t.same(fixtureFailure, { status: 1, stdout: '', stderr: `polytomic-mock: ${badFixtures}: users[0].organization_id: no organization with id 22222222-2222-4222-8222-222222222222\n` })
+
+  const server = await start(dir, { PORT: 'ignored' }).catch((err: Error) => err)
+  t.ok(server instanceof Error, 'a bad PORT variable stops start-up')
+})

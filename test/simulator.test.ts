@@ -1,0 +1,61 @@
+import t from 'tap'
+import { Polytomic, PolytomicClient } from 'polytomic'
+import { ApiError, Errors, createSimulator } from '../src/index.js'
+import { W } from './helper.js'
+
+const once = { maxRetries: 0 }
+
+t.test('createSimulator: a tap suite drives the official SDK against an in-process simulator on port 0', async (t) => {
+  const sim = await createSimulator({ fixtures: undefined, defaultVersion: '2024-02-08' })
+  t.teardown(() => sim.close())
+  t.equal(sim.url, null, 'no URL before listen')
+  const url = await sim.listen({ port: 0, host: '127.0.0.1' })
+  t.match(url, /^http:\/\/127\.0\.0\.1:\d+$/)
+  t.equal(sim.url, url)
+
+  const tenant = sim.createTenant({ name: 'tap suite' })
+  const partner = new PolytomicClient({ environment: url, token: tenant.partner_key })
+  const created = await partner.users.create(tenant.organization_id, { email: 'tap@example.com' }, once)
+  t.equal(created.data?.email, 'tap@example.com')
+
+  const journal = sim.requests({ partner_id: tenant.partner_id, method: 'POST' })
+  t.equal(journal.length, 1)
+  t.same(journal[0]?.body, { email: 'tap@example.com' })
+
+  sim.snapshot('after-create')
+  await partner.users.remove(created.data?.id as string, tenant.organization_id, once)
+  sim.restore('after-create')
+  t.equal((await partner.users.get(created.data?.id as string, tenant.organization_id, once)).data?.id, created.data?.id, 'restore brings the user back')
+
+  const rule = sim.addFault({ partner_id: tenant.partner_id, status: 500, times: 1 })
+  t.equal(rule.fired, 0)
+  const failed = await partner.users.list(tenant.organization_id, once).catch((err: unknown) => err)
+  t.ok(failed instanceof Polytomic.InternalServerError || (failed as { statusCode?: number }).statusCode === 500)
+  t.equal(sim.clearFaults(), 0, 'the times: 1 rule is gone')
+
+  t.throws(() => sim.addFault({ status: 9999 }), new ApiError(422, 'validation_failed', 'status: must be <= 599'))
+  t.throws(() => sim.restore('nope'), Errors.SnapshotNotFound())
+
+  const counts = sim.reset()
+  t.equal(counts.partners, 2, 'reset drops the tenant')
+  t.same(sim.requests(), [])
+  const me = await new PolytomicClient({ environment: url, token: W.jane.key }).identity.get(once)
+  t.equal(me.data?.id, W.jane.id, 'the bundled fixtures are there')
+})
+
+t.test('createSimulator: inject() works without a socket; fixtures may be an object', async (t) => {
+  const org = '11111111-1111-4111-8111-111111111111'
+  const sim = await createSimulator({ fixtures: { deployment_keys: ['only-key'], organizations: [{ id: org, name: 'Solo' }] } })
+  t.teardown(() => sim.close())
+  const res = await sim.app.inject({ method: 'GET', url: '/api/organizations', headers: { authorization: 'Bearer only-key' } })
+  t.same(res.json(), { data: [{ id: org, name: 'Solo' }] })
+  t.same(sim.exportFixtures().organizations, [{ id: org, name: 'Solo', partner_id: null }])
+  t.same(sim.loadFixtures({}), { partners: 0, organizations: 0, roles: 0, users: 0, user_roles: 0, api_keys: 0, deployment_keys: 0 })
+  await sim.close()
+  await sim.close()
+  t.pass('close is safe to call twice')
+})
+
+t.test('createSimulator rejects bad fixtures with the fixture error', async (t) => {
+  await t.rejects(createSimulator({ fixtures: { users: [{ id: 'x' }] } as never }), { name: 'FixtureError', message: /^<fixtures option>: users\[0\]/ })
+})
