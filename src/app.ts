@@ -2,9 +2,11 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { defaultConfig, type Config } from './config.js'
 import { Errors } from './errors.js'
 import { registerAuth } from './plugins/auth.js'
-import { registerErrorHandler, sendError } from './plugins/error-handler.js'
+import { registerErrorHandler, sendError, writeClientError } from './plugins/error-handler.js'
 import { registerRequestLog } from './plugins/request-log.js'
 import { registerOpenApi } from './plugins/openapi.js'
+import { registerIdempotency } from './plugins/idempotency.js'
+import { registerResponseValidation } from './plugins/response-validation.js'
 import { registerStore } from './plugins/store.js'
 import { registerFaults, registerJournal, registerLatency } from './plugins/control.js'
 import { ControlPlane } from './control-plane.js'
@@ -66,6 +68,18 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     // One line per request, written by registerRequestLog, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: true, allErrors: false } },
+    // Limits so that a slow, stalled or oversized client cannot hold the server (slowloris and kin).
+    bodyLimit: config.bodyLimit,
+    routerOptions: { maxParamLength: 200 },
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: 5_000,
+    http: {
+      maxHeaderSize: 16 * 1024,
+      headersTimeout: Math.min(10_000, config.requestTimeoutMs),
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs)
+    },
+    clientErrorHandler: writeClientError,
     // Errors Fastify raises before routing (a malformed URL) get the same body as every other error.
     frameworkErrors: (err, request, reply) => { sendError(request, reply, err) }
   })
@@ -82,7 +96,9 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   app.decorateRequest('faultId', null)
   app.decorateRequest('journalResponse', null)
   app.decorateRequest('actingFor', null)
-  for (const schema of [User, Organization, Identity, Role, ApiErrorBody, RestErrResponseBody]) app.addSchema(schema)
+  app.decorateRequest('idempotency', null)
+  const sharedSchemas = [User, Organization, Identity, Role]
+  for (const schema of [...sharedSchemas, ApiErrorBody, RestErrResponseBody]) app.addSchema(schema)
 
   // Any content type is read as JSON, as Polytomic's Go handlers decode the body whatever it is labelled;
   // an empty body is no body.
@@ -108,8 +124,10 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     registerVersionCheck(api, config)
     registerLatency(api, config.latencyMs, faults.random)
     await registerAuth(api, store)
+    registerIdempotency(api, store, config.idempotencyTtlS)
     registerFaults(api, faults, store)
     registerJournal(api, journal, store)
+    if (config.validateResponses) registerResponseValidation(api, sharedSchemas as unknown as Array<Record<string, unknown>>)
     await api.register(organizationRoutes)
     await api.register(userRoutes)
     await api.register(identityRoutes)

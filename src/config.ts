@@ -19,6 +19,10 @@ export interface Config {
   faultSeed: number | null
   latencyMs: LatencyRange | null
   shutdownGraceMs: number
+  bodyLimit: number
+  idempotencyTtlS: number
+  requestTimeoutMs: number
+  validateResponses: boolean
 }
 
 /** A fixed delay (min === max) or a uniform range, in milliseconds. */
@@ -110,7 +114,11 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   journalSize: { key: 'journalSize', env: 'JOURNAL_SIZE', parse: parseCount(1_000_000), defaultValue: 1000, description: 'requests kept in the journal; 0 turns it off' },
   faultSeed: { key: 'faultSeed', env: 'FAULT_SEED', parse: parseSeed, defaultValue: null, description: 'seed for fault probabilities and latency ranges (repeatable runs)' },
   latencyMs: { key: 'latencyMs', env: 'LATENCY_MS', parse: parseLatency, defaultValue: null, description: 'delay added to every /api response: "250" or "100-400"' },
-  shutdownGraceMs: { key: 'shutdownGraceMs', env: 'SHUTDOWN_GRACE_MS', parse: parseCount(600_000), defaultValue: 10_000, description: 'on SIGTERM/SIGINT, how long in-flight requests may take before connections are cut' }
+  shutdownGraceMs: { key: 'shutdownGraceMs', env: 'SHUTDOWN_GRACE_MS', parse: parseCount(600_000), defaultValue: 10_000, description: 'on SIGTERM/SIGINT, how long in-flight requests may take before connections are cut' },
+  bodyLimit: { key: 'bodyLimit', env: 'BODY_LIMIT', parse: parseCount(1024 * 1024 * 1024), defaultValue: 1024 * 1024, description: 'largest /api request body in bytes; larger is 413' },
+  idempotencyTtlS: { key: 'idempotencyTtlS', env: 'IDEMPOTENCY_TTL_S', parse: parseCount(365 * 86400), defaultValue: 86400, description: 'how long an Idempotency-Key outcome is kept, in seconds' },
+  requestTimeoutMs: { key: 'requestTimeoutMs', env: 'REQUEST_TIMEOUT_MS', parse: parseCount(3_600_000), defaultValue: 30_000, description: 'time a client has to send a whole request (headers: at most 10 s); a stalled client is cut' },
+  validateResponses: { key: 'validateResponses', env: 'VALIDATE_RESPONSES', parse: parseBoolean, defaultValue: false, description: 'check every /api response against its declared schema (a mismatch becomes a 500); for tests' }
 }
 
 /** The command-line flag of a setting: PORT -> --port, DEFAULT_VERSION -> --default-version. */

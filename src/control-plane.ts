@@ -23,9 +23,10 @@ function invalidFixtures (err: FixtureError): ApiError {
 export class ControlPlane {
   constructor (private readonly store: Store, private readonly journal: Journal, private readonly faults: Faults) {}
 
-  /** Back to the baseline world; minted keys, fault rules and the journal are cleared too. */
+  /** Back to the baseline world; minted keys, idempotency records, fault rules and the journal are cleared too. */
   reset (): Record<string, number> {
     this.store.reset()
+    this.store.idempotency.clear()
     this.journal.clear()
     this.faults.clear()
     return this.store.world.counts()

@@ -75,11 +75,14 @@ export const Errors = {
 
   // 405, 406, 409, 413, 415
   MethodNotAllowed: define(405, 'method_not_allowed', 'method not allowed'),
+  RequestTimeout: define(408, 'request_timeout', 'the request took too long to arrive'),
   OrganizationNameTaken: define(409, 'organization_name_taken', 'an organization with this name already exists'),
   RoleNameTaken: define(409, 'role_name_taken', 'a role with this name already exists in the organization'),
   IdempotencyKeyInUse: define(409, 'idempotency_key_in_use', 'a request with this Idempotency-Key is still being processed'),
   PayloadTooLarge: define(413, 'payload_too_large', 'the request body is too large'),
+  UriTooLong: define(414, 'uri_too_long', 'the request URL is too long'),
   UnsupportedMediaType: define(415, 'unsupported_media_type', 'the request body must be application/json'),
+  HeadersTooLarge: define(431, 'headers_too_large', 'the request headers are too large'),
 
   // 422
   ValidationFailed: define(422, 'validation_failed', 'the request is not valid'),

@@ -7,7 +7,8 @@ t.test('defaults apply when nothing is set', async (t) => {
   t.same(defaultConfig(), {
     port: 8080, host: '127.0.0.1', database: ':memory:', fixtures: BUNDLED_FIXTURES,
     defaultVersion: '2025-09-18', requireVersion: false, logLevel: 'info',
-    adminToken: null, journalSize: 1000, faultSeed: null, latencyMs: null, shutdownGraceMs: 10000
+    adminToken: null, journalSize: 1000, faultSeed: null, latencyMs: null, shutdownGraceMs: 10000,
+    bodyLimit: 1048576, idempotencyTtlS: 86400, requestTimeoutMs: 30000, validateResponses: false
   })
   t.ok(existsSync(BUNDLED_FIXTURES), 'the bundled fixtures path exists')
 })
@@ -15,10 +16,12 @@ t.test('defaults apply when nothing is set', async (t) => {
 t.test('every variable is read', async (t) => {
   t.same(loadConfig({
     PORT: '0', HOST: '0.0.0.0', DATABASE: '/tmp/x.db', FIXTURES: '/tmp/f.json', DEFAULT_VERSION: '2024-02-08', REQUIRE_VERSION: 'true', LOG_LEVEL: 'WARN',
-    ADMIN_TOKEN: 's3cret', JOURNAL_SIZE: '0', FAULT_SEED: '42', LATENCY_MS: '100-400', SHUTDOWN_GRACE_MS: '500'
+    ADMIN_TOKEN: 's3cret', JOURNAL_SIZE: '0', FAULT_SEED: '42', LATENCY_MS: '100-400', SHUTDOWN_GRACE_MS: '500',
+    BODY_LIMIT: '2048', IDEMPOTENCY_TTL_S: '60', REQUEST_TIMEOUT_MS: '5000', VALIDATE_RESPONSES: 'yes'
   }), {
     port: 0, host: '0.0.0.0', database: '/tmp/x.db', fixtures: '/tmp/f.json', defaultVersion: '2024-02-08', requireVersion: true, logLevel: 'warn',
-    adminToken: 's3cret', journalSize: 0, faultSeed: 42, latencyMs: { min: 100, max: 400 }, shutdownGraceMs: 500
+    adminToken: 's3cret', journalSize: 0, faultSeed: 42, latencyMs: { min: 100, max: 400 }, shutdownGraceMs: 500,
+    bodyLimit: 2048, idempotencyTtlS: 60, requestTimeoutMs: 5000, validateResponses: true
   })
   t.same(loadConfig({ LATENCY_MS: '250' }).latencyMs, { min: 250, max: 250 }, 'a fixed latency')
   t.same(loadConfig({ LATENCY_MS: '0', ADMIN_TOKEN: '' }), defaultConfig(), 'zero latency and an empty token are unset')

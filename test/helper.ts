@@ -59,7 +59,7 @@ export function basic (username: string, password: string): Record<string, strin
 
 /** A fresh app over its own in-memory database, closed when the test ends. */
 export async function build (t: Test, options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = await buildApp({ ...options, config: { database: ':memory:', ...options.config } })
+  const app = await buildApp({ ...options, config: { database: ':memory:', validateResponses: true, ...options.config } })
   t.teardown(() => app.close())
   return app
 }

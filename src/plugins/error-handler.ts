@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError, Errors, errorForStatus, validationError } from '../errors.js'
 import { usesLegacyEnvelope, usesRestErrResponseFor401, type ApiVersion } from '../versions.js'
@@ -44,8 +46,11 @@ export function toApiError (err: unknown): ApiError {
   if (err instanceof SyntaxError && fastifyError.statusCode === 400) return Errors.MalformedJson()
   const status = fastifyError.statusCode
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const def = errorForStatus(status) ?? Errors.BadRequest
-    return new ApiError(status, def.key, typeof fastifyError.message === 'string' && fastifyError.message !== '' ? fastifyError.message : def.message)
+    // Our own wording where the catalogue has the status (Fastify's may echo the whole URL back).
+    const def = errorForStatus(status)
+    if (def !== undefined && status !== 400) return def()
+    const message = typeof fastifyError.message === 'string' && fastifyError.message !== '' ? fastifyError.message : Errors.BadRequest.message
+    return new ApiError(status, def?.key ?? Errors.BadRequest.key, message.length > 200 ? `${message.slice(0, 200)}…` : message)
   }
   return Errors.Internal()
 }
@@ -66,6 +71,22 @@ export function sendError (request: FastifyRequest, reply: FastifyReply, err: un
   if (!(err instanceof ApiError) && error.status >= 500) request.log.error({ err }, 'unexpected error')
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value)
   reply.code(error.status).type('application/json; charset=utf-8').serializer(JSON.stringify).send(errorBody(error, request.apiVersion))
+}
+
+/**
+ * Errors Node's HTTP parser raises before there is a request (headers too large, a request too
+ * slow, bytes that are not HTTP): answered on the raw socket, still in the error shape.
+ */
+export function writeClientError (err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const error = err.code === 'HPE_HEADER_OVERFLOW'
+    ? Errors.HeadersTooLarge()
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? Errors.RequestTimeout() : Errors.BadRequest({ message: 'the request is not valid HTTP' })
+  const body = JSON.stringify(errorBody(error, null))
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  }
+  socket.destroy()
 }
 
 export function registerErrorHandler (app: FastifyInstance): void {

@@ -7,6 +7,7 @@ import { UserRepository } from './users.js'
 import { describeCaller, type Identity } from './identity.js'
 import { loadFixtures } from './fixtures.js'
 import { BASELINE, WorldRepository } from './world.js'
+import { IdempotencyRepository } from './idempotency.js'
 import type { Fixtures } from '../schemas/fixtures.js'
 import type { Caller } from './types.js'
 
@@ -19,6 +20,7 @@ export class Store {
   readonly credentials: CredentialRepository
   readonly access: AccessPolicy
   readonly world: WorldRepository
+  readonly idempotency: IdempotencyRepository
   private closed = false
   private readonly inTransaction: (fn: () => unknown) => unknown
 
@@ -30,6 +32,8 @@ export class Store {
     this.credentials = new CredentialRepository(this.db)
     this.access = new AccessPolicy(this.organizations, this.users, this.roles)
     this.world = new WorldRepository(this.db)
+    this.idempotency = new IdempotencyRepository(this.db)
+    this.idempotency.dropStaleClaims()
     this.inTransaction = this.db.transaction((fn: () => unknown) => fn())
   }
 

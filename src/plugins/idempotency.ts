@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import { Errors } from '../errors.js'
+import type { Store } from '../store/index.js'
+import { VERSION_HEADER } from './version.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The Idempotency-Key this request claimed, if it is the first with that key. */
+    idempotency: { scope: string, key: string, completed: boolean } | null
+  }
+}
+
+const KEY_RE = /^[A-Za-z0-9_-]{8,255}$/
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+const PURGE_EVERY_MS = 60_000
+
+/**
+ * Idempotency-Key on writes (reference 7). Runs after auth, since keys belong to a credential, and
+ * before faults, so that a delayed or failed first request still holds and fixes the outcome.
+ */
+export function registerIdempotency (api: FastifyInstance, store: Store, ttlSeconds: number): void {
+  const ttlMs = ttlSeconds * 1000
+  let lastPurge = 0
+
+  api.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    const key = request.headers['idempotency-key']
+    if (key === undefined || !WRITES.has(request.method)) return done()
+    if (typeof key !== 'string' || !KEY_RE.test(key)) return done(Errors.InvalidIdempotencyKey())
+    const caller = request.caller
+    if (caller === null) return done()
+    const scope = `${caller.keyHash}:${caller.kind === 'partner' || caller.kind === 'deployment' ? caller.scopedOrganizationId ?? '' : ''}`
+    const now = Date.now()
+    if (now - lastPurge > PURGE_EVERY_MS) {
+      lastPurge = now
+      store.idempotency.purgeOlderThan(now - ttlMs)
+    }
+    const outcome = store.idempotency.start(scope, key, now, ttlMs)
+    if (outcome.kind === 'in-flight') return done(Errors.IdempotencyKeyInUse())
+    if (outcome.kind === 'new') {
+      request.idempotency = { scope, key, completed: false }
+      return done()
+    }
+    reply.code(outcome.status).headers(outcome.headers).header('idempotent-replayed', 'true').serializer((payload) => payload as string).send(outcome.body)
+  })
+
+  api.addHook('onSend', (request, reply, payload, done) => {
+    const claim = request.idempotency
+    if (claim !== null && !claim.completed) {
+      claim.completed = true
+      const headers: Record<string, string> = {}
+      for (const name of ['content-type', VERSION_HEADER]) {
+        const value = reply.getHeader(name)
+        if (value !== undefined) headers[name] = String(value)
+      }
+      store.idempotency.complete(claim.scope, claim.key, reply.statusCode, headers, typeof payload === 'string' ? payload : '')
+    }
+    done(null, payload)
+  })
+
+  api.addHook('onResponse', (request, _reply, done) => {
+    if (request.idempotency !== null && !request.idempotency.completed) store.idempotency.abandon(request.idempotency.scope, request.idempotency.key)
+    done()
+  })
+}

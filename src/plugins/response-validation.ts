@@ -1,0 +1,73 @@
+import { Ajv, type ValidateFunction } from 'ajv'
+import type { FastifyError, FastifyInstance } from 'fastify'
+import { Errors } from '../errors.js'
+import { ApiErrorBody, RestErrResponseBody } from '../schemas/common.js'
+import { usesLegacyEnvelope, usesRestErrResponseFor401, type ApiVersion } from '../versions.js'
+
+type Schema = Record<string, unknown>
+
+/** The body a success must have in this version: exactly {"data"} or exactly {"result","error":null}. */
+function strictEnvelope (declared: Schema, version: ApiVersion): Schema {
+  const inner = (declared.properties as Record<string, Schema> | undefined)?.data
+  if (inner === undefined) return declared
+  return usesLegacyEnvelope(version)
+    ? { type: 'object', required: ['result', 'error'], additionalProperties: false, properties: { result: inner, error: { type: 'null' } } }
+    : { type: 'object', required: ['data'], additionalProperties: false, properties: { data: inner } }
+}
+
+function strictError (status: number, version: ApiVersion): Schema {
+  const body = status === 401 && usesRestErrResponseFor401(version) ? { $ref: 'RestErrResponse#' } : { $ref: 'ApiError#' }
+  return usesLegacyEnvelope(version)
+    ? { type: 'object', required: ['result', 'error'], additionalProperties: false, properties: { result: { type: 'null' }, error: body } }
+    : body
+}
+
+/**
+ * VALIDATE_RESPONSES (on in the project's own tests): every /api response is checked against the
+ * schema its route declares; a mismatch becomes a 500, so the test that caused it fails.
+ */
+export function registerResponseValidation (api: FastifyInstance, sharedSchemas: Schema[]): void {
+  const ajv = new Ajv({ allErrors: true, strict: false })
+  for (const schema of [...sharedSchemas, ApiErrorBody, RestErrResponseBody]) if (ajv.getSchema(String(schema.$id)) === undefined) ajv.addSchema(schema)
+  const cache = new Map<string, ValidateFunction>()
+  const compile = (cacheKey: string, schema: Schema): ValidateFunction => {
+    let validate = cache.get(cacheKey)
+    if (validate === undefined) {
+      validate = ajv.compile(schema)
+      cache.set(cacheKey, validate)
+    }
+    return validate
+  }
+
+  api.addHook('onSend', (request, reply, payload, done) => {
+    const mismatch = (message: string): void => {
+      done(Errors.Internal({ message: `response schema mismatch: ${message}`, metadata: { reason: 'response_schema_mismatch' } }) as unknown as FastifyError)
+    }
+    const version = request.apiVersion
+    if (version === null || request.faultId !== null || reply.statusCode === 500) return done(null, payload)
+    const status = reply.statusCode
+    const text = typeof payload === 'string' ? payload : ''
+    let schema: Schema | undefined
+    let cacheKey: string
+    if (status >= 400) {
+      schema = strictError(status, version)
+      cacheKey = `error:${status === 401 ? 401 : 0}:${version}`
+    } else {
+      const declared = (request.routeOptions.schema?.response as Record<string, Schema> | undefined)?.[status]
+      if (declared === undefined) return mismatch(`${request.method} ${request.routeOptions.url ?? request.url} declares no ${status} response`)
+      if (declared.type === 'null') return text === '' ? done(null, payload) : mismatch(`a ${status} declared empty has a body`)
+      schema = strictEnvelope(declared, version)
+      cacheKey = `${request.method} ${request.routeOptions.url ?? ''} ${status} ${version}`
+    }
+    let body: unknown
+    try {
+      body = JSON.parse(text)
+    } catch {
+      return mismatch(`the ${status} body is not JSON`)
+    }
+    const validate = compile(cacheKey, schema)
+    if (validate(body)) return done(null, payload)
+    request.log.error({ errors: validate.errors, status }, 'response does not match its schema')
+    mismatch(ajv.errorsText(validate.errors))
+  })
+}
