@@ -28,7 +28,7 @@ import { Store } from './store/index.js'
 import { readFixtureFile, validateFixtures } from './store/fixtures.js'
 import type { Fixtures } from './schemas/fixtures.js'
 
-export interface RouteEntry { method: string, url: string }
+export interface RouteEntry { method: string, url: string, statuses: number[] }
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -110,12 +110,13 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     parseJson(request, text, done)
   })
 
-  // Every route, for the OpenAPI check and the property-based suite.
+  // Every route with the statuses it declares, for the OpenAPI check and the property-based suite.
   const routeTable: RouteEntry[] = []
   app.decorate('routeTable', routeTable)
   app.addHook('onRoute', (route) => {
     for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
-      if (method !== 'HEAD') routeTable.push({ method, url: route.url })
+      const responses = (route.schema as { response?: Record<string, unknown> } | undefined)?.response ?? {}
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url, statuses: Object.keys(responses).map(Number) })
     }
   })
   await registerOpenApi(app, config.defaultVersion)

@@ -63,7 +63,9 @@ async function freePort (): Promise<number> {
 interface Running { child: ChildProcess, url: string, port: number, output: () => string, exited: Promise<number | null> }
 
 const children = new Set<ChildProcess>()
-t.teardown(() => { for (const child of children) if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL') })
+t.teardown(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+})
 
 function command (cmd: string[]): [string, string[]] {
   return [cmd[0] === 'node' ? process.execPath : cmd[0] as string, cmd.slice(1)]

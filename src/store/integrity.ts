@@ -1,0 +1,27 @@
+import type { Db } from './db.js'
+
+/**
+ * Everything that must hold in a stored world; an empty list means consistent. Used by the
+ * property-based, isolation and durability suites after they have done their worst.
+ */
+export function integrityProblems (db: Db): string[] {
+  const problems: string[] = []
+  const integrity = db.pragma('integrity_check', { simple: true })
+  if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`)
+  for (const row of db.pragma('foreign_key_check') as Array<{ table: string, rowid: number, parent: string }>) {
+    problems.push(`foreign key: ${row.table} row ${row.rowid} has no ${row.parent}`)
+  }
+  const checks: Array<[string, string]> = [
+    ['a user with no role', 'SELECT u.id FROM users u WHERE NOT EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id)'],
+    ['a user holding a role of another organization', 'SELECT ur.user_id AS id FROM user_roles ur JOIN users u ON u.id = ur.user_id JOIN roles r ON r.id = ur.role_id WHERE u.organization_id <> r.organization_id'],
+    ['an organization without its Admin role', "SELECT o.id FROM organizations o WHERE NOT EXISTS (SELECT 1 FROM roles r WHERE r.organization_id = o.id AND r.kind = 'admin')"],
+    ['an organization without its Member role', "SELECT o.id FROM organizations o WHERE NOT EXISTS (SELECT 1 FROM roles r WHERE r.organization_id = o.id AND r.kind = 'member')"],
+    ['a key of a user in another organization', 'SELECT k.key_hash AS id FROM api_keys k JOIN users u ON u.id = k.user_id WHERE u.organization_id <> k.organization_id'],
+    ['a partner whose owner organization is not its own', 'SELECT p.id FROM partners p LEFT JOIN organizations o ON o.id = p.organization_id WHERE o.partner_id IS NOT p.id'],
+    ['an email that is not normalized', 'SELECT id FROM users WHERE email <> lower(trim(email))']
+  ]
+  for (const [what, sql] of checks) {
+    for (const row of db.prepare(sql).all() as Array<{ id: string }>) problems.push(`${what}: ${row.id}`)
+  }
+  return problems
+}

@@ -1,0 +1,146 @@
+// Property-based suite: random, often hostile requests against every /api and /__admin route.
+// Each must get a documented status (never a 500), a body in the error shape, and leave the store
+// consistent. FUZZ_RUNS=50000 npm test for a longer run.
+import fc from 'fast-check'
+import t from 'tap'
+import { integrityProblems } from '../src/store/integrity.js'
+import { SUPPORTED_VERSIONS } from '../src/versions.js'
+import { W, build } from './helper.js'
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 5000)
+const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED)
+
+/** Statuses any route may answer, whatever it declares: version, credentials, unknown route, limits, an unparseable Content-Type, validation. */
+const ALWAYS = [400, 401, 404, 413, 414, 415, 422]
+const ADMIN = [200, 201, 400, 401, 404, 413, 414, 415, 422]
+
+const KNOWN_IDS = [W.org.id, W.acme.ownerOrgId, W.globex.customerOrgId, W.jane.id, W.john.id, W.globex.adminUserId, W.org.adminRoleId, W.org.memberRoleId, W.org.analystRoleId, W.acme.partnerId]
+const base64 = (s: string): string => Buffer.from(s, 'latin1').toString('base64')
+
+const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 })
+const nasty = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.constantFrom('', ' ', '\u0000', '💥', 'null', '[]', '{}', '../..', '%00', 'a'.repeat(5000), '\u202e\u200b', 'Robert\'); DROP TABLE users;--')
+)
+
+const idArbitrary = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...KNOWN_IDS) },
+  { weight: 2, arbitrary: fc.uuid() },
+  { weight: 1, arbitrary: fc.constantFrom(...KNOWN_IDS).map((id) => id.toUpperCase()) },
+  { weight: 1, arbitrary: fc.constantFrom(...KNOWN_IDS).map((id) => `{${id}}`) },
+  { weight: 1, arbitrary: fc.constantFrom(...KNOWN_IDS).map((id) => id.replace(/-/g, '')) },
+  { weight: 1, arbitrary: fc.constantFrom('a'.repeat(300), '%2F', '..', '0', '-1', '%E2%98%83', 'null', 'undefined') },
+  { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 30 }).map((s) => encodeURIComponent(s)) }
+)
+
+const authorization = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(W.acme.key, W.globex.key, W.deploymentKey, W.jane.key, W.john.key, W.org.orgKey, W.globex.adminKey).map((k) => `Bearer ${k}`) },
+  { weight: 2, arbitrary: fc.constantFrom(`${W.org.id}:${W.acme.key}`, `${W.deploymentKey}:`, `${W.globex.customerOrgId}:${W.acme.key}`, `${W.org.id}:${W.deploymentKey}`).map((s) => `Basic ${base64(s)}`) },
+  { weight: 1, arbitrary: fc.constantFrom('Bearer', 'Bearer ', 'Basic', 'Basic !!!', 'Basic ===', 'Digest x', 'bearer  spaced  key', `Basic ${base64('no-colon')}`, `Basic ${base64('\u0001:\u0002')}`, `Bearer ${'k'.repeat(8000)}`) },
+  { weight: 1, arbitrary: ascii.map((s) => `Bearer ${s}`) },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 40 }).map((s) => `Basic ${base64(s)}`) },
+  { weight: 1, arbitrary: fc.constant(undefined) }
+)
+
+const versionHeader = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(undefined) },
+  { weight: 4, arbitrary: fc.constantFrom(...SUPPORTED_VERSIONS) },
+  { weight: 1, arbitrary: fc.constantFrom('2020-01-01', 'latest', '', '2024-02-08, 2025-09-18', ' 2024-02-08') },
+  { weight: 1, arbitrary: ascii }
+)
+
+const contentType = fc.option(fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x', ';;;', 'application/json; charset=latin1'), { nil: undefined })
+
+const fieldValue = fc.oneof(fc.constantFrom(...KNOWN_IDS), nasty, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.oneof(fc.constantFrom(...KNOWN_IDS), nasty, fc.integer()), { maxLength: 5 }), fc.dictionary(ascii, nasty, { maxKeys: 3 }))
+const plausibleObject = fc.record({
+  email: fc.oneof(fc.emailAddress(), fieldValue),
+  role: fc.oneof(fc.constantFrom('admin', 'user', 'ADMIN', 'owner'), fieldValue),
+  role_ids: fc.oneof(fc.array(fc.constantFrom(...KNOWN_IDS), { maxLength: 3 }), fieldValue),
+  name: fc.oneof(ascii, fieldValue),
+  organization_id: fc.oneof(fc.constantFrom(...KNOWN_IDS), fieldValue),
+  sso_domain: fieldValue,
+  issuer: fieldValue,
+  client_secret: fieldValue,
+  status: fc.oneof(fc.integer({ min: 100, max: 700 }), fieldValue),
+  path: fc.oneof(fc.constant('/api/me'), fieldValue),
+  times: fieldValue,
+  probability: fieldValue,
+  users: fieldValue,
+  extra: fieldValue
+}, { requiredKeys: [] })
+
+const body = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(undefined) },
+  { weight: 6, arbitrary: plausibleObject.map((o) => JSON.stringify(o)) },
+  { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
+  { weight: 2, arbitrary: plausibleObject.chain((o) => { const s = JSON.stringify(o); return fc.nat({ max: Math.max(0, s.length - 1) }).map((n) => s.slice(0, n)) }) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+  { weight: 1, arbitrary: fc.constantFrom('{"email": "a@b.co", "email": 5}', '{"__proto__": {"admin": true}, "email": "p@example.com"}', '{"constructor": {"prototype": {"x": 1}}}', JSON.stringify({ email: 'x@example.com', name: 'n'.repeat(200_000) }), '\ufeff{"email":"bom@example.com"}', 'null', '[]', '""', '0') }
+)
+
+const query = fc.option(fc.dictionary(fc.constantFrom('force', 'organization_id', 'status', 'method', 'path', 'limit', 'since', 'partner_id', 'x'), fc.oneof(ascii, fc.constantFrom('true', 'false', 'TRUE', '1', W.org.id))), { nil: undefined })
+
+function isErrorShape (body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false
+  const b = body as Record<string, unknown>
+  if ('result' in b && 'error' in b && b.result === null) return isErrorShape(b.error)
+  const apiError = typeof b.status === 'number' && typeof b.message === 'string' && typeof b.key === 'string' && typeof b.metadata === 'object' && b.metadata !== null
+  const restErr = b.status === 'Unauthorized' && typeof b.error === 'string' && b.code === 401
+  return apiError || restErr
+}
+
+t.test(`${RUNS} random requests: documented statuses, never a 500, error bodies in shape, store consistent`, async (t) => {
+  const app = await build(t)
+  const routes = app.routeTable.filter((r) => r.url.startsWith('/api/') || r.url.startsWith('/__admin/'))
+  t.ok(routes.length > 40, `${routes.length} routes under test`)
+  const declared = new Map(app.routeTable.map((route) => [`${route.method} ${route.url}`, route.statuses]))
+
+  let sent = 0
+  const statuses = new Map<number, number>()
+  const request = fc.record({
+    route: fc.constantFrom(...routes),
+    oddMethod: fc.option(fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'), { freq: 10, nil: undefined }),
+    ids: fc.array(idArbitrary, { minLength: 3, maxLength: 3 }),
+    authorization,
+    version: versionHeader,
+    contentType,
+    idempotencyKey: fc.option(fc.oneof(fc.uuid(), ascii), { freq: 8, nil: undefined }),
+    extraHeader: fc.option(fc.tuple(fc.constantFrom('x-polytomic-version', 'authorization', 'content-length', 'transfer-encoding', 'x-forwarded-for'), ascii), { freq: 10, nil: undefined }),
+    body,
+    query
+  })
+
+  await fc.assert(fc.asyncProperty(request, async (r) => {
+    let i = 0
+    const path = r.route.url.replace(/:\w+/g, () => r.ids[i++] ?? 'x')
+    const qs = r.query === undefined ? '' : `?${new URLSearchParams(r.query).toString()}`
+    const headers: Record<string, string> = {}
+    if (r.authorization !== undefined) headers.authorization = r.authorization
+    if (r.version !== undefined) headers['x-polytomic-version'] = r.version
+    if (r.contentType !== undefined) headers['content-type'] = r.contentType
+    if (r.idempotencyKey !== undefined) headers['idempotency-key'] = r.idempotencyKey
+    if (r.extraHeader !== undefined && !['content-length', 'transfer-encoding'].includes(r.extraHeader[0])) headers[r.extraHeader[0]] = r.extraHeader[1]
+    const method = r.oddMethod ?? r.route.method
+    const res = await app.inject({ method: method as 'GET', url: path + qs, headers, payload: ['GET', 'HEAD', 'OPTIONS'].includes(method) ? undefined : r.body })
+    sent++
+    statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
+    app.control.clearFaults()
+
+    const isAdmin = r.route.url.startsWith('/__admin/')
+    const allowed = new Set([...(isAdmin ? ADMIN : ALWAYS), ...(declared.get(`${method} ${r.route.url}`) ?? []), ...(r.idempotencyKey !== undefined ? [409] : []), 200])
+    const context = `${method} ${path}${qs} -> ${res.statusCode} ${res.body.slice(0, 300)}`
+    if (res.statusCode >= 500 || !allowed.has(res.statusCode)) throw new Error(`undocumented status: ${context}`)
+    if (res.statusCode >= 400) {
+      let parsed: unknown
+      try { parsed = JSON.parse(res.body) } catch { throw new Error(`error body is not JSON: ${context}`) }
+      if (!isErrorShape(parsed)) throw new Error(`error body not in the error shape: ${context}`)
+    } else if (res.body !== '') {
+      JSON.parse(res.body)
+    }
+  }), { numRuns: RUNS, seed: SEED, endOnFailure: true })
+
+  t.comment(`sent ${sent} requests; statuses: ${[...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`)
+  t.ok(sent >= RUNS, `sent ${sent} requests`)
+  t.same(integrityProblems(app.store.db), [], 'the store is consistent after the run')
+})

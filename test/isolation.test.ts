@@ -1,0 +1,109 @@
+// Randomized isolation: several tenants with data; every /api operation of one tenant's
+// credentials aimed at every other tenant's ids must be a 404 or 403, and change nothing.
+import t from 'tap'
+import { seededRandom } from '../src/faults.js'
+import { integrityProblems } from '../src/store/integrity.js'
+import { basic, bearer, build, call } from './helper.js'
+
+const TENANTS = 4
+const seed = Number(process.env.ISOLATION_SEED ?? Date.now() % 100000)
+
+interface World {
+  partnerKey: string
+  adminKey: string
+  orgKey: string
+  scoped: Record<string, string>
+  orgs: string[]
+  users: string[]
+  roles: string[]
+}
+
+t.test('no tenant can reach another tenant\'s organizations, users, roles or keys', async (t) => {
+  t.comment(`seed ${seed}`)
+  const random = seededRandom(seed)
+  const app = await build(t)
+  const worlds: World[] = []
+  for (let n = 0; n < TENANTS; n++) {
+    const tenant = app.control.createTenant({ name: `Isolated ${n}` })
+    const P = bearer(tenant.partner_key)
+    const orgs = [tenant.organization_id]
+    for (let i = 0; i < 2; i++) orgs.push(((await call(app, 'POST', '/api/organizations', P, { name: `T${n} customer ${i}` })).body as { data: { id: string } }).data.id)
+    const users = [tenant.admin_user_id]
+    const roles: string[] = []
+    for (const org of orgs) {
+      for (let i = 0; i < 2; i++) users.push(((await call(app, 'POST', `/api/organizations/${org}/users`, P, { email: `u${i}@t${n}.example` })).body as { data: { id: string } }).data.id)
+      roles.push(((await call(app, 'POST', '/api/permissions/roles', P, { name: `Role ${n}`, organization_id: org })).body as { data: { id: string } }).data.id)
+      const system = (await call(app, 'GET', `/api/permissions/roles?organization_id=${org}`, P)).body as { data: Array<{ id: string }> }
+      roles.push(...system.data.map((r) => r.id))
+    }
+    app.store.credentials.addApiKey(`org-key-tenant-${n}`, tenant.organization_id, null)
+    await call(app, 'POST', `/api/organizations/${orgs[1]}/users/${users[1]}/keys`, P)
+    worlds.push({
+      partnerKey: tenant.partner_key,
+      adminKey: tenant.admin_user_key,
+      orgKey: `org-key-tenant-${n}`,
+      scoped: basic(tenant.organization_id, tenant.partner_key),
+      orgs,
+      users,
+      roles
+    })
+  }
+  const before = (await call(app, 'GET', '/__admin/fixtures')).body
+
+  type Probe = [string, string, Record<string, string>, unknown]
+  const probes: Probe[] = []
+  for (const a of worlds) {
+    const credentials = [bearer(a.partnerKey), a.scoped, bearer(a.adminKey), bearer(a.orgKey)]
+    for (const b of worlds) {
+      if (a === b) continue
+      for (const headers of credentials) {
+        for (const version of ['2024-02-08', '2025-09-18']) {
+          const h = { ...headers, 'x-polytomic-version': version }
+          for (const org of b.orgs) {
+            probes.push(['GET', `/api/organizations/${org}`, h, undefined], ['PUT', `/api/organizations/${org}`, h, { name: 'Hijacked' }],
+              ['PATCH', `/api/organizations/${org}`, h, { sso_domain: 'evil.example' }], ['DELETE', `/api/organizations/${org}`, h, undefined],
+              ['GET', `/api/organizations/${org}/users`, h, undefined], ['POST', `/api/organizations/${org}/users`, h, { email: 'intruder@evil.example' }],
+              ['GET', `/api/permissions/roles?organization_id=${org}`, h, undefined], ['POST', '/api/permissions/roles', h, { name: 'Intruder', organization_id: org }])
+            for (const user of b.users) {
+              probes.push(['GET', `/api/organizations/${org}/users/${user}`, h, undefined], ['DELETE', `/api/organizations/${org}/users/${user}`, h, undefined],
+                ['PUT', `/api/organizations/${org}/users/${user}`, h, { email: 'x@evil.example', role: 'admin' }],
+                ['POST', `/api/organizations/${org}/users/${user}/keys?force=true`, h, undefined])
+            }
+          }
+          for (const user of b.users) {
+            probes.push(['GET', `/api/organizations/${a.orgs[0]}/users/${user}`, h, undefined], ['DELETE', `/api/organizations/${a.orgs[0]}/users/${user}`, h, undefined],
+              ['POST', `/api/organizations/${a.orgs[0]}/users/${user}/keys`, h, undefined])
+            if (version === '2025-09-18') {
+              probes.push(['GET', `/api/organization/users/${user}`, h, undefined], ['PUT', `/api/organization/users/${user}`, h, { role: 'admin' }], ['DELETE', `/api/organization/users/${user}`, h, undefined])
+            }
+          }
+          for (const role of b.roles) {
+            probes.push(['GET', `/api/permissions/roles/${role}`, h, undefined], ['PUT', `/api/permissions/roles/${role}`, h, { name: 'Hijacked' }],
+              ['DELETE', `/api/permissions/roles/${role}`, h, undefined])
+          }
+        }
+      }
+    }
+  }
+  // Shuffle (Fisher-Yates, seeded) so that the order of probes is different every run.
+  for (let i = probes.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    ;[probes[i], probes[j]] = [probes[j] as Probe, probes[i] as Probe]
+  }
+
+  const outcomes = new Map<number, number>()
+  let leaks = 0
+  for (const [method, url, headers, body] of probes) {
+    const res = await call(app, method as 'GET', url, headers, body)
+    outcomes.set(res.status, (outcomes.get(res.status) ?? 0) + 1)
+    if (res.status !== 403 && res.status !== 404) {
+      leaks++
+      t.fail(`${method} ${url} answered ${res.status}: ${JSON.stringify(res.body)}`)
+    }
+  }
+  t.comment(`${probes.length} probes: ${[...outcomes.entries()].map(([s, n]) => `${s}×${n}`).join(' ')}`)
+  t.ok(probes.length > 2000, `${probes.length} probes`)
+  t.equal(leaks, 0, 'every probe was 403 or 404')
+  t.same((await call(app, 'GET', '/__admin/fixtures')).body, before, 'no data of any tenant changed')
+  t.same(integrityProblems(app.store.db), [])
+})
