@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { defaultConfig, type Config } from './config.js'
 import { Errors } from './errors.js'
 import { registerAuth } from './plugins/auth.js'
@@ -27,6 +27,11 @@ import { User } from './schemas/users.js'
 import { Store } from './store/index.js'
 import { readFixtureFile, validateFixtures } from './store/fixtures.js'
 import type { Fixtures } from './schemas/fixtures.js'
+
+function infoEnabled (logger: FastifyBaseLogger): boolean {
+  const withLevels = logger as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean }
+  return typeof withLevels.isLevelEnabled !== 'function' || withLevels.isLevelEnabled('info')
+}
 
 export interface RouteEntry { method: string, url: string, statuses: number[] }
 
@@ -67,6 +72,8 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     logger: options.logger ?? false,
     // One line per request, written by registerRequestLog, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // A per-request child logger costs on every request; below info level nothing per request is logged.
+    childLoggerFactory: (logger, bindings, childOptions) => infoEnabled(logger) ? logger.child(bindings, childOptions) : logger,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: true, allErrors: false } },
     // Limits so that a slow, stalled or oversized client cannot hold the server (slowloris and kin).
     bodyLimit: config.bodyLimit,

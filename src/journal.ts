@@ -17,7 +17,8 @@ export interface JournalEntry {
   fault: string | null
 }
 
-export type JournalRecord = Omit<JournalEntry, 'id' | 'response'> & { response: string | null }
+/** What the request path stores: the response unparsed and the time as epoch milliseconds, both shaped only when read. */
+export type JournalRecord = Omit<JournalEntry, 'id' | 'response' | 'time'> & { response: string | null, time: number }
 
 export interface JournalFilter {
   method?: string
@@ -80,8 +81,8 @@ export class Journal {
       if (filter.path !== undefined && !pathMatches(filter.path, entry.path)) continue
       if (filter.status !== undefined && entry.status !== filter.status) continue
       if (filter.partner_id !== undefined && entry.partner_id !== filter.partner_id.toLowerCase()) continue
-      if (since !== undefined && Date.parse(entry.time) < since) continue
-      result.push({ ...entry, response: parseResponse(entry.response) })
+      if (since !== undefined && entry.time < since) continue
+      result.push({ ...entry, time: new Date(entry.time).toISOString(), response: parseResponse(entry.response) })
     }
     return result
   }

@@ -106,7 +106,7 @@ export function registerJournal (api: FastifyInstance, journal: Journal, store: 
     if (authorization !== undefined) headers.authorization = authorization
     const acting = actingFor(request, store)
     journal.record({
-      time: new Date(Date.now() - reply.elapsedTime).toISOString(),
+      time: Date.now() - reply.elapsedTime,
       method: request.method,
       path: pathOf(request.url),
       query: { ...(request.query as Record<string, unknown>) },

@@ -30,6 +30,14 @@ export class CredentialRepository {
   private readonly removePartner: Statement<[string]>
   private readonly anyKeyHash: Statement<[string, string, string], { found: number }>
 
+  /**
+   * Resolved callers by the digest of what was presented, so that a key seen before costs one hash
+   * and no query. Only hits are cached, and the whole cache is dropped after every write
+   * transaction (Store.transaction), so a revoked or deleted credential is never served from it.
+   */
+  private readonly cache = new Map<string, Caller>()
+  private static readonly CACHE_LIMIT = 10_000
+
   constructor (db: Db) {
     this.apiKeyByHash = db.prepare('SELECT key_hash, organization_id, user_id FROM api_keys WHERE key_hash = ?')
     this.partnerByHash = db.prepare('SELECT id, name, key_hash, organization_id FROM partners WHERE key_hash = ?')
@@ -49,6 +57,24 @@ export class CredentialRepository {
   resolveBearer (key: string): Caller | null {
     if (key === '') return null
     const hash = hashKey(key)
+    const cached = this.cache.get(hash)
+    if (cached !== undefined) return cached
+    const caller = this.lookup(hash)
+    if (caller !== null) this.remember(hash, caller)
+    return caller
+  }
+
+  /** Forgets every cached caller: called after each write transaction. */
+  invalidate (): void {
+    this.cache.clear()
+  }
+
+  private remember (digest: string, caller: Caller): void {
+    if (this.cache.size >= CredentialRepository.CACHE_LIMIT) this.cache.clear()
+    this.cache.set(digest, caller)
+  }
+
+  private lookup (hash: string): Caller | null {
     const apiKey = this.apiKeyByHash.get(hash)
     if (apiKey !== undefined && sameDigest(apiKey.key_hash, hash)) {
       return apiKey.user_id === null
@@ -72,6 +98,15 @@ export class CredentialRepository {
    * with an organization outside its partner is not a valid credential at all.
    */
   resolveBasic (username: string, password: string): Caller | null {
+    const digest = hashKey(`basic\u0000${username}\u0000${password}`)
+    const cached = this.cache.get(digest)
+    if (cached !== undefined) return cached
+    const caller = this.lookupBasic(username, password)
+    if (caller !== null) this.remember(digest, caller)
+    return caller
+  }
+
+  private lookupBasic (username: string, password: string): Caller | null {
     if (password === '') {
       const caller = this.resolveBearer(username)
       return caller?.kind === 'deployment' ? caller : null

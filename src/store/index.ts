@@ -49,6 +49,12 @@ export class Store {
     })
   }
 
+  private invalidateCaches (): void {
+    this.credentials.invalidate()
+    this.organizations.invalidate()
+    this.roles.invalidate()
+  }
+
   /** Keeps the world as it is (a persisted database) as the baseline. */
   adoptWorldAsBaseline (): void {
     this.transaction(() => this.world.saveSnapshot(BASELINE))
@@ -59,9 +65,17 @@ export class Store {
     this.transaction(() => this.world.restoreSnapshot(BASELINE))
   }
 
-  /** Runs fn in one transaction: all of its writes land, or none do. fn must be synchronous. */
+  /**
+   * Runs fn in one transaction: all of its writes land, or none do. fn must be synchronous.
+   * Caches of credentials and organizations are dropped before and after, whatever fn changes.
+   */
   transaction<T> (fn: () => T): T {
-    return this.inTransaction(fn) as T
+    this.invalidateCaches()
+    try {
+      return this.inTransaction(fn) as T
+    } finally {
+      this.invalidateCaches()
+    }
   }
 
   /** What GET /api/me says about a caller (reference 3). */

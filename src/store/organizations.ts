@@ -77,9 +77,23 @@ export class OrganizationRepository {
     this.storedInput = db.prepare('SELECT name, sso_domain, sso_org_id, issuer, client_id, client_secret FROM organizations WHERE id = ?')
   }
 
+  /** Read on every request by the access checks; cleared after every write transaction (Store.transaction). */
+  private readonly cache = new Map<string, OrganizationRecord>()
+
   find (id: string): OrganizationRecord | undefined {
-    const row = this.byId.get(canonicalId(id))
-    return row === undefined ? undefined : toRecord(row)
+    const key = canonicalId(id)
+    const cached = this.cache.get(key)
+    if (cached !== undefined) return cached
+    const row = this.byId.get(key)
+    if (row === undefined) return undefined
+    const record = toRecord(row)
+    if (this.cache.size >= 10_000) this.cache.clear()
+    this.cache.set(key, record)
+    return record
+  }
+
+  invalidate (): void {
+    this.cache.clear()
   }
 
   listForPartner (partnerId: string): OrganizationRecord[] {
@@ -114,6 +128,7 @@ export class OrganizationRepository {
     const row = this.rowFrom(merged)
     this.assertNameFree(existing.partner_id, row.name_key as string, existing.id)
     this.update.run({ ...row, id: existing.id })
+    this.cache.delete(existing.id)
     return this.find(existing.id) as OrganizationRecord
   }
 
@@ -124,6 +139,7 @@ export class OrganizationRepository {
   /** Deletes the organization with its users, roles and API keys (foreign key cascades). Call inside a transaction. */
   delete (id: string): void {
     this.remove.run(id)
+    this.cache.delete(id)
   }
 
   private rowFrom (input: OrganizationInput): Record<string, unknown> {

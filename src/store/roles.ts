@@ -62,10 +62,22 @@ export class RoleRepository {
     return this.byOrganization.all(organizationId).map(toRole)
   }
 
+  /** System role ids never change while their organization lives; cleared with the other caches after each transaction. */
+  private readonly systemRoleIds = new Map<string, string>()
+
   systemRole (organizationId: string, kind: 'admin' | 'member'): string {
+    const cacheKey = `${organizationId}:${kind}`
+    const cached = this.systemRoleIds.get(cacheKey)
+    if (cached !== undefined) return cached
     const row = this.byKind.get(organizationId, kind)
     if (row === undefined) throw Errors.Internal({ message: `organization ${organizationId} has no ${kind} role` })
+    if (this.systemRoleIds.size >= 10_000) this.systemRoleIds.clear()
+    this.systemRoleIds.set(cacheKey, row.id)
     return row.id
+  }
+
+  invalidate (): void {
+    this.systemRoleIds.clear()
   }
 
   /** Creates Admin and Member where the organization lacks them, with ids derived from its id. */

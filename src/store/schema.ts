@@ -92,6 +92,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (scope, key)
   ) WITHOUT ROWID;
   CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
+  `,
+  // 3: the same-organization rule for user roles is enforced by the store (UserRepository) and
+  // checked by integrityProblems(); the trigger cost a third of every role write.
+  `
+  DROP TRIGGER user_roles_same_organization;
   `
 ]
 

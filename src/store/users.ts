@@ -5,14 +5,6 @@ import { canonicalId, newId } from './ids.js'
 import type { RoleRepository } from './roles.js'
 import type { LegacyRole, User } from './types.js'
 
-interface UserRow {
-  id: string
-  email: string
-  organization_id: string
-  role_ids: string
-  is_admin: number
-}
-
 export interface UserInput {
   email?: unknown
   role?: unknown
@@ -23,15 +15,7 @@ const MAX_EMAIL = 254
 // Deliberately loose: one @, no spaces, a dot in the domain.
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
-const SELECT_USER = `SELECT u.id, u.email, u.organization_id,
-  (SELECT json_group_array(role_id) FROM (SELECT role_id FROM user_roles WHERE user_id = u.id ORDER BY position)) AS role_ids,
-  EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id AND r.kind = 'admin') AS is_admin
-  FROM users u`
-
-function toUser (row: UserRow): User {
-  // The legacy role is derived from role_ids, so the two can never disagree: admin means "has the Admin role".
-  return { id: row.id, email: row.email, organization_id: row.organization_id, role: row.is_admin === 1 ? 'admin' : 'user', role_ids: JSON.parse(row.role_ids) as string[] }
-}
+interface RoleLink { role_id: string, kind: string }
 
 export function normalizeEmail (value: unknown): string {
   if (value === undefined || value === null) throw validationError('email', 'is required')
@@ -50,8 +34,10 @@ function normalizeLegacyRole (value: unknown): LegacyRole {
 }
 
 export class UserRepository {
-  private readonly byId: Statement<[string], UserRow>
-  private readonly byOrganization: Statement<[string], UserRow>
+  private readonly plainById: Statement<[string], { id: string, email: string, organization_id: string }>
+  private readonly rolesOf: Statement<[string], RoleLink>
+  private readonly byOrganization: Statement<[string], { id: string, email: string, organization_id: string }>
+  private readonly roleLinksOfOrganization: Statement<[string], RoleLink & { user_id: string }>
   private readonly emailOwner: Statement<[string, string], { id: string }>
   private readonly insert: Statement<[string, string, string]>
   private readonly remove: Statement<[string]>
@@ -60,8 +46,11 @@ export class UserRepository {
   private readonly isAdminStatement: Statement<[string], { is_admin: number }>
 
   constructor (db: Db, private readonly roles: RoleRepository) {
-    this.byId = db.prepare(`${SELECT_USER} WHERE u.id = ?`)
-    this.byOrganization = db.prepare(`${SELECT_USER} WHERE u.organization_id = ? ORDER BY u.seq`)
+    this.plainById = db.prepare('SELECT id, email, organization_id FROM users WHERE id = ?')
+    this.rolesOf = db.prepare('SELECT ur.role_id, r.kind FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = ? ORDER BY ur.position')
+    this.byOrganization = db.prepare('SELECT id, email, organization_id FROM users WHERE organization_id = ? ORDER BY seq')
+    this.roleLinksOfOrganization = db.prepare(`SELECT ur.user_id, ur.role_id, r.kind FROM roles r JOIN user_roles ur ON ur.role_id = r.id
+      WHERE r.organization_id = ? ORDER BY ur.user_id, ur.position`)
     this.emailOwner = db.prepare('SELECT id FROM users WHERE organization_id = ? AND email = ?')
     this.insert = db.prepare('INSERT INTO users (id, organization_id, email) VALUES (?, ?, ?)')
     this.remove = db.prepare('DELETE FROM users WHERE id = ?')
@@ -71,15 +60,34 @@ export class UserRepository {
       WHERE ur.user_id = ? AND r.kind = 'admin') AS is_admin`)
   }
 
+  /** Two queries for the whole organization (users, then every role link), put together here. */
   list (organizationId: string): User[] {
-    return this.byOrganization.all(organizationId).map(toUser)
+    const users = new Map<string, User>()
+    for (const row of this.byOrganization.all(organizationId)) {
+      users.set(row.id, { id: row.id, email: row.email, organization_id: row.organization_id, role: 'user', role_ids: [] })
+    }
+    for (const link of this.roleLinksOfOrganization.all(organizationId)) {
+      const user = users.get(link.user_id)
+      if (user === undefined) continue
+      user.role_ids.push(link.role_id)
+      if (link.kind === 'admin') user.role = 'admin'
+    }
+    return [...users.values()]
   }
 
   /** A user of that organization; a user of another organization is as unknown as a missing one. */
   find (organizationId: string, id: string): User {
-    const row = this.byId.get(canonicalId(id))
+    // Two plain lookups beat one query that builds JSON: this is the hottest read there is.
+    const row = this.plainById.get(canonicalId(id))
     if (row === undefined || row.organization_id !== organizationId) throw Errors.UserNotFound()
-    return toUser(row)
+    const links = this.rolesOf.all(row.id)
+    let admin = false
+    const roleIds: string[] = []
+    for (const link of links) {
+      roleIds.push(link.role_id)
+      if (link.kind === 'admin') admin = true
+    }
+    return { id: row.id, email: row.email, organization_id: row.organization_id, role: admin ? 'admin' : 'user', role_ids: roleIds }
   }
 
   isAdmin (userId: string): boolean {
@@ -95,8 +103,10 @@ export class UserRepository {
     }
     const id = options.id ?? newId()
     this.insert.run(id, organizationId, email)
-    this.writeRoles(id, roleIds)
-    return this.find(organizationId, id)
+    roleIds.forEach((roleId, position) => this.assign.run(id, roleId, position))
+    // Everything is known: no need to read the user back.
+    const admin = this.roles.systemRole(organizationId, 'admin')
+    return { id, email, organization_id: organizationId, role: roleIds.includes(admin) ? 'admin' : 'user', role_ids: roleIds }
   }
 
   /**
