@@ -42,7 +42,7 @@ function handleSignals (simulator: Simulator, graceMs: number): void {
 async function main (): Promise<void> {
   let parsed
   try {
-    parsed = parseCommandLine(process.argv.slice(2), process.env)
+    parsed = parseCommandLine(process.argv.slice(2))
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message, 2)
     throw err
