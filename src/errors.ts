@@ -73,8 +73,7 @@ export const Errors = {
   SnapshotNotFound: define(404, 'snapshot_not_found', 'no snapshot with this name'),
   FaultNotFound: define(404, 'fault_not_found', 'no fault rule with this id'),
 
-  // 405, 406, 409, 413, 415
-  MethodNotAllowed: define(405, 'method_not_allowed', 'method not allowed'),
+  // 408, 409, 413, 414, 415, 431
   RequestTimeout: define(408, 'request_timeout', 'the request took too long to arrive'),
   OrganizationNameTaken: define(409, 'organization_name_taken', 'an organization with this name already exists'),
   RoleNameTaken: define(409, 'role_name_taken', 'a role with this name already exists in the organization'),

@@ -1,7 +1,5 @@
 /** Schemas shared by every route module. */
 
-export const Uuid = { type: 'string', minLength: 1, maxLength: 64 } as const
-
 /** ApiError (reference 8.1): every error except 401 before 2025-09-18. */
 export const ApiErrorBody = {
   $id: 'ApiError',

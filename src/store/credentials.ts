@@ -128,10 +128,6 @@ export class CredentialRepository {
     return row === undefined ? undefined : { id: row.id, name: row.name, organization_id: row.organization_id }
   }
 
-  isKeyTaken (key: string): boolean {
-    return this.isDigestTaken(hashKey(key))
-  }
-
   private isDigestTaken (digest: string): boolean {
     return this.anyKeyHash.get(digest, digest, digest)?.found === 1
   }
