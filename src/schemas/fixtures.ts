@@ -2,7 +2,8 @@
  * The fixture document: a contract users write against. Optional fields may be added; existing
  * ones are never renamed. Every top-level key is optional.
  */
-const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+export const SHA256_PATTERN = '^[0-9a-f]{64}$'
 const Uuid = { type: 'string', pattern: UUID_PATTERN } as const
 const Key = { type: 'string', minLength: 1, maxLength: 512 } as const
 const OptionalText = { type: ['string', 'null'] } as const
@@ -70,7 +71,7 @@ export const FixtureDocument = {
         type: 'object',
         additionalProperties: false,
         required: ['organization_id'],
-        properties: { key: Key, key_sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' }, organization_id: Uuid, user_id: Uuid }
+        properties: { key: Key, key_sha256: { type: 'string', pattern: SHA256_PATTERN }, organization_id: Uuid, user_id: Uuid }
       }
     }
   }

@@ -53,9 +53,9 @@ t.test('the bundled fixtures hold the documented example', async (t) => {
 })
 
 const failures: Array<[string, (f: Fixtures & Record<string, unknown>) => void, string]> = [
-  ['an unknown top-level field', (f) => { f.widgets = [] }, 'widgets: is not a known field'],
+  ['an unknown top-level field', (f) => { f.widgets = [] }, 'widgets: unknown field'],
   ['a missing required field', (f) => { delete (f.users as unknown as Array<Record<string, unknown>>)[0]?.email }, 'users[0].email: is required'],
-  ['an id that is not a uuid', (f) => { (f.organizations as unknown as Array<Record<string, unknown>>)[0]!.id = 'org-1' }, 'organizations[0].id: must match pattern'],
+  ['an id that is not a uuid', (f) => { (f.organizations as unknown as Array<Record<string, unknown>>)[0]!.id = 'org-1' }, 'organizations[0].id: must be a UUID (like 248df4b7-aa70-47b8-a036-33ac447e668d)'],
   ['a field of the wrong type', (f) => { (f.users as unknown as Array<Record<string, unknown>>)[0]!.role_ids = 'x' }, 'users[0].role_ids: must be array'],
   ['a duplicate id', (f) => { f.users!.push({ ...f.users![0]!, email: 'v@example.com' }) }, 'users[1].id: duplicate id'],
   ['a duplicate key', (f) => { f.api_keys!.push({ key: 'p-key', organization_id: ORG }) }, 'api_keys[1].key: this key is already used by another credential'],
@@ -76,12 +76,16 @@ const failures: Array<[string, (f: Fixtures & Record<string, unknown>) => void, 
     f.organizations!.push({ id: '44444444-4444-4444-8444-444444444444', name: 'Other', partner_id: PARTNER })
     f.api_keys![0]!.organization_id = '44444444-4444-4444-8444-444444444444'
   }, 'api_keys[0].user_id: user not found'],
-  ['a key without a value', (f) => { delete f.api_keys![0]!.key }, 'api_keys[0].key: is required (or key_sha256)']
+  ['a key without a value', (f) => { delete f.api_keys![0]!.key }, 'api_keys[0].key: is required (or key_sha256)'],
+  ['a misspelt field, with the closest known name', (f) => { const u = f.users![0] as unknown as Record<string, unknown>; u.emial = u.email; delete u.email }, 'users[0].emial: unknown field (did you mean email?)'],
+  ['a misspelt top-level key', (f) => { f.organisations = f.organizations; delete f.organizations }, 'organisations: unknown field (did you mean organizations?)'],
+  ['an unknown field like no known one', (f) => { (f.users![0] as unknown as Record<string, unknown>).favourite_colour = 'red' }, 'users[0].favourite_colour: unknown field'],
+  ['a key_sha256 that is not a digest', (f) => { delete f.api_keys![0]!.key; f.api_keys![0]!.key_sha256 = 'abc' }, 'api_keys[0].key_sha256: must be a SHA-256 digest: 64 lowercase hexadecimal digits']
 ]
 
 for (const [name, mutate, message] of failures) {
   t.test(`start-up stops on ${name}, naming the entry and field`, async (t) => {
-    await t.rejects(buildApp({ fixtures: bad(mutate) }), { name: 'FixtureError', message: new RegExp(`^<fixtures option>: ${message.replace(/[[\]().*]/g, '\\$&')}`) })
+    await t.rejects(buildApp({ fixtures: bad(mutate) }), { name: 'FixtureError', message: new RegExp(`^<fixtures option>: ${message.replace(/[[\]().*?]/g, '\\$&')}`) })
   })
 }
 
@@ -89,7 +93,11 @@ t.test('a fixture file that is missing or not JSON is named in the error', async
   const dir = mkdtempSync(join(tmpdir(), 'pm-fixtures-'))
   const broken = join(dir, 'broken.json')
   writeFileSync(broken, '{"users": [')
-  await t.rejects(buildApp({ config: { fixtures: broken } }), { name: 'FixtureError', message: new RegExp(`^${broken}: not valid JSON`) })
+  await t.rejects(buildApp({ config: { fixtures: broken } }), { name: 'FixtureError', message: `${broken}: not valid JSON at line 1, column 12: the text ends where a value should be` })
+  writeFileSync(broken, '{\n  "users": [\n    {"id": "x",}\n  ]\n}\n')
+  await t.rejects(buildApp({ config: { fixtures: broken } }), { message: `${broken}: not valid JSON at line 3, column 16: expected a double-quoted property name, found "}"` })
+  writeFileSync(broken, '{"deployment_keys": ["a"]}\n\n  oops')
+  await t.rejects(buildApp({ config: { fixtures: broken } }), { message: `${broken}: not valid JSON at line 3, column 3: unexpected "o" after the end of the value` })
   await t.rejects(buildApp({ config: { fixtures: join(dir, 'absent.json') } }), { name: 'FixtureError', message: /absent\.json: cannot read the file \(ENOENT\)/ })
   const invalid = join(dir, 'invalid.json')
   writeFileSync(invalid, JSON.stringify(bad((f) => { f.users![0]!.email = 'nope' })))
