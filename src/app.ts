@@ -5,6 +5,7 @@ import { registerAuth } from './plugins/auth.js'
 import { registerErrorHandler, sendError, writeClientError } from './plugins/error-handler.js'
 import { registerRequestLog } from './plugins/request-log.js'
 import { registerOpenApi } from './plugins/openapi.js'
+import { registerJsonBody } from './plugins/json-body.js'
 import { registerIdempotency } from './plugins/idempotency.js'
 import { registerResponseValidation } from './plugins/response-validation.js'
 import { registerStore } from './plugins/store.js'
@@ -93,7 +94,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   registerStore(app, store)
   registerErrorHandler(app)
   if (logging) registerRequestLog(app)
-  const journal = new Journal(config.journalSize)
+  const journal = new Journal({ entries: config.journalSize, bodyBytes: config.journalBodyBytes, totalBytes: config.journalBytes })
   const faults = new Faults(config.faultSeed)
   app.decorate('journal', journal)
   app.decorate('faults', faults)
@@ -107,15 +108,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   const sharedSchemas = [User, Organization, Identity, Role]
   for (const schema of [...sharedSchemas, ApiErrorBody, RestErrResponseBody]) app.addSchema(schema)
 
-  // Any content type is read as JSON, as Polytomic's Go handlers decode the body whatever it is labelled;
-  // an empty body is no body.
-  const parseJson = app.getDefaultJsonParser('error', 'remove')
-  app.removeAllContentTypeParsers()
-  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
-    const text = body.toString()
-    if (text === '') return done(null, undefined)
-    parseJson(request, text, done)
-  })
+  registerJsonBody(app)
 
   // Every route with the statuses it declares, for the OpenAPI check and the property-based suite.
   const routeTable: RouteEntry[] = []

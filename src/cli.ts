@@ -4,11 +4,15 @@ import { BUNDLED_FIXTURES, ConfigError, helpText, parseCommandLine } from './con
 import { loggerOptions } from './logging.js'
 import { PACKAGE_VERSION } from './package-info.js'
 import { createSimulator, type Simulator } from './simulator.js'
-import { FixtureError } from './store/fixtures.js'
-import { DatabaseVersionError } from './store/db.js'
+import { startupProblem } from './startup-errors.js'
 
-function fail (message: string, code: number): never {
+/** Exit codes: 2 for a setting whose value is malformed, 1 for a failure to start with well-formed settings. */
+const BAD_OPTION = 2
+const CANNOT_START = 1
+
+function fail (message: string, code: number, err?: unknown, logLevel?: string): never {
   process.stderr.write(`polytomic-mock: ${message}\n`)
+  if ((logLevel === 'debug' || logLevel === 'trace') && err instanceof Error && err.stack !== undefined) process.stderr.write(`${err.stack}\n`)
   process.exit(code)
 }
 
@@ -44,7 +48,7 @@ async function main (): Promise<void> {
   try {
     parsed = parseCommandLine(process.argv.slice(2))
   } catch (err) {
-    if (err instanceof ConfigError) fail(err.message, 2)
+    if (err instanceof ConfigError) fail(err.message, BAD_OPTION)
     throw err
   }
   const { action, config } = parsed
@@ -52,17 +56,27 @@ async function main (): Promise<void> {
   if (action === 'version') return void process.stdout.write(`${PACKAGE_VERSION}\n`)
   if (action === 'print-fixtures') return void process.stdout.write(readFileSync(BUNDLED_FIXTURES, 'utf8'))
 
+  const cannotStart = (err: unknown): never => {
+    const problem = startupProblem(err, config)
+    const detail = err instanceof Error ? err.message : String(err)
+    fail(problem ?? `could not start: ${detail} (LOG_LEVEL=debug shows where)`, err instanceof ConfigError ? BAD_OPTION : CANNOT_START, err, config.logLevel)
+  }
   let simulator: Simulator
   try {
     simulator = await createSimulator({ ...config, logger: loggerOptions(config.logLevel, process.stdout.isTTY) })
   } catch (err) {
-    if (err instanceof FixtureError || err instanceof DatabaseVersionError) fail(err.message, 1)
-    throw err
+    return cannotStart(err)
   }
   handleSignals(simulator, config.shutdownGraceMs)
-  const url = await simulator.listen()
+  let url: string
+  try {
+    url = await simulator.listen()
+  } catch (err) {
+    await simulator.close().catch(() => {})
+    return cannotStart(err)
+  }
   if (config.adminToken === null) simulator.app.log.warn('ADMIN_TOKEN is unset: the /__admin control plane is open to anyone who can reach this port')
   simulator.app.log.info({ url, database: config.database, fixtures: config.fixtures, default_version: config.defaultVersion }, `polytomic-mock listening on ${url}`)
 }
 
-main().catch((err: unknown) => fail(err instanceof Error ? err.stack ?? err.message : String(err), 1))
+main().catch((err: unknown) => fail(`could not start: ${err instanceof Error ? err.message : String(err)}`, CANNOT_START))

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { didYouMean } from './suggest.js'
 import { CURRENT_VERSION, SUPPORTED_VERSIONS, isSupportedVersion, type ApiVersion } from './versions.js'
 
 export const BUNDLED_FIXTURES = fileURLToPath(new URL('../fixtures/default.json', import.meta.url))
@@ -16,6 +17,8 @@ export interface Config {
   logLevel: LogLevel
   adminToken: string | null
   journalSize: number
+  journalBodyBytes: number
+  journalBytes: number
   faultSeed: number | null
   latencyMs: LatencyRange | null
   shutdownGraceMs: number
@@ -31,7 +34,8 @@ export interface LatencyRange {
   max: number
 }
 
-export class ConfigError extends Error {
+/** A setting's value that cannot be used. A TypeError, so that createSimulator() callers get the usual kind of error. */
+export class ConfigError extends TypeError {
   constructor (message: string) {
     super(message)
     this.name = 'ConfigError'
@@ -111,7 +115,9 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   requireVersion: { key: 'requireVersion', env: 'REQUIRE_VERSION', parse: parseBoolean, defaultValue: false, description: 'answer 400 to requests without X-Polytomic-Version' },
   logLevel: { key: 'logLevel', env: 'LOG_LEVEL', parse: parseLogLevel, defaultValue: 'info', description: 'pino log level' },
   adminToken: { key: 'adminToken', env: 'ADMIN_TOKEN', parse: parseOptionalText, defaultValue: null, description: 'Bearer token required by /__admin routes (except health); unset: open' },
-  journalSize: { key: 'journalSize', env: 'JOURNAL_SIZE', parse: parseCount(1_000_000), defaultValue: 1000, description: 'requests kept in the journal; 0 turns it off' },
+  journalSize: { key: 'journalSize', env: 'JOURNAL_SIZE', parse: parseCount(100_000), defaultValue: 1000, description: 'requests kept in the journal; 0 turns it off' },
+  journalBodyBytes: { key: 'journalBodyBytes', env: 'JOURNAL_BODY_BYTES', parse: parseCount(16 * 1024 * 1024), defaultValue: 64 * 1024, description: 'bytes of each request body and each response kept in a journal entry; longer ones are cut and marked' },
+  journalBytes: { key: 'journalBytes', env: 'JOURNAL_BYTES', parse: parseCount(1024 * 1024 * 1024), defaultValue: 32 * 1024 * 1024, description: 'memory budget of the whole journal in bytes; the oldest entries are dropped first' },
   faultSeed: { key: 'faultSeed', env: 'FAULT_SEED', parse: parseSeed, defaultValue: null, description: 'seed for fault probabilities and latency ranges (repeatable runs)' },
   latencyMs: { key: 'latencyMs', env: 'LATENCY_MS', parse: parseLatency, defaultValue: null, description: 'delay added to every /api response: "250" or "100-400"' },
   shutdownGraceMs: { key: 'shutdownGraceMs', env: 'SHUTDOWN_GRACE_MS', parse: parseCount(600_000), defaultValue: 10_000, description: 'on SIGTERM/SIGINT, how long in-flight requests may take before connections are cut' },
@@ -144,7 +150,7 @@ export function parseCommandLine (argv: readonly string[], env: NodeJS.ProcessEn
     const eq = arg.indexOf('=')
     const name = eq === -1 ? arg : arg.slice(0, eq)
     const setting = byFlag.get(name)
-    if (setting === undefined) throw new ConfigError(`unknown option ${JSON.stringify(name)} (see --help)`)
+    if (setting === undefined) throw new ConfigError(`unknown option ${JSON.stringify(name)}${didYouMean(name, byFlag.keys())} (see --help)`)
     let value: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1)
     if (value === undefined) {
       const next = argv[i + 1]
@@ -191,6 +197,33 @@ export function helpText (): string {
 export function defaultConfig (): Config {
   const config: Record<string, unknown> = {}
   for (const setting of Object.values(SETTINGS)) config[setting.key] = setting.defaultValue
+  return config as unknown as Config
+}
+
+/** An option's value given in code, in the command line's string form: 250 and "250", true and "true", null and "" mean the same. */
+function optionText (name: string, value: unknown): string {
+  if (typeof value === 'string') return value
+  if (value === null) return ''
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  const range = value as Partial<LatencyRange>
+  if (name === 'latencyMs' && typeof range === 'object' && typeof range.min === 'number' && typeof range.max === 'number') return `${range.min}-${range.max}`
+  throw new ConfigError(`${name} must be a ${name === 'latencyMs' ? 'number of milliseconds, a "min-max" string or { min, max }' : 'string, a number or a boolean'}, got ${typeof value === 'object' ? 'an object' : typeof value}`)
+}
+
+/**
+ * Settings given in code (createSimulator): each checked by the same parser as its variable and
+ * flag, so the command line's forms work ("250", "100-400", "true") and a bad value or an unknown
+ * option name throws a ConfigError (a TypeError) naming it. undefined means "the default".
+ */
+export function configFromOptions (options: Record<string, unknown>): Config {
+  const config: Record<string, unknown> = { ...defaultConfig() }
+  const names = Object.keys(SETTINGS)
+  for (const [name, value] of Object.entries(options)) {
+    if (!Object.hasOwn(SETTINGS, name)) throw new ConfigError(`unknown option ${JSON.stringify(name)}${didYouMean(name, names)}`)
+    if (value === undefined) continue
+    const setting = SETTINGS[name as keyof Config]
+    config[name] = (setting.parse as (r: string, n: string) => unknown)(optionText(name, value), name)
+  }
   return config as unknown as Config
 }
 

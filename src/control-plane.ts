@@ -2,7 +2,10 @@ import { Ajv } from 'ajv'
 import { ApiError, Errors, validationError } from './errors.js'
 import type { FaultRule, FaultRuleInput, Faults } from './faults.js'
 import type { Journal, JournalEntry, JournalFilter } from './journal.js'
+import { unsafeJsonProblem } from './json.js'
+import { LIMITS } from './limits.js'
 import { FaultBody } from './schemas/admin.js'
+import { redactSecrets } from './secrets.js'
 import type { Fixtures } from './schemas/fixtures.js'
 import { FixtureError, validateFixtures } from './store/fixtures.js'
 import type { Store } from './store/index.js'
@@ -36,8 +39,10 @@ export class ControlPlane {
     return this.store.world.counts()
   }
 
-  exportFixtures (): Fixtures {
-    return this.store.world.export()
+  /** The world as a fixture document; with redact, every secret field (src/secrets.ts) is replaced, for sharing rather than reloading. */
+  exportFixtures (options: { redact?: boolean } = {}): Fixtures {
+    const document = this.store.world.export()
+    return options.redact === true ? redactSecrets(document) : document
   }
 
   /** Replaces the world (and the reset baseline) with a fixture document; a bad one is a 422 and changes nothing. */
@@ -90,6 +95,9 @@ export class ControlPlane {
       const field = issue?.instancePath.split('/').filter(Boolean).join('.') || (issue?.keyword === 'anyOf' ? 'status' : 'body')
       throw validationError(field, issue?.keyword === 'anyOf' ? 'a rule needs a status or a delay_ms' : (issue?.message ?? 'is invalid'))
     }
+    // Over HTTP the body parser already refused such a body; in-process, anything can be passed.
+    const problem = input.body === undefined ? null : unsafeJsonProblem(input.body, LIMITS.jsonDepth)
+    if (problem !== null) throw validationError('body', problem)
     return this.faults.add(input)
   }
 

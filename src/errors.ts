@@ -1,3 +1,5 @@
+import { LIMITS } from './limits.js'
+
 /**
  * Every error the simulator can answer with. Code throws these; the error
  * handler (src/plugins/error-handler.ts) alone turns them into bodies.
@@ -45,18 +47,21 @@ export const Errors = {
   // 400
   BadRequest: define(400, 'bad_request', 'the request could not be understood'),
   MalformedJson: define(400, 'malformed_json', 'the request body is not valid JSON'),
+  BodyTooDeep: define(400, 'body_too_deep', `the request body nests objects and arrays deeper than ${LIMITS.jsonDepth} levels`),
   UnsupportedVersion: define(400, 'unsupported_version', 'unsupported API version'),
   VersionRequired: define(400, 'version_required', 'the X-Polytomic-Version header is required'),
   OrganizationIdRequired: define(400, 'organization_id_required', 'organization_id is required for this credential'),
   InvalidIdempotencyKey: define(400, 'invalid_idempotency_key', 'Idempotency-Key must be 8 to 255 letters, digits, "-" or "_"'),
 
   // 401
+  Unauthorized: define(401, 'unauthorized', 'unauthorized'),
   MissingCredentials: define(401, 'missing_credentials', 'missing Authorization header'),
   MalformedCredentials: define(401, 'malformed_credentials', 'malformed Authorization header'),
   InvalidCredentials: define(401, 'invalid_credentials', 'invalid or unknown API key'),
   AdminUnauthorized: define(401, 'admin_unauthorized', 'a valid admin token is required'),
 
   // 403
+  Forbidden: define(403, 'forbidden', 'forbidden'),
   PartnerKeyRequired: define(403, 'partner_key_required', 'this endpoint requires a partner or deployment key'),
   ApiKeyRequired: define(403, 'organization_credential_required', 'this endpoint requires a user key, an organization key or an organization-scoped key'),
   UnscopedKeyRequired: define(403, 'unscoped_key_required', 'an organization-scoped credential cannot create organizations'),
@@ -65,6 +70,7 @@ export const Errors = {
   SystemRoleProtected: define(403, 'system_role_protected', 'system roles cannot be modified or deleted'),
 
   // 404
+  NotFound: define(404, 'not_found', 'not found'),
   RouteNotFound: define(404, 'route_not_found', 'no such route'),
   OrganizationNotFound: define(404, 'organization_not_found', 'organization not found'),
   UserNotFound: define(404, 'user_not_found', 'user not found'),
@@ -73,8 +79,10 @@ export const Errors = {
   SnapshotNotFound: define(404, 'snapshot_not_found', 'no snapshot with this name'),
   FaultNotFound: define(404, 'fault_not_found', 'no fault rule with this id'),
 
-  // 408, 409, 413, 414, 415, 431
+  // 405, 408, 409, 413, 414, 415, 431
+  MethodNotAllowed: define(405, 'method_not_allowed', 'method not allowed'),
   RequestTimeout: define(408, 'request_timeout', 'the request took too long to arrive'),
+  Conflict: define(409, 'conflict', 'conflict'),
   OrganizationNameTaken: define(409, 'organization_name_taken', 'an organization with this name already exists'),
   RoleNameTaken: define(409, 'role_name_taken', 'a role with this name already exists in the organization'),
   IdempotencyKeyInUse: define(409, 'idempotency_key_in_use', 'a request with this Idempotency-Key is still being processed'),
@@ -87,10 +95,13 @@ export const Errors = {
   ValidationFailed: define(422, 'validation_failed', 'the request is not valid'),
   InvalidFixtures: define(422, 'invalid_fixtures', 'the fixture document is not valid'),
 
-  // 429, 5xx (the last two only from fault injection)
+  // 429, 5xx
   TooManyRequests: define(429, 'too_many_requests', 'too many requests'),
   Internal: define(500, 'internal_error', 'internal server error'),
-  ServiceUnavailable: define(503, 'service_unavailable', 'service unavailable')
+  NotImplemented: define(501, 'not_implemented', 'not implemented'),
+  BadGateway: define(502, 'bad_gateway', 'bad gateway'),
+  ServiceUnavailable: define(503, 'service_unavailable', 'service unavailable'),
+  GatewayTimeout: define(504, 'gateway_timeout', 'gateway timeout')
 } as const
 
 export type ErrorName = keyof typeof Errors
@@ -100,12 +111,33 @@ export function validationError (field: string, problem: string): ApiError {
   return Errors.ValidationFailed({ message: `${field}: ${problem}`, metadata: { field, problem } })
 }
 
-const byStatus = new Map<number, ErrorDefinition>()
-for (const def of Object.values(Errors)) {
-  if (!byStatus.has(def.status)) byStatus.set(def.status, def)
+/**
+ * The generic error of each status: what a fault rule with a status and no body answers, and what
+ * Fastify's own 4xx errors become. Each status has exactly one, chosen here, never "the first
+ * entry with that status" (which made an injected 404 a route_not_found).
+ */
+export const GenericErrors: Readonly<Record<number, ErrorDefinition>> = {
+  400: Errors.BadRequest,
+  401: Errors.Unauthorized,
+  403: Errors.Forbidden,
+  404: Errors.NotFound,
+  405: Errors.MethodNotAllowed,
+  408: Errors.RequestTimeout,
+  409: Errors.Conflict,
+  413: Errors.PayloadTooLarge,
+  414: Errors.UriTooLong,
+  415: Errors.UnsupportedMediaType,
+  422: Errors.ValidationFailed,
+  429: Errors.TooManyRequests,
+  431: Errors.HeadersTooLarge,
+  500: Errors.Internal,
+  501: Errors.NotImplemented,
+  502: Errors.BadGateway,
+  503: Errors.ServiceUnavailable,
+  504: Errors.GatewayTimeout
 }
 
-/** The catalogue entry used when only a status is known (fault injection, Fastify's own 4xx). */
+/** The generic error of a status, or undefined for a status with none (a 418). */
 export function errorForStatus (status: number): ErrorDefinition | undefined {
-  return byStatus.get(status)
+  return GenericErrors[status]
 }

@@ -1,4 +1,11 @@
-/** The request journal: a bounded ring of recent /api requests, newest first when read. */
+/**
+ * The request journal: recent /api requests, newest first when read. It is bounded in entries and
+ * in bytes, keeps bodies as text (so an entry always serializes, whatever was sent), and never
+ * keeps a secret: those are replaced when the entry is recorded (src/secrets.ts).
+ */
+import { parseOrText } from './json.js'
+import { LIMITS } from './limits.js'
+import { redactJsonText } from './secrets.js'
 
 export interface JournalEntry {
   id: number
@@ -7,9 +14,15 @@ export interface JournalEntry {
   path: string
   query: Record<string, unknown>
   headers: Record<string, unknown>
+  /** The body as sent: parsed when it is whole JSON, else the text itself (cut short when body_truncated). */
   body: unknown
+  /** The body's size in bytes as sent (0 for none). */
+  body_size: number
+  body_truncated: boolean
   status: number
   response: unknown
+  response_size: number
+  response_truncated: boolean
   duration_ms: number
   partner_id: string | null
   organization_id: string | null
@@ -17,8 +30,33 @@ export interface JournalEntry {
   fault: string | null
 }
 
-/** What the request path stores: the response unparsed and the time as epoch milliseconds, both shaped only when read. */
-export type JournalRecord = Omit<JournalEntry, 'id' | 'response' | 'time'> & { response: string | null, time: number }
+/** What the request path hands over: texts as sent and served, and the time as epoch milliseconds. */
+export interface JournalRecord {
+  time: number
+  method: string
+  path: string
+  query: Record<string, unknown>
+  headers: Record<string, unknown>
+  /** The request body as received, or null when none was read. */
+  body: string | null
+  /** The body's size when it was never read (a 413): from Content-Length. */
+  unreadBodySize?: number
+  status: number
+  response: string | null
+  duration_ms: number
+  partner_id: string | null
+  organization_id: string | null
+  fault: string | null
+}
+
+export interface JournalLimits {
+  /** Entries kept; 0 turns the journal off. */
+  entries: number
+  /** The most bytes kept of one request body, and of one response; the rest is cut. */
+  bodyBytes: number
+  /** The most bytes all entries may hold together; the oldest go first. The newest entry is always kept. */
+  totalBytes: number
+}
 
 export interface JournalFilter {
   method?: string
@@ -31,66 +69,148 @@ export interface JournalFilter {
   limit?: number
 }
 
+interface BoundedText { text: string | null, size: number, truncated: boolean }
+
+interface StoredEntry extends Omit<JournalRecord, 'body' | 'response' | 'unreadBodySize'> {
+  id: number
+  body: BoundedText
+  response: BoundedText
+  /** What this entry counts against the byte budget. */
+  bytes: number
+}
+
+/** Bytes charged to every entry for its fixed fields and bookkeeping. */
+const ENTRY_OVERHEAD = 256
+
 /** "/api/organizations/*" matches every path under that prefix; anything else must match exactly. */
 export function pathMatches (pattern: string, path: string): boolean {
   return pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern
 }
 
-function parseResponse (text: string | null): unknown {
-  if (text === null || text === '') return null
-  try {
-    return JSON.parse(text)
-  } catch {
-    return text
-  }
+/**
+ * Secrets out, then at most `cap` bytes of UTF-8 (never half a character). A cut text is copied
+ * into a string of its own, so the journal never pins the whole body through a slice of it.
+ */
+function bound (text: string | null, cap: number): BoundedText {
+  if (text === null || text === '') return { text: null, size: 0, truncated: false }
+  const size = Buffer.byteLength(text)
+  const redacted = redactJsonText(text, LIMITS.jsonDepth)
+  if ((redacted === text ? size : Buffer.byteLength(redacted)) <= cap) return { text: redacted, size, truncated: false }
+  const buffer = Buffer.allocUnsafe(cap)
+  const written = buffer.write(redacted, 'utf8')
+  return { text: buffer.toString('utf8', 0, written), size, truncated: true }
+}
+
+function sizeOfStrings (record: Record<string, unknown>): number {
+  let bytes = 0
+  for (const [name, value] of Object.entries(record)) bytes += name.length + String(value).length
+  return bytes
 }
 
 export class Journal {
-  private entries: Array<JournalRecord & { id: number }> = []
-  private next = 0
+  private readonly ring: Array<StoredEntry | undefined>
+  private head = 0
+  private count = 0
+  private bytes = 0
   private lastId = 0
 
-  constructor (readonly capacity: number) {}
+  constructor (readonly limits: JournalLimits) {
+    this.ring = new Array<StoredEntry | undefined>(limits.entries)
+  }
 
   get enabled (): boolean {
-    return this.capacity > 0
+    return this.limits.entries > 0
+  }
+
+  /** The bytes the kept entries hold, as charged against JOURNAL_BYTES. */
+  get heldBytes (): number {
+    return this.bytes
   }
 
   record (entry: JournalRecord): void {
-    if (this.capacity === 0) return
-    const stored = { ...entry, id: ++this.lastId }
-    if (this.entries.length < this.capacity) this.entries.push(stored)
-    else this.entries[this.next] = stored
-    this.next = (this.next + 1) % this.capacity
+    if (!this.enabled) return
+    const body = bound(entry.body, this.limits.bodyBytes)
+    if (entry.body === null && entry.unreadBodySize !== undefined) body.size = entry.unreadBodySize
+    const response = bound(entry.response, this.limits.bodyBytes)
+    const stored: StoredEntry = {
+      id: ++this.lastId,
+      time: entry.time,
+      method: entry.method,
+      path: entry.path,
+      query: entry.query,
+      headers: entry.headers,
+      body,
+      status: entry.status,
+      response,
+      duration_ms: entry.duration_ms,
+      partner_id: entry.partner_id,
+      organization_id: entry.organization_id,
+      fault: entry.fault,
+      bytes: 0
+    }
+    stored.bytes = ENTRY_OVERHEAD + entry.path.length + sizeOfStrings(entry.headers) + sizeOfStrings(entry.query) +
+      (body.text?.length ?? 0) + (response.text?.length ?? 0)
+    if (this.count === this.limits.entries) this.dropOldest()
+    while (this.count > 0 && this.bytes + stored.bytes > this.limits.totalBytes) this.dropOldest()
+    this.ring[(this.head + this.count) % this.limits.entries] = stored
+    this.count++
+    this.bytes += stored.bytes
   }
 
-  get size (): number {
-    return this.entries.length
+  private dropOldest (): void {
+    const oldest = this.ring[this.head]
+    this.ring[this.head] = undefined
+    this.head = (this.head + 1) % this.limits.entries
+    this.count--
+    this.bytes -= oldest?.bytes ?? 0
   }
 
-  /** Matching entries, newest first. The response body is parsed only here, not on the request path. */
+  /** Matching entries, newest first. Bodies are parsed only here, not on the request path. */
   query (filter: JournalFilter = {}): JournalEntry[] {
     const since = filter.since === undefined ? undefined : Date.parse(filter.since)
     const method = filter.method?.toUpperCase()
     const result: JournalEntry[] = []
     const limit = filter.limit ?? Number.POSITIVE_INFINITY
-    for (let i = 0; i < this.entries.length && result.length < limit; i++) {
-      const index = (this.next - 1 - i + this.entries.length) % this.entries.length
-      const entry = this.entries[index] as JournalRecord & { id: number }
+    for (let i = this.count - 1; i >= 0 && result.length < limit; i--) {
+      const entry = this.ring[(this.head + i) % this.limits.entries] as StoredEntry
       if (method !== undefined && entry.method !== method) continue
       if (filter.path !== undefined && !pathMatches(filter.path, entry.path)) continue
       if (filter.status !== undefined && entry.status !== filter.status) continue
       if (filter.partner_id !== undefined && entry.partner_id !== filter.partner_id.toLowerCase()) continue
       if (since !== undefined && entry.time < since) continue
-      result.push({ ...entry, time: new Date(entry.time).toISOString(), response: parseResponse(entry.response) })
+      result.push({
+        id: entry.id,
+        time: new Date(entry.time).toISOString(),
+        method: entry.method,
+        path: entry.path,
+        query: entry.query,
+        headers: entry.headers,
+        body: readText(entry.body),
+        body_size: entry.body.size,
+        body_truncated: entry.body.truncated,
+        status: entry.status,
+        response: readText(entry.response),
+        response_size: entry.response.size,
+        response_truncated: entry.response.truncated,
+        duration_ms: entry.duration_ms,
+        partner_id: entry.partner_id,
+        organization_id: entry.organization_id,
+        fault: entry.fault
+      })
     }
     return result
   }
 
   clear (): number {
-    const cleared = this.entries.length
-    this.entries = []
-    this.next = 0
+    const cleared = this.count
+    this.ring.fill(undefined)
+    this.head = 0
+    this.count = 0
+    this.bytes = 0
     return cleared
   }
+}
+
+function readText (bounded: BoundedText): unknown {
+  return bounded.truncated ? bounded.text : parseOrText(bounded.text, LIMITS.jsonDepth)
 }

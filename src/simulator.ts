@@ -1,13 +1,16 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { buildApp } from './app.js'
-import { defaultConfig, type Config } from './config.js'
+import { ConfigError, configFromOptions, type Config } from './config.js'
 import type { FaultRule, FaultRuleInput } from './faults.js'
 import type { JournalEntry, JournalFilter } from './journal.js'
 import type { Fixtures } from './schemas/fixtures.js'
 import type { Tenant } from './store/tenants.js'
 import type { SnapshotInfo } from './store/world.js'
 
-export type SimulatorOptions = Omit<Partial<Config>, 'fixtures'> & {
+/** A setting in code: its typed value, or the command line's string form ("250", "100-400", "true"). */
+export type SettingOptions = { [K in Exclude<keyof Config, 'fixtures'>]?: Config[K] | string | (K extends 'latencyMs' ? number : never) }
+
+export type SimulatorOptions = SettingOptions & {
   /** A fixture file path, or the document itself. Defaults to the bundled fixtures. */
   fixtures?: string | Fixtures
   /** Fastify logger options; off unless given. */
@@ -32,17 +35,22 @@ export interface Simulator {
   requests (filter?: JournalFilter): JournalEntry[]
   addFault (rule: FaultRuleInput): FaultRule
   clearFaults (): number
-  exportFixtures (): Fixtures
+  /** The world as a fixture document; { redact: true } replaces every secret (for sharing, not for reloading). */
+  exportFixtures (options?: { redact?: boolean }): Fixtures
   loadFixtures (document: Fixtures): Record<string, number>
 }
 
 /**
  * The simulator as a library: a test suite starts it in-process, listens on port 0 and points its
- * client at `url`. Options are the CLI's settings; nothing is read from the environment.
+ * client at `url`. Options are the CLI's settings, checked by the same rules (a bad value or an
+ * unknown name throws a TypeError naming it); nothing is read from the environment.
  */
 export async function createSimulator (options: SimulatorOptions = {}): Promise<Simulator> {
   const { fixtures, logger, ...settings } = options
-  const config: Config = { ...defaultConfig(), ...settings, ...(typeof fixtures === 'string' ? { fixtures } : {}) }
+  if (fixtures !== undefined && typeof fixtures !== 'string' && (typeof fixtures !== 'object' || fixtures === null)) {
+    throw new ConfigError(`fixtures must be a file path or a fixture document, got ${fixtures === null ? 'null' : typeof fixtures}`)
+  }
+  const config = configFromOptions({ ...settings, ...(typeof fixtures === 'string' ? { fixtures } : {}) })
   const app = await buildApp({ config, fixtures: typeof fixtures === 'object' ? fixtures : undefined, logger })
   const { control } = app
   let url: string | null = null
@@ -70,7 +78,7 @@ export async function createSimulator (options: SimulatorOptions = {}): Promise<
     requests: (filter) => control.requests(filter),
     addFault: (rule) => control.addFault(rule),
     clearFaults: () => control.clearFaults(),
-    exportFixtures: () => control.exportFixtures(),
+    exportFixtures: (exportOptions) => control.exportFixtures(exportOptions),
     loadFixtures: (document) => control.replaceFixtures(document, '<loadFixtures>')
   }
 }

@@ -7,7 +7,7 @@ t.test('defaults apply when nothing is set', async (t) => {
   t.same(defaultConfig(), {
     port: 8080, host: '127.0.0.1', database: ':memory:', fixtures: BUNDLED_FIXTURES,
     defaultVersion: '2025-09-18', requireVersion: false, logLevel: 'info',
-    adminToken: null, journalSize: 1000, faultSeed: null, latencyMs: null, shutdownGraceMs: 10000,
+    adminToken: null, journalSize: 1000, journalBodyBytes: 65536, journalBytes: 33554432, faultSeed: null, latencyMs: null, shutdownGraceMs: 10000,
     bodyLimit: 1048576, idempotencyTtlS: 86400, requestTimeoutMs: 30000, validateResponses: false
   })
   t.ok(existsSync(BUNDLED_FIXTURES), 'the bundled fixtures path exists')
@@ -16,11 +16,11 @@ t.test('defaults apply when nothing is set', async (t) => {
 t.test('every variable is read', async (t) => {
   t.same(loadConfig({
     PORT: '0', HOST: '0.0.0.0', DATABASE: '/tmp/x.db', FIXTURES: '/tmp/f.json', DEFAULT_VERSION: '2024-02-08', REQUIRE_VERSION: 'true', LOG_LEVEL: 'WARN',
-    ADMIN_TOKEN: 's3cret', JOURNAL_SIZE: '0', FAULT_SEED: '42', LATENCY_MS: '100-400', SHUTDOWN_GRACE_MS: '500',
+    ADMIN_TOKEN: 's3cret', JOURNAL_SIZE: '0', JOURNAL_BODY_BYTES: '1024', JOURNAL_BYTES: '1048576', FAULT_SEED: '42', LATENCY_MS: '100-400', SHUTDOWN_GRACE_MS: '500',
     BODY_LIMIT: '2048', IDEMPOTENCY_TTL_S: '60', REQUEST_TIMEOUT_MS: '5000', VALIDATE_RESPONSES: 'yes'
   }), {
     port: 0, host: '0.0.0.0', database: '/tmp/x.db', fixtures: '/tmp/f.json', defaultVersion: '2024-02-08', requireVersion: true, logLevel: 'warn',
-    adminToken: 's3cret', journalSize: 0, faultSeed: 42, latencyMs: { min: 100, max: 400 }, shutdownGraceMs: 500,
+    adminToken: 's3cret', journalSize: 0, journalBodyBytes: 1024, journalBytes: 1048576, faultSeed: 42, latencyMs: { min: 100, max: 400 }, shutdownGraceMs: 500,
     bodyLimit: 2048, idempotencyTtlS: 60, requestTimeoutMs: 5000, validateResponses: true
   })
   t.same(loadConfig({ LATENCY_MS: '250' }).latencyMs, { min: 250, max: 250 }, 'a fixed latency')
@@ -35,7 +35,7 @@ t.test('a bad value throws a ConfigError naming the variable', async (t) => {
     [{ DEFAULT_VERSION: '2020-01-01' }, /^DEFAULT_VERSION must be one of 2021-05-23, .*got "2020-01-01"/],
     [{ REQUIRE_VERSION: 'maybe' }, /^REQUIRE_VERSION must be true or false/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
-    [{ JOURNAL_SIZE: '-1' }, /^JOURNAL_SIZE must be a whole number from 0 to 1000000/],
+    [{ JOURNAL_SIZE: '-1' }, /^JOURNAL_SIZE must be a whole number from 0 to 100000,/],
     [{ FAULT_SEED: 'abc' }, /^FAULT_SEED must be a whole number/],
     [{ LATENCY_MS: 'slow' }, /^LATENCY_MS must be milliseconds/],
     [{ LATENCY_MS: '400-100' }, /^LATENCY_MS: the range's upper bound is below its lower bound/]

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ApiError, Errors, errorForStatus, validationError } from '../src/errors.js'
+import { ApiError, Errors, GenericErrors, errorForStatus, validationError } from '../src/errors.js'
 
 t.test('the error table has unique snake_case keys, error statuses and messages', async (t) => {
   const keys = new Set<string>()
@@ -26,8 +26,11 @@ t.test('validationError names the field in the message and metadata', async (t) 
   t.same([err.status, err.key, err.message, err.metadata], [422, 'validation_failed', 'role_ids[2]: is not a role of this organization', { field: 'role_ids[2]', problem: 'is not a role of this organization' }])
 })
 
-t.test('errorForStatus finds the first entry of a status', async (t) => {
-  t.equal(errorForStatus(404)?.key, 'route_not_found')
+t.test('errorForStatus gives each status its one generic entry', async (t) => {
+  t.equal(errorForStatus(404)?.key, 'not_found', 'not route_not_found, the first 404 of the table')
+  t.equal(errorForStatus(401)?.key, 'unauthorized', 'not missing_credentials')
+  t.equal(errorForStatus(409)?.key, 'conflict', 'not organization_name_taken')
   t.equal(errorForStatus(500)?.key, 'internal_error')
   t.equal(errorForStatus(418), undefined)
+  for (const [status, def] of Object.entries(GenericErrors)) t.equal(def.status, Number(status), `the generic ${status} has status ${status}`)
 })

@@ -1,14 +1,17 @@
 // Property-based suite: random, often hostile requests against every /api and /__admin route.
 // Each must get a documented status (never a 500), a body in the error shape, and leave the store
-// consistent. FUZZ_RUNS=50000 npm test for a longer run.
+// consistent, and the control plane readable afterwards. FUZZ_RUNS=50000 npm test for a longer run;
+// FUZZ_SEED repeats a run (each run prints its seed).
 import fc from 'fast-check'
-import t from 'tap'
+import t, { type Test } from 'tap'
+import type { FastifyInstance } from 'fastify'
 import { integrityProblems } from '../src/store/integrity.js'
 import { SUPPORTED_VERSIONS } from '../src/versions.js'
 import { W, build } from './helper.js'
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 5000)
-const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED)
+const SEED = process.env.FUZZ_SEED === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED)
+t.comment(`seed ${SEED} (FUZZ_SEED=${SEED} repeats this run)`)
 
 /** Statuses any route may answer, whatever it declares: version, credentials, unknown route, limits, an unparseable Content-Type, validation. */
 const ALWAYS = [400, 401, 404, 413, 414, 415, 422]
@@ -70,7 +73,32 @@ const plausibleObject = fc.record({
   extra: fieldValue
 }, { requiredKeys: [] })
 
+/**
+ * JSON text nested from 10 to 100,000 levels (arrays, objects, or both), alone or as a field of a
+ * plausible body. Built as text: a structure that deep could not even be generated recursively.
+ */
+const deepText = fc.record({
+  depth: fc.oneof(fc.integer({ min: 10, max: 80 }), fc.integer({ min: 60, max: 70 }), fc.integer({ min: 80, max: 100_000 })),
+  kind: fc.constantFrom('array', 'object', 'mixed'),
+  leaf: fc.constantFrom('1', '"x"', 'null', '{}', '[]')
+}).map(({ depth, kind, leaf }) => {
+  let open = ''
+  let close = ''
+  for (let i = 0; i < depth; i++) {
+    const array = kind === 'array' || (kind === 'mixed' && i % 2 === 0)
+    open += array ? '[' : '{"k":'
+    close = (array ? ']' : '}') + close
+  }
+  return open + leaf + close
+})
+const deepBody = fc.oneof(
+  deepText,
+  fc.tuple(plausibleObject, fc.constantFrom('role_ids', 'name', 'email', 'body', 'extra', 'users'), deepText)
+    .map(([o, field, deep]) => { const s = JSON.stringify({ ...o, [field]: 0 }); return s.replace(`"${field}":0`, `"${field}":${deep}`) })
+)
+
 const body = fc.oneof(
+  { weight: 2, arbitrary: deepBody },
   { weight: 3, arbitrary: fc.constant(undefined) },
   { weight: 6, arbitrary: plausibleObject.map((o) => JSON.stringify(o)) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
@@ -143,4 +171,37 @@ t.test(`${RUNS} random requests: documented statuses, never a 500, error bodies 
   t.comment(`sent ${sent} requests; statuses: ${[...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`)
   t.ok(sent >= RUNS, `sent ${sent} requests`)
   t.same(integrityProblems(app.store.db), [], 'the store is consistent after the run')
+  await controlPlaneReadable(t, app)
+})
+
+/** The control plane's reads all answer 200 with JSON after a run: nothing sent can poison them. */
+async function controlPlaneReadable (t: Test, app: FastifyInstance): Promise<void> {
+  for (const url of ['/__admin/requests', '/__admin/fixtures', '/__admin/faults', '/__admin/health']) {
+    const res = await app.inject({ method: 'GET', url })
+    t.equal(res.statusCode, 200, `${url} answers 200 after the run`)
+    t.doesNotThrow(() => JSON.parse(res.body), `${url} is JSON`)
+  }
+}
+
+t.test('deeply nested bodies on every route with a body: refused with 400 or served, never a 500; fault rules stay readable', async (t) => {
+  const app = await build(t)
+  const writes = app.routeTable.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && (r.url.startsWith('/api/') || r.url.startsWith('/__admin/')))
+  const statuses = new Map<number, number>()
+  await fc.assert(fc.asyncProperty(fc.constantFrom(...writes), authorization, deepBody, async (route, auth, text) => {
+    const url = route.url.replace(/:\w+/g, (name) => name === ':name' ? 'snap' : W.org.id)
+    const headers: Record<string, string> = { 'content-type': 'application/json' }
+    if (auth !== undefined) headers.authorization = auth
+    const res = await app.inject({ method: route.method as 'POST', url, headers, payload: text })
+    statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
+    if (res.statusCode >= 500) throw new Error(`${route.method} ${url} -> ${res.statusCode} ${res.body.slice(0, 300)}`)
+    if (url === '/__admin/faults' && res.statusCode === 201) {
+      const rules = await app.inject({ method: 'GET', url: '/__admin/faults' })
+      if (rules.statusCode !== 200) throw new Error(`GET /__admin/faults -> ${rules.statusCode} after a rule with a nested body`)
+    }
+    app.control.clearFaults()
+  }), { numRuns: Math.max(200, Math.round(RUNS / 10)), seed: SEED, endOnFailure: true })
+  t.comment(`deep bodies: ${[...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`)
+  t.ok((statuses.get(400) ?? 0) > 0, 'some were refused for their depth')
+  t.same(integrityProblems(app.store.db), [], 'the store is consistent after the run')
+  await controlPlaneReadable(t, app)
 })

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream'
 import t from 'tap'
 import { REDACTED_PATHS } from '../src/logging.js'
+import { SECRET_FIELDS } from '../src/secrets.js'
 import { W, basic, bearer, build, call } from './helper.js'
 
 t.test('one JSON log line per request, with method, path, status, duration, version and caller; no secrets', async (t) => {
@@ -24,12 +25,22 @@ t.test('one JSON log line per request, with method, path, status, duration, vers
   }
 })
 
-t.test('redaction censors secrets in any logged object', async (t) => {
+t.test('redaction censors every secret field of the one list (src/secrets.ts), and nothing else', async (t) => {
   const lines: string[] = []
   const stream = new Writable({ write (chunk: Buffer, _enc, done) { lines.push(chunk.toString()); done() } })
   const app = await build(t, { logger: { level: 'info', stream, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } } })
-  app.log.info({ body: { client_secret: 's1', key: 's2' }, headers: { authorization: 'Bearer s3' } }, 'probe')
-  const probe = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r.msg === 'probe')
-  t.same(probe?.body, { client_secret: '[redacted]', key: '[redacted]' })
-  t.same(probe?.headers, { authorization: '[redacted]' })
+  const secrets: string[] = []
+  for (const field of SECRET_FIELDS) {
+    const secret = `s3cret-${field}`
+    secrets.push(secret)
+    const [parent, name] = field.includes('.') ? field.split('.') as [string, string] : [null, field]
+    const holder = parent === null ? { [name]: secret } : { [parent]: parent.endsWith('s') ? [{ [name]: secret }] : { [name]: secret } }
+    app.log.info({ body: holder }, `probe ${field}`)
+  }
+  app.log.info({ err: { key: 'user_not_found', status: 404 }, data: { id: 'x' } }, 'not a secret')
+  const all = lines.join('\n')
+  for (const secret of secrets) t.notOk(all.includes(secret), `${secret} is not logged`)
+  t.equal(lines.filter((l) => l.includes('[redacted]')).length, SECRET_FIELDS.length, 'each probe line shows the field, redacted')
+  const plain = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r.msg === 'not a secret')
+  t.same(plain?.err, { key: 'user_not_found', status: 404 }, 'an error key is not a secret')
 })

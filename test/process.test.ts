@@ -2,11 +2,12 @@
 // only, started exactly as the Dockerfile starts it. No Docker engine runs here, so this is how the
 // image's contract (command, environment, health check, signals) is tested.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
 import t from 'tap'
 import { W } from './helper.js'
 
@@ -96,9 +97,16 @@ async function start (dir: string, env: Record<string, string> = {}): Promise<Ru
   throw new Error(`the simulator did not become healthy:\n${output}`)
 }
 
-function run (dir: string, args: string[], env: Record<string, string> = {}): { status: number | null, stdout: string, stderr: string } {
+/**
+ * Runs the installed CLI to its end. As another user, tap's process tracking (which it adds to
+ * NODE_OPTIONS of every child) could not write its record, so that child goes without it.
+ */
+function run (dir: string, args: string[], env: Record<string, string> = {}, user?: { uid: number, gid: number }): { status: number | null, stdout: string, stderr: string } {
+  const [file, argv] = user === undefined
+    ? [process.execPath, ['dist/cli.js', ...args]]
+    : ['/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, 'dist/cli.js', ...args]]
   try {
-    const stdout = execFileSync(process.execPath, ['dist/cli.js', ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    const stdout = execFileSync(file, argv, { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, ...user })
     return { status: 0, stdout, stderr: '' }
   } catch (err) {
     const e = err as { status: number | null, stdout: string, stderr: string }
@@ -222,8 +230,40 @@ t.test('the command line: --help, --version, --print-fixtures, flags over variab
   const badFixtures = join(work, 'bad.json')
   writeFileSync(badFixtures, JSON.stringify({ users: [{ id: '11111111-1111-4111-8111-111111111111', organization_id: '22222222-2222-4222-8222-222222222222', email: 'a@example.com' }] }))
   const fixtureFailure = run(dir, ['--fixtures', badFixtures, '--port', '0'])
-  t.same(fixtureFailure, { status: 1, stdout: '', stderr: `polytomic-mock: ${badFixtures}: users[0].organization_id: no organization with id 22222222-2222-4222-8222-222222222222\n` })
+  t.same(fixtureFailure, { status: 1, stdout: '', stderr: `polytomic-mock: FIXTURES=${badFixtures}: users[0].organization_id: no organization with id 22222222-2222-4222-8222-222222222222\n` })
 
   const server = await start(dir, { PORT: 'ignored' }).catch((err: Error) => err)
   t.ok(server instanceof Error, 'a bad PORT variable stops start-up')
+})
+
+t.test('start-up failures: one line naming the setting, exit 1; a malformed value exits 2; a stack only at LOG_LEVEL=debug', async (t) => {
+  const missing = join(work, 'no-such-folder', 'world.db')
+  t.same(run(dir, ['--port', '0'], { DATABASE: missing }), { status: 1, stdout: '', stderr: `polytomic-mock: DATABASE=${missing}: the folder ${join(work, 'no-such-folder')} does not exist (create it first)\n` })
+  const debug = run(dir, ['--port', '0', '--log-level', 'debug'], { DATABASE: missing })
+  t.equal(debug.status, 1)
+  t.match(debug.stderr, /^polytomic-mock: DATABASE=.*\nDatabaseOpenError: .*\n\s+at /, 'the stack follows at debug')
+  t.same(run(dir, ['--prot', '80']), { status: 2, stdout: '', stderr: 'polytomic-mock: unknown option "--prot" (did you mean --port?) (see --help)\n' })
+
+  const holder = createServer()
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { holder.close() })
+  const port = (holder.address() as { port: number }).port
+  t.same(run(dir, ['--port', String(port), '--log-level', 'warn']), { status: 1, stdout: '', stderr: `polytomic-mock: PORT ${port} is already in use on 127.0.0.1 (stop what holds it, choose another PORT, or 0 for any free port)\n` })
+})
+
+t.test('a read-only database file is one line naming DATABASE', async (t) => {
+  // Permissions do not bind root, so as root the simulator runs as nobody, which may read the package but not write the file.
+  const asRoot = process.getuid?.() === 0
+  const folder = join(work, 'read-only')
+  mkdirSync(folder)
+  const database = join(folder, 'world.db')
+  const db = new Database(database)
+  db.exec('CREATE TABLE written_by_another_tool (x)')
+  db.close()
+  chmodSync(database, 0o444)
+  if (asRoot) chmodSync(work, 0o755)
+  else chmodSync(folder, 0o555)
+  t.teardown(() => { chmodSync(folder, 0o755) })
+  const result = run(dir, ['--port', '0'], { DATABASE: database }, asRoot ? { uid: 65534, gid: 65534 } : undefined)
+  t.same(result, { status: 1, stdout: '', stderr: `polytomic-mock: DATABASE=${database}: the file or its folder is read-only (make both writable: SQLite writes a -wal file beside it)\n` })
 })

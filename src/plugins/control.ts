@@ -55,6 +55,13 @@ function describeAuthorization (request: FastifyRequest): string | undefined {
   return `${scheme} ${request.caller?.kind ?? 'unknown'} sha256:${digest.slice(0, 8)}`
 }
 
+/** Content-Length of a body that was never read (over the limit), if it is a number. */
+function declaredLength (request: FastifyRequest): number | undefined {
+  const header = request.headers['content-length']
+  const length = header === undefined ? NaN : Number(header)
+  return Number.isSafeInteger(length) && length > 0 ? length : undefined
+}
+
 function sleep (ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
 }
@@ -111,7 +118,8 @@ export function registerJournal (api: FastifyInstance, journal: Journal, store: 
       path: pathOf(request.url),
       query: { ...(request.query as Record<string, unknown>) },
       headers,
-      body: request.body ?? null,
+      body: request.bodyText,
+      unreadBodySize: request.bodyText === null ? declaredLength(request) : undefined,
       status: reply.statusCode,
       response: request.journalResponse,
       duration_ms: Math.round(reply.elapsedTime * 1000) / 1000,

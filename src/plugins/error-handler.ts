@@ -21,8 +21,11 @@ function fieldOf (issue: AjvIssue, context: string | undefined): string {
   return context === 'querystring' ? 'query' : (context ?? 'body')
 }
 
+/** Ajv's wording, except where the store says the same thing in its own words (src/limits.ts: one message per limit). */
 function problemOf (issue: AjvIssue): string {
   if (issue.keyword === 'required') return 'is required'
+  if (issue.keyword === 'maxLength') return `must be at most ${String(issue.params?.limit)} characters`
+  if (issue.keyword === 'maxItems') return `must have at most ${String(issue.params?.limit)} items`
   return issue.message ?? 'is invalid'
 }
 

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { Errors } from '../errors.js'
 import type { FaultRuleInput } from '../faults.js'
-import { IdParam, JournalQuery, PartnerIdParam, SnapshotBody, SnapshotParams, TenantBody } from '../schemas/admin.js'
+import { ExportQuery, IdParam, JournalQuery, PartnerIdParam, SnapshotBody, SnapshotParams, TenantBody } from '../schemas/admin.js'
 import { hashKey } from '../store/ids.js'
 
 export interface AdminOptions {
@@ -36,7 +36,8 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
 
   admin.post('/reset', async () => ({ status: 'ok', counts: control.reset() }))
 
-  admin.get('/fixtures', async () => control.exportFixtures())
+  admin.get<{ Querystring: { redact?: string } }>('/fixtures', { schema: { querystring: ExportQuery } }, async (request) =>
+    control.exportFixtures({ redact: request.query.redact === 'true' }))
 
   admin.put('/fixtures', { bodyLimit: 256 * 1024 * 1024 }, async (request) => ({ status: 'ok', counts: control.replaceFixtures(request.body) }))
 

@@ -21,6 +21,12 @@ export const TenantBody = {
   properties: { name: { type: 'string', minLength: 1, maxLength: 200 } }
 } as const
 
+export const ExportQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { redact: { type: 'string', enum: ['true', 'false'] } }
+} as const
+
 export const JournalQuery = {
   type: 'object',
   additionalProperties: false,

@@ -1,3 +1,4 @@
+import { LIMITS } from '../limits.js'
 import { envelope } from './common.js'
 
 export const Organization = {
@@ -13,9 +14,9 @@ export const Organization = {
   }
 } as const
 
-const Text = { type: ['string', 'null'], maxLength: 4096 } as const
+const Text = { type: ['string', 'null'], maxLength: LIMITS.ssoField } as const
 const fields = {
-  name: { type: 'string', maxLength: 4096 },
+  name: { type: 'string', maxLength: LIMITS.name },
   sso_domain: Text,
   sso_org_id: Text,
   issuer: Text,

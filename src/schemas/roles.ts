@@ -1,3 +1,4 @@
+import { LIMITS } from '../limits.js'
 import { envelope } from './common.js'
 
 export const Role = {
@@ -18,15 +19,15 @@ export const RoleBody = {
   required: ['name'],
   additionalProperties: false,
   properties: {
-    name: { type: 'string', maxLength: 4096 },
-    organization_id: { type: 'string', maxLength: 64 }
+    name: { type: 'string', maxLength: LIMITS.name },
+    organization_id: { type: 'string', maxLength: LIMITS.id }
   }
 } as const
 
 export const RoleListQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { organization_id: { type: 'string', maxLength: 64 } }
+  properties: { organization_id: { type: 'string', maxLength: LIMITS.id } }
 } as const
 
 export const RoleEnvelope = envelope({ $ref: 'Role#' })

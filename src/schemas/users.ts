@@ -1,3 +1,4 @@
+import { LIMITS } from '../limits.js'
 import { envelope } from './common.js'
 
 export const User = {
@@ -13,9 +14,9 @@ export const User = {
   }
 } as const
 
-const EmailField = { type: 'string', maxLength: 1024 } as const
-const RoleField = { type: ['string', 'null'], maxLength: 64 } as const
-const RoleIdsField = { type: ['array', 'null'], maxItems: 1000, items: { type: 'string', maxLength: 64 } } as const
+const EmailField = { type: 'string', maxLength: LIMITS.email } as const
+const RoleField = { type: ['string', 'null'], maxLength: LIMITS.roleName } as const
+const RoleIdsField = { type: ['array', 'null'], maxItems: LIMITS.roleIds, items: { type: 'string', maxLength: LIMITS.id } } as const
 
 /** Unknown properties are stripped (additionalProperties: false with Fastify's removeAdditional), as Go's decoder ignores them. */
 export const CreateUserBody = {

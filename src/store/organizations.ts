@@ -2,6 +2,7 @@ import type { Db } from './db.js'
 import type { Statement } from 'better-sqlite3'
 import { Errors, validationError } from '../errors.js'
 import { requiredName } from './text.js'
+import { LIMITS } from '../limits.js'
 import { canonicalId, newId } from './ids.js'
 import type { Organization, OrganizationRecord } from './types.js'
 import type { RoleRepository } from './roles.js'
@@ -46,7 +47,7 @@ function optionalText (field: string, value: unknown): string | null {
   if (value === undefined || value === null) return null
   if (typeof value !== 'string') throw validationError(field, 'must be a string')
   const text = value.trim()
-  if (text.length > 2048) throw validationError(field, 'must be at most 2048 characters')
+  if (text.length > LIMITS.ssoField) throw validationError(field, `must be at most ${LIMITS.ssoField} characters`)
   return text === '' ? null : text
 }
 

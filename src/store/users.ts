@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3'
 import type { Db } from './db.js'
 import { Errors, validationError } from '../errors.js'
 import { canonicalId, newId } from './ids.js'
+import { LIMITS } from '../limits.js'
 import type { RoleRepository } from './roles.js'
 import type { LegacyRole, User } from './types.js'
 
@@ -11,7 +12,6 @@ export interface UserInput {
   role_ids?: unknown
 }
 
-const MAX_EMAIL = 254
 // Deliberately loose: one @, no spaces, a dot in the domain.
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
@@ -22,7 +22,8 @@ export function normalizeEmail (value: unknown): string {
   if (typeof value !== 'string') throw validationError('email', 'must be a string')
   const email = value.trim().toLowerCase()
   if (email === '') throw validationError('email', 'is required')
-  if (email.length > MAX_EMAIL || !EMAIL_RE.test(email)) throw validationError('email', 'must be an email address')
+  if (email.length > LIMITS.email) throw validationError('email', `must be at most ${LIMITS.email} characters`)
+  if (!EMAIL_RE.test(email)) throw validationError('email', 'must be an email address')
   return email
 }
 

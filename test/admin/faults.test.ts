@@ -48,7 +48,36 @@ t.test('a legacy-version request gets the legacy error envelope from a fault', a
   const app = await build(t)
   await call(app, 'POST', '/__admin/faults', {}, { path: me, status: 404 })
   const res = await call(app, 'GET', me, { ...J, 'x-polytomic-version': '2021-05-23' })
-  t.same(res.body, { result: null, error: apiError(404, 'route_not_found', 'no such route (injected fault)') })
+  t.same(res.body, { result: null, error: apiError(404, 'not_found', 'not found (injected fault)') })
+})
+
+t.test('a status rule without a body answers with the generic error of that status, not another entry of it', async (t) => {
+  const app = await build(t)
+  const expected: Array<[number, string, string]> = [
+    [400, 'bad_request', 'the request could not be understood'], [401, 'unauthorized', 'unauthorized'], [403, 'forbidden', 'forbidden'],
+    [404, 'not_found', 'not found'], [409, 'conflict', 'conflict'], [422, 'validation_failed', 'the request is not valid'],
+    [429, 'too_many_requests', 'too many requests'], [500, 'internal_error', 'internal server error'], [502, 'bad_gateway', 'bad gateway'],
+    [503, 'service_unavailable', 'service unavailable'], [504, 'gateway_timeout', 'gateway timeout']
+  ]
+  for (const [status, key, message] of expected) {
+    await call(app, 'POST', '/__admin/faults', {}, { path: me, status, times: 1 })
+    const res = await call(app, 'GET', me, J)
+    t.same([res.status, res.body], [status, apiError(status, key, `${message} (injected fault)`)], `${status}`)
+  }
+})
+
+t.test('a fault rule given in-process with a body that cannot be written as JSON is refused, and nothing is stored', async (t) => {
+  const app = await build(t)
+  let deep: unknown = 1
+  for (let i = 0; i < 100_000; i++) deep = [deep]
+  const circular: Record<string, unknown> = { a: 1 }
+  circular.self = circular
+  for (const [name, body, problem] of [['deep', deep, 'body: nests deeper than 64 levels'], ['circular', circular, 'body: cannot be written as JSON (it refers to itself)'], ['bigint', { n: 1n }, 'body: cannot be written as JSON (a BigInt)']] as const) {
+    t.throws(() => app.control.addFault({ path: me, status: 500, body }), { status: 422, key: 'validation_failed', message: problem }, name)
+  }
+  t.same(app.control.faultRules(), [])
+  t.equal((await call(app, 'GET', '/__admin/faults')).status, 200)
+  t.equal((await call(app, 'GET', me, J)).status, 200)
 })
 
 t.test('delay_ms alone only delays', async (t) => {

@@ -1,0 +1,122 @@
+import { nestsDeeperThan } from './json.js'
+
+/**
+ * The one list of secret fields, read by the logger's redaction, the request journal and redacted
+ * fixture exports. A rule is a field name ("client_secret": that field wherever it is) or a
+ * parent and a field ("data.value": a `value` directly inside `data`; array elements belong to
+ * the field that holds the array). A secret's field is kept and its value replaced, so a reader
+ * can see that it was there.
+ */
+export const SECRET_FIELDS = [
+  // Credentials in headers, wherever a header object is logged.
+  'authorization',
+  // An organization's OIDC client secret (organizations API, fixtures).
+  'client_secret',
+  // An API key as it is minted (POST .../users/:id/keys), in each envelope.
+  'data.value',
+  'result.value',
+  // Keys in a fixture document.
+  'partners.key',
+  'api_keys.key',
+  'deployment_keys',
+  // Names that hold a secret wherever they appear.
+  'secret',
+  'password',
+  'token',
+  'partner_key',
+  'admin_user_key'
+] as const
+
+export const REDACTED = '[redacted]'
+
+interface Rule { parent: string | null, name: string }
+
+const RULES: Rule[] = SECRET_FIELDS.map((field) => {
+  const dot = field.indexOf('.')
+  return dot === -1 ? { parent: null, name: field } : { parent: field.slice(0, dot), name: field.slice(dot + 1) }
+})
+const NAMES = new Set(RULES.map((rule) => rule.name))
+
+function isSecret (name: string, parent: string | null): boolean {
+  if (!NAMES.has(name)) return false
+  return RULES.some((rule) => rule.name === name && (rule.parent === null || rule.parent === parent))
+}
+
+function escapeRegExp (text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+const NAME_ALTERNATIVES = [...NAMES].map(escapeRegExp).join('|')
+/** A quick test before any parsing: does the text name a secret field at all? */
+const MENTIONS_SECRET = new RegExp(`"(?:${NAME_ALTERNATIVES})"\\s*:`)
+/** For text that is not JSON (cut short, malformed): a secret field's string value, closed or not. */
+const SECRET_STRING_VALUE = new RegExp(`("(?:${NAME_ALTERNATIVES})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*(?:"|$)`, 'g')
+
+/** pino redact paths for the same rules: the field at the top of a logged object and one level down. */
+export function loggerRedactPaths (): string[] {
+  const paths = new Set<string>()
+  for (const { parent, name } of RULES) {
+    if (parent === null) {
+      paths.add(name)
+      paths.add(`*.${name}`)
+    } else {
+      for (const path of [`${parent}.${name}`, `${parent}[*].${name}`]) {
+        paths.add(path)
+        paths.add(`*.${path}`)
+      }
+    }
+  }
+  return [...paths]
+}
+
+function redactedValue (value: unknown): unknown {
+  return Array.isArray(value) ? value.map(() => REDACTED) : REDACTED
+}
+
+/**
+ * A copy of a JSON-like value with every secret field's value replaced. Iterative, so any depth is
+ * safe; a value that refers to itself is copied once.
+ */
+export function redactSecrets<T> (value: T): T {
+  if (typeof value !== 'object' || value === null) return value
+  const root: unknown = Array.isArray(value) ? [] : {}
+  const copies = new Map<object, unknown>([[value, root]])
+  const stack: Array<{ source: object, target: Record<string, unknown> | unknown[], holder: string | null }> = [
+    { source: value, target: root as Record<string, unknown>, holder: null }
+  ]
+  while (stack.length > 0) {
+    const { source, target, holder } = stack.pop() as typeof stack[number]
+    const isArray = Array.isArray(source)
+    for (const [key, child] of Object.entries(source)) {
+      const slot = isArray ? Number(key) : key
+      const set = (v: unknown): void => { (target as Record<string | number, unknown>)[slot] = v }
+      if (!isArray && isSecret(key, holder)) { set(redactedValue(child)); continue }
+      if (typeof child !== 'object' || child === null) { set(child); continue }
+      const known = copies.get(child)
+      if (known !== undefined) { set(known); continue }
+      const copy: Record<string, unknown> | unknown[] = Array.isArray(child) ? [] : {}
+      copies.set(child, copy)
+      set(copy)
+      stack.push({ source: child, target: copy, holder: isArray ? holder : key })
+    }
+  }
+  return root as T
+}
+
+/**
+ * JSON text with every secret's value replaced, for the journal. Text that names no secret field
+ * comes back untouched (the common case, one regular expression). Whole JSON is rewritten
+ * exactly; anything else (cut short, malformed, nested too deeply to rebuild) has secret string
+ * values replaced in place, erring on the side of hiding.
+ */
+export function redactJsonText (text: string, maxDepth: number): string {
+  if (!MENTIONS_SECRET.test(text)) return text
+  if (!nestsDeeperThan(text, maxDepth)) {
+    try {
+      return JSON.stringify(redactSecrets(JSON.parse(text) as unknown))
+    } catch {
+      // fall through to the textual form
+    }
+  }
+  return text.replace(SECRET_STRING_VALUE, `$1"${REDACTED}"`)
+}
