@@ -229,10 +229,5 @@ export function configFromOptions (options: Record<string, unknown>): Config {
 
 /** Reads the environment once; a bad value throws ConfigError naming the variable. */
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
-  const config: Record<string, unknown> = { ...defaultConfig() }
-  for (const setting of Object.values(SETTINGS)) {
-    const raw = env[setting.env]
-    if (raw !== undefined) config[setting.key] = (setting.parse as (r: string, n: string) => unknown)(raw, setting.env)
-  }
-  return config as unknown as Config
+  return parseCommandLine([], env).config
 }

@@ -33,21 +33,36 @@ export function nestsDeeperThan (text: string, max: number): boolean {
   return false
 }
 
+/** How many values unsafeJsonProblem walks before calling a value too large (shared objects count each time they appear). */
+const MAX_VALUES = 1_000_000
+
 /**
  * Why a value given in-process (a fault rule's body) cannot be kept and sent as JSON, or null when
- * it can: nested too deeply, or circular, or something JSON.stringify refuses (a BigInt).
+ * it can: nested too deeply, circular, too large once shared objects are written out, or something
+ * JSON.stringify refuses (a BigInt). An object may appear twice; only one inside itself is circular.
  */
 export function unsafeJsonProblem (value: unknown, maxDepth: number): string | null {
-  const stack: Array<{ value: unknown, depth: number }> = [{ value, depth: 0 }]
-  const seen = new Set<object>()
+  // Depth-first; a null marks leaving the object below it, so `ancestors` is exactly the path.
+  const stack: Array<{ value: unknown, depth: number } | null> = [{ value, depth: 0 }]
+  const path: object[] = []
+  const ancestors = new Set<object>()
+  let visited = 0
   while (stack.length > 0) {
-    const { value: item, depth } = stack.pop() as { value: unknown, depth: number }
-    if (typeof item === 'bigint') return 'cannot be written as JSON (a BigInt)'
-    if (typeof item !== 'object' || item === null) continue
+    const item = stack.pop()
+    if (item === null) {
+      ancestors.delete(path.pop() as object)
+      continue
+    }
+    if (++visited > MAX_VALUES) return `is too large to write as JSON (over ${MAX_VALUES.toLocaleString('en')} values)`
+    const { value: current, depth } = item as { value: unknown, depth: number }
+    if (typeof current === 'bigint') return 'cannot be written as JSON (a BigInt)'
+    if (typeof current !== 'object' || current === null) continue
     if (depth >= maxDepth) return `nests deeper than ${maxDepth} levels`
-    if (seen.has(item)) return 'cannot be written as JSON (it refers to itself)'
-    seen.add(item)
-    for (const child of Object.values(item)) stack.push({ value: child, depth: depth + 1 })
+    if (ancestors.has(current)) return 'cannot be written as JSON (it contains itself)'
+    ancestors.add(current)
+    path.push(current)
+    stack.push(null)
+    for (const child of Object.values(current)) stack.push({ value: child, depth: depth + 1 })
   }
   return null
 }

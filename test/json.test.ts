@@ -64,10 +64,13 @@ t.test('unsafeJsonProblem: too deep, circular and BigInt values are named; ordin
   cyclic.push({ back: cyclic })
   t.equal(unsafeJsonProblem({ a: [1, { b: null }], s: 'x' }, 64), null)
   t.equal(unsafeJsonProblem(deep, 64), 'nests deeper than 64 levels')
-  t.equal(unsafeJsonProblem(cyclic, 64), 'cannot be written as JSON (it refers to itself)')
+  t.equal(unsafeJsonProblem(cyclic, 64), 'cannot be written as JSON (it contains itself)')
   t.equal(unsafeJsonProblem({ n: 10n }, 64), 'cannot be written as JSON (a BigInt)')
   const shared = { x: 1 }
-  t.equal(unsafeJsonProblem({ a: shared, b: shared }, 64), 'cannot be written as JSON (it refers to itself)', 'a shared object is refused too (conservative)')
+  t.equal(unsafeJsonProblem({ a: shared, b: [shared, { c: shared }] }, 64), null, 'an object may appear more than once')
+  let lattice: unknown = { leaf: true }
+  for (let i = 0; i < 40; i++) lattice = { left: lattice, right: lattice }
+  t.equal(unsafeJsonProblem(lattice, 64), 'is too large to write as JSON (over 1,000,000 values)', '2^40 values once written out: refused without walking them all')
 })
 
 t.test('redactSecrets replaces secret fields at any depth, by name or by parent and name, and copies the rest', async (t) => {

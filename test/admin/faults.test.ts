@@ -72,7 +72,7 @@ t.test('a fault rule given in-process with a body that cannot be written as JSON
   for (let i = 0; i < 100_000; i++) deep = [deep]
   const circular: Record<string, unknown> = { a: 1 }
   circular.self = circular
-  for (const [name, body, problem] of [['deep', deep, 'body: nests deeper than 64 levels'], ['circular', circular, 'body: cannot be written as JSON (it refers to itself)'], ['bigint', { n: 1n }, 'body: cannot be written as JSON (a BigInt)']] as const) {
+  for (const [name, body, problem] of [['deep', deep, 'body: nests deeper than 64 levels'], ['circular', circular, 'body: cannot be written as JSON (it contains itself)'], ['bigint', { n: 1n }, 'body: cannot be written as JSON (a BigInt)']] as const) {
     t.throws(() => app.control.addFault({ path: me, status: 500, body }), { status: 422, key: 'validation_failed', message: problem }, name)
   }
   t.same(app.control.faultRules(), [])
