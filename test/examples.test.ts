@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import t from 'tap'
 import { build, listen } from './helper.js'
+import { GENEROUS_MS } from './support/child.js'
 
 t.test('the README\'s node:test example passes against a running simulator', async (t) => {
   const app = await build(t)
@@ -10,7 +11,7 @@ t.test('the README\'s node:test example passes against a running simulator', asy
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
     child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    const timer = setTimeout(() => child.kill('SIGKILL'), GENEROUS_MS)
     child.on('close', (code) => { clearTimeout(timer); resolve({ code, output }) })
   })
   t.equal(code, 0, output)

@@ -90,3 +90,16 @@ export function apiError (status: number, key: string, message: string, metadata
 export async function listen (app: FastifyInstance): Promise<string> {
   return app.listen({ port: 0, host: '127.0.0.1' })
 }
+
+/**
+ * Waits until `condition` holds, checking once per turn of the event loop: a wait on a signal,
+ * not on the clock. The bound is generous; only a condition that never comes reaches it.
+ */
+export async function until (what: string, condition: () => boolean | Promise<boolean>, boundMs = 60_000): Promise<void> {
+  const started = Date.now()
+  while (!(await condition())) {
+    if (Date.now() - started > boundMs) throw new Error(`gave up waiting for ${what} after ${boundMs} ms`)
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { buildApp } from '../src/app.js'
-import { W, apiError, basic, bearer, build, call } from './helper.js'
+import { W, apiError, basic, bearer, build, call, until } from './helper.js'
 
 const usersUrl = `/api/organizations/${W.org.id}/users`
 const P = bearer(W.acme.key)
@@ -66,7 +66,8 @@ t.test('a second request while the first is still running gets 409', async (t) =
   await call(app, 'POST', '/__admin/faults', {}, { path: usersUrl, delay_ms: 300, times: 1 })
   const headers = { ...P, 'idempotency-key': 'slow-request-01' }
   const first = call(app, 'POST', usersUrl, headers, { email: 'slow@example.com' })
-  await new Promise((resolve) => setTimeout(resolve, 50))
+  // The rule fires (and, being for one time, goes) only after the key is claimed: then the first is in flight.
+  await until('the first request to be held by the fault', () => app.control.faultRules().length === 0)
   const second = await call(app, 'POST', usersUrl, headers, { email: 'slow@example.com' })
   t.equal(second.status, 409)
   t.same(second.body, apiError(409, 'idempotency_key_in_use', 'a request with this Idempotency-Key is still being processed'))

@@ -2,9 +2,9 @@ import fc from 'fast-check'
 import t from 'tap'
 import { locateJsonSyntaxError, nestsDeeperThan, parseOrText, unsafeJsonProblem } from '../src/json.js'
 import { REDACTED, redactJsonText, redactSecrets } from '../src/secrets.js'
+import { seedFrom } from './support/seed.js'
 
-const SEED = process.env.FUZZ_SEED === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED)
-t.comment(`seed ${SEED} (FUZZ_SEED=${SEED} repeats this run)`)
+const SEED = seedFrom('FUZZ_SEED')
 
 t.test('nestsDeeperThan counts objects and arrays, not brackets inside strings', async (t) => {
   t.equal(nestsDeeperThan('[[[1]]]', 3), false)

@@ -134,7 +134,15 @@ t.test('LATENCY_MS delays every /api response, fixed or within a range', async (
   started = Date.now()
   await call(ranged, 'GET', me, J)
   t.ok(Date.now() - started >= 18)
-  started = Date.now()
-  await call(fixed, 'GET', '/__admin/health')
-  t.ok(Date.now() - started < 45, 'admin routes are not delayed')
+})
+
+t.test('LATENCY_MS leaves the control plane alone: /__admin answers while an /api request is still held', async (t) => {
+  const app = await build(t, { config: { latencyMs: { min: 1000, max: 1000 } } })
+  const order: string[] = []
+  const held = call(app, 'GET', me, J).then((res) => { order.push('api'); return res })
+  const admin = await call(app, 'GET', '/__admin/health')
+  order.push('admin')
+  t.equal(admin.status, 200)
+  t.equal((await held).status, 200)
+  t.same(order, ['admin', 'api'], 'the admin route did not wait for the delay')
 })

@@ -1,12 +1,13 @@
 // Randomized isolation: several tenants with data; every /api operation of one tenant's
 // credentials aimed at every other tenant's ids must be a 404 or 403, and change nothing.
 import t from 'tap'
-import { seededRandom } from '../src/faults.js'
-import { integrityProblems } from '../src/store/integrity.js'
-import { basic, bearer, build, call } from './helper.js'
+import { seededRandom } from '../../src/faults.js'
+import { integrityProblems } from '../../src/store/integrity.js'
+import { basic, bearer, build, call } from '../helper.js'
+import { seedFrom } from '../support/seed.js'
 
 const TENANTS = 4
-const seed = Number(process.env.ISOLATION_SEED ?? Date.now() % 100000)
+const seed = seedFrom('ISOLATION_SEED')
 
 interface World {
   partnerKey: string
@@ -19,7 +20,6 @@ interface World {
 }
 
 t.test('no tenant can reach another tenant\'s organizations, users, roles or keys', async (t) => {
-  t.comment(`seed ${seed}`)
   const random = seededRandom(seed)
   const app = await build(t)
   const worlds: World[] = []

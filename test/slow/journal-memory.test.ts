@@ -5,7 +5,7 @@
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import t from 'tap'
-import { W, bearer, build } from './helper.js'
+import { W, bearer, build } from '../helper.js'
 
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void

@@ -5,13 +5,13 @@
 import fc from 'fast-check'
 import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { integrityProblems } from '../src/store/integrity.js'
-import { SUPPORTED_VERSIONS } from '../src/versions.js'
-import { W, build } from './helper.js'
+import { integrityProblems } from '../../src/store/integrity.js'
+import { SUPPORTED_VERSIONS } from '../../src/versions.js'
+import { W, build } from '../helper.js'
+import { seedFrom } from '../support/seed.js'
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 5000)
-const SEED = process.env.FUZZ_SEED === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED)
-t.comment(`seed ${SEED} (FUZZ_SEED=${SEED} repeats this run)`)
+const SEED = seedFrom('FUZZ_SEED')
 
 /** Statuses any route may answer, whatever it declares: version, credentials, unknown route, limits, an unparseable Content-Type, validation. */
 const ALWAYS = [400, 401, 404, 413, 414, 415, 422]

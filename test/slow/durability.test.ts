@@ -7,12 +7,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { seededRandom } from '../src/faults.js'
-import { integrityProblems } from '../src/store/integrity.js'
-import { W } from './helper.js'
+import { seededRandom } from '../../src/faults.js'
+import { integrityProblems } from '../../src/store/integrity.js'
+import { W } from '../helper.js'
+import { waitForLine } from '../support/child.js'
+import { seedFrom } from '../support/seed.js'
 
 const ROUNDS = 3
-const seed = Number(process.env.DURABILITY_SEED ?? Date.now() % 100000)
+const seed = seedFrom('DURABILITY_SEED')
 const headers = { authorization: `Bearer ${W.acme.key}`, 'content-type': 'application/json' }
 const usersUrl = `/api/organizations/${W.org.id}/users`
 
@@ -25,22 +27,13 @@ async function serve (database: string): Promise<{ child: ChildProcess, url: str
   const child = spawn(process.execPath, [...process.execArgv, join('test', 'support', 'serve.ts')], { env: { ...process.env, DATABASE: database }, stdio: ['ignore', 'pipe', 'inherit'] })
   children.add(child)
   const exited = new Promise((resolve) => child.on('exit', resolve))
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error('the child did not start')), 30_000)
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      const line = out.split('\n').find((l) => l.startsWith('http://'))
-      if (line !== undefined) { clearTimeout(timer); resolve(line.trim()) }
-    })
-  })
+  const url = (await waitForLine(child, /^http:\/\//)).trim()
   return { child, url, exited }
 }
 
 interface Expected { exists: boolean, role: 'admin' | 'user' }
 
 t.test('every acknowledged write survives SIGKILL', async (t) => {
-  t.comment(`seed ${seed}`)
   const random = seededRandom(seed)
   const database = join(mkdtempSync(join(tmpdir(), 'pm-durable-')), 'world.db')
   const expected = new Map<string, Expected>()
@@ -70,7 +63,8 @@ t.test('every acknowledged write survives SIGKILL', async (t) => {
       const pending = fetch(url + request.path, { method: request.method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body) })
       if (op === killAfter) {
         // Kill while this request is in flight: its outcome is unknown, and so is its target's state.
-        await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 3)))
+        // A seeded number of turns of the event loop, so the kill lands at varying points of the request.
+        for (let turn = Math.floor(random() * 20); turn > 0; turn--) await new Promise((resolve) => setImmediate(resolve))
         process.kill(child.pid as number, 'SIGKILL')
         uncertain = request.target
         await pending.catch(() => undefined)
