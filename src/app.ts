@@ -21,13 +21,11 @@ import identityRoutes from './routes/identity.js'
 import organizationRoutes from './routes/organizations.js'
 import roleRoutes from './routes/roles.js'
 import userRoutes from './routes/users.js'
-import { ApiErrorBody, RestErrResponseBody } from './schemas/common.js'
-import { Identity, Organization } from './schemas/organizations.js'
-import { Role } from './schemas/roles.js'
-import { User } from './schemas/users.js'
 import { Store } from './store/index.js'
 import { readFixtureFile, validateFixtures } from './store/fixtures.js'
 import type { Fixtures } from './schemas/fixtures.js'
+import { SHARED_SCHEMAS, requestValidator } from './validation.js'
+import { serializerFor } from './serialization.js'
 
 function infoEnabled (logger: FastifyBaseLogger): boolean {
   const withLevels = logger as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean }
@@ -75,7 +73,6 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     logController: new LogController({ disableRequestLogging: true }),
     // A per-request child logger costs on every request; below info level nothing per request is logged.
     childLoggerFactory: (logger, bindings, childOptions) => infoEnabled(logger) ? logger.child(bindings, childOptions) : logger,
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: true, allErrors: false } },
     // Limits so that a slow, stalled or oversized client cannot hold the server (slowloris and kin).
     bodyLimit: config.bodyLimit,
     routerOptions: { maxParamLength: 200 },
@@ -105,8 +102,10 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   app.decorateRequest('journalResponse', null)
   app.decorateRequest('actingFor', null)
   app.decorateRequest('idempotency', null)
-  const sharedSchemas = [User, Organization, Identity, Role]
-  for (const schema of [...sharedSchemas, ApiErrorBody, RestErrResponseBody]) app.addSchema(schema)
+  // One Ajv for every request part (src/validation.ts) and serializers compiled once per process (src/serialization.ts).
+  app.setValidatorCompiler(({ schema }) => requestValidator(schema))
+  app.setSerializerCompiler(({ schema }) => serializerFor(schema))
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema)
 
   registerJsonBody(app)
 
@@ -128,7 +127,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     registerIdempotency(api, store, config.idempotencyTtlS)
     registerFaults(api, faults, store)
     registerJournal(api, journal, store)
-    if (config.validateResponses) registerResponseValidation(api, sharedSchemas as unknown as Array<Record<string, unknown>>)
+    if (config.validateResponses) registerResponseValidation(api)
     await api.register(organizationRoutes)
     await api.register(userRoutes)
     await api.register(identityRoutes)

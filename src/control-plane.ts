@@ -1,4 +1,3 @@
-import { Ajv } from 'ajv'
 import { ApiError, Errors, validationError } from './errors.js'
 import type { FaultRule, FaultRuleInput, Faults } from './faults.js'
 import type { Journal, JournalEntry, JournalFilter } from './journal.js'
@@ -11,9 +10,10 @@ import { FixtureError, validateFixtures } from './store/fixtures.js'
 import type { Store } from './store/index.js'
 import { createTenant, deleteTenant, type Tenant } from './store/tenants.js'
 import { BASELINE, type SnapshotInfo } from './store/world.js'
+import { firstIssue, requestValidator } from './validation.js'
 
-const ajv = new Ajv({ allErrors: false, strict: false })
-const validateFaultRule = ajv.compile<FaultRuleInput>(FaultBody)
+/** The route's own validator (POST /__admin/faults), so that a rule added in-process meets the same checks. */
+const validateFaultRule = requestValidator<FaultRuleInput>(FaultBody)
 
 function invalidFixtures (err: FixtureError): ApiError {
   return Errors.InvalidFixtures({ message: err.message, metadata: { path: err.path, problem: err.problem } })
@@ -89,11 +89,12 @@ export class ControlPlane {
     return this.journal.clear()
   }
 
-  addFault (input: FaultRuleInput): FaultRule {
+  addFault (given: FaultRuleInput): FaultRule {
+    // A copy: the validator drops unknown fields, and the caller's object stays as it was.
+    const input = typeof given === 'object' && given !== null && !Array.isArray(given) ? { ...given } : given
     if (!validateFaultRule(input)) {
-      const issue = validateFaultRule.errors?.[0]
-      const field = issue?.instancePath.split('/').filter(Boolean).join('.') || (issue?.keyword === 'anyOf' ? 'status' : 'body')
-      throw validationError(field, issue?.keyword === 'anyOf' ? 'a rule needs a status or a delay_ms' : (issue?.message ?? 'is invalid'))
+      const issue = firstIssue(validateFaultRule.errors ?? [])
+      throw validationError(issue === undefined || issue.path === '' ? 'body' : issue.path, issue?.problem ?? 'is invalid')
     }
     // Over HTTP the body parser already refused such a body; in-process, anything can be passed.
     const problem = input.body === undefined ? null : unsafeJsonProblem(input.body, LIMITS.jsonDepth)

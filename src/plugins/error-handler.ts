@@ -1,41 +1,19 @@
 import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ErrorObject } from 'ajv'
 import { ApiError, Errors, errorForStatus, validationError } from '../errors.js'
+import { firstIssue } from '../validation.js'
 import { usesLegacyEnvelope, usesRestErrResponseFor401, type ApiVersion } from '../versions.js'
-
-interface AjvIssue {
-  instancePath?: string
-  keyword?: string
-  message?: string
-  params?: Record<string, unknown>
-}
-
-/** "/role_ids/0" -> "role_ids[0]" */
-function fieldOf (issue: AjvIssue, context: string | undefined): string {
-  let path = (issue.instancePath ?? '').split('/').slice(1)
-    .reduce((acc, part) => /^\d+$/.test(part) ? `${acc}[${part}]` : acc === '' ? part : `${acc}.${part}`, '')
-  const missing = issue.params?.missingProperty
-  if (issue.keyword === 'required' && typeof missing === 'string') path = path === '' ? missing : `${path}.${missing}`
-  if (path !== '') return path
-  return context === 'querystring' ? 'query' : (context ?? 'body')
-}
-
-/** Ajv's wording, except where the store says the same thing in its own words (src/limits.ts: one message per limit). */
-function problemOf (issue: AjvIssue): string {
-  if (issue.keyword === 'required') return 'is required'
-  if (issue.keyword === 'maxLength') return `must be at most ${String(issue.params?.limit)} characters`
-  if (issue.keyword === 'maxItems') return `must have at most ${String(issue.params?.limit)} items`
-  return issue.message ?? 'is invalid'
-}
 
 /** Turns anything thrown on the way to a response into an ApiError. */
 export function toApiError (err: unknown): ApiError {
   if (err instanceof ApiError) return err
-  const fastifyError = err as FastifyError & { validation?: AjvIssue[], validationContext?: string }
-  if (Array.isArray(fastifyError.validation) && fastifyError.validation.length > 0) {
-    const issue = fastifyError.validation[0] as AjvIssue
-    return validationError(fieldOf(issue, fastifyError.validationContext), problemOf(issue))
+  const fastifyError = err as FastifyError & { validation?: ErrorObject[], validationContext?: string }
+  const issue = Array.isArray(fastifyError.validation) ? firstIssue(fastifyError.validation) : undefined
+  if (issue !== undefined) {
+    const context = fastifyError.validationContext
+    return validationError(issue.path !== '' ? issue.path : context === 'querystring' ? 'query' : (context ?? 'body'), issue.problem)
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

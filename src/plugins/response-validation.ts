@@ -1,8 +1,8 @@
-import { Ajv, type ValidateFunction } from 'ajv'
+import type { ValidateFunction } from 'ajv'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { Errors } from '../errors.js'
-import { ApiErrorBody, RestErrResponseBody } from '../schemas/common.js'
 import { usesLegacyEnvelope, usesRestErrResponseFor401, type ApiVersion } from '../versions.js'
+import { compileSchema, firstIssue } from '../validation.js'
 
 type Schema = Record<string, unknown>
 
@@ -26,14 +26,12 @@ function strictError (status: number, version: ApiVersion): Schema {
  * VALIDATE_RESPONSES (on in the project's own tests): every /api response is checked against the
  * schema its route declares; a mismatch becomes a 500, so the test that caused it fails.
  */
-export function registerResponseValidation (api: FastifyInstance, sharedSchemas: Schema[]): void {
-  const ajv = new Ajv({ allErrors: true, strict: false })
-  for (const schema of [...sharedSchemas, ApiErrorBody, RestErrResponseBody]) if (ajv.getSchema(String(schema.$id)) === undefined) ajv.addSchema(schema)
+export function registerResponseValidation (api: FastifyInstance): void {
   const cache = new Map<string, ValidateFunction>()
   const compile = (cacheKey: string, schema: Schema): ValidateFunction => {
     let validate = cache.get(cacheKey)
     if (validate === undefined) {
-      validate = ajv.compile(schema)
+      validate = compileSchema(schema)
       cache.set(cacheKey, validate)
     }
     return validate
@@ -68,6 +66,7 @@ export function registerResponseValidation (api: FastifyInstance, sharedSchemas:
     const validate = compile(cacheKey, schema)
     if (validate(body)) return done(null, payload)
     request.log.error({ errors: validate.errors, status }, 'response does not match its schema')
-    mismatch(ajv.errorsText(validate.errors))
+    const issue = firstIssue(validate.errors ?? [])
+    mismatch(issue === undefined ? 'invalid' : `${issue.path === '' ? 'body' : issue.path}: ${issue.problem}`)
   })
 }

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { Errors } from '../errors.js'
 import type { FaultRuleInput } from '../faults.js'
-import { ExportQuery, IdParam, JournalQuery, PartnerIdParam, SnapshotBody, SnapshotParams, TenantBody } from '../schemas/admin.js'
+import { ExportQuery, FaultBody, IdParam, JournalQuery, PartnerIdParam, SnapshotBody, SnapshotParams, TenantBody } from '../schemas/admin.js'
 import { hashKey } from '../store/ids.js'
 
 export interface AdminOptions {
@@ -78,7 +78,7 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
 
   admin.get('/faults', async () => control.faultRules())
 
-  admin.post<{ Body: FaultRuleInput }>('/faults', async (request, reply) => reply.code(201).send(control.addFault(request.body)))
+  admin.post<{ Body: FaultRuleInput }>('/faults', { schema: { body: FaultBody } }, async (request, reply) => reply.code(201).send(control.addFault(request.body)))
 
   admin.delete<{ Params: { id: string } }>('/faults/:id', { schema: { params: IdParam } }, async (request) => {
     control.removeFault(request.params.id)

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs'
-import { Ajv, type ErrorObject } from 'ajv'
 import { ApiError } from '../errors.js'
-import { FixtureDocument, SHA256_PATTERN, UUID_PATTERN, type Fixtures } from '../schemas/fixtures.js'
+import { FixtureDocument, type Fixtures } from '../schemas/fixtures.js'
 import { locateJsonSyntaxError } from '../json.js'
-import { didYouMean } from '../suggest.js'
+import { compileSchema, firstIssue } from '../validation.js'
 import { canonicalId } from './ids.js'
 import type { Store } from './index.js'
 
@@ -22,41 +21,7 @@ export class FixtureError extends Error {
   }
 }
 
-// allErrors, so that a misspelt field is reported as such rather than as the required field it was meant to be.
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: false })
-const validateDocument = ajv.compile<Fixtures>(FixtureDocument)
-
-/** "/users/2/email" -> "users[2].email" */
-function toPath (pointer: string): string {
-  return pointer.split('/').slice(1).reduce((path, part) => /^\d+$/.test(part) ? `${path}[${part}]` : path === '' ? part : `${path}.${part}`, '')
-}
-
-function join (path: string, field: string): string {
-  return path === '' ? field : `${path}.${field}`
-}
-
-/** Pattern errors in words: the regular expression itself helps nobody. */
-const PATTERN_PROBLEMS: Record<string, string> = {
-  [UUID_PATTERN]: 'must be a UUID (like 248df4b7-aa70-47b8-a036-33ac447e668d)',
-  [SHA256_PATTERN]: 'must be a SHA-256 digest: 64 lowercase hexadecimal digits'
-}
-
-function describeIssue (error: ErrorObject): { path: string, problem: string } {
-  const path = toPath(error.instancePath)
-  switch (error.keyword) {
-    case 'required':
-      return { path: join(path, String(error.params.missingProperty)), problem: 'is required' }
-    case 'additionalProperties': {
-      const field = String(error.params.additionalProperty)
-      const known = Object.keys((error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {})
-      return { path: join(path, field), problem: `unknown field${didYouMean(field, known)}` }
-    }
-    case 'pattern':
-      return { path, problem: PATTERN_PROBLEMS[String(error.params.pattern)] ?? error.message ?? 'is invalid' }
-    default:
-      return { path, problem: error.message ?? 'is invalid' }
-  }
-}
+const validateDocument = compileSchema<Fixtures>(FixtureDocument)
 
 export function readFixtureFile (file: string): Fixtures {
   let text: string
@@ -80,12 +45,9 @@ export function readFixtureFile (file: string): Fixtures {
 /** Checks a document against the fixture schema; referential checks happen while loading. */
 export function validateFixtures (document: unknown, source: string): Fixtures {
   if (validateDocument(document)) return document
-  const errors = validateDocument.errors ?? []
-  // A misspelt field explains the required one it leaves missing: report the misspelling.
-  const error = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0]
-  if (error === undefined) throw new FixtureError(source, '', 'invalid fixture document')
-  const { path, problem } = describeIssue(error)
-  throw new FixtureError(source, path, problem)
+  const issue = firstIssue(validateDocument.errors ?? [])
+  if (issue === undefined) throw new FixtureError(source, '', 'invalid fixture document')
+  throw new FixtureError(source, issue.path, issue.problem)
 }
 
 function duplicateCheck (source: string, collection: string, ids: string[]): void {

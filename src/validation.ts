@@ -1,0 +1,119 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import addFormats from 'ajv-formats'
+import { ApiErrorBody, RestErrResponseBody } from './schemas/common.js'
+import { Identity, Organization } from './schemas/organizations.js'
+import { Role } from './schemas/roles.js'
+import { User } from './schemas/users.js'
+import { SHA256_PATTERN, UUID_PATTERN } from './schemas/fixtures.js'
+import { didYouMean } from './suggest.js'
+
+type Schema = Record<string, unknown>
+
+/** The schemas other schemas name by $ref ("User#"): the bodies the API answers with. */
+export const SHARED_SCHEMAS: readonly Schema[] = [User, Organization, Identity, Role, ApiErrorBody, RestErrResponseBody]
+
+/**
+ * The one Ajv instance: requests (Fastify's validator compiler), responses under
+ * VALIDATE_RESPONSES, fixture documents and fault rules. allErrors, so that a misspelt fixture
+ * field is reported as such rather than as the required field it was meant to be; verbose, so
+ * that an error carries the schema it broke (for the known names of an unknown field).
+ */
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, coerceTypes: false })
+addFormats.default(ajv, ['date-time'])
+for (const schema of SHARED_SCHEMAS) ajv.addSchema(schema)
+
+// Compiled once per process, by the schema's text: every app built in one process (a test file
+// builds hundreds) shares the validators.
+const compiled = new Map<string, ValidateFunction>()
+
+/** A validator for a schema, compiled once. */
+export function compileSchema<T = unknown> (schema: object): ValidateFunction<T> {
+  const text = JSON.stringify(schema)
+  let validate = compiled.get(text)
+  if (validate === undefined) {
+    validate = ajv.compile(schema)
+    compiled.set(text, validate)
+  }
+  return validate as ValidateFunction<T>
+}
+
+/**
+ * A request part's validator. A closed object schema (additionalProperties: false) drops the
+ * properties it does not name before it checks the rest, as Go's JSON decoder ignores unknown
+ * fields: an extra field is never an error, and never reaches a handler.
+ */
+export function requestValidator<T = unknown> (schema: object): ValidateFunction<T> {
+  const validate = compileSchema<T>(schema)
+  const closed = schema as { additionalProperties?: unknown, properties?: Record<string, unknown> }
+  if (closed.additionalProperties !== false || closed.properties === undefined) return validate
+  const known = new Set(Object.keys(closed.properties))
+  const stripped = ((data: unknown): boolean => {
+    if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+      for (const key of Object.keys(data)) if (!known.has(key)) delete (data as Record<string, unknown>)[key]
+    }
+    const valid = validate(data)
+    stripped.errors = validate.errors
+    return valid
+  }) as ValidateFunction<T>
+  return stripped
+}
+
+/** "/role_ids/0" -> "role_ids[0]" */
+export function fieldPath (pointer: string): string {
+  let path = ''
+  for (const part of pointer.split('/').slice(1)) path = /^\d+$/.test(part) ? `${path}[${part}]` : path === '' ? part : `${path}.${part}`
+  return path
+}
+
+function join (path: string, field: string): string {
+  return path === '' ? field : `${path}.${field}`
+}
+
+/** Pattern errors in words: the regular expression itself helps nobody. */
+const PATTERN_PROBLEMS: Record<string, string> = {
+  [UUID_PATTERN]: 'must be a UUID (like 248df4b7-aa70-47b8-a036-33ac447e668d)',
+  [SHA256_PATTERN]: 'must be a SHA-256 digest: 64 lowercase hexadecimal digits'
+}
+
+/**
+ * One Ajv error as the field it names ("users[2].email", "" for the whole value) and the problem
+ * in words: the store's wording where it says the same thing (src/limits.ts), else Ajv's.
+ */
+export function describeIssue (error: ErrorObject): { path: string, problem: string } {
+  const path = fieldPath(error.instancePath)
+  switch (error.keyword) {
+    case 'required':
+      return { path: join(path, String(error.params.missingProperty)), problem: 'is required' }
+    case 'additionalProperties': {
+      const field = String(error.params.additionalProperty)
+      const known = Object.keys((error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {})
+      return { path: join(path, field), problem: `unknown field${didYouMean(field, known)}` }
+    }
+    case 'pattern':
+      return { path, problem: PATTERN_PROBLEMS[String(error.params.pattern)] ?? error.message ?? 'is invalid' }
+    case 'maxLength':
+      return { path, problem: `must be at most ${String(error.params.limit)} characters` }
+    case 'maxItems':
+      return { path, problem: `must have at most ${String(error.params.limit)} items` }
+    default:
+      return { path, problem: error.message ?? 'is invalid' }
+  }
+}
+
+/**
+ * The issue to report out of all Ajv found: an unknown field first (a misspelling explains the
+ * required field it leaves missing); required fields that an anyOf offers as alternatives as one
+ * problem ("must have status or delay_ms"); otherwise the first.
+ */
+export function firstIssue (errors: readonly ErrorObject[]): { path: string, problem: string } | undefined {
+  const unknown = errors.find((e) => e.keyword === 'additionalProperties')
+  if (unknown !== undefined) return describeIssue(unknown)
+  const first = errors[0]
+  if (first === undefined) return undefined
+  const anyOf = errors.find((e) => e.keyword === 'anyOf' && e.instancePath === first.instancePath)
+  const alternatives = errors.filter((e) => e.keyword === 'required' && e.instancePath === first.instancePath && e.schemaPath.startsWith(`${anyOf?.schemaPath ?? '\u0000'}/`))
+  if (anyOf !== undefined && first.keyword === 'required' && alternatives.length > 1) {
+    return { path: fieldPath(first.instancePath), problem: `must have ${alternatives.map((e) => String(e.params.missingProperty)).join(' or ')}` }
+  }
+  return describeIssue(first)
+}
