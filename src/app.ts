@@ -1,21 +1,23 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { defaultConfig, type Config } from './config.js'
 import { Errors } from './errors.js'
-import { registerAuth } from './plugins/auth.js'
+import { decorateAuth, registerAuth } from './plugins/auth.js'
 import { registerErrorHandler, sendError, writeClientError } from './plugins/error-handler.js'
 import { registerRequestLog } from './plugins/request-log.js'
 import { registerOpenApi } from './plugins/openapi.js'
 import { registerJsonBody } from './plugins/json-body.js'
-import { registerIdempotency } from './plugins/idempotency.js'
+import { decorateIdempotency, registerIdempotency } from './plugins/idempotency.js'
 import { registerResponseValidation } from './plugins/response-validation.js'
 import { registerStore } from './plugins/store.js'
-import { registerFaults, registerJournal, registerLatency } from './plugins/control.js'
-import { ControlPlane } from './control-plane.js'
+import { decorateControlPlane } from './plugins/control-plane.js'
+import { decorateFaults, registerFaults } from './plugins/faults.js'
+import { decorateJournal, registerJournal } from './plugins/journal.js'
+import { registerLatency } from './plugins/latency.js'
 import { Faults } from './faults.js'
 import { Journal } from './journal.js'
 import { PACKAGE_VERSION } from './package-info.js'
 import adminRoutes from './routes/admin.js'
-import { registerVersionCheck } from './plugins/version.js'
+import { decorateVersion, registerVersionCheck } from './plugins/version.js'
 import currentOrganizationRoutes from './routes/current-organization.js'
 import identityRoutes from './routes/identity.js'
 import organizationRoutes from './routes/organizations.js'
@@ -93,15 +95,12 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   if (logging) registerRequestLog(app)
   const journal = new Journal({ entries: config.journalSize, bodyBytes: config.journalBodyBytes, totalBytes: config.journalBytes })
   const faults = new Faults(config.faultSeed)
-  app.decorate('journal', journal)
-  app.decorate('faults', faults)
-  app.decorate('control', new ControlPlane(store, journal, faults))
-  app.decorateRequest('apiVersion', null)
-  app.decorateRequest('caller', null)
-  app.decorateRequest('faultId', null)
-  app.decorateRequest('journalResponse', null)
-  app.decorateRequest('actingFor', null)
-  app.decorateRequest('idempotency', null)
+  decorateVersion(app)
+  decorateAuth(app)
+  decorateIdempotency(app)
+  decorateFaults(app, faults)
+  decorateJournal(app, journal)
+  decorateControlPlane(app, store, journal, faults)
   // One Ajv for every request part (src/validation.ts) and serializers compiled once per process (src/serialization.ts).
   app.setValidatorCompiler(({ schema }) => requestValidator(schema))
   app.setSerializerCompiler(({ schema }) => serializerFor(schema))

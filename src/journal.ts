@@ -82,6 +82,12 @@ interface StoredEntry extends Omit<JournalRecord, 'body' | 'response' | 'unreadB
 /** Bytes charged to every entry for its fixed fields and bookkeeping. */
 const ENTRY_OVERHEAD = 256
 
+/** The path of a URL, without its query. */
+export function pathOf (url: string): string {
+  const q = url.indexOf('?')
+  return q === -1 ? url : url.slice(0, q)
+}
+
 /** "/api/organizations/*" matches every path under that prefix; anything else must match exactly. */
 export function pathMatches (pattern: string, path: string): boolean {
   return pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern

@@ -2,13 +2,31 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import bearerAuth from '@fastify/bearer-auth'
 import basicAuth from '@fastify/basic-auth'
 import { ApiError, Errors } from '../errors.js'
+import type { ActingFor } from '../store/access.js'
 import type { Caller, Store } from '../store/index.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated caller of an /api request; null before auth and outside /api. */
     caller: Caller | null
+    /** Memo of actingFor(). */
+    actingFor: ActingFor | null
   }
+}
+
+/** At the root: every request has a caller and what it acts for, null until known. */
+export function decorateAuth (app: FastifyInstance): void {
+  app.decorateRequest('caller', null)
+  app.decorateRequest('actingFor', null)
+}
+
+/** The partner and organization a request acts for (the store's rule, src/store/access.ts), worked out once per request. */
+export function actingFor (request: FastifyRequest, store: Store): ActingFor {
+  if (request.actingFor !== null) return request.actingFor
+  const params = request.params as Record<string, string | undefined>
+  const pathOrganizationId = params.org_id ?? (request.routeOptions.url === '/api/organizations/:id' ? params.id : undefined) ?? null
+  request.actingFor = store.access.actingFor(request.caller, pathOrganizationId)
+  return request.actingFor
 }
 
 /** The plugins' own 401s become ours, so one error handler writes every body. */

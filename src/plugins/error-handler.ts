@@ -4,7 +4,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ErrorObject } from 'ajv'
 import { ApiError, Errors, errorForStatus, validationError } from '../errors.js'
 import { firstIssue } from '../validation.js'
-import { usesLegacyEnvelope, usesRestErrResponseFor401, type ApiVersion } from '../versions.js'
+import { errorEnvelope } from '../envelope.js'
+import { usesRestErrResponseFor401, type ApiVersion } from '../versions.js'
 
 /** Turns anything thrown on the way to a response into an ApiError. */
 export function toApiError (err: unknown): ApiError {
@@ -44,7 +45,7 @@ export function errorBody (error: ApiError, version: ApiVersion | null): Record<
   const body: Record<string, unknown> = error.status === 401 && version !== null && usesRestErrResponseFor401(version)
     ? { status: 'Unauthorized', error: error.message, code: 401 }
     : { status: error.status, message: error.message, key: error.key, metadata: error.metadata }
-  return version !== null && usesLegacyEnvelope(version) ? { result: null, error: body } : body
+  return errorEnvelope(version, body)
 }
 
 export function sendError (request: FastifyRequest, reply: FastifyReply, err: unknown): void {

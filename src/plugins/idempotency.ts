@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { Errors } from '../errors.js'
+import { boundOrganizationId } from '../store/access.js'
 import type { Store } from '../store/index.js'
 import { VERSION_HEADER } from './version.js'
 
@@ -8,6 +9,11 @@ declare module 'fastify' {
     /** The Idempotency-Key this request claimed, if it is the first with that key. */
     idempotency: { scope: string, key: string, completed: boolean } | null
   }
+}
+
+/** At the root: every request has an idempotency claim, null unless it made one. */
+export function decorateIdempotency (app: FastifyInstance): void {
+  app.decorateRequest('idempotency', null)
 }
 
 const KEY_RE = /^[A-Za-z0-9_-]{8,255}$/
@@ -28,7 +34,8 @@ export function registerIdempotency (api: FastifyInstance, store: Store, ttlSeco
     if (typeof key !== 'string' || !KEY_RE.test(key)) return done(Errors.InvalidIdempotencyKey())
     const caller = request.caller
     if (caller === null) return done()
-    const scope = `${caller.keyHash}:${caller.kind === 'partner' || caller.kind === 'deployment' ? caller.scopedOrganizationId ?? '' : ''}`
+    // A key belongs to a credential, and to the organization a Basic org-scoped credential names.
+    const scope = `${caller.keyHash}:${boundOrganizationId(caller) ?? ''}`
     const now = Date.now()
     if (now - lastPurge > PURGE_EVERY_MS) {
       lastPurge = now

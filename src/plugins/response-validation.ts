@@ -1,25 +1,20 @@
 import type { ValidateFunction } from 'ajv'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { Errors } from '../errors.js'
-import { usesLegacyEnvelope, usesRestErrResponseFor401, type ApiVersion } from '../versions.js'
+import { errorSchema, successSchema } from '../envelope.js'
+import { usesRestErrResponseFor401, type ApiVersion } from '../versions.js'
 import { compileSchema, firstIssue } from '../validation.js'
 
 type Schema = Record<string, unknown>
 
-/** The body a success must have in this version: exactly {"data"} or exactly {"result","error":null}. */
-function strictEnvelope (declared: Schema, version: ApiVersion): Schema {
+/** The exact body of a success: the declared data, in the version's envelope only. */
+function strictSuccess (declared: Schema, version: ApiVersion): Schema {
   const inner = (declared.properties as Record<string, Schema> | undefined)?.data
-  if (inner === undefined) return declared
-  return usesLegacyEnvelope(version)
-    ? { type: 'object', required: ['result', 'error'], additionalProperties: false, properties: { result: inner, error: { type: 'null' } } }
-    : { type: 'object', required: ['data'], additionalProperties: false, properties: { data: inner } }
+  return inner === undefined ? declared : successSchema(version, inner)
 }
 
 function strictError (status: number, version: ApiVersion): Schema {
-  const body = status === 401 && usesRestErrResponseFor401(version) ? { $ref: 'RestErrResponse#' } : { $ref: 'ApiError#' }
-  return usesLegacyEnvelope(version)
-    ? { type: 'object', required: ['result', 'error'], additionalProperties: false, properties: { result: { type: 'null' }, error: body } }
-    : body
+  return errorSchema(version, status === 401 && usesRestErrResponseFor401(version) ? { $ref: 'RestErrResponse#' } : { $ref: 'ApiError#' })
 }
 
 /**
@@ -54,7 +49,7 @@ export function registerResponseValidation (api: FastifyInstance): void {
       const declared = (request.routeOptions.schema?.response as Record<string, Schema> | undefined)?.[status]
       if (declared === undefined) return mismatch(`${request.method} ${request.routeOptions.url ?? request.url} declares no ${status} response`)
       if (declared.type === 'null') return text === '' ? done(null, payload) : mismatch(`a ${status} declared empty has a body`)
-      schema = strictEnvelope(declared, version)
+      schema = strictSuccess(declared, version)
       cacheKey = `${request.method} ${request.routeOptions.url ?? ''} ${status} ${version}`
     }
     let body: unknown

@@ -1,12 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Errors } from '../errors.js'
-import { SUPPORTED_VERSIONS, isSupportedVersion, usesLegacyEnvelope, type ApiVersion } from '../versions.js'
+import { successBody } from '../envelope.js'
+import { SUPPORTED_VERSIONS, isSupportedVersion, type ApiVersion } from '../versions.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The version serving this /api request; null outside /api. */
     apiVersion: ApiVersion | null
   }
+}
+
+/** At the root: every request has an apiVersion, null outside /api. */
+export function decorateVersion (app: FastifyInstance): void {
+  app.decorateRequest('apiVersion', null)
 }
 
 export const VERSION_HEADER = 'x-polytomic-version'
@@ -39,9 +45,9 @@ export function registerVersionCheck (api: FastifyInstance, options: VersionOpti
   })
 }
 
-/** Wraps a success body in the envelope of the request's version. */
-export function envelope<T> (request: FastifyRequest, data: T): { data: T } | { result: T, error: null } {
-  return request.apiVersion !== null && usesLegacyEnvelope(request.apiVersion) ? { result: data, error: null } : { data }
+/** A success body in the envelope of the request's version (src/envelope.ts). */
+export function envelopeBody<T> (request: FastifyRequest, data: T): { data: T } | { result: T, error: null } {
+  return successBody(request.apiVersion, data)
 }
 
 /** The version of an /api request; the version hook has always set it by the time a handler runs. */

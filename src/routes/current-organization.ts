@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { callerOf } from '../plugins/auth.js'
-import { envelope, versionOf } from '../plugins/version.js'
+import { envelopeBody, versionOf } from '../plugins/version.js'
 import { Errors } from '../errors.js'
 import { errorResponses } from '../schemas/common.js'
 import { OrganizationEnvelope } from '../schemas/organizations.js'
@@ -17,7 +17,7 @@ export default async function currentOrganizationRoutes (api: FastifyInstance): 
   api.get('/organization', {
     schema: { response: { 200: OrganizationEnvelope, ...errorResponses(400, 401, 403, 404) } }
   }, (request, reply) => {
-    reply.send(envelope(request, publicOrganization(api.store.access.currentOrganization(callerOf(request)))))
+    reply.send(envelopeBody(request, publicOrganization(api.store.access.currentOrganization(callerOf(request)))))
   })
 
   currentOrganizationUserRoutes(api)

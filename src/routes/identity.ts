@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { callerOf } from '../plugins/auth.js'
-import { envelope } from '../plugins/version.js'
+import { envelopeBody } from '../plugins/version.js'
 import { errorResponses } from '../schemas/common.js'
 import { IdentityEnvelope } from '../schemas/organizations.js'
 
@@ -9,6 +9,6 @@ export default async function identityRoutes (api: FastifyInstance): Promise<voi
   api.get('/me', {
     schema: { response: { 200: IdentityEnvelope, ...errorResponses(400, 401) } }
   }, (request, reply) => {
-    reply.send(envelope(request, api.store.identityOf(callerOf(request))))
+    reply.send(envelopeBody(request, api.store.identityOf(callerOf(request))))
   })
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { callerOf } from '../plugins/auth.js'
-import { envelope, versionOf } from '../plugins/version.js'
+import { envelopeBody, versionOf } from '../plugins/version.js'
 import { IdParams, errorResponses } from '../schemas/common.js'
 import { CreateOrganizationBody, OrganizationEnvelope, OrganizationListEnvelope, PatchOrganizationBody, UpdateOrganizationBody } from '../schemas/organizations.js'
 import { publicOrganization, type OrganizationInput } from '../store/organizations.js'
@@ -14,7 +14,7 @@ export default async function organizationRoutes (api: FastifyInstance): Promise
   }, (request, reply) => {
     const caller = callerOf(request)
     store.access.requirePartnerEndpointKind(caller, versionOf(request))
-    reply.send(envelope(request, store.access.reachableOrganizations(caller).map(publicOrganization)))
+    reply.send(envelopeBody(request, store.access.reachableOrganizations(caller).map(publicOrganization)))
   })
 
   api.post<{ Body: OrganizationInput }>('/organizations', {
@@ -22,7 +22,7 @@ export default async function organizationRoutes (api: FastifyInstance): Promise
   }, (request, reply) => {
     const partnerId = store.access.partnerForNewOrganization(callerOf(request))
     const organization = store.transaction(() => store.organizations.create(partnerId, request.body))
-    reply.send(envelope(request, publicOrganization(organization)))
+    reply.send(envelopeBody(request, publicOrganization(organization)))
   })
 
   api.get<{ Params: { id: string } }>('/organizations/:id', {
@@ -30,7 +30,7 @@ export default async function organizationRoutes (api: FastifyInstance): Promise
   }, (request, reply) => {
     const caller = callerOf(request)
     store.access.requirePartnerEndpointKind(caller, versionOf(request))
-    reply.send(envelope(request, publicOrganization(store.access.reachableOrganization(caller, request.params.id))))
+    reply.send(envelopeBody(request, publicOrganization(store.access.reachableOrganization(caller, request.params.id))))
   })
 
   for (const [method, body, mode] of [['PUT', UpdateOrganizationBody, 'replace'], ['PATCH', PatchOrganizationBody, 'merge']] as const) {
@@ -43,7 +43,7 @@ export default async function organizationRoutes (api: FastifyInstance): Promise
         store.access.requirePartnerOrDeployment(caller)
         const updated = store.transaction(() =>
           store.organizations.updateOrganization(store.access.reachableOrganization(caller, request.params.id), request.body, mode))
-        reply.send(envelope(request, publicOrganization(updated)))
+        reply.send(envelopeBody(request, publicOrganization(updated)))
       }
     })
   }

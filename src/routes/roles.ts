@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { callerOf } from '../plugins/auth.js'
-import { envelope } from '../plugins/version.js'
-import { Errors } from '../errors.js'
+import { envelopeBody } from '../plugins/version.js'
 import { IdParams, errorResponses } from '../schemas/common.js'
 import { RoleBody, RoleEnvelope, RoleListEnvelope, RoleListQuery } from '../schemas/roles.js'
 
@@ -15,22 +14,20 @@ export default async function roleRoutes (api: FastifyInstance): Promise<void> {
     schema: { querystring: RoleListQuery, response: { 200: RoleListEnvelope, ...errorResponses(400, 401, 404) } }
   }, (request, reply) => {
     const organization = store.access.organizationForRoles(callerOf(request), request.query.organization_id)
-    reply.send(envelope(request, store.roles.list(organization.id)))
+    reply.send(envelopeBody(request, store.roles.list(organization.id)))
   })
 
   api.post<{ Body: RoleInput }>('/permissions/roles', {
     schema: { body: RoleBody, response: { 200: RoleEnvelope, ...errorResponses(400, 401, 403, 404, 409, 422) } }
   }, (request, reply) => {
-    const caller = callerOf(request)
-    const organization = store.access.organizationForRoles(caller, request.body.organization_id)
-    store.access.requireAdmin(caller)
-    reply.send(envelope(request, store.transaction(() => store.roles.create(organization.id, request.body))))
+    const organization = store.access.organizationForNewRole(callerOf(request), request.body.organization_id)
+    reply.send(envelopeBody(request, store.transaction(() => store.roles.create(organization.id, request.body))))
   })
 
   api.get<{ Params: { id: string } }>('/permissions/roles/:id', {
     schema: { params: IdParams, response: { 200: RoleEnvelope, ...errorResponses(400, 401, 404) } }
   }, (request, reply) => {
-    reply.send(envelope(request, store.access.reachableRole(callerOf(request), request.params.id)))
+    reply.send(envelopeBody(request, store.access.reachableRole(callerOf(request), request.params.id)))
   })
 
   for (const method of ['PUT', 'PATCH'] as const) {
@@ -39,12 +36,8 @@ export default async function roleRoutes (api: FastifyInstance): Promise<void> {
       url: '/permissions/roles/:id',
       schema: { params: IdParams, body: RoleBody, response: { 200: RoleEnvelope, ...errorResponses(400, 401, 403, 404, 409, 422) } },
       handler: (request, reply) => {
-        const caller = callerOf(request)
-        const role = store.access.reachableRole(caller, request.params.id)
-        // Roles do not move between organizations: another organization_id does not hold this role.
-        if (request.body.organization_id !== undefined && request.body.organization_id.toLowerCase() !== role.organization_id) throw Errors.RoleNotFound()
-        store.access.requireAdmin(caller)
-        reply.send(envelope(request, store.transaction(() => store.roles.updateName(role, request.body))))
+        const role = store.access.roleToChange(callerOf(request), request.params.id, request.body.organization_id)
+        reply.send(envelopeBody(request, store.transaction(() => store.roles.updateName(role, request.body))))
       }
     })
   }
@@ -52,9 +45,7 @@ export default async function roleRoutes (api: FastifyInstance): Promise<void> {
   api.delete<{ Params: { id: string } }>('/permissions/roles/:id', {
     schema: { params: IdParams, response: { 200: { type: 'null' }, ...errorResponses(400, 401, 403, 404) } }
   }, (request, reply) => {
-    const caller = callerOf(request)
-    const role = store.access.reachableRole(caller, request.params.id)
-    store.access.requireAdmin(caller)
+    const role = store.access.roleToChange(callerOf(request), request.params.id)
     store.transaction(() => store.roles.delete(role))
     reply.code(200).send()
   })

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { callerOf } from '../plugins/auth.js'
-import { envelope, versionOf } from '../plugins/version.js'
+import { envelopeBody, versionOf } from '../plugins/version.js'
 import { errorResponses } from '../schemas/common.js'
 import { ApiKeyEnvelope, ApiKeyQuery, CreateUserBody, CurrentOrganizationUpdateUserBody, PatchUserBody, UpdateUserBody, UserEnvelope, UserListEnvelope } from '../schemas/users.js'
 import type { OrganizationRecord } from '../store/index.js'
@@ -31,20 +31,20 @@ export function registerUserRoutes (api: FastifyInstance, family: UserRouteFamil
   api.get<{ Params: Params }>(base, {
     schema: { params: family.params, response: { 200: UserListEnvelope, ...errorResponses(...family.errors.read) } }
   }, (request, reply) => {
-    reply.send(envelope(request, store.users.list(organizationFor(request, false).id)))
+    reply.send(envelopeBody(request, store.users.list(organizationFor(request, false).id)))
   })
 
   api.post<{ Params: Params, Body: UserInput }>(base, {
     schema: { params: family.params, body: CreateUserBody, response: { 200: UserEnvelope, ...errorResponses(...family.errors.write) } }
   }, (request, reply) => {
     const organization = organizationFor(request, true)
-    reply.send(envelope(request, store.transaction(() => store.users.create(organization.id, request.body))))
+    reply.send(envelopeBody(request, store.transaction(() => store.users.create(organization.id, request.body))))
   })
 
   api.get<{ Params: Params }>(one, {
     schema: { params: itemParams, response: { 200: UserEnvelope, ...errorResponses(...family.errors.read) } }
   }, (request, reply) => {
-    reply.send(envelope(request, store.users.find(organizationFor(request, false).id, request.params.id as string)))
+    reply.send(envelopeBody(request, store.users.find(organizationFor(request, false).id, request.params.id as string)))
   })
 
   for (const { method, body, mode } of family.updates) {
@@ -55,7 +55,7 @@ export function registerUserRoutes (api: FastifyInstance, family: UserRouteFamil
       handler: (request, reply) => {
         const organization = organizationFor(request, true)
         const updated = store.transaction(() => store.users.update(store.users.find(organization.id, request.params.id as string), request.body, mode))
-        reply.send(envelope(request, updated))
+        reply.send(envelopeBody(request, updated))
       }
     })
   }
@@ -70,7 +70,7 @@ export function registerUserRoutes (api: FastifyInstance, family: UserRouteFamil
       store.users.delete(user)
       return user
     })
-    reply.send(envelope(request, removed))
+    reply.send(envelopeBody(request, removed))
   })
 
   if (!family.keys) return
@@ -82,7 +82,7 @@ export function registerUserRoutes (api: FastifyInstance, family: UserRouteFamil
       const user = store.users.find(organization.id, request.params.id as string)
       return store.credentials.mintUserKey(organization.id, user.id, request.query.force === 'true')
     })
-    reply.send(envelope(request, { value }))
+    reply.send(envelopeBody(request, { value }))
   })
 }
 
@@ -106,12 +106,7 @@ export function currentOrganizationUserRoutes (api: FastifyInstance): void {
   registerUserRoutes(api, {
     base: '/organization/users',
     params: { type: 'object', properties: {} },
-    organizationFor: (request, write) => {
-      const caller = callerOf(request)
-      const organization = api.store.access.currentOrganization(caller)
-      if (write) api.store.access.requireAdmin(caller)
-      return organization
-    },
+    organizationFor: (request, write) => api.store.access.currentOrganizationForUsers(callerOf(request), write),
     updates: [{ method: 'PUT', body: CurrentOrganizationUpdateUserBody, mode: 'replace-roles' }],
     keys: false,
     errors: { read: [400, 401, 403, 404], write: [400, 401, 403, 404, 422] }

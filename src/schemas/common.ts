@@ -29,7 +29,7 @@ export const RestErrResponseBody = {
  * Success bodies: {"data": x} from 2022-12-12 on, {"result": x, "error": null} in 2021-05-23.
  * One schema covers both; the serializer writes only the properties present.
  */
-export function envelope<S extends object> (schema: S) {
+export function envelopeSchema<S extends object> (schema: S) {
   return {
     type: 'object',
     properties: {

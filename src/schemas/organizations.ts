@@ -1,5 +1,5 @@
 import { LIMITS } from '../limits.js'
-import { envelope } from './common.js'
+import { envelopeSchema } from './common.js'
 
 export const Organization = {
   $id: 'Organization',
@@ -41,8 +41,8 @@ export const PatchOrganizationBody = {
   properties: fields
 } as const
 
-export const OrganizationEnvelope = envelope({ $ref: 'Organization#' })
-export const OrganizationListEnvelope = envelope({ type: 'array', items: { $ref: 'Organization#' } })
+export const OrganizationEnvelope = envelopeSchema({ $ref: 'Organization#' })
+export const OrganizationListEnvelope = envelopeSchema({ type: 'array', items: { $ref: 'Organization#' } })
 
 /** GET /api/me (reference 3). */
 export const Identity = {
@@ -62,4 +62,4 @@ export const Identity = {
   }
 } as const
 
-export const IdentityEnvelope = envelope({ $ref: 'Identity#' })
+export const IdentityEnvelope = envelopeSchema({ $ref: 'Identity#' })

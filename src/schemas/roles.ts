@@ -1,5 +1,5 @@
 import { LIMITS } from '../limits.js'
-import { envelope } from './common.js'
+import { envelopeSchema } from './common.js'
 
 export const Role = {
   $id: 'Role',
@@ -30,5 +30,5 @@ export const RoleListQuery = {
   properties: { organization_id: { type: 'string', maxLength: LIMITS.id } }
 } as const
 
-export const RoleEnvelope = envelope({ $ref: 'Role#' })
-export const RoleListEnvelope = envelope({ type: 'array', items: { $ref: 'Role#' } })
+export const RoleEnvelope = envelopeSchema({ $ref: 'Role#' })
+export const RoleListEnvelope = envelopeSchema({ type: 'array', items: { $ref: 'Role#' } })

@@ -1,5 +1,5 @@
 import { LIMITS } from '../limits.js'
-import { envelope } from './common.js'
+import { envelopeSchema } from './common.js'
 
 export const User = {
   $id: 'User',
@@ -49,6 +49,6 @@ export const ApiKeyQuery = {
   properties: { force: { type: 'string', enum: ['true', 'false'] } }
 } as const
 
-export const UserEnvelope = envelope({ $ref: 'User#' })
-export const UserListEnvelope = envelope({ type: 'array', items: { $ref: 'User#' } })
-export const ApiKeyEnvelope = envelope({ type: 'object', required: ['value'], properties: { value: { type: 'string' } } })
+export const UserEnvelope = envelopeSchema({ $ref: 'User#' })
+export const UserListEnvelope = envelopeSchema({ type: 'array', items: { $ref: 'User#' } })
+export const ApiKeyEnvelope = envelopeSchema({ type: 'object', required: ['value'], properties: { value: { type: 'string' } } })

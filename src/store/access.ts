@@ -9,8 +9,11 @@ function isApiKey (caller: Caller): boolean {
   return caller.kind === 'user' || caller.kind === 'organization'
 }
 
-/** The organization a credential is bound to: its own for API keys, the named one for Basic org-scoped keys. */
-function boundOrganizationId (caller: Caller): string | null {
+/**
+ * The organization a credential is bound to: its own for API keys, the named one for Basic
+ * org-scoped keys, none for an unscoped partner or deployment key.
+ */
+export function boundOrganizationId (caller: Caller): string | null {
   switch (caller.kind) {
     case 'user':
     case 'organization':
@@ -20,6 +23,14 @@ function boundOrganizationId (caller: Caller): string | null {
       return caller.scopedOrganizationId
   }
 }
+
+/** The organization a credential speaks for on its own (GET /api/me): the bound one, else a partner's owner organization. */
+export function homeOrganizationId (caller: Caller): string | null {
+  return boundOrganizationId(caller) ?? (caller.kind === 'partner' ? caller.ownerOrganizationId : null)
+}
+
+/** The partner and organization a request acts for, as the journal and fault rules see it. */
+export interface ActingFor { partnerId: string | null, organizationId: string | null }
 
 /**
  * Who may act where. Checks run in a fixed order so that an organization out of reach always reads
@@ -32,6 +43,19 @@ export class AccessPolicy {
     private readonly users: UserRepository,
     private readonly roles: RoleRepository
   ) {}
+
+  /**
+   * The partner and organization a request acts for: the organization named in its path, else the
+   * one its credential is bound to; the partner of its credential, else that organization's. Before
+   * auth (no caller), only the path speaks.
+   */
+  actingFor (caller: Caller | null, pathOrganizationId: string | null): ActingFor {
+    const named = pathOrganizationId ?? (caller === null ? null : boundOrganizationId(caller))
+    const organizationId = named?.toLowerCase() ?? null
+    let partnerId: string | null = caller?.kind === 'partner' ? caller.partnerId : null
+    if (partnerId === null && organizationId !== null) partnerId = this.organizations.find(organizationId)?.partner_id ?? null
+    return { partnerId, organizationId }
+  }
 
   canReach (caller: Caller, organization: OrganizationRecord): boolean {
     switch (caller.kind) {
@@ -122,6 +146,31 @@ export class AccessPolicy {
     if (bound === null && organizationId === undefined) throw Errors.OrganizationIdRequired()
     if (bound !== null && organizationId !== undefined && organizationId.toLowerCase() !== bound) throw Errors.OrganizationNotFound()
     return this.reachableOrganization(caller, bound ?? organizationId as string)
+  }
+
+  /** A new role's organization: the caller's (see organizationForRoles), and only an admin creates. */
+  organizationForNewRole (caller: Caller, organizationId: string | undefined): OrganizationRecord {
+    const organization = this.organizationForRoles(caller, organizationId)
+    this.requireAdmin(caller)
+    return organization
+  }
+
+  /**
+   * A role to rename or delete: within reach, and only an admin changes it. Roles do not move
+   * between organizations, so a body naming another organization_id does not hold this role (404).
+   */
+  roleToChange (caller: Caller, roleId: string, organizationId?: string): Role {
+    const role = this.reachableRole(caller, roleId)
+    if (organizationId !== undefined && organizationId.toLowerCase() !== role.organization_id) throw Errors.RoleNotFound()
+    this.requireAdmin(caller)
+    return role
+  }
+
+  /** /api/organization/users*: the caller's own organization; changes need an admin. */
+  currentOrganizationForUsers (caller: Caller, write: boolean): OrganizationRecord {
+    const organization = this.currentOrganization(caller)
+    if (write) this.requireAdmin(caller)
+    return organization
   }
 
   /** A role by id, if its organization is within reach; otherwise the same 404 as a missing one. */

@@ -1,3 +1,4 @@
+import { homeOrganizationId } from './access.js'
 import type { OrganizationRepository } from './organizations.js'
 import type { Caller } from './types.js'
 import type { UserRepository } from './users.js'
@@ -26,26 +27,13 @@ export function describeCaller (caller: Caller, organizations: OrganizationRepos
     is_partner: caller.kind === 'partner',
     is_system: caller.kind === 'deployment'
   }
-  let organizationId: string | null
-  switch (caller.kind) {
-    case 'user': {
-      const user = users.find(caller.organizationId, caller.userId)
-      identity.id = user.id
-      identity.email = user.email
-      identity.role = user.role
-      organizationId = caller.organizationId
-      break
-    }
-    case 'organization':
-      organizationId = caller.organizationId
-      break
-    case 'partner':
-      organizationId = caller.scopedOrganizationId ?? caller.ownerOrganizationId
-      break
-    case 'deployment':
-      organizationId = caller.scopedOrganizationId
-      break
+  if (caller.kind === 'user') {
+    const user = users.find(caller.organizationId, caller.userId)
+    identity.id = user.id
+    identity.email = user.email
+    identity.role = user.role
   }
+  const organizationId = homeOrganizationId(caller)
   const organization = organizationId === null ? undefined : organizations.find(organizationId)
   if (organization !== undefined) {
     identity.organization_id = organization.id

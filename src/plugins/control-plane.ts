@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify'
+import { ControlPlane } from '../control-plane.js'
+import type { Faults } from '../faults.js'
+import type { Journal } from '../journal.js'
+import type { Store } from '../store/index.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The test control plane's operations (/__admin and the in-process API). */
+    control: ControlPlane
+  }
+}
+
+export function decorateControlPlane (app: FastifyInstance, store: Store, journal: Journal, faults: Faults): void {
+  app.decorate('control', new ControlPlane(store, journal, faults))
+}
