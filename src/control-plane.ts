@@ -35,10 +35,6 @@ export class ControlPlane {
     return this.store.world.counts()
   }
 
-  counts (): Record<string, number> {
-    return this.store.world.counts()
-  }
-
   /** The world as a fixture document; with redact, every secret field (src/secrets.ts) is replaced, for sharing rather than reloading. */
   exportFixtures (options: { redact?: boolean } = {}): Fixtures {
     const document = this.store.world.export()

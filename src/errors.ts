@@ -11,7 +11,7 @@ export class ApiError extends Error {
   readonly status: number
   readonly key: string
   readonly metadata: ErrorMetadata
-  /** Extra response headers (Retry-After on a 429, Allow on a 405). */
+  /** Extra response headers, written by the error handler with the body. */
   readonly headers: Record<string, string>
 
   constructor (status: number, key: string, message: string, metadata: ErrorMetadata = {}, headers: Record<string, string> = {}) {

@@ -1,19 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import { pathMatches } from './journal.js'
+import type { FaultBody } from './schemas/admin.js'
+import type { Infer } from './schemas/infer.js'
 
-export interface FaultRuleInput {
+/** A fault rule as given (POST /__admin/faults, sim.addFault): the type of its schema. */
+export type FaultRuleInput = Infer<typeof FaultBody>
+
+export type FaultRule = Omit<FaultRuleInput, 'method'> & {
+  /** Upper case once stored. */
   method?: string
-  path?: string
-  partner_id?: string
-  status?: number
-  body?: unknown
-  headers?: Record<string, string>
-  delay_ms?: number
-  times?: number
-  probability?: number
-}
-
-export interface FaultRule extends FaultRuleInput {
   id: string
   fired: number
   created_at: string

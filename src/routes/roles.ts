@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import { callerOf } from '../plugins/auth.js'
 import { envelopeBody } from '../plugins/version.js'
 import { IdParams, errorResponses } from '../schemas/common.js'
+import type { Infer } from '../schemas/infer.js'
 import { RoleBody, RoleEnvelope, RoleListEnvelope, RoleListQuery } from '../schemas/roles.js'
 
-interface RoleInput { name?: string, organization_id?: string }
+type RoleInput = Infer<typeof RoleBody>
 
 /** /api/permissions/roles*: the caller's organization's roles (reference 4). */
 export default async function roleRoutes (api: FastifyInstance): Promise<void> {

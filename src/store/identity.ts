@@ -1,19 +1,12 @@
+import type { Infer } from '../schemas/infer.js'
+import type { Identity as IdentitySchema } from '../schemas/organizations.js'
 import { homeOrganizationId } from './access.js'
 import type { OrganizationRepository } from './organizations.js'
 import type { Caller } from './types.js'
 import type { UserRepository } from './users.js'
 
-export interface Identity {
-  id?: string
-  email?: string
-  role?: string
-  organization_id?: string
-  organization_name?: string
-  is_user: boolean
-  is_organization: boolean
-  is_partner: boolean
-  is_system: boolean
-}
+/** GET /api/me's body: the type of its schema. */
+export type Identity = Infer<typeof IdentitySchema>
 
 /**
  * Per caller kind (reference 3): a user key names the user; an organization key its organization;

@@ -4,17 +4,11 @@ import { Errors, validationError } from '../errors.js'
 import { requiredName } from './text.js'
 import { LIMITS } from '../limits.js'
 import { canonicalId, newId } from './ids.js'
-import type { Organization, OrganizationRecord } from './types.js'
+import type { Organization, OrganizationRecord, OrganizationRow as StoredOrganization } from './types.js'
 import type { RoleRepository } from './roles.js'
 
-interface OrganizationRow {
-  id: string
-  partner_id: string | null
-  name: string
-  sso_domain: string | null
-  sso_org_id: string | null
-  issuer: string | null
-}
+/** What the API reads of a stored organization: its row less the OIDC client settings. */
+type OrganizationRow = Omit<StoredOrganization, 'client_id' | 'client_secret'>
 
 export interface OrganizationInput {
   name?: unknown
@@ -59,7 +53,6 @@ export class OrganizationRepository {
   private readonly insert: Statement<[Record<string, unknown>]>
   private readonly update: Statement<[Record<string, unknown>]>
   private readonly remove: Statement<[string]>
-  private readonly count: Statement<[], { n: number }>
   private readonly storedInput: Statement<[string], OrganizationInput>
   private readonly ownerOf: Statement<[string], { id: string }>
 
@@ -73,7 +66,6 @@ export class OrganizationRepository {
     this.update = db.prepare(`UPDATE organizations SET name = @name, name_key = @name_key, sso_domain = @sso_domain, sso_org_id = @sso_org_id,
       issuer = @issuer, client_id = @client_id, client_secret = @client_secret WHERE id = @id`)
     this.remove = db.prepare('DELETE FROM organizations WHERE id = ?')
-    this.count = db.prepare('SELECT count(*) AS n FROM organizations')
     this.ownerOf = db.prepare('SELECT id FROM partners WHERE organization_id = ?')
     this.storedInput = db.prepare('SELECT name, sso_domain, sso_org_id, issuer, client_id, client_secret FROM organizations WHERE id = ?')
   }
@@ -103,10 +95,6 @@ export class OrganizationRepository {
 
   listAll (): OrganizationRecord[] {
     return this.all.all().map(toRecord)
-  }
-
-  isEmpty (): boolean {
-    return (this.count.get() as { n: number }).n === 0
   }
 
   /** Creates an organization under a partner (null: a deployment's), with its Admin and Member roles unless told otherwise. */

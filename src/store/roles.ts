@@ -52,12 +52,6 @@ export class RoleRepository {
     return row === undefined ? undefined : toRole(row)
   }
 
-  findInOrganization (organizationId: string, id: string): Role {
-    const row = this.byId.get(canonicalId(id))
-    if (row === undefined || row.organization_id !== organizationId) throw Errors.RoleNotFound()
-    return toRole(row)
-  }
-
   list (organizationId: string): Role[] {
     return this.byOrganization.all(organizationId).map(toRole)
   }

@@ -1,42 +1,25 @@
-/** Shapes the store hands to routes: already in the API's field names. */
+import type { FixtureOrganization, FixturePartner } from '../schemas/fixtures.js'
+import type { Infer } from '../schemas/infer.js'
+import type { Organization as OrganizationSchema } from '../schemas/organizations.js'
+import type { Role as RoleSchema } from '../schemas/roles.js'
+import type { User as UserSchema } from '../schemas/users.js'
 
-export interface Organization {
-  id: string
-  name: string
-  sso_domain?: string
-  sso_org_id?: string
-  issuer?: string
-}
+/** Shapes the store hands to routes, in the API's field names: the types of the response schemas. */
+export type Organization = Infer<typeof OrganizationSchema>
+export type User = Infer<typeof UserSchema>
+export type Role = Infer<typeof RoleSchema>
 
 /** An organization with what only the simulator knows about it. */
-export interface OrganizationRecord extends Organization {
-  partner_id: string | null
-}
+export type OrganizationRecord = Organization & { partner_id: string | null }
 
-export type LegacyRole = 'admin' | 'user'
+/** An organization's stored row: every field of a fixture organization, null where unset. */
+export type OrganizationRow = Required<FixtureOrganization>
 
-export interface User {
-  id: string
-  email: string
-  organization_id: string
-  role: LegacyRole
-  role_ids: string[]
-}
+export type LegacyRole = User['role']
 
 export type RoleKind = 'admin' | 'member' | 'custom'
 
-export interface Role {
-  id: string
-  name: string
-  organization_id: string
-  system: boolean
-}
-
-export interface Partner {
-  id: string
-  name: string
-  organization_id: string
-}
+export type Partner = Omit<FixturePartner, 'key'>
 
 /** Who is calling, resolved from the Authorization header. */
 export type Caller =

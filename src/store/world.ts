@@ -2,17 +2,7 @@ import type { Statement } from 'better-sqlite3'
 import type { Db } from './db.js'
 import { WORLD_TABLES } from './schema.js'
 import type { Fixtures, FixtureApiKey, FixtureOrganization, FixtureRole, FixtureUser } from '../schemas/fixtures.js'
-
-interface OrganizationExportRow {
-  id: string
-  partner_id: string | null
-  name: string
-  sso_domain: string | null
-  sso_org_id: string | null
-  issuer: string | null
-  client_id: string | null
-  client_secret: string | null
-}
+import type { OrganizationRow } from './types.js'
 
 const OPTIONAL_ORGANIZATION_FIELDS = ['sso_domain', 'sso_org_id', 'issuer', 'client_id', 'client_secret'] as const
 
@@ -34,7 +24,7 @@ export class WorldRepository {
   private readonly exportStatements: {
     deploymentKeys: Statement<[], { key: string | null }>
     partners: Statement<[], { id: string, name: string, key: string, organization_id: string }>
-    organizations: Statement<[], OrganizationExportRow>
+    organizations: Statement<[], OrganizationRow>
     roles: Statement<[], { id: string, organization_id: string, name: string, kind: string }>
     users: Statement<[], { id: string, organization_id: string, email: string, role_ids: string }>
     apiKeys: Statement<[], { key: string | null, key_hash: string, organization_id: string, user_id: string | null }>
