@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { id, world, writeWorld } from './generate.mjs'
+import { measureRestore } from './restore.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -144,6 +145,10 @@ for (let round = 1; round <= ROUNDS; round++) {
 const loaded = { ceiling: rssMb(ceiling.child), sim: rssMb(sim.child), simLarge: rssMb(simLarge.child) }
 for (const server of [ceiling, sim, simLarge]) await server.stop()
 
+// --- snapshot restore (in-process) -----------------------------------------------------------
+const restore = await measureRestore(ROOT)
+log(`snapshot restore of ${restore.users} users: median ${restore.medianMs.toFixed(1)} ms over ${restore.rounds} rounds`)
+
 // --- report ---------------------------------------------------------------------------------
 const verdict = (ok) => ok ? 'PASS' : 'MISS'
 const targets = []
@@ -184,7 +189,8 @@ const report = [
   '## Targets', '', ...targetTable, '',
   '## Throughput and latency', '', ...table, '',
   '## Start-up', '', ...startupTable, '',
-  '## Memory', '', ...memory, ''
+  '## Memory', '', ...memory, '',
+  '## Snapshot restore', '', `${restore.users} users and their role links, restored in-process: median ${restore.medianMs.toFixed(1)} ms over ${restore.rounds} rounds.`, ''
 ].join('\n')
 log()
 log(report)
