@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import bearerAuth from '@fastify/bearer-auth'
 import basicAuth from '@fastify/basic-auth'
-import { ApiError, Errors } from '../errors.js'
+import { Errors } from '../errors.js'
 import type { ActingFor } from '../store/access.js'
 import type { Caller, Store } from '../store/index.js'
 
@@ -27,21 +27,6 @@ export function actingFor (request: FastifyRequest, store: Store): ActingFor {
   const pathOrganizationId = params.org_id ?? (request.routeOptions.url === '/api/organizations/:id' ? params.id : undefined) ?? null
   request.actingFor = store.access.actingFor(request.caller, pathOrganizationId)
   return request.actingFor
-}
-
-/** The plugins' own 401s become ours, so one error handler writes every body. */
-function toAuthError (err: Error & { code?: string }): Error {
-  if (err instanceof ApiError) return err
-  switch (err.code) {
-    case 'FST_BEARER_AUTH_MISSING_AUTHORIZATION_HEADER':
-      return Errors.MissingCredentials()
-    case 'FST_BEARER_AUTH_INVALID_AUTHORIZATION_HEADER':
-      return Errors.InvalidCredentials()
-    case 'FST_BASIC_AUTH_MISSING_OR_BAD_AUTHORIZATION_HEADER':
-      return Errors.MalformedCredentials()
-    default:
-      return err
-  }
 }
 
 /**
@@ -71,12 +56,12 @@ export async function registerAuth (api: FastifyInstance, store: Store): Promise
   if (verifyBearer === undefined) throw new Error('@fastify/bearer-auth did not decorate verifyBearerAuth')
   api.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const header = request.headers.authorization
-    const finish = (err?: Error): void => { done(err === undefined ? undefined : toAuthError(err)) }
-    if (header === undefined || header === '') return finish(Errors.MissingCredentials())
+    // The plugins' own errors become ours in the error handler (by their code), like every other error.
+    if (header === undefined || header === '') return done(Errors.MissingCredentials())
     const scheme = header.slice(0, 7).toLowerCase()
-    if (scheme === 'bearer ') return verifyBearer(request, reply, finish)
-    if (scheme.startsWith('basic ')) return api.basicAuth(request, reply, finish)
-    finish(Errors.MalformedCredentials())
+    if (scheme === 'bearer ') return verifyBearer(request, reply, done)
+    if (scheme.startsWith('basic ')) return api.basicAuth(request, reply, done)
+    done(Errors.MalformedCredentials())
   })
 }
 

@@ -2,10 +2,21 @@ import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorObject } from 'ajv'
-import { ApiError, Errors, errorForStatus, validationError } from '../errors.js'
+import { ApiError, Errors, errorForStatus, validationError, type ErrorDefinition } from '../errors.js'
 import { firstIssue } from '../validation.js'
 import { errorEnvelope } from '../envelope.js'
 import { usesRestErrResponseFor401, type ApiVersion } from '../versions.js'
+
+/** Errors that Fastify and its auth plugins raise, by their code, and what each becomes. */
+const BY_CODE: Readonly<Record<string, ErrorDefinition>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: Errors.MalformedJson,
+  FST_ERR_CTP_EMPTY_JSON_BODY: Errors.MalformedJson,
+  FST_ERR_CTP_BODY_TOO_LARGE: Errors.PayloadTooLarge,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: Errors.UnsupportedMediaType,
+  FST_BEARER_AUTH_MISSING_AUTHORIZATION_HEADER: Errors.MissingCredentials,
+  FST_BEARER_AUTH_INVALID_AUTHORIZATION_HEADER: Errors.InvalidCredentials,
+  FST_BASIC_AUTH_MISSING_OR_BAD_AUTHORIZATION_HEADER: Errors.MalformedCredentials
+}
 
 /** Turns anything thrown on the way to a response into an ApiError. */
 export function toApiError (err: unknown): ApiError {
@@ -16,15 +27,8 @@ export function toApiError (err: unknown): ApiError {
     const context = fastifyError.validationContext
     return validationError(issue.path !== '' ? issue.path : context === 'querystring' ? 'query' : (context ?? 'body'), issue.problem)
   }
-  switch (fastifyError.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return Errors.MalformedJson()
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return Errors.PayloadTooLarge()
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return Errors.UnsupportedMediaType()
-  }
+  const known = fastifyError.code === undefined ? undefined : BY_CODE[fastifyError.code]
+  if (known !== undefined) return known()
   if (err instanceof SyntaxError && fastifyError.statusCode === 400) return Errors.MalformedJson()
   const status = fastifyError.statusCode
   if (typeof status === 'number' && status >= 400 && status < 500) {

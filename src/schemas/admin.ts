@@ -1,4 +1,5 @@
 /** Schemas of the /__admin control plane. */
+import { BooleanFlag } from './common.js'
 
 const SnapshotName = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' } as const
 
@@ -21,11 +22,7 @@ export const TenantBody = {
   properties: { name: { type: 'string', minLength: 1, maxLength: 200 } }
 } as const
 
-export const ExportQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { redact: { type: 'string', enum: ['true', 'false'] } }
-} as const
+export const ExportQuery = { type: 'object', additionalProperties: false, properties: { redact: BooleanFlag } } as const
 
 export const JournalQuery = {
   type: 'object',

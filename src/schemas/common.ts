@@ -40,6 +40,9 @@ export function envelopeSchema<S extends object> (schema: S) {
   } as const
 }
 
+/** A query flag: ?force=true. */
+export const BooleanFlag = { type: 'string', enum: ['true', 'false'] } as const
+
 export const IdParams = {
   type: 'object',
   required: ['id'],

@@ -1,5 +1,5 @@
 import { LIMITS } from '../limits.js'
-import { envelopeSchema } from './common.js'
+import { BooleanFlag, envelopeSchema } from './common.js'
 
 export const User = {
   $id: 'User',
@@ -43,11 +43,7 @@ export const CurrentOrganizationUpdateUserBody = {
   properties: { role: RoleField, role_ids: RoleIdsField }
 } as const
 
-export const ApiKeyQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { force: { type: 'string', enum: ['true', 'false'] } }
-} as const
+export const ApiKeyQuery = { type: 'object', additionalProperties: false, properties: { force: BooleanFlag } } as const
 
 export const UserEnvelope = envelopeSchema({ $ref: 'User#' })
 export const UserListEnvelope = envelopeSchema({ type: 'array', items: { $ref: 'User#' } })

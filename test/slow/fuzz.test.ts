@@ -1,6 +1,6 @@
 // Property-based suite: random, often hostile requests against every /api and /__admin route.
 // Each must get a documented status (never a 500), a body in the error shape, and leave the store
-// consistent, and the control plane readable afterwards. FUZZ_RUNS=50000 npm test for a longer run;
+// consistent, and the control plane readable afterwards. FUZZ_RUNS=50000 npm run test:slow for a longer run;
 // FUZZ_SEED repeats a run (each run prints its seed).
 import fc from 'fast-check'
 import t, { type Test } from 'tap'
