@@ -1,4 +1,4 @@
-import { usesLegacyEnvelope, type ApiVersion } from './versions.js'
+import { usesLegacyEnvelope, usesRestErrResponseFor401, type ApiVersion } from './versions.js'
 
 type Schema = Record<string, unknown>
 
@@ -11,6 +11,11 @@ type Schema = Record<string, unknown>
 /** A success body in the envelope of the version (none outside /api). */
 export function successBody<T> (version: ApiVersion | null, data: T): { data: T } | { result: T, error: null } {
   return version !== null && usesLegacyEnvelope(version) ? { result: data, error: null } : { data }
+}
+
+/** The schema an error body follows (its $id): RestErrResponse for a 401 before 2025-09-18, else ApiError (reference 8.1). */
+export function errorShape (status: number, version: ApiVersion | null): 'RestErrResponse' | 'ApiError' {
+  return status === 401 && version !== null && usesRestErrResponseFor401(version) ? 'RestErrResponse' : 'ApiError'
 }
 
 /** An error body in the envelope of the version: bare, except in 2021-05-23. */

@@ -111,9 +111,9 @@ export function firstIssue (errors: readonly ErrorObject[]): { path: string, pro
   const first = errors[0]
   if (first === undefined) return undefined
   const anyOf = errors.find((e) => e.keyword === 'anyOf' && e.instancePath === first.instancePath)
-  const alternatives = errors.filter((e) => e.keyword === 'required' && e.instancePath === first.instancePath && e.schemaPath.startsWith(`${anyOf?.schemaPath ?? '\u0000'}/`))
-  if (anyOf !== undefined && first.keyword === 'required' && alternatives.length > 1) {
-    return { path: fieldPath(first.instancePath), problem: `must have ${alternatives.map((e) => String(e.params.missingProperty)).join(' or ')}` }
+  if (anyOf !== undefined && first.keyword === 'required') {
+    const alternatives = errors.filter((e) => e.keyword === 'required' && e.instancePath === first.instancePath && e.schemaPath.startsWith(`${anyOf.schemaPath}/`))
+    if (alternatives.length > 1) return { path: fieldPath(first.instancePath), problem: `must have ${alternatives.map((e) => String(e.params.missingProperty)).join(' or ')}` }
   }
   return describeIssue(first)
 }

@@ -4,8 +4,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ErrorObject } from 'ajv'
 import { ApiError, Errors, errorForStatus, validationError, type ErrorDefinition } from '../errors.js'
 import { firstIssue } from '../validation.js'
-import { errorEnvelope } from '../envelope.js'
-import { usesRestErrResponseFor401, type ApiVersion } from '../versions.js'
+import { errorEnvelope, errorShape } from '../envelope.js'
+import type { ApiVersion } from '../versions.js'
 
 /** Errors that Fastify and its auth plugins raise, by their code, and what each becomes. */
 const BY_CODE: Readonly<Record<string, ErrorDefinition>> = {
@@ -46,7 +46,7 @@ export function toApiError (err: unknown): ApiError {
  * 401 before 2025-09-18; 2021-05-23 wraps either as {"result": null, "error": ...}.
  */
 export function errorBody (error: ApiError, version: ApiVersion | null): Record<string, unknown> {
-  const body: Record<string, unknown> = error.status === 401 && version !== null && usesRestErrResponseFor401(version)
+  const body: Record<string, unknown> = errorShape(error.status, version) === 'RestErrResponse'
     ? { status: 'Unauthorized', error: error.message, code: 401 }
     : { status: error.status, message: error.message, key: error.key, metadata: error.metadata }
   return errorEnvelope(version, body)

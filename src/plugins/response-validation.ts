@@ -1,8 +1,8 @@
 import type { ValidateFunction } from 'ajv'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { Errors } from '../errors.js'
-import { errorSchema, successSchema } from '../envelope.js'
-import { usesRestErrResponseFor401, type ApiVersion } from '../versions.js'
+import { errorSchema, errorShape, successSchema } from '../envelope.js'
+import type { ApiVersion } from '../versions.js'
 import { compileSchema, firstIssue } from '../validation.js'
 
 type Schema = Record<string, unknown>
@@ -14,7 +14,7 @@ function strictSuccess (declared: Schema, version: ApiVersion): Schema {
 }
 
 function strictError (status: number, version: ApiVersion): Schema {
-  return errorSchema(version, status === 401 && usesRestErrResponseFor401(version) ? { $ref: 'RestErrResponse#' } : { $ref: 'ApiError#' })
+  return errorSchema(version, { $ref: `${errorShape(status, version)}#` })
 }
 
 /**
