@@ -22,19 +22,28 @@ const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, coerceTypes
 addFormats.default(ajv, ['date-time'])
 for (const schema of SHARED_SCHEMAS) ajv.addSchema(schema)
 
-// Compiled once per process, by the schema's text: every app built in one process (a test file
-// builds hundreds) shares the validators.
-const compiled = new Map<string, ValidateFunction>()
+/**
+ * A compiler that compiles each schema once per process, by the schema's text: every app built in
+ * one process (a test file builds hundreds) shares what it compiled. Validators and serializers alike.
+ */
+export function oncePerSchema<F> (compile: (schema: object) => F): (schema: object) => F {
+  const compiled = new Map<string, F>()
+  return (schema) => {
+    const text = JSON.stringify(schema)
+    let result = compiled.get(text)
+    if (result === undefined) {
+      result = compile(schema)
+      compiled.set(text, result)
+    }
+    return result
+  }
+}
+
+const compileOnce = oncePerSchema((schema) => ajv.compile(schema))
 
 /** A validator for a schema, compiled once. */
 export function compileSchema<T = unknown> (schema: object): ValidateFunction<T> {
-  const text = JSON.stringify(schema)
-  let validate = compiled.get(text)
-  if (validate === undefined) {
-    validate = ajv.compile(schema)
-    compiled.set(text, validate)
-  }
-  return validate as ValidateFunction<T>
+  return compileOnce(schema) as ValidateFunction<T>
 }
 
 /**
