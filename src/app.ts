@@ -23,6 +23,8 @@ import identityRoutes from './routes/identity.js'
 import organizationRoutes from './routes/organizations.js'
 import roleRoutes from './routes/roles.js'
 import userRoutes from './routes/users.js'
+import connectionRoutes from './routes/connections.js'
+import connectPageRoutes from './routes/connect-page.js'
 import { Store } from './store/index.js'
 import { readFixtureFile, validateFixtures } from './store/fixtures.js'
 import type { Fixtures } from './schemas/fixtures.js'
@@ -132,9 +134,11 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     await api.register(identityRoutes)
     await api.register(roleRoutes)
     await api.register(currentOrganizationRoutes)
+    await api.register(connectionRoutes, { connectTokenTtlS: config.connectTokenTtlS })
     api.setNotFoundHandler((_request, reply) => { reply.send(Errors.RouteNotFound()) })
   }, { prefix: '/api' })
 
+  await app.register(connectPageRoutes, { prefix: '/connect' })
   await app.register(adminRoutes, { prefix: '/__admin', adminToken: config.adminToken, packageVersion: PACKAGE_VERSION, startedAt: Date.now() })
 
   app.setNotFoundHandler((_request, reply) => { reply.send(Errors.RouteNotFound()) })

@@ -26,6 +26,7 @@ export interface Config {
   idempotencyTtlS: number
   requestTimeoutMs: number
   validateResponses: boolean
+  connectTokenTtlS: number
 }
 
 /** A fixed delay (min === max) or a uniform range, in milliseconds. */
@@ -124,6 +125,7 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   bodyLimit: { key: 'bodyLimit', env: 'BODY_LIMIT', parse: parseCount(1024 * 1024 * 1024), defaultValue: 1024 * 1024, description: 'largest /api request body in bytes; larger is 413' },
   idempotencyTtlS: { key: 'idempotencyTtlS', env: 'IDEMPOTENCY_TTL_S', parse: parseCount(365 * 86400), defaultValue: 86400, description: 'how long an Idempotency-Key outcome is kept, in seconds' },
   requestTimeoutMs: { key: 'requestTimeoutMs', env: 'REQUEST_TIMEOUT_MS', parse: parseCount(3_600_000), defaultValue: 30_000, description: 'time a client has to send a whole request (headers: at most 10 s); a stalled client is cut' },
+  connectTokenTtlS: { key: 'connectTokenTtlS', env: 'CONNECT_TOKEN_TTL_S', parse: parseCount(30 * 86400), defaultValue: 3600, description: 'how long a Connect session token (POST /api/connections/connect) stays usable, in seconds' },
   validateResponses: { key: 'validateResponses', env: 'VALIDATE_RESPONSES', parse: parseBoolean, defaultValue: false, description: 'check every /api response against its declared schema (a mismatch becomes a 500); for tests' }
 }
 

@@ -3,7 +3,9 @@ import type { FaultRule, FaultRuleInput, Faults } from './faults.js'
 import type { Journal, JournalEntry, JournalFilter } from './journal.js'
 import { unsafeJsonProblem } from './json.js'
 import { LIMITS } from './limits.js'
-import { FaultBody } from './schemas/admin.js'
+import { ConnectCompleteBody, ConnectionCheckBody, FaultBody } from './schemas/admin.js'
+import type { ConnectionCheckInput, ConnectionCheckRule } from './connection-checks.js'
+import type { SavedConnectionView } from './store/connections.js'
 import { redactSecrets } from './secrets.js'
 import type { Fixtures } from './schemas/fixtures.js'
 import { FixtureError, validateFixtures } from './store/fixtures.js'
@@ -14,6 +16,18 @@ import { firstIssue, requestValidator } from './validation.js'
 
 /** The route's own validator (POST /__admin/faults), so that a rule added in-process meets the same checks. */
 const validateFaultRule = requestValidator<FaultRuleInput>(FaultBody)
+const validateConnectionCheck = requestValidator<ConnectionCheckInput>(ConnectionCheckBody)
+const validateConnectCompletion = requestValidator<{ type?: string, configuration: Record<string, unknown> }>(ConnectCompleteBody)
+
+/** A copy of an in-process input checked by its route's validator (which drops unknown fields): a 422 naming the field. */
+function checked<T> (validate: ReturnType<typeof requestValidator<T>>, given: unknown): T {
+  const input = typeof given === 'object' && given !== null && !Array.isArray(given) ? { ...given } : given
+  if (!validate(input)) {
+    const issue = firstIssue(validate.errors ?? [])
+    throw validationError(issue === undefined || issue.path === '' ? 'body' : issue.path, issue?.problem ?? 'is invalid')
+  }
+  return input
+}
 
 function invalidFixtures (err: FixtureError): ApiError {
   return Errors.InvalidFixtures({ message: err.message, metadata: { path: err.path, problem: err.problem } })
@@ -26,10 +40,15 @@ function invalidFixtures (err: FixtureError): ApiError {
 export class ControlPlane {
   constructor (private readonly store: Store, private readonly journal: Journal, private readonly faults: Faults) {}
 
-  /** Back to the baseline world; minted keys, idempotency records, fault rules and the journal are cleared too. */
+  /**
+   * Back to the baseline world; minted keys, idempotency records, Connect sessions, fault rules,
+   * connection-check rules and the journal are cleared too.
+   */
   reset (): Record<string, number> {
     this.store.reset()
+    this.store.transaction(() => this.store.connect.clear())
     this.store.idempotency.clear()
+    this.store.checks.clear()
     this.journal.clear()
     this.faults.clear()
     return this.store.world.counts()
@@ -87,11 +106,7 @@ export class ControlPlane {
 
   addFault (given: FaultRuleInput): FaultRule {
     // A copy: the validator drops unknown fields, and the caller's object stays as it was.
-    const input = typeof given === 'object' && given !== null && !Array.isArray(given) ? { ...given } : given
-    if (!validateFaultRule(input)) {
-      const issue = firstIssue(validateFaultRule.errors ?? [])
-      throw validationError(issue === undefined || issue.path === '' ? 'body' : issue.path, issue?.problem ?? 'is invalid')
-    }
+    const input = checked(validateFaultRule, given)
     // Over HTTP the body parser already refused such a body; in-process, anything can be passed.
     const problem = input.body === undefined ? null : unsafeJsonProblem(input.body, LIMITS.jsonDepth)
     if (problem !== null) throw validationError('body', problem)
@@ -108,5 +123,32 @@ export class ControlPlane {
 
   clearFaults (): number {
     return this.faults.clear()
+  }
+
+  /** Makes the simulated connection check fail for a type and/or a name pattern, `times` times or until removed. */
+  addConnectionCheck (given: ConnectionCheckInput): ConnectionCheckRule {
+    return this.store.checks.add(checked(validateConnectionCheck, given))
+  }
+
+  connectionChecks (): ConnectionCheckRule[] {
+    return this.store.checks.list()
+  }
+
+  removeConnectionCheck (id: string): void {
+    if (!this.store.checks.remove(id)) throw Errors.ConnectionCheckNotFound()
+  }
+
+  clearConnectionChecks (): number {
+    return this.store.checks.clear()
+  }
+
+  /**
+   * Completes a Connect session as the customer's browser would (the hosted form's submit): the
+   * connection is created in the session's organization and the token is used up.
+   */
+  completeConnect (token: string, given: { type?: string, configuration: Record<string, unknown> }): { connection: SavedConnectionView, redirect_url: string } {
+    const input = checked(validateConnectCompletion, given)
+    const { connection, redirectUrl } = this.store.transaction(() => this.store.connect.complete(token, input))
+    return { connection: this.store.connections.savedView(connection), redirect_url: redirectUrl }
   }
 }

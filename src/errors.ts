@@ -51,6 +51,7 @@ export const Errors = {
   UnsupportedVersion: define(400, 'unsupported_version', 'unsupported API version'),
   VersionRequired: define(400, 'version_required', 'the X-Polytomic-Version header is required'),
   OrganizationIdRequired: define(400, 'organization_id_required', 'organization_id is required for this credential'),
+  ConnectionTestFailed: define(400, 'connection_test_failed', 'the connection test failed'),
   InvalidIdempotencyKey: define(400, 'invalid_idempotency_key', 'Idempotency-Key must be 8 to 255 letters, digits, "-" or "_"'),
 
   // 401
@@ -68,6 +69,7 @@ export const Errors = {
   AdminRoleRequired: define(403, 'admin_role_required', 'this operation requires an admin user'),
   OwnerOrganizationProtected: define(403, 'owner_organization_protected', 'a partner cannot delete its own owner organization'),
   SystemRoleProtected: define(403, 'system_role_protected', 'system roles cannot be modified or deleted'),
+  SharedConnectionReadOnly: define(403, 'shared_connection_read_only', 'a shared connection follows its parent: change the parent connection instead'),
 
   // 404
   NotFound: define(404, 'not_found', 'not found'),
@@ -78,14 +80,22 @@ export const Errors = {
   TenantNotFound: define(404, 'tenant_not_found', 'no partner with this id'),
   SnapshotNotFound: define(404, 'snapshot_not_found', 'no snapshot with this name'),
   FaultNotFound: define(404, 'fault_not_found', 'no fault rule with this id'),
+  ConnectionNotFound: define(404, 'connection_not_found', 'connection not found'),
+  ConnectionTypeNotFound: define(404, 'connection_type_not_found', 'connection type not found'),
+  ConnectSessionNotFound: define(404, 'connect_session_not_found', 'no Connect session with this token'),
+  ConnectionCheckNotFound: define(404, 'connection_check_not_found', 'no connection check rule with this id'),
 
-  // 405, 408, 409, 413, 414, 415, 431
+  // 405, 408, 409, 410, 413, 414, 415, 431
   MethodNotAllowed: define(405, 'method_not_allowed', 'method not allowed'),
   RequestTimeout: define(408, 'request_timeout', 'the request took too long to arrive'),
   Conflict: define(409, 'conflict', 'conflict'),
   OrganizationNameTaken: define(409, 'organization_name_taken', 'an organization with this name already exists'),
   RoleNameTaken: define(409, 'role_name_taken', 'a role with this name already exists in the organization'),
+  ConnectionNameTaken: define(409, 'connection_name_taken', 'a connection with this name already exists in the organization'),
+  ConnectionAlreadyShared: define(409, 'connection_already_shared', 'this connection is already shared with the organization'),
   IdempotencyKeyInUse: define(409, 'idempotency_key_in_use', 'a request with this Idempotency-Key is still being processed'),
+  ConnectSessionExpired: define(410, 'connect_session_expired', 'this Connect session has expired; start a new one'),
+  ConnectSessionUsed: define(410, 'connect_session_used', 'this Connect session has already been completed; start a new one'),
   PayloadTooLarge: define(413, 'payload_too_large', 'the request body is too large'),
   UriTooLong: define(414, 'uri_too_long', 'the request URL is too long'),
   UnsupportedMediaType: define(415, 'unsupported_media_type', 'the request body must be application/json'),
@@ -93,6 +103,8 @@ export const Errors = {
 
   // 422
   ValidationFailed: define(422, 'validation_failed', 'the request is not valid'),
+  ConnectionValidationFailed: define(422, 'connection_validation_failed', 'the connection could not be validated'),
+  ConnectionInUse: define(422, 'connection_in_use', 'connection in use: it has shared copies; delete with force=true to remove them too'),
   InvalidFixtures: define(422, 'invalid_fixtures', 'the fixture document is not valid'),
 
   // 429, 5xx

@@ -14,6 +14,10 @@ export const LIMITS = {
   id: 64,
   /** A legacy role name ("admin", "user"). */
   roleName: 64,
+  /** A URL given in a body (redirect_url). */
+  url: 2048,
+  /** A string value in a connection's configuration, where its type sets no smaller limit. */
+  configurationValue: 65536,
   /** role_ids of one user. */
   roleIds: 1000,
   /**

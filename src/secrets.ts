@@ -31,26 +31,52 @@ export const REDACTED = '[redacted]'
 
 interface Rule { parent: string | null, name: string }
 
-const RULES: Rule[] = SECRET_FIELDS.map((field) => {
+function ruleOf (field: string): Rule {
   const dot = field.indexOf('.')
   return dot === -1 ? { parent: null, name: field } : { parent: field.slice(0, dot), name: field.slice(dot + 1) }
-})
-const NAMES = new Set(RULES.map((rule) => rule.name))
-
-function isSecret (name: string, parent: string | null): boolean {
-  if (!NAMES.has(name)) return false
-  return RULES.some((rule) => rule.name === name && (rule.parent === null || rule.parent === parent))
 }
 
 function escapeRegExp (text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-const NAME_ALTERNATIVES = [...NAMES].map(escapeRegExp).join('|')
+/**
+ * The rules in force: SECRET_FIELDS, plus the secret configuration fields of every connection type
+ * the process has seen ("configuration.password"), added by addSecretFields. They only grow:
+ * hiding a field of a type another app defined costs nothing.
+ */
+const RULES: Rule[] = SECRET_FIELDS.map(ruleOf)
+const KNOWN = new Set<string>(SECRET_FIELDS)
+let NAMES = new Set<string>()
 /** A quick test before any parsing: does the text name a secret field at all? */
-const MENTIONS_SECRET = new RegExp(`"(?:${NAME_ALTERNATIVES})"\\s*:`)
+let MENTIONS_SECRET = /$^/
 /** For text that is not JSON (cut short, malformed): a secret field's string value, closed or not. */
-const SECRET_STRING_VALUE = new RegExp(`("(?:${NAME_ALTERNATIVES})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*(?:"|$)`, 'g')
+let SECRET_STRING_VALUE = /$^/g
+
+function compileRules (): void {
+  NAMES = new Set(RULES.map((rule) => rule.name))
+  const alternatives = [...NAMES].map(escapeRegExp).join('|')
+  MENTIONS_SECRET = new RegExp(`"(?:${alternatives})"\\s*:`)
+  SECRET_STRING_VALUE = new RegExp(`("(?:${alternatives})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*(?:"|$)`, 'g')
+}
+compileRules()
+
+/** Adds secret fields ("configuration.api_key") to the rules of the journal and of exports. */
+export function addSecretFields (fields: Iterable<string>): void {
+  let added = false
+  for (const field of fields) {
+    if (KNOWN.has(field)) continue
+    KNOWN.add(field)
+    RULES.push(ruleOf(field))
+    added = true
+  }
+  if (added) compileRules()
+}
+
+function isSecret (name: string, parent: string | null): boolean {
+  if (!NAMES.has(name)) return false
+  return RULES.some((rule) => rule.name === name && (rule.parent === null || rule.parent === parent))
+}
 
 /** pino redact paths for the same rules: the field at the top of a logged object and one level down. */
 export function loggerRedactPaths (): string[] {

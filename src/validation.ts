@@ -4,13 +4,14 @@ import { ApiErrorBody, RestErrResponseBody } from './schemas/common.js'
 import { Identity, Organization } from './schemas/organizations.js'
 import { Role } from './schemas/roles.js'
 import { User } from './schemas/users.js'
+import { Connection, ConnectionType, SavedConnection } from './schemas/connections.js'
 import { SHA256_PATTERN, UUID_PATTERN } from './schemas/fixtures.js'
 import { didYouMean } from './suggest.js'
 
 type Schema = Record<string, unknown>
 
 /** The schemas other schemas name by $ref ("User#"): the bodies the API answers with. */
-export const SHARED_SCHEMAS: readonly Schema[] = [User, Organization, Identity, Role, ApiErrorBody, RestErrResponseBody]
+export const SHARED_SCHEMAS: readonly Schema[] = [User, Organization, Identity, Role, ConnectionType, Connection, SavedConnection, ApiErrorBody, RestErrResponseBody]
 
 /**
  * The one Ajv instance: requests (Fastify's validator compiler), responses under

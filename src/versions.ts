@@ -30,3 +30,8 @@ export function usesRestErrResponseFor401 (version: ApiVersion): boolean {
 export function hasCurrentOrganizationEndpoints (version: ApiVersion): boolean {
   return version >= '2025-09-18'
 }
+
+/** 2025-09-18 added sharing under the owning organization: /api/organizations/:org_id/connections/:connection_id/shared. */
+export function hasPartnerSharedConnectionRoutes (version: ApiVersion): boolean {
+  return version >= '2025-09-18'
+}

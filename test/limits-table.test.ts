@@ -20,7 +20,7 @@ const tooLong = (field: string, limit: number): Record<string, unknown> =>
   apiError(422, 'validation_failed', `${field}: must be at most ${limit} characters`, { field, problem: `must be at most ${limit} characters` })
 
 t.test('the limits are the documented ones', async (t) => {
-  t.same(LIMITS, { name: 255, ssoField: 2048, email: 254, id: 64, roleName: 64, roleIds: 1000, jsonDepth: 64 })
+  t.same(LIMITS, { name: 255, ssoField: 2048, email: 254, id: 64, roleName: 64, url: 2048, configurationValue: 65536, roleIds: 1000, jsonDepth: 64 })
 })
 
 t.test('organization name and SSO fields: at the limit accepted, one past it refused, on create, replace and merge', async (t) => {
@@ -45,6 +45,21 @@ t.test('role names: at the limit accepted, one past it refused', async (t) => {
   t.equal(ok.status, 200)
   const res = await call(app, 'POST', '/api/permissions/roles', bearer(W.jane.key), { name: 'r'.repeat(LIMITS.name + 1) })
   t.same([res.status, res.body], [422, tooLong('name', LIMITS.name)])
+})
+
+t.test('connections: name, redirect_url and a configuration value at the limit accepted, one past it refused', async (t) => {
+  const app = await build(t)
+  const configuration = (password: string): Record<string, unknown> => ({ hostname: 'db.example', database: 'd', username: 'u', password })
+  const ok = await call(app, 'POST', '/api/connections', P, { name: 'c'.repeat(LIMITS.name), type: 'postgresql', configuration: configuration('p'.repeat(LIMITS.configurationValue)) })
+  t.equal(ok.status, 200)
+  const name = await call(app, 'POST', '/api/connections', P, { name: 'c'.repeat(LIMITS.name + 1), type: 'postgresql', configuration: configuration('p') })
+  t.same([name.status, name.body], [422, tooLong('name', LIMITS.name)])
+  const value = await call(app, 'POST', '/api/connections', P, { name: 'long secret', type: 'postgresql', configuration: configuration('p'.repeat(LIMITS.configurationValue + 1)) })
+  t.same([value.status, value.body], [422, tooLong('configuration.password', LIMITS.configurationValue)])
+  const url = `https://partner.example/${'u'.repeat(LIMITS.url - 'https://partner.example/'.length)}`
+  t.equal((await call(app, 'POST', '/api/connections/connect', P, { name: 'at limit', redirect_url: url })).status, 200)
+  const long = await call(app, 'POST', '/api/connections/connect', P, { name: 'past limit', redirect_url: `${url}u` })
+  t.same([long.status, long.body], [422, tooLong('redirect_url', LIMITS.url)])
 })
 
 t.test('emails and role_ids: at the limit accepted, one past it refused', async (t) => {

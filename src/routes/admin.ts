@@ -2,7 +2,8 @@ import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { Errors } from '../errors.js'
 import type { FaultRuleInput } from '../faults.js'
-import { ExportQuery, FaultBody, IdParam, JournalQuery, PartnerIdParam, SnapshotBody, SnapshotParams, TenantBody } from '../schemas/admin.js'
+import { ConnectCompleteBody, ConnectTokenParam, ConnectionCheckBody, ExportQuery, FaultBody, IdParam, JournalQuery, PartnerIdParam, SnapshotBody, SnapshotParams, TenantBody } from '../schemas/admin.js'
+import type { ConnectionCheckInput } from '../connection-checks.js'
 import { hashKey } from '../store/ids.js'
 
 export interface AdminOptions {
@@ -86,4 +87,20 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
   })
 
   admin.delete('/faults', async () => ({ status: 'ok', cleared: control.clearFaults() }))
+
+  admin.get('/connection-checks', async () => control.connectionChecks())
+
+  admin.post<{ Body: ConnectionCheckInput }>('/connection-checks', { schema: { body: ConnectionCheckBody } }, async (request, reply) =>
+    reply.code(201).send(control.addConnectionCheck(request.body)))
+
+  admin.delete<{ Params: { id: string } }>('/connection-checks/:id', { schema: { params: IdParam } }, async (request) => {
+    control.removeConnectionCheck(request.params.id)
+    return { status: 'ok', id: request.params.id }
+  })
+
+  admin.delete('/connection-checks', async () => ({ status: 'ok', cleared: control.clearConnectionChecks() }))
+
+  admin.post<{ Params: { token: string }, Body: { type?: string, configuration: Record<string, unknown> } }>('/connect/:token/complete', {
+    schema: { params: ConnectTokenParam, body: ConnectCompleteBody, response: { 200: { type: 'object', additionalProperties: true }, 409: { type: 'object', additionalProperties: true }, 410: { type: 'object', additionalProperties: true } } }
+  }, async (request) => control.completeConnect(request.params.token, request.body))
 }

@@ -65,3 +65,33 @@ export const PartnerIdParam = {
   required: ['partner_id'],
   properties: { partner_id: { type: 'string', maxLength: 64 } }
 } as const
+
+/** POST /__admin/connection-checks: make the simulated connection check fail for a type and/or a name pattern. */
+export const ConnectionCheckBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['message'],
+  properties: {
+    type: { type: 'string', minLength: 1, maxLength: 64 },
+    name: { type: 'string', minLength: 1, maxLength: 255 },
+    message: { type: 'string', minLength: 1, maxLength: 2048 },
+    times: { type: 'integer', minimum: 1 }
+  }
+} as const
+
+export const ConnectTokenParam = {
+  type: 'object',
+  required: ['token'],
+  properties: { token: { type: 'string', maxLength: 64 } }
+} as const
+
+/** POST /__admin/connect/:token/complete: what the customer would enter in the Connect form. */
+export const ConnectCompleteBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['configuration'],
+  properties: {
+    type: { type: 'string', maxLength: 64 },
+    configuration: { type: 'object', maxProperties: 200 }
+  }
+} as const

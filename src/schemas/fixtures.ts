@@ -3,6 +3,7 @@
  * ones are never renamed. Every top-level key is optional.
  */
 import type { Infer } from './infer.js'
+import { ConnectionTypeDefinition } from './connections.js'
 
 export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
 export const SHA256_PATTERN = '^[0-9a-f]{64}$'
@@ -61,6 +62,27 @@ const FixtureApiKeySchema = {
   properties: { key: Key, key_sha256: { type: 'string', pattern: SHA256_PATTERN }, organization_id: Uuid, user_id: Uuid }
 } as const
 
+/** A connection of its own (type and configuration), or a shared copy of another (parent_connection_id, which follows its parent). */
+const FixtureConnectionSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'organization_id', 'name'],
+  properties: {
+    id: Uuid,
+    organization_id: Uuid,
+    name: { type: 'string' },
+    type: { type: 'string' },
+    configuration: { type: 'object' },
+    parent_connection_id: Uuid,
+    policies: { type: 'array', items: { type: 'string' } },
+    healthcheck_interval: { type: 'string' },
+    status: { type: 'string', enum: ['healthy', 'unhealthy'] },
+    status_error: { type: 'string' },
+    created_at: { type: 'string', format: 'date-time' },
+    updated_at: { type: 'string', format: 'date-time' }
+  }
+} as const
+
 export const FixtureDocument = {
   $id: 'FixtureDocument',
   type: 'object',
@@ -71,7 +93,9 @@ export const FixtureDocument = {
     organizations: { type: 'array', items: FixtureOrganizationSchema },
     roles: { type: 'array', items: FixtureRoleSchema },
     users: { type: 'array', items: FixtureUserSchema },
-    api_keys: { type: 'array', items: FixtureApiKeySchema }
+    api_keys: { type: 'array', items: FixtureApiKeySchema },
+    connection_types: { type: 'array', items: ConnectionTypeDefinition },
+    connections: { type: 'array', items: FixtureConnectionSchema }
   }
 } as const
 
@@ -80,4 +104,5 @@ export type FixtureOrganization = Infer<typeof FixtureOrganizationSchema>
 export type FixtureRole = Infer<typeof FixtureRoleSchema>
 export type FixtureUser = Infer<typeof FixtureUserSchema>
 export type FixtureApiKey = Infer<typeof FixtureApiKeySchema>
+export type FixtureConnection = Infer<typeof FixtureConnectionSchema>
 export type Fixtures = Infer<typeof FixtureDocument>

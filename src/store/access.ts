@@ -3,6 +3,7 @@ import { partnerEndpointsArePartnerOnly, type ApiVersion } from '../versions.js'
 import type { OrganizationRepository } from './organizations.js'
 import type { RoleRepository } from './roles.js'
 import type { UserRepository } from './users.js'
+import type { ConnectionRepository, StoredConnection } from './connections.js'
 import type { Caller, OrganizationRecord, Role } from './types.js'
 
 function isApiKey (caller: Caller): boolean {
@@ -41,7 +42,8 @@ export class AccessPolicy {
   constructor (
     private readonly organizations: OrganizationRepository,
     private readonly users: UserRepository,
-    private readonly roles: RoleRepository
+    private readonly roles: RoleRepository,
+    private readonly connections: ConnectionRepository
   ) {}
 
   /**
@@ -179,6 +181,51 @@ export class AccessPolicy {
     const organization = role === undefined ? undefined : this.organizations.find(role.organization_id)
     if (role === undefined || organization === undefined || !this.canReach(caller, organization)) throw Errors.RoleNotFound()
     return role
+  }
+
+  /**
+   * The organization connections are listed in and created in: a bound credential's own (another
+   * organization_id is 404); for an unscoped partner key the named one, else its owner organization;
+   * an unscoped deployment key must name one (400).
+   */
+  organizationForConnections (caller: Caller, organizationId: string | null | undefined): OrganizationRecord {
+    const bound = boundOrganizationId(caller)
+    const named = organizationId === null || organizationId === undefined || organizationId === '' ? undefined : organizationId
+    if (bound !== null) {
+      if (named !== undefined && named.toLowerCase() !== bound) throw Errors.OrganizationNotFound()
+      return this.reachableOrganization(caller, bound)
+    }
+    if (named !== undefined) return this.reachableOrganization(caller, named)
+    if (caller.kind === 'partner') return this.reachableOrganization(caller, caller.ownerOrganizationId)
+    throw Errors.OrganizationIdRequired()
+  }
+
+  /**
+   * A connection by id, if its organization is within reach; otherwise the same 404 as a missing
+   * one. A body naming another organization_id does not hold it either (404).
+   */
+  reachableConnection (caller: Caller, connectionId: string, organizationId?: string | null): StoredConnection {
+    const connection = this.connections.find(connectionId)
+    const organization = connection === undefined ? undefined : this.organizations.find(connection.organization_id)
+    if (connection === undefined || organization === undefined || !this.canReach(caller, organization)) throw Errors.ConnectionNotFound()
+    if (organizationId !== undefined && organizationId !== null && organizationId !== '' && organizationId.toLowerCase() !== connection.organization_id) throw Errors.ConnectionNotFound()
+    return connection
+  }
+
+  /**
+   * A connection to share, or to list the shared copies of: partner and deployment keys only (403
+   * for API keys), the parent within reach. The child organization is checked by reachableOrganization.
+   */
+  sharedParent (caller: Caller, parentId: string): StoredConnection {
+    this.requirePartnerOrDeployment(caller)
+    return this.reachableConnection(caller, parentId)
+  }
+
+  /** /api/organizations/:org_id/connections/:connection_id/shared (2025-09-18): the connection must belong to that organization. */
+  organizationConnection (caller: Caller, organizationId: string, connectionId: string): StoredConnection {
+    this.requirePartnerOrDeployment(caller)
+    const organization = this.reachableOrganization(caller, organizationId)
+    return this.reachableConnection(caller, connectionId, organization.id)
   }
 
   /** Organization keys and partner or deployment keys count as admin; a user key needs the Admin role. */

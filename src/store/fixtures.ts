@@ -5,6 +5,7 @@ import { locateJsonSyntaxError } from '../json.js'
 import { compileSchema, firstIssue } from '../validation.js'
 import { canonicalId } from './ids.js'
 import type { Store } from './index.js'
+import { definitionProblem } from './connection-types.js'
 
 /** A fixture problem, naming the file, the entry and the field. */
 export class FixtureError extends Error {
@@ -88,6 +89,7 @@ export function loadFixtures (store: Store, fixtures: Fixtures, source: string):
   duplicateCheck(source, 'organizations', organizations.map((o) => o.id))
   duplicateCheck(source, 'roles', roles.map((r) => r.id))
   duplicateCheck(source, 'users', users.map((u) => u.id))
+  duplicateCheck(source, 'connections', (fixtures.connections ?? []).map((c) => c.id))
 
   const keys = new Set<string>()
   const claimKey = (path: string, key: string): void => {
@@ -163,5 +165,39 @@ export function loadFixtures (store: Store, fixtures: Fixtures, source: string):
     } else {
       throw new FixtureError(source, `${path}.key`, 'is required (or key_sha256)')
     }
+  })
+
+  loadConnections(store, fixtures, source)
+}
+
+/** Connection types first (a connection may use one the document defines), then connections, parents before their shared copies. */
+function loadConnections (store: Store, fixtures: Fixtures, source: string): void {
+  const typeIds = new Set<string>()
+  ;(fixtures.connection_types ?? []).forEach((definition, index) => {
+    const path = `connection_types[${index}]`
+    if (typeIds.has(definition.id)) throw new FixtureError(source, `${path}.id`, `duplicate id ${definition.id}`)
+    typeIds.add(definition.id)
+    const problem = definitionProblem(definition)
+    if (problem !== null) throw new FixtureError(source, `${path}.${problem.path}`, problem.problem)
+    store.connectionTypes.define(definition)
+  })
+
+  const connections = fixtures.connections ?? []
+  const index = new Map(connections.map((c, i) => [canonicalId(c.id), i]))
+  connections.forEach((connection, i) => {
+    const path = `connections[${i}]`
+    const organization = store.organizations.find(connection.organization_id)
+    if (organization === undefined) throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${connection.organization_id}`)
+    let parent: ReturnType<typeof store.connections.find>
+    if (connection.parent_connection_id !== undefined) {
+      const parentIndex = index.get(canonicalId(connection.parent_connection_id))
+      if (parentIndex === undefined) throw new FixtureError(source, `${path}.parent_connection_id`, `no connection with id ${connection.parent_connection_id}`)
+      if (parentIndex > i) throw new FixtureError(source, `${path}.parent_connection_id`, `connections[${parentIndex}] must come before its shared copies`)
+      for (const field of ['type', 'configuration', 'policies', 'healthcheck_interval', 'status', 'status_error'] as const) {
+        if (connection[field] !== undefined) throw new FixtureError(source, `${path}.${field}`, 'a shared copy follows its parent: leave this out')
+      }
+      parent = store.connections.find(connection.parent_connection_id)
+    }
+    entry(source, path, () => store.connections.load(organization.id, connection, parent))
   })
 }

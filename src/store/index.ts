@@ -10,6 +10,10 @@ import { BASELINE, WorldRepository } from './world.js'
 import { IdempotencyRepository } from './idempotency.js'
 import type { Fixtures } from '../schemas/fixtures.js'
 import type { Caller } from './types.js'
+import { ConnectionChecks } from '../connection-checks.js'
+import { ConnectionTypeCatalog } from './connection-types.js'
+import { ConnectionRepository, type Actor } from './connections.js'
+import { ConnectSessionRepository } from './connect.js'
 
 /** Owns the connection and every repository over it. No Fastify in here. */
 export class Store {
@@ -21,6 +25,11 @@ export class Store {
   readonly access: AccessPolicy
   readonly world: WorldRepository
   readonly idempotency: IdempotencyRepository
+  readonly connectionTypes: ConnectionTypeCatalog
+  readonly connections: ConnectionRepository
+  readonly connect: ConnectSessionRepository
+  /** The simulated upstream check's failure rules (test control state, not the world). */
+  readonly checks = new ConnectionChecks()
   private closed = false
   private readonly inTransaction: (fn: () => unknown) => unknown
 
@@ -30,8 +39,11 @@ export class Store {
     this.organizations = new OrganizationRepository(this.db, this.roles)
     this.users = new UserRepository(this.db, this.roles)
     this.credentials = new CredentialRepository(this.db)
-    this.access = new AccessPolicy(this.organizations, this.users, this.roles)
-    this.world = new WorldRepository(this.db)
+    this.connectionTypes = new ConnectionTypeCatalog(this.db)
+    this.connections = new ConnectionRepository(this.db, this.connectionTypes, this.checks)
+    this.connect = new ConnectSessionRepository(this.db, this.connectionTypes, this.connections)
+    this.access = new AccessPolicy(this.organizations, this.users, this.roles, this.connections)
+    this.world = new WorldRepository(this.db, this.connectionTypes, this.connections)
     this.idempotency = new IdempotencyRepository(this.db)
     this.idempotency.dropStaleClaims()
     this.inTransaction = this.db.transaction((fn: () => unknown) => fn())
@@ -53,6 +65,7 @@ export class Store {
     this.credentials.invalidate()
     this.organizations.invalidate()
     this.roles.invalidate()
+    this.connectionTypes.invalidate()
   }
 
   /** Keeps the world as it is (a persisted database) as the baseline. */
@@ -81,6 +94,20 @@ export class Store {
   /** What GET /api/me says about a caller (reference 3). */
   identityOf (caller: Caller): Identity {
     return describeCaller(caller, this.organizations, this.users)
+  }
+
+  /** Who a caller is, as a connection records its creator (the SDK's OutputActor). */
+  actorOf (caller: Caller): Actor {
+    switch (caller.kind) {
+      case 'user':
+        return { id: caller.userId, name: this.users.find(caller.organizationId, caller.userId).email, type: 'user' }
+      case 'organization':
+        return { id: caller.organizationId, name: this.organizations.find(caller.organizationId)?.name ?? 'organization', type: 'organization' }
+      case 'partner':
+        return { id: caller.partnerId, name: this.credentials.findPartner(caller.partnerId)?.name ?? 'partner', type: 'partner' }
+      case 'deployment':
+        return { name: 'deployment key', type: 'system' }
+    }
   }
 
   /** True when no world has been loaded yet: fixtures go only into an empty database. */

@@ -18,7 +18,11 @@ export function integrityProblems (db: Db): string[] {
     ['an organization without its Member role', "SELECT o.id FROM organizations o WHERE NOT EXISTS (SELECT 1 FROM roles r WHERE r.organization_id = o.id AND r.kind = 'member')"],
     ['a key of a user in another organization', 'SELECT k.key_hash AS id FROM api_keys k JOIN users u ON u.id = k.user_id WHERE u.organization_id <> k.organization_id'],
     ['a partner whose owner organization is not its own', 'SELECT p.id FROM partners p LEFT JOIN organizations o ON o.id = p.organization_id WHERE o.partner_id IS NOT p.id'],
-    ['an email that is not normalized', 'SELECT id FROM users WHERE email <> lower(trim(email))']
+    ['an email that is not normalized', 'SELECT id FROM users WHERE email <> lower(trim(email))'],
+    ['a shared connection whose parent is itself shared', 'SELECT c.id FROM connections c JOIN connections p ON p.id = c.parent_id WHERE p.parent_id IS NOT NULL'],
+    ['a shared connection in its parent\'s organization', 'SELECT c.id FROM connections c JOIN connections p ON p.id = c.parent_id WHERE p.organization_id = c.organization_id'],
+    ['a connection whose configuration is not a JSON object', "SELECT id FROM connections WHERE configuration IS NOT NULL AND (json_valid(configuration) = 0 OR json_type(configuration) <> 'object')"],
+    ['a connection name that is not unique in its organization', 'SELECT min(id) AS id FROM connections GROUP BY organization_id, name_key HAVING count(*) > 1']
   ]
   for (const [what, sql] of checks) {
     for (const row of db.prepare(sql).all() as Array<{ id: string }>) problems.push(`${what}: ${row.id}`)

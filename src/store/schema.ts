@@ -97,10 +97,57 @@ export const MIGRATIONS: readonly string[] = [
   // checked by integrityProblems(); the trigger cost a third of every role write.
   `
   DROP TRIGGER user_roles_same_organization;
+  `,
+  // 4: connections (partner-surface reference 3): connection types a fixture document adds or
+  // overrides, connections and their shared copies, and pending Connect sessions.
+  `
+  CREATE TABLE connection_types (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    definition TEXT NOT NULL
+  );
+
+  CREATE TABLE connections (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    parent_id TEXT REFERENCES connections(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    type TEXT,
+    configuration TEXT,
+    policies TEXT NOT NULL DEFAULT '[]',
+    healthcheck_interval TEXT,
+    status TEXT NOT NULL DEFAULT 'healthy',
+    status_error TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT,
+    UNIQUE (organization_id, name_key),
+    CHECK ((parent_id IS NULL) = (type IS NOT NULL AND configuration IS NOT NULL))
+  );
+  CREATE INDEX connections_parent ON connections(parent_id);
+  CREATE UNIQUE INDEX connections_one_share_per_organization ON connections(parent_id, organization_id) WHERE parent_id IS NOT NULL;
+
+  CREATE TABLE connect_sessions (
+    token TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    redirect_url TEXT NOT NULL,
+    types TEXT NOT NULL,
+    dark INTEGER NOT NULL,
+    connection_id TEXT REFERENCES connections(id) ON DELETE CASCADE,
+    actor TEXT,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX connect_sessions_organization ON connect_sessions(organization_id);
+  CREATE INDEX connect_sessions_connection ON connect_sessions(connection_id);
   `
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length
 
 /** Tables that make up "the world", in an order that satisfies foreign keys on insert. */
-export const WORLD_TABLES = ['partners', 'organizations', 'roles', 'users', 'user_roles', 'api_keys', 'deployment_keys'] as const
+export const WORLD_TABLES = ['partners', 'organizations', 'roles', 'users', 'user_roles', 'api_keys', 'deployment_keys', 'connection_types', 'connections'] as const

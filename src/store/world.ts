@@ -3,6 +3,8 @@ import type { Db } from './db.js'
 import { WORLD_TABLES } from './schema.js'
 import type { Fixtures, FixtureApiKey, FixtureOrganization, FixtureRole, FixtureUser } from '../schemas/fixtures.js'
 import type { OrganizationRow } from './types.js'
+import type { ConnectionTypeCatalog } from './connection-types.js'
+import type { ConnectionRepository } from './connections.js'
 
 const OPTIONAL_ORGANIZATION_FIELDS = ['sso_domain', 'sso_org_id', 'issuer', 'client_id', 'client_secret'] as const
 
@@ -34,7 +36,7 @@ export class WorldRepository {
   private readonly snapshots = new Map<string, SnapshotInfo & { slot: number }>()
   private nextSlot = 0
 
-  constructor (private readonly db: Db) {
+  constructor (private readonly db: Db, private readonly connectionTypes: ConnectionTypeCatalog, private readonly connections: ConnectionRepository) {
     db.exec("ATTACH DATABASE ':memory:' AS snapshots")
     this.countRows = db.prepare(`SELECT ${WORLD_TABLES.map((table) => `(SELECT count(*) FROM main.${table}) AS ${table}`).join(', ')}`)
     this.exportStatements = {
@@ -66,7 +68,9 @@ export class WorldRepository {
         const apiKey: FixtureApiKey = row.key === null ? { key_sha256: row.key_hash, organization_id: row.organization_id } : { key: row.key, organization_id: row.organization_id }
         if (row.user_id !== null) apiKey.user_id = row.user_id
         return apiKey
-      })
+      }),
+      connection_types: this.connectionTypes.definitions(),
+      connections: this.connections.exportAll()
     }
   }
 
