@@ -34,6 +34,12 @@ export const W = {
     email: 'jane.doe@polytomic.com',
     key: 'user-key-jane'
   },
+  /** The bundled Postgres connection of Acme Partner HQ, and its shared copy in My Organization. */
+  warehouse: {
+    id: 'e1c4a7d2-3b5f-4c8e-9a1d-6f2b4c8e0a13',
+    copyId: 'f2d5b8e3-4c6a-4d9f-8b2e-7a3c5d9f1b24',
+    name: 'Acme Warehouse'
+  },
   john: {
     id: 'b4e2d0f3-8c5e-4a9b-8d3f-2e3c4a5b6d7e',
     email: 'john.smith@polytomic.com',
@@ -103,3 +109,8 @@ export async function until (what: string, condition: () => boolean | Promise<bo
   }
 }
 
+
+/** A valid PostgreSQL configuration (the password is the only secret). */
+export function postgres (overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { hostname: 'db.example.com', port: 5432, database: 'analytics', username: 'loader', password: 's3cret-pw', ...overrides }
+}
