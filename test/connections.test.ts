@@ -236,7 +236,7 @@ t.test('secrets never leave: responses, the journal, exports and log lines', asy
   t.notMatch(journal, secret, 'the journal keeps no secret of a request body')
   t.match(journal, '"aws_secret_access_key":"[redacted]"')
   t.match(journal, '"header_value":"[redacted]"')
-  for (const [url, shown] of [['/__admin/fixtures', MASK], ['/__admin/fixtures?redact=true', '[redacted]']]) {
+  for (const [url, shown] of [['/__admin/fixtures', MASK], ['/__admin/fixtures?redact=true', '[redacted]']] as const) {
     const exported = (await call(app, 'GET', url)).body as { connections: Array<{ id: string, configuration?: Record<string, unknown> }> }
     t.notMatch(JSON.stringify(exported), secret, url)
     t.same(exported.connections.find((c) => c.id === id)?.configuration?.aws_secret_access_key, shown, url)
