@@ -7,7 +7,7 @@ import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { integrityProblems } from '../../src/store/integrity.js'
 import { SUPPORTED_VERSIONS } from '../../src/versions.js'
-import { W, build } from '../helper.js'
+import { W, build, call, postgres } from '../helper.js'
 import { seedFrom } from '../support/seed.js'
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 5000)
@@ -16,8 +16,22 @@ const SEED = seedFrom('FUZZ_SEED')
 /** Statuses any route may answer, whatever it declares: version, credentials, unknown route, limits, an unparseable Content-Type, validation. */
 const ALWAYS = [400, 401, 404, 413, 414, 415, 422]
 const ADMIN = [200, 201, 400, 401, 404, 413, 414, 415, 422]
+/** The hosted Connect page: the page or a redirect, a used or expired token, or the form again (422, as HTML). */
+const CONNECT_PAGE = [200, 303, 400, 404, 410, 413, 414, 415, 422]
 
-const KNOWN_IDS = [W.org.id, W.acme.ownerOrgId, W.globex.customerOrgId, W.jane.id, W.john.id, W.globex.adminUserId, W.org.adminRoleId, W.org.memberRoleId, W.org.analystRoleId, W.acme.partnerId]
+/** Opens Connect sessions under the known TOKENS, so that the page's routes meet live sessions too. */
+async function openSessions (app: FastifyInstance): Promise<void> {
+  for (const [index, token] of TOKENS.entries()) {
+    const res = await call(app, 'POST', '/api/connections/connect', { authorization: `Bearer ${W.jane.key}` }, { name: `Fuzzed ${index}`, redirect_url: 'https://partner.example/done', ...(index === 0 ? { type: 'postgresql' } : {}) })
+    const opened = (res.body as { data: { token: string } }).data.token
+    app.store.db.prepare('UPDATE connect_sessions SET token = ? WHERE token = ?').run(token, opened)
+  }
+}
+
+/** Connect session tokens the suite opens before its run (their random tokens are renamed to these). */
+const TOKENS = ['7c1f0a2e-0000-4000-8000-000000000001', '7c1f0a2e-0000-4000-8000-000000000002', '7c1f0a2e-0000-4000-8000-000000000003']
+const KNOWN_IDS = [W.org.id, W.acme.ownerOrgId, W.globex.customerOrgId, W.jane.id, W.john.id, W.globex.adminUserId, W.org.adminRoleId, W.org.memberRoleId, W.org.analystRoleId, W.acme.partnerId,
+  W.warehouse.id, W.warehouse.copyId, ...TOKENS, 'postgresql', 's3']
 const base64 = (s: string): string => Buffer.from(s, 'latin1').toString('base64')
 
 const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 })
@@ -62,6 +76,20 @@ const plausibleObject = fc.record({
   role_ids: fc.oneof(fc.array(fc.constantFrom(...KNOWN_IDS), { maxLength: 3 }), fieldValue),
   name: fc.oneof(ascii, fieldValue),
   organization_id: fc.oneof(fc.constantFrom(...KNOWN_IDS), fieldValue),
+  type: fc.oneof(fc.constantFrom('postgresql', 's3', 'hubspot', 'oracle', 'POSTGRESQL'), fieldValue),
+  configuration: fc.oneof(
+    fc.constant(postgres()),
+    fc.record({ hostname: fc.oneof(ascii, fieldValue), port: fc.oneof(fc.integer({ min: -1, max: 70000 }), fieldValue), database: ascii, username: ascii, password: fc.oneof(ascii, fc.constant('********')), ssl: fc.oneof(fc.boolean(), fieldValue) }, { requiredKeys: [] }),
+    fieldValue),
+  child_organization_id: fc.oneof(fc.constantFrom(...KNOWN_IDS), fieldValue),
+  connection_id: fc.oneof(fc.constantFrom(...KNOWN_IDS), fieldValue),
+  connection: fc.oneof(fc.constantFrom(...KNOWN_IDS), fieldValue),
+  redirect_url: fc.oneof(fc.constantFrom('https://partner.example/done', 'javascript:alert(1)', '/relative', 'http://[::1'), fieldValue),
+  whitelist: fc.oneof(fc.array(fc.constantFrom('postgresql', 'mysql', 'nope'), { maxLength: 3 }), fieldValue),
+  validate: fc.oneof(fc.boolean(), fieldValue),
+  field: fc.oneof(fc.constantFrom('hostname', 's3_bucket_region', 'nope'), fieldValue),
+  message: fieldValue,
+  hostname: fieldValue,
   sso_domain: fieldValue,
   issuer: fieldValue,
   client_secret: fieldValue,
@@ -120,7 +148,8 @@ function isErrorShape (body: unknown): boolean {
 
 t.test(`${RUNS} random requests: documented statuses, never a 500, error bodies in shape, store consistent`, async (t) => {
   const app = await build(t)
-  const routes = app.routeTable.filter((r) => r.url.startsWith('/api/') || r.url.startsWith('/__admin/'))
+  await openSessions(app)
+  const routes = app.routeTable.filter((r) => r.url.startsWith('/api/') || r.url.startsWith('/__admin/') || r.url.startsWith('/connect/'))
   t.ok(routes.length > 40, `${routes.length} routes under test`)
   const declared = new Map(app.routeTable.map((route) => [`${route.method} ${route.url}`, route.statuses]))
 
@@ -156,14 +185,17 @@ t.test(`${RUNS} random requests: documented statuses, never a 500, error bodies 
     app.control.clearFaults()
 
     const isAdmin = r.route.url.startsWith('/__admin/')
-    const allowed = new Set([...(isAdmin ? ADMIN : ALWAYS), ...(declared.get(`${method} ${r.route.url}`) ?? []), ...(r.idempotencyKey !== undefined ? [409] : []), 200])
+    const isPage = r.route.url.startsWith('/connect/')
+    const allowed = new Set([...(isAdmin ? ADMIN : isPage ? CONNECT_PAGE : ALWAYS), ...(declared.get(`${method} ${r.route.url}`) ?? []), ...(r.idempotencyKey !== undefined ? [409] : []), 200])
     const context = `${method} ${path}${qs} -> ${res.statusCode} ${res.body.slice(0, 300)}`
     if (res.statusCode >= 500 || !allowed.has(res.statusCode)) throw new Error(`undocumented status: ${context}`)
-    if (res.statusCode >= 400) {
+    if (isPage && res.statusCode === 422 && String(res.headers['content-type']).startsWith('text/html')) {
+      if (!res.body.includes('<form') && !res.body.includes('href="?type=')) throw new Error(`a 422 page without its form: ${context}`)
+    } else if (res.statusCode >= 400) {
       let parsed: unknown
       try { parsed = JSON.parse(res.body) } catch { throw new Error(`error body is not JSON: ${context}`) }
       if (!isErrorShape(parsed)) throw new Error(`error body not in the error shape: ${context}`)
-    } else if (res.body !== '') {
+    } else if (res.body !== '' && !String(res.headers['content-type']).startsWith('text/html')) {
       JSON.parse(res.body)
     }
   }), { numRuns: RUNS, seed: SEED, endOnFailure: true })
@@ -185,7 +217,7 @@ async function controlPlaneReadable (t: Test, app: FastifyInstance): Promise<voi
 
 t.test('deeply nested bodies on every route with a body: refused with 400 or served, never a 500; fault rules stay readable', async (t) => {
   const app = await build(t)
-  const writes = app.routeTable.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && (r.url.startsWith('/api/') || r.url.startsWith('/__admin/')))
+  const writes = app.routeTable.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && (r.url.startsWith('/api/') || r.url.startsWith('/__admin/') || r.url.startsWith('/connect/')))
   const statuses = new Map<number, number>()
   await fc.assert(fc.asyncProperty(fc.constantFrom(...writes), authorization, deepBody, async (route, auth, text) => {
     const url = route.url.replace(/:\w+/g, (name) => name === ':name' ? 'snap' : W.org.id)
@@ -204,4 +236,34 @@ t.test('deeply nested bodies on every route with a body: refused with 400 or ser
   t.ok((statuses.get(400) ?? 0) > 0, 'some were refused for their depth')
   t.same(integrityProblems(app.store.db), [], 'the store is consistent after the run')
   await controlPlaneReadable(t, app)
+})
+
+t.test('connection routes with working credentials: deeper paths reached, never a 500, no secret ever answered', async (t) => {
+  const app = await build(t)
+  await openSessions(app)
+  const routes = app.routeTable.filter((r) => /^\/(api\/(connection|organizations\/:org_id\/connections)|connect\/)/.test(r.url))
+  t.ok(routes.length >= 15, `${routes.length} connection routes`)
+  const declared = new Map(app.routeTable.map((route) => [`${route.method} ${route.url}`, route.statuses]))
+  const statuses = new Map<number, number>()
+  const working = fc.constantFrom(W.acme.key, W.jane.key, W.john.key, W.org.orgKey, W.globex.key, W.deploymentKey).map((k) => `Bearer ${k}`)
+  const form = fc.dictionary(fc.constantFrom('__type', 'hostname', 'port', 'database', 'username', 'password', 'ssl', 'x'), fc.oneof(ascii, fc.constantFrom('5432', 'true', 'postgresql', 'mysql')), { maxKeys: 7 })
+    .map((fields) => new URLSearchParams(fields).toString())
+  await fc.assert(fc.asyncProperty(fc.constantFrom(...routes), fc.array(idArbitrary, { minLength: 2, maxLength: 2 }), working, plausibleObject, form, query, async (route, ids, auth, object, formText, q) => {
+    let i = 0
+    const url = route.url.replace(/:\w+/g, () => ids[i++] ?? 'x') + (q === undefined ? '' : `?${new URLSearchParams(q).toString()}`)
+    const isPage = route.url.startsWith('/connect/')
+    const headers: Record<string, string> = { authorization: auth, 'content-type': isPage ? 'application/x-www-form-urlencoded' : 'application/json' }
+    const payload = route.method === 'GET' ? undefined : isPage ? formText : JSON.stringify(object)
+    const res = await app.inject({ method: route.method as 'GET', url, headers, payload })
+    statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
+    const allowed = new Set([...(isPage ? CONNECT_PAGE : ALWAYS), ...(declared.get(`${route.method} ${route.url}`) ?? []), 200])
+    const context = `${route.method} ${url} -> ${res.statusCode} ${res.body.slice(0, 300)}`
+    if (res.statusCode >= 500 || !allowed.has(res.statusCode)) throw new Error(`undocumented status: ${context}`)
+    if (res.body.includes('s3cret-pw') || res.body.includes('warehouse-password')) throw new Error(`a secret was answered: ${context}`)
+  }), { numRuns: Math.max(500, Math.round(RUNS / 2)), seed: SEED, endOnFailure: true })
+  t.comment(`connection routes: ${[...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`)
+  t.ok((statuses.get(200) ?? 0) > 0, 'some succeeded')
+  const journal = JSON.stringify(app.control.requests({ limit: 100_000 }))
+  t.notMatch(journal, 's3cret-pw', 'the journal holds no secret either')
+  t.same(integrityProblems(app.store.db), [], 'the store is consistent after the run')
 })

@@ -17,9 +17,10 @@ interface World {
   orgs: string[]
   users: string[]
   roles: string[]
+  connections: string[]
 }
 
-t.test('no tenant can reach another tenant\'s organizations, users, roles or keys', async (t) => {
+t.test('no tenant can reach another tenant\'s organizations, users, roles, keys or connections', async (t) => {
   const random = seededRandom(seed)
   const app = await build(t)
   const worlds: World[] = []
@@ -36,6 +37,10 @@ t.test('no tenant can reach another tenant\'s organizations, users, roles or key
       const system = (await call(app, 'GET', `/api/permissions/roles?organization_id=${org}`, P)).body as { data: Array<{ id: string }> }
       roles.push(...system.data.map((r) => r.id))
     }
+    const configuration = { hostname: `db${n}.example`, database: 'd', username: 'u', password: `pw-${n}` }
+    const connection = ((await call(app, 'POST', '/api/connections', P, { name: `T${n} warehouse`, type: 'postgresql', configuration })).body as { data: { id: string } }).data.id
+    const copy = ((await call(app, 'POST', `/api/connections/${connection}/share`, P, { child_organization_id: orgs[1] })).body as { data: { id: string } }).data.id
+    const own = ((await call(app, 'POST', '/api/connections', P, { name: `T${n} own`, type: 's3', organization_id: orgs[2], configuration: { aws_access_key_id: 'a', aws_secret_access_key: 's', s3_bucket_name: 'b', s3_bucket_region: 'us-east-1' } })).body as { data: { id: string } }).data.id
     app.store.credentials.addApiKey(`org-key-tenant-${n}`, tenant.organization_id, null)
     await call(app, 'POST', `/api/organizations/${orgs[1]}/users/${users[1]}/keys`, P)
     worlds.push({
@@ -45,7 +50,8 @@ t.test('no tenant can reach another tenant\'s organizations, users, roles or key
       scoped: basic(tenant.organization_id, tenant.partner_key),
       orgs,
       users,
-      roles
+      roles,
+      connections: [connection, copy, own]
     })
   }
   const before = (await call(app, 'GET', '/__admin/fixtures')).body
@@ -76,6 +82,23 @@ t.test('no tenant can reach another tenant\'s organizations, users, roles or key
             if (version === '2025-09-18') {
               probes.push(['GET', `/api/organization/users/${user}`, h, undefined], ['PUT', `/api/organization/users/${user}`, h, { role: 'admin' }], ['DELETE', `/api/organization/users/${user}`, h, undefined])
             }
+          }
+          for (const org of b.orgs) {
+            const named = { name: 'Intruder', type: 'postgresql', organization_id: org, configuration: { hostname: 'h', database: 'd', username: 'u', password: 'p' } }
+            probes.push(['GET', `/api/connections?organization_id=${org}`, h, undefined], ['POST', '/api/connections', h, named],
+              ['POST', '/api/connections/connect', h, { name: 'Intruder', redirect_url: 'https://evil.example', organization_id: org }],
+              ['POST', `/api/connections/${a.connections[0] ?? ''}/share`, h, { child_organization_id: org }])
+            if (version === '2025-09-18') {
+              for (const connection of b.connections) probes.push(['GET', `/api/organizations/${org}/connections/${connection}/shared`, h, undefined], ['POST', `/api/organizations/${org}/connections/${connection}/shared`, h, { child_organization_id: a.orgs[1] }])
+            }
+          }
+          for (const connection of b.connections) {
+            probes.push(['GET', `/api/connections/${connection}`, h, undefined], ['PUT', `/api/connections/${connection}`, h, { name: 'Hijacked', configuration: { hostname: 'evil.example', database: 'd', username: 'u' } }],
+              ['DELETE', `/api/connections/${connection}?force=true`, h, undefined], ['GET', `/api/connections/${connection}/parameter_values`, h, undefined],
+              ['POST', `/api/connections/${connection}/share`, h, { child_organization_id: a.orgs[1] }], ['GET', `/api/connections/${connection}/shared`, h, undefined],
+              ['POST', '/api/connections/test', h, { type: 'postgresql', configuration: {}, connection_id: connection }],
+              ['POST', '/api/connection_types/postgresql/parameter_values', h, { field: 'hostname', connection_id: connection }],
+              ['POST', '/api/connections/connect', h, { name: 'Reauth', redirect_url: 'https://evil.example', connection }])
           }
           for (const role of b.roles) {
             probes.push(['GET', `/api/permissions/roles/${role}`, h, undefined], ['PUT', `/api/permissions/roles/${role}`, h, { name: 'Hijacked' }],
