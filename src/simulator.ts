@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { buildApp } from './app.js'
 import { ConfigError, configFromOptions, type Config } from './config.js'
 import type { FaultRule, FaultRuleInput } from './faults.js'
+import type { ConnectionCheckInput, ConnectionCheckRule } from './connection-checks.js'
+import type { SavedConnectionView } from './store/connections.js'
 import type { JournalEntry, JournalFilter } from './journal.js'
 import type { Fixtures } from './schemas/fixtures.js'
 import type { Tenant } from './store/tenants.js'
@@ -35,6 +37,11 @@ export interface Simulator {
   requests (filter?: JournalFilter): JournalEntry[]
   addFault (rule: FaultRuleInput): FaultRule
   clearFaults (): number
+  /** Makes the simulated connection check fail (validate, test, Connect) for a type and/or a name pattern ("Prod *"). */
+  addConnectionCheck (rule: ConnectionCheckInput): ConnectionCheckRule
+  clearConnectionChecks (): number
+  /** Completes a Connect session as the customer's browser would; returns the connection and where the browser is sent. */
+  completeConnect (token: string, input: { type?: string, configuration: Record<string, unknown> }): { connection: SavedConnectionView, redirect_url: string }
   /** The world as a fixture document; { redact: true } replaces every secret (for sharing, not for reloading). */
   exportFixtures (options?: { redact?: boolean }): Fixtures
   loadFixtures (document: Fixtures): Record<string, number>
@@ -78,6 +85,9 @@ export async function createSimulator (options: SimulatorOptions = {}): Promise<
     requests: (filter) => control.requests(filter),
     addFault: (rule) => control.addFault(rule),
     clearFaults: () => control.clearFaults(),
+    addConnectionCheck: (rule) => control.addConnectionCheck(rule),
+    clearConnectionChecks: () => control.clearConnectionChecks(),
+    completeConnect: (token, input) => control.completeConnect(token, input),
     exportFixtures: (exportOptions) => control.exportFixtures(exportOptions),
     loadFixtures: (document) => control.replaceFixtures(document, '<loadFixtures>')
   }

@@ -59,3 +59,22 @@ t.test('createSimulator: inject() works without a socket; fixtures may be an obj
 t.test('createSimulator rejects bad fixtures with the fixture error', async (t) => {
   await t.rejects(createSimulator({ fixtures: { users: [{ id: 'x' }] } as never }), { name: 'FixtureError', message: /^<fixtures option>: users\[0\]/ })
 })
+
+t.test('createSimulator: connection checks and Connect completion in-process, checked as over HTTP', async (t) => {
+  const sim = await createSimulator()
+  t.teardown(() => sim.close())
+  const url = await sim.listen({ port: 0, host: '127.0.0.1' })
+  const tenant = sim.createTenant({ name: 'connect suite' })
+  const partner = new PolytomicClient({ environment: url, token: tenant.partner_key })
+  const rule = sim.addConnectionCheck({ type: 'mysql', message: 'access denied for user', times: 1 })
+  t.match(rule, { id: String, type: 'mysql', failed: 0 })
+  const refused = await partner.connections.create({ name: 'db', type: 'mysql', configuration: { hostname: 'h', database: 'd', account: 'a', passwd: 'p' }, validate: true }, once).catch((err: unknown) => err)
+  t.ok(refused instanceof Polytomic.UnprocessableEntityError)
+  t.throws(() => sim.addConnectionCheck({ type: 'mysql' } as never), { message: 'message: is required' })
+  t.equal(sim.clearConnectionChecks(), 0, 'the times: 1 rule is gone')
+
+  const session = await partner.connections.connect({ name: 'In-process', redirect_url: 'https://partner.example/cb', type: 'postgresql' }, once)
+  const done = sim.completeConnect(session.data?.token as string, { configuration: { hostname: 'h', database: 'd', username: 'u', password: 'p' } })
+  t.match(done, { connection: { name: 'In-process', organization_id: tenant.organization_id, configuration: { password: '********' } }, redirect_url: /^https:\/\/partner\.example\/cb\?connection_id=/ })
+  t.throws(() => sim.completeConnect(session.data?.token as string, { configuration: {} }), ApiError, 'the token was used')
+})
