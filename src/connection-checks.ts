@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { ConnectionCheckBody } from './schemas/admin.js'
 import type { Infer } from './schemas/infer.js'
+import { RuleList } from './rule-list.js'
 
 /** A rule as given (POST /__admin/connection-checks, sim.addConnectionCheck): the type of its schema. */
 export type ConnectionCheckInput = Infer<typeof ConnectionCheckBody>
@@ -23,9 +24,7 @@ function globToRegExp (pattern: string): RegExp {
  * It passes unless a rule matches: then it fails with the rule's message, `times` times (or for
  * as long as the rule stands). Rules match in the order they were added. No HTTP in here.
  */
-export class ConnectionChecks {
-  private rules: Array<ConnectionCheckRule & { matcher: RegExp | null }> = []
-
+export class ConnectionChecks extends RuleList<ConnectionCheckRule & { matcher: RegExp | null }> {
   add (input: ConnectionCheckInput): ConnectionCheckRule {
     const rule = { id: randomUUID(), ...input, failed: 0, created_at: new Date().toISOString() }
     this.rules.push({ ...rule, matcher: input.name === undefined ? null : globToRegExp(input.name) })
@@ -34,18 +33,6 @@ export class ConnectionChecks {
 
   list (): ConnectionCheckRule[] {
     return this.rules.map(({ matcher: _matcher, ...rule }) => ({ ...rule }))
-  }
-
-  remove (id: string): boolean {
-    const before = this.rules.length
-    this.rules = this.rules.filter((rule) => rule.id !== id)
-    return this.rules.length < before
-  }
-
-  clear (): number {
-    const cleared = this.rules.length
-    this.rules = []
-    return cleared
   }
 
   /** Runs the check for a connection of this type and name: null when it passes, else the failure message. */

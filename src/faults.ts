@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { pathMatches } from './journal.js'
+import { RuleList } from './rule-list.js'
 import type { FaultBody } from './schemas/admin.js'
 import type { Infer } from './schemas/infer.js'
 
@@ -27,16 +28,12 @@ export function seededRandom (seed: number): () => number {
 }
 
 /** Fault rules, matched in the order they were added. No HTTP in here. */
-export class Faults {
-  private rules: FaultRule[] = []
+export class Faults extends RuleList<FaultRule> {
   readonly random: () => number
 
   constructor (seed: number | null) {
+    super()
     this.random = seed === null ? Math.random : seededRandom(seed)
-  }
-
-  get active (): boolean {
-    return this.rules.length > 0
   }
 
   add (input: FaultRuleInput): FaultRule {
@@ -49,18 +46,6 @@ export class Faults {
 
   list (): FaultRule[] {
     return this.rules.map((rule) => ({ ...rule }))
-  }
-
-  remove (id: string): boolean {
-    const before = this.rules.length
-    this.rules = this.rules.filter((rule) => rule.id !== id)
-    return this.rules.length < before
-  }
-
-  clear (): number {
-    const cleared = this.rules.length
-    this.rules = []
-    return cleared
   }
 
   /** The first rule that matches and fires (its probability drawn); counts it, and drops it once it has fired `times` times. */

@@ -78,36 +78,30 @@ const Configuration = { type: 'object', maxProperties: 200 } as const
 const Policies = { type: 'array', maxItems: 100, items: Text(LIMITS.id) } as const
 const TypeId = Text(64)
 
+/** What create and update both take (the SDK's two request schemas differ only as noted). */
+const connectionFields = {
+  name: Text(LIMITS.name),
+  type: TypeId,
+  configuration: Configuration,
+  organization_id: Text(LIMITS.id),
+  policies: Policies,
+  validate: { type: 'boolean' },
+  healthcheck_interval: Text(64)
+} as const
+
 export const CreateConnectionBody = {
   type: 'object',
   additionalProperties: false,
   required: ['name', 'type', 'configuration'],
-  properties: {
-    name: Text(LIMITS.name),
-    type: TypeId,
-    configuration: Configuration,
-    organization_id: Text(LIMITS.id),
-    policies: Policies,
-    validate: { type: 'boolean' },
-    redirect_url: Text(LIMITS.url),
-    healthcheck_interval: Text(64)
-  }
+  properties: { ...connectionFields, redirect_url: Text(LIMITS.url) }
 } as const
 
+/** Update: type optional, reconnect instead of redirect_url. */
 export const UpdateConnectionBody = {
   type: 'object',
   additionalProperties: false,
   required: ['name', 'configuration'],
-  properties: {
-    name: Text(LIMITS.name),
-    type: TypeId,
-    configuration: Configuration,
-    organization_id: Text(LIMITS.id),
-    policies: Policies,
-    validate: { type: 'boolean' },
-    reconnect: { type: 'boolean' },
-    healthcheck_interval: Text(64)
-  }
+  properties: { ...connectionFields, reconnect: { type: 'boolean' } }
 } as const
 
 export const TestConnectionBody = {

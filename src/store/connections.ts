@@ -162,15 +162,24 @@ export class ConnectionRepository {
    * otherwise it is saved unhealthy. Call inside a transaction.
    */
   create (organizationId: string, input: CreateConnectionInput, actor: Actor, options: { id?: string } = {}): StoredConnection {
+    const now = new Date().toISOString()
+    return this.insertOwn(organizationId, { ...input, id: options.id ?? newId() }, (entry, name) => this.check(entry, name, input.validate === true), { created_at: now, updated_at: now, actor })
+  }
+
+  /** Inserts a connection of its own (not a shared copy) after the checks every way in makes. */
+  private insertOwn (
+    organizationId: string,
+    input: { id: string, name: unknown, type: string, configuration: Configuration, policies?: string[], healthcheck_interval?: string },
+    health: (entry: ConnectionTypeEntry, name: string) => Health,
+    stamp: { created_at: string, updated_at: string, actor: Actor | null }
+  ): StoredConnection {
     const entry = this.types.require(input.type)
     const configuration = checkConfiguration(entry, { ...input.configuration })
     const name = requiredName(input.name)
     this.assertNameFree(organizationId, name, null)
-    const health = this.check(entry, name, input.validate === true)
-    const id = options.id ?? newId()
-    const now = new Date().toISOString()
+    const actor = stamp.actor === null ? null : JSON.stringify(stamp.actor)
     this.insert.run({
-      id,
+      id: input.id,
       organization_id: organizationId,
       parent_id: null,
       name,
@@ -179,13 +188,13 @@ export class ConnectionRepository {
       configuration: JSON.stringify(configuration),
       policies: JSON.stringify(input.policies ?? []),
       healthcheck_interval: input.healthcheck_interval ?? null,
-      ...health,
-      created_at: now,
-      created_by: JSON.stringify(actor),
-      updated_at: now,
-      updated_by: JSON.stringify(actor)
+      ...health(entry, name),
+      created_at: stamp.created_at,
+      created_by: actor,
+      updated_at: stamp.updated_at,
+      updated_by: actor
     })
-    return this.find(id) as StoredConnection
+    return this.find(input.id) as StoredConnection
   }
 
   /**
@@ -277,28 +286,9 @@ export class ConnectionRepository {
     }
     if (fixture.type === undefined) throw validationError('type', 'is required (or parent_connection_id, for a shared copy)')
     if (fixture.configuration === undefined) throw validationError('configuration', 'is required')
-    const entry = this.types.require(fixture.type)
-    const configuration = checkConfiguration(entry, { ...fixture.configuration })
-    const name = requiredName(fixture.name)
-    this.assertNameFree(organizationId, name, null)
     const created = fixture.created_at ?? new Date().toISOString()
-    this.insert.run({
-      id,
-      organization_id: organizationId,
-      parent_id: null,
-      name,
-      name_key: name.toLowerCase(),
-      type: entry.definition.id,
-      configuration: JSON.stringify(configuration),
-      policies: JSON.stringify(fixture.policies ?? []),
-      healthcheck_interval: fixture.healthcheck_interval ?? null,
-      status: fixture.status ?? 'healthy',
-      status_error: fixture.status === 'unhealthy' ? fixture.status_error ?? 'unhealthy' : null,
-      created_at: created,
-      created_by: null,
-      updated_at: fixture.updated_at ?? created,
-      updated_by: null
-    })
+    const health: Health = fixture.status === 'unhealthy' ? { status: 'unhealthy', status_error: fixture.status_error ?? 'unhealthy' } : { status: 'healthy', status_error: null }
+    this.insertOwn(organizationId, { ...fixture, id, type: fixture.type, configuration: fixture.configuration }, () => health, { created_at: created, updated_at: fixture.updated_at ?? created, actor: null })
   }
 
   /** A connection as a fixture document holds it: secrets masked, a shared copy by its parent alone. */
@@ -330,27 +320,8 @@ export class ConnectionRepository {
     return ref
   }
 
-  view (c: StoredConnection): ConnectionView {
-    const view: ConnectionView = {
-      id: c.id,
-      name: c.name,
-      organization_id: c.organization_id,
-      type: this.typeRef(c.type),
-      configuration: maskConfiguration(this.types.find(c.type), c.configuration),
-      status: c.status,
-      saved: true,
-      policies: c.policies,
-      created_at: c.created_at,
-      updated_at: c.updated_at
-    }
-    if (c.status_error !== null) view.status_error = c.status_error
-    if (c.created_by !== null) view.created_by = c.created_by
-    if (c.updated_by !== null) view.updated_by = c.updated_by
-    if (c.parent_id !== null) view.parent_connection_id = c.parent_id
-    return view
-  }
-
-  savedView (c: StoredConnection): SavedConnectionView {
+  /** What both response shapes hold: the connection with its type resolved and its secrets masked. */
+  private common (c: StoredConnection): SavedConnectionView {
     const view: SavedConnectionView = {
       id: c.id,
       name: c.name,
@@ -362,6 +333,21 @@ export class ConnectionRepository {
       policies: c.policies
     }
     if (c.status_error !== null) view.status_error = c.status_error
+    return view
+  }
+
+  /** ConnectionResponseSchema: list, get, shared copies. */
+  view (c: StoredConnection): ConnectionView {
+    const view: ConnectionView = { ...this.common(c), created_at: c.created_at, updated_at: c.updated_at }
+    if (c.created_by !== null) view.created_by = c.created_by
+    if (c.updated_by !== null) view.updated_by = c.updated_by
+    if (c.parent_id !== null) view.parent_connection_id = c.parent_id
+    return view
+  }
+
+  /** CreateConnectionResponseSchema: create and update. */
+  savedView (c: StoredConnection): SavedConnectionView {
+    const view = this.common(c)
     if (c.healthcheck_interval !== null) view.healthcheck_interval = c.healthcheck_interval
     return view
   }
