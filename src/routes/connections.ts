@@ -9,7 +9,7 @@ import {
   ParameterValuesEnvelope, SavedConnectionEnvelope, ShareBody, SharedIdEnvelope, TestConnectionBody, TypeParams, UpdateConnectionBody,
   type ConnectInput, type CreateConnectionInput, type ParameterValuesInput, type ShareInput, type TestConnectionInput, type UpdateConnectionInput
 } from '../schemas/connections.js'
-import { parameterValues, publicConnectionType, publicSchema } from '../store/connection-types.js'
+import { parameterValues, publicSchema } from '../store/connection-types.js'
 import type { StoredConnection } from '../store/connections.js'
 import { hasPartnerSharedConnectionRoutes } from '../versions.js'
 
@@ -30,7 +30,7 @@ export default async function connectionRoutes (api: FastifyInstance, options: C
   api.get('/connection_types', {
     schema: { response: { 200: ConnectionTypeListEnvelope, ...errorResponses(400, 401) } }
   }, (request, reply) => {
-    reply.send(envelopeBody(request, store.connectionTypes.list().map(publicConnectionType)))
+    reply.send(envelopeBody(request, store.connectionTypes.publicList()))
   })
 
   api.get<{ Params: { id: string } }>('/connection_types/:id', {

@@ -68,6 +68,7 @@ function toEntry (definition: ConnectionTypeDefinitionInput): ConnectionTypeEntr
 }
 
 let bundled: ConnectionTypeDefinitionInput[] | null = null
+let bundledEntries: ReadonlyMap<string, ConnectionTypeEntry> | null = null
 
 /** fixtures/connection-types.json, read and checked once per process; a broken file is a start-up error. */
 function bundledDefinitions (): ConnectionTypeDefinitionInput[] {
@@ -95,6 +96,7 @@ export class ConnectionTypeCatalog {
   private readonly stored: Statement<[], { definition: string }>
   private readonly upsert: Statement<[string, string]>
   private entries: Map<string, ConnectionTypeEntry> | null = null
+  private listed: Array<Record<string, unknown>> | null = null
 
   constructor (db: Db) {
     this.stored = db.prepare('SELECT definition FROM connection_types ORDER BY seq')
@@ -103,12 +105,13 @@ export class ConnectionTypeCatalog {
 
   invalidate (): void {
     this.entries = null
+    this.listed = null
   }
 
   private all (): Map<string, ConnectionTypeEntry> {
     if (this.entries !== null) return this.entries
-    const entries = new Map<string, ConnectionTypeEntry>()
-    for (const definition of bundledDefinitions()) entries.set(definition.id, toEntry(definition))
+    bundledEntries ??= new Map(bundledDefinitions().map((definition) => [definition.id, toEntry(definition)]))
+    const entries = new Map(bundledEntries)
     for (const row of this.stored.all()) {
       const definition = JSON.parse(row.definition) as ConnectionTypeDefinitionInput
       entries.set(definition.id, toEntry(definition))
@@ -119,6 +122,12 @@ export class ConnectionTypeCatalog {
 
   list (): ConnectionTypeEntry[] {
     return [...this.all().values()]
+  }
+
+  /** GET /api/connection_types: every type in its public shape, built once per catalog. */
+  publicList (): Array<Record<string, unknown>> {
+    this.listed ??= this.list().map(publicConnectionType)
+    return this.listed
   }
 
   find (id: string): ConnectionTypeEntry | undefined {
@@ -142,7 +151,7 @@ export class ConnectionTypeCatalog {
   /** Adds a type, or replaces one with the same id (a fixture document's connection_types). Call inside a transaction. */
   define (definition: ConnectionTypeDefinitionInput): void {
     this.upsert.run(definition.id, JSON.stringify(definition))
-    this.entries = null
+    this.invalidate()
   }
 
   /** The types the world itself defines, for export. */
