@@ -4,7 +4,7 @@ import { ApiErrorBody, RestErrResponseBody } from './schemas/common.js'
 import { Identity, Organization } from './schemas/organizations.js'
 import { Role } from './schemas/roles.js'
 import { User } from './schemas/users.js'
-import { Connection, ConnectionType, SavedConnection } from './schemas/connections.js'
+import { Connection, ConnectionType, FIELD_NAME_PATTERN, SavedConnection, TYPE_ID_PATTERN } from './schemas/connections.js'
 import { SHA256_PATTERN, UUID_PATTERN } from './schemas/fixtures.js'
 import { didYouMean } from './suggest.js'
 
@@ -82,7 +82,9 @@ function join (path: string, field: string): string {
 /** Pattern errors in words: the regular expression itself helps nobody. */
 const PATTERN_PROBLEMS: Record<string, string> = {
   [UUID_PATTERN]: 'must be a UUID (like 248df4b7-aa70-47b8-a036-33ac447e668d)',
-  [SHA256_PATTERN]: 'must be a SHA-256 digest: 64 lowercase hexadecimal digits'
+  [SHA256_PATTERN]: 'must be a SHA-256 digest: 64 lowercase hexadecimal digits',
+  [TYPE_ID_PATTERN]: 'must be lowercase letters, digits and "_", starting with a letter, at most 64',
+  [FIELD_NAME_PATTERN]: 'is not a usable field name: letters, digits and "_", at most 64, not starting with "__"'
 }
 
 /**
@@ -90,7 +92,8 @@ const PATTERN_PROBLEMS: Record<string, string> = {
  * in words: the store's wording where it says the same thing (src/limits.ts), else Ajv's.
  */
 export function describeIssue (error: ErrorObject): { path: string, problem: string } {
-  const path = fieldPath(error.instancePath)
+  // An error about a property's name (propertyNames) is about that property.
+  const path = error.propertyName === undefined ? fieldPath(error.instancePath) : join(fieldPath(error.instancePath), error.propertyName)
   switch (error.keyword) {
     case 'required':
       return { path: join(path, String(error.params.missingProperty)), problem: 'is required' }

@@ -3,6 +3,11 @@ import { LIMITS } from '../limits.js'
 import { envelopeSchema } from './common.js'
 import type { Infer } from './infer.js'
 
+/** A connection type's id: what requests name it by. */
+export const TYPE_ID_PATTERN = '^[a-z][a-z0-9_]{0,63}$'
+/** A configuration field's name (not starting with "__": the Connect form keeps those for itself). */
+export const FIELD_NAME_PATTERN = '^(?!__)[A-Za-z_][A-Za-z0-9_]{0,63}$'
+
 const Text = (maxLength: number) => ({ type: 'string', maxLength }) as const
 const Scalar = { type: ['string', 'number', 'integer', 'boolean'] } as const
 
@@ -35,7 +40,7 @@ export const ConnectionTypeDefinition = {
   additionalProperties: false,
   required: ['id', 'name', 'configuration'],
   properties: {
-    id: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$' },
+    id: { type: 'string', pattern: TYPE_ID_PATTERN },
     name: { type: 'string', minLength: 1, maxLength: LIMITS.name },
     logo_url: Text(2048),
     capabilities: {
@@ -55,7 +60,7 @@ export const ConnectionTypeDefinition = {
         properties: {
           type: 'object',
           maxProperties: 200,
-          propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' },
+          propertyNames: { pattern: FIELD_NAME_PATTERN },
           additionalProperties: ConnectionTypeField
         }
       }

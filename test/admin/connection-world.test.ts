@@ -79,7 +79,8 @@ t.test('fixture problems name the entry and the field', async (t) => {
     [{ connections: [{ id: CONN, organization_id: ORG, name: 'x', type: 'acme_crm', configuration: { tenant: 't', api_key: 'k' } }, { id: COPY, organization_id: ORG, name: 'X', type: 'acme_crm', configuration: { tenant: 't', api_key: 'k' } }] }, 'connections[1].name: a connection with this name already exists in the organization'],
     [{ connection_types: [{ ...crmType, configuration: { ...crmType.configuration, required: ['tenant', 'apikey'] } }] }, 'connection_types[0].configuration.required[1]: "apikey" is not one of the configuration\'s properties (did you mean api_key?)'],
     [{ connection_types: [crmType, crmType] }, 'connection_types[1].id: duplicate id acme_crm'],
-    [{ connection_types: [{ ...crmType, id: 'Bad Id' }] }, 'connection_types[0].id: must match pattern'],
+    [{ connection_types: [{ ...crmType, id: 'Bad Id' }] }, 'connection_types[0].id: must be lowercase letters, digits and "_", starting with a letter, at most 64'],
+    [{ connection_types: [JSON.parse('{"id":"x","name":"X","configuration":{"type":"object","properties":{"__proto__":{"type":"string"}}}}')] }, 'connection_types[0].configuration.properties.__proto__: is not a usable field name: letters, digits and "_", at most 64, not starting with "__"'],
     [{ connection_types: [{ ...crmType, configuration: { type: 'object', properties: { x: { type: 'object' } } } }] as unknown as Fixtures['connection_types'] }, 'connection_types[0].configuration.properties.x.type: must be equal to one of the allowed values']
   ]
   for (const [extra, message] of cases) {
