@@ -46,7 +46,6 @@ export class ControlPlane {
    */
   reset (): Record<string, number> {
     this.store.reset()
-    this.store.transaction(() => this.store.connect.clear())
     this.store.idempotency.clear()
     this.store.checks.clear()
     this.journal.clear()

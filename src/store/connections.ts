@@ -226,9 +226,8 @@ export class ConnectionRepository {
 
   /** Without force, a connection with shared copies is in use (422); with force its copies go too. Call inside a transaction. */
   delete (connection: StoredConnection, force: boolean): void {
-    if (!force && connection.parent_id === null && this.sharedCopies(connection.id).length > 0) {
-      throw Errors.ConnectionInUse({ metadata: { shared_copies: this.sharedCopies(connection.id).map((c) => c.id) } })
-    }
+    const copies = force || connection.parent_id !== null ? [] : this.sharedCopies(connection.id)
+    if (copies.length > 0) throw Errors.ConnectionInUse({ metadata: { shared_copies: copies.map((c) => c.id) } })
     this.remove.run(connection.id)
   }
 

@@ -73,9 +73,12 @@ export class Store {
     this.transaction(() => this.world.saveSnapshot(BASELINE))
   }
 
-  /** Back to the baseline: the fixtures loaded at start or by the last replaceWorld(). */
+  /** Back to the baseline: the fixtures loaded at start or by the last replaceWorld(); open Connect sessions end. */
   reset (): void {
-    this.transaction(() => this.world.restoreSnapshot(BASELINE))
+    this.transaction(() => {
+      this.world.restoreSnapshot(BASELINE)
+      this.connect.clear()
+    })
   }
 
   /**
