@@ -25,6 +25,8 @@ import roleRoutes from './routes/roles.js'
 import userRoutes from './routes/users.js'
 import connectionRoutes from './routes/connections.js'
 import connectPageRoutes from './routes/connect-page.js'
+import webhookRoutes from './routes/webhooks.js'
+import { DeliveryDispatcher, DeliveryLog } from './dispatcher.js'
 import { Store } from './store/index.js'
 import { readFixtureFile, validateFixtures } from './store/fixtures.js'
 import type { Fixtures } from './schemas/fixtures.js'
@@ -56,7 +58,8 @@ export interface AppOptions {
 /** Builds the simulator: store, fixtures, plugins and routes. Never listens. */
 export async function buildApp (options: AppOptions = {}): Promise<FastifyInstance> {
   const config: Config = { ...defaultConfig(), ...options.config }
-  const store = new Store(config.database)
+  const faults = new Faults(config.faultSeed)
+  const store = new Store(config.database, { eventRetentionMs: config.eventRetentionS * 1000, webhookAllowedHosts: config.webhookAllowedHosts, random: faults.random })
   try {
     if (store.isEmpty()) {
       const source = options.fixtures === undefined ? config.fixtures : '<fixtures option>'
@@ -96,13 +99,19 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   registerErrorHandler(app)
   if (logging) registerRequestLog(app)
   const journal = new Journal({ entries: config.journalSize, bodyBytes: config.journalBodyBytes, totalBytes: config.journalBytes })
-  const faults = new Faults(config.faultSeed)
+  const dispatcher = new DeliveryDispatcher(store, store.clock, new DeliveryLog(config.deliveryLogSize), {
+    retryBaseMs: config.webhookRetryBaseMs,
+    timeoutMs: config.webhookTimeoutMs,
+    allowedHosts: config.webhookAllowedHosts,
+    signature: { algorithm: config.webhookSignatureAlgorithm, encoding: config.webhookSignatureEncoding },
+    userAgent: `polytomic-mock/${PACKAGE_VERSION}`
+  })
   decorateVersion(app)
   decorateAuth(app)
   decorateIdempotency(app)
   decorateFaults(app, faults)
   decorateJournal(app, journal)
-  decorateControlPlane(app, store, journal, faults)
+  decorateControlPlane(app, store, journal, faults, dispatcher)
   // One Ajv for every request part (src/validation.ts) and serializers compiled once per process (src/serialization.ts).
   app.setValidatorCompiler(({ schema }) => requestValidator(schema))
   app.setSerializerCompiler(({ schema }) => serializerFor(schema))
@@ -135,6 +144,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     await api.register(roleRoutes)
     await api.register(currentOrganizationRoutes)
     await api.register(connectionRoutes, { connectTokenTtlS: config.connectTokenTtlS })
+    await api.register(webhookRoutes)
     api.setNotFoundHandler((_request, reply) => { reply.send(Errors.RouteNotFound()) })
   }, { prefix: '/api' })
 

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { SIGNATURE_ALGORITHMS, SIGNATURE_ENCODINGS, type SignatureAlgorithm, type SignatureEncoding } from './signature.js'
 import { didYouMean } from './suggest.js'
 import { CURRENT_VERSION, SUPPORTED_VERSIONS, isSupportedVersion, type ApiVersion } from './versions.js'
 
@@ -27,6 +28,13 @@ export interface Config {
   requestTimeoutMs: number
   validateResponses: boolean
   connectTokenTtlS: number
+  eventRetentionS: number
+  webhookRetryBaseMs: number
+  webhookTimeoutMs: number
+  webhookAllowedHosts: string[] | null
+  webhookSignatureAlgorithm: SignatureAlgorithm
+  webhookSignatureEncoding: SignatureEncoding
+  deliveryLogSize: number
 }
 
 /** A fixed delay (min === max) or a uniform range, in milliseconds. */
@@ -95,6 +103,24 @@ function parseLatency (raw: string, name: string): LatencyRange | null {
   return { min, max }
 }
 
+function parseChoice<T extends string> (choices: readonly T[]) {
+  return (raw: string, name: string): T => {
+    const value = raw.trim().toLowerCase()
+    if (!(choices as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${raw}"`)
+    return value as T
+  }
+}
+
+/** "hooks.example.com, *.internal, 127.0.0.1": host names, "*." for subdomains; empty for any host. */
+function parseHosts (raw: string, name: string): string[] | null {
+  const hosts = raw.split(',').map((host) => host.trim().toLowerCase()).filter((host) => host !== '')
+  if (hosts.length === 0) return null
+  for (const host of hosts) {
+    if (!/^(\*\.)?[a-z0-9_.:[\]-]+$/.test(host)) throw new ConfigError(`${name}: "${host}" is not a host name (use names like hooks.example.com or *.example.com)`)
+  }
+  return hosts
+}
+
 function parseVersion (raw: string, name: string): ApiVersion {
   if (!isSupportedVersion(raw)) throw new ConfigError(`${name} must be one of ${SUPPORTED_VERSIONS.join(', ')}, got "${raw}"`)
   return raw
@@ -126,6 +152,13 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   idempotencyTtlS: { key: 'idempotencyTtlS', env: 'IDEMPOTENCY_TTL_S', parse: parseCount(365 * 86400), defaultValue: 86400, description: 'how long an Idempotency-Key outcome is kept, in seconds' },
   requestTimeoutMs: { key: 'requestTimeoutMs', env: 'REQUEST_TIMEOUT_MS', parse: parseCount(3_600_000), defaultValue: 30_000, description: 'time a client has to send a whole request (headers: at most 10 s); a stalled client is cut' },
   connectTokenTtlS: { key: 'connectTokenTtlS', env: 'CONNECT_TOKEN_TTL_S', parse: parseCount(30 * 86400), defaultValue: 3600, description: 'how long a Connect session token (POST /api/connections/connect) stays usable, in seconds' },
+  eventRetentionS: { key: 'eventRetentionS', env: 'EVENT_RETENTION_S', parse: parseCount(10 * 365 * 86400), defaultValue: 48 * 3600, description: 'how long GET /api/events keeps an event, in seconds of simulated time (POST /__admin/clock moves it)' },
+  webhookRetryBaseMs: { key: 'webhookRetryBaseMs', env: 'WEBHOOK_RETRY_BASE_MS', parse: parseCount(3_600_000), defaultValue: 10_000, description: 'first retry delay of a failed webhook delivery; each of the 5 retries waits twice the one before' },
+  webhookTimeoutMs: { key: 'webhookTimeoutMs', env: 'WEBHOOK_TIMEOUT_MS', parse: parseCount(600_000), defaultValue: 10_000, description: 'how long a webhook receiver has to answer before the attempt counts as failed' },
+  webhookAllowedHosts: { key: 'webhookAllowedHosts', env: 'WEBHOOK_ALLOWED_HOSTS', parse: parseHosts, defaultValue: null, description: 'comma-separated hosts webhook endpoints may name ("*.example.com" for subdomains); unset: any' },
+  webhookSignatureAlgorithm: { key: 'webhookSignatureAlgorithm', env: 'WEBHOOK_SIGNATURE_ALGORITHM', parse: parseChoice(SIGNATURE_ALGORITHMS), defaultValue: 'sha256', description: 'HMAC hash of the Polytomic-Signature header: sha256, sha1 or sha512' },
+  webhookSignatureEncoding: { key: 'webhookSignatureEncoding', env: 'WEBHOOK_SIGNATURE_ENCODING', parse: parseChoice(SIGNATURE_ENCODINGS), defaultValue: 'hex', description: 'encoding of the Polytomic-Signature header: hex or base64' },
+  deliveryLogSize: { key: 'deliveryLogSize', env: 'DELIVERY_LOG_SIZE', parse: parseCount(100_000), defaultValue: 1000, description: 'webhook delivery attempts kept for GET /__admin/deliveries' },
   validateResponses: { key: 'validateResponses', env: 'VALIDATE_RESPONSES', parse: parseBoolean, defaultValue: false, description: 'check every /api response against its declared schema (a mismatch becomes a 500); for tests' }
 }
 
@@ -174,6 +207,7 @@ export function parseCommandLine (argv: readonly string[], env: NodeJS.ProcessEn
 
 function showDefault (value: unknown): string {
   if (value === null) return 'unset'
+  if (Array.isArray(value)) return value.join(',')
   if (typeof value === 'string' && value === BUNDLED_FIXTURES) return 'the bundled fixtures/default.json'
   return String(value)
 }
@@ -207,6 +241,7 @@ function optionText (name: string, value: unknown): string {
   if (typeof value === 'string') return value
   if (value === null) return ''
   if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join(',')
   const range = value as Partial<LatencyRange>
   if (name === 'latencyMs' && typeof range === 'object' && typeof range.min === 'number' && typeof range.max === 'number') return `${range.min}-${range.max}`
   throw new ConfigError(`${name} must be a ${name === 'latencyMs' ? 'number of milliseconds, a "min-max" string or { min, max }' : 'string, a number or a boolean'}, got ${typeof value === 'object' ? 'an object' : typeof value}`)

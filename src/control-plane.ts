@@ -3,7 +3,11 @@ import type { FaultRule, FaultRuleInput, Faults } from './faults.js'
 import type { Journal, JournalEntry, JournalFilter } from './journal.js'
 import { unsafeJsonProblem } from './json.js'
 import { LIMITS } from './limits.js'
-import { ConnectCompleteBody, ConnectionCheckBody, FaultBody } from './schemas/admin.js'
+import { ConnectCompleteBody, ConnectionCheckBody, DeliveryFaultBody, EmitEventBody, FaultBody } from './schemas/admin.js'
+import type { DeliveryFaultInput, DeliveryFaultRule } from './delivery-faults.js'
+import type { DeliveryAttempt, DeliveryDispatcher, DeliveryFilter, SettleResult } from './dispatcher.js'
+import { plausiblePayload, type EventView } from './store/events.js'
+import type { EventType } from './schemas/events.js'
 import type { ConnectionCheckInput, ConnectionCheckRule } from './connection-checks.js'
 import type { SavedConnectionView } from './store/connections.js'
 import { redactSecrets } from './secrets.js'
@@ -17,6 +21,8 @@ import { firstIssue, requestValidator } from './validation.js'
 /** The route's own validator (POST /__admin/faults), so that a rule added in-process meets the same checks. */
 const validateFaultRule = requestValidator<FaultRuleInput>(FaultBody)
 const validateConnectionCheck = requestValidator<ConnectionCheckInput>(ConnectionCheckBody)
+const validateEmitEvent = requestValidator<EmitEventInput>(EmitEventBody)
+const validateDeliveryFault = requestValidator<DeliveryFaultInput>(DeliveryFaultBody)
 const validateConnectCompletion = requestValidator<{ type?: string, configuration: Record<string, unknown> }>(ConnectCompleteBody)
 
 /** A copy of an in-process input checked by its route's validator (which drops unknown fields): a 422 naming the field. */
@@ -29,6 +35,12 @@ function checked<T> (validate: ReturnType<typeof requestValidator<T>>, given: un
   return input
 }
 
+/** POST /__admin/events, sim.emitEvent: an event of a type for an organization, with any fields of its payload. */
+export interface EmitEventInput { organization_id: string, type: EventType, event?: Record<string, unknown> }
+
+/** The clock as GET and POST /__admin/clock show it. */
+export interface ClockView { now: string, offset_ms: number }
+
 function invalidFixtures (err: FixtureError): ApiError {
   return Errors.InvalidFixtures({ message: err.message, metadata: { path: err.path, problem: err.problem } })
 }
@@ -38,17 +50,20 @@ function invalidFixtures (err: FixtureError): ApiError {
  * Every write is one transaction, so it never interleaves half-way with an API request.
  */
 export class ControlPlane {
-  constructor (private readonly store: Store, private readonly journal: Journal, private readonly faults: Faults) {}
+  constructor (private readonly store: Store, private readonly journal: Journal, private readonly faults: Faults, private readonly dispatcher: DeliveryDispatcher) {}
 
   /**
    * Back to the baseline world; minted keys, idempotency records, Connect sessions, fault rules,
-   * connection-check rules and the journal are cleared too.
+   * connection-check rules, delivery fault rules, the journal and the delivery log are cleared too,
+   * deliveries of events that are gone are cancelled, and simulated time is the wall clock again.
    */
   reset (): Record<string, number> {
     this.store.reset()
     this.store.idempotency.clear()
     this.store.checks.clear()
+    this.store.deliveryFaults.clear()
     this.journal.clear()
+    this.dispatcher.log.clear()
     this.faults.clear()
     return this.store.world.counts()
   }
@@ -73,9 +88,13 @@ export class ControlPlane {
     return this.store.transaction(() => this.store.world.saveSnapshot(name))
   }
 
+  /** The snapshot's world; pending deliveries of events or webhooks it does not hold are cancelled. */
   restore (name: string): Record<string, number> {
     if (name === BASELINE || !this.store.world.hasSnapshot(name)) throw Errors.SnapshotNotFound()
-    this.store.transaction(() => this.store.world.restoreSnapshot(name))
+    this.store.transaction(() => {
+      this.store.world.restoreSnapshot(name)
+      this.store.deliveries.sweep()
+    })
     return this.store.world.counts()
   }
 
@@ -91,8 +110,12 @@ export class ControlPlane {
     return this.store.transaction(() => createTenant(this.store, input))
   }
 
+  /** The partner and everything under it, pending webhook deliveries included. */
   deleteTenant (partnerId: string): void {
-    this.store.transaction(() => deleteTenant(this.store, partnerId))
+    this.store.transaction(() => {
+      deleteTenant(this.store, partnerId)
+      this.store.deliveries.sweep()
+    })
   }
 
   requests (filter: JournalFilter = {}): JournalEntry[] {
@@ -149,5 +172,54 @@ export class ControlPlane {
     const input = checked(validateConnectCompletion, given)
     const { connection, redirectUrl } = this.store.transaction(() => this.store.connect.complete(token, input))
     return { connection: this.store.connections.savedView(connection), redirect_url: redirectUrl }
+  }
+
+  /**
+   * Emits an event as Polytomic would (into the log, and to the organization's webhook): the
+   * payload's fields are checked against the type's shape and the rest filled in plausibly.
+   */
+  emitEvent (given: EmitEventInput): EventView {
+    const input = checked(validateEmitEvent, given)
+    return this.store.transaction(() => {
+      const organization = this.store.organizations.find(input.organization_id)
+      if (organization === undefined) throw Errors.OrganizationNotFound()
+      return this.store.events.emit(organization.id, input.type, plausiblePayload(input.type, organization.id, input.event ?? {}, this.store.random))
+    })
+  }
+
+  deliveries (filter: DeliveryFilter = {}): DeliveryAttempt[] {
+    return this.dispatcher.log.query(filter)
+  }
+
+  /** Waits (at most timeout_ms, default 10 s) until no webhook delivery is pending or in flight. */
+  async settleDeliveries (options: { timeoutMs?: number, fastForward?: boolean } = {}): Promise<SettleResult> {
+    return this.dispatcher.settle(options)
+  }
+
+  addDeliveryFault (given: DeliveryFaultInput): DeliveryFaultRule {
+    return this.store.deliveryFaults.add(checked(validateDeliveryFault, given))
+  }
+
+  deliveryFaults (): DeliveryFaultRule[] {
+    return this.store.deliveryFaults.list()
+  }
+
+  removeDeliveryFault (id: string): void {
+    if (!this.store.deliveryFaults.remove(id)) throw Errors.DeliveryFaultNotFound()
+  }
+
+  clearDeliveryFaults (): number {
+    return this.store.deliveryFaults.clear()
+  }
+
+  clock (): ClockView {
+    return { now: new Date(this.store.clock.now()).toISOString(), offset_ms: this.store.clock.offsetMs }
+  }
+
+  /** Moves simulated time forward: events age (retention), waiting retries and delays fall due. */
+  advanceClock (seconds: number): ClockView {
+    if (!Number.isFinite(seconds) || seconds < 0) throw validationError('advance_s', 'must be a number of seconds, 0 or more')
+    this.store.clock.advance(seconds * 1000)
+    return this.clock()
   }
 }

@@ -84,6 +84,8 @@ export const Errors = {
   ConnectionTypeNotFound: define(404, 'connection_type_not_found', 'connection type not found'),
   ConnectSessionNotFound: define(404, 'connect_session_not_found', 'no Connect session with this token'),
   ConnectionCheckNotFound: define(404, 'connection_check_not_found', 'no connection check rule with this id'),
+  WebhookNotFound: define(404, 'webhook_not_found', 'webhook not found'),
+  DeliveryFaultNotFound: define(404, 'delivery_fault_not_found', 'no delivery fault rule with this id'),
 
   // 405, 408, 409, 410, 413, 414, 415, 431
   MethodNotAllowed: define(405, 'method_not_allowed', 'method not allowed'),
@@ -92,6 +94,7 @@ export const Errors = {
   OrganizationNameTaken: define(409, 'organization_name_taken', 'an organization with this name already exists'),
   RoleNameTaken: define(409, 'role_name_taken', 'a role with this name already exists in the organization'),
   ConnectionNameTaken: define(409, 'connection_name_taken', 'a connection with this name already exists in the organization'),
+  WebhookExists: define(409, 'webhook_exists', 'this organization already has a webhook: update it, or delete it first'),
   ConnectionAlreadyShared: define(409, 'connection_already_shared', 'this connection is already shared with the organization'),
   IdempotencyKeyInUse: define(409, 'idempotency_key_in_use', 'a request with this Idempotency-Key is still being processed'),
   ConnectSessionExpired: define(410, 'connect_session_expired', 'this Connect session has expired; start a new one'),

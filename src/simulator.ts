@@ -5,6 +5,10 @@ import type { FaultRule, FaultRuleInput } from './faults.js'
 import type { ConnectionCheckInput, ConnectionCheckRule } from './connection-checks.js'
 import type { SavedConnectionView } from './store/connections.js'
 import type { JournalEntry, JournalFilter } from './journal.js'
+import type { ClockView, EmitEventInput } from './control-plane.js'
+import type { DeliveryFaultInput, DeliveryFaultRule } from './delivery-faults.js'
+import type { DeliveryAttempt, DeliveryFilter, SettleResult } from './dispatcher.js'
+import type { EventView } from './store/events.js'
 import type { Fixtures } from './schemas/fixtures.js'
 import type { Tenant } from './store/tenants.js'
 import type { SnapshotInfo } from './store/world.js'
@@ -42,6 +46,17 @@ export interface Simulator {
   clearConnectionChecks (): number
   /** Completes a Connect session as the customer's browser would; returns the connection and where the browser is sent. */
   completeConnect (token: string, input: { type?: string, configuration: Record<string, unknown> }): { connection: SavedConnectionView, redirect_url: string }
+  /** Emits an event for an organization (into its log and to its webhook); payload fields left out are filled in. */
+  emitEvent (input: EmitEventInput): EventView
+  /** Webhook delivery attempts, newest first. */
+  deliveries (filter?: DeliveryFilter): DeliveryAttempt[]
+  /** Resolves once no webhook delivery is pending or in flight (or after timeoutMs, default 10 s: then settled is false). */
+  settleDeliveries (options?: { timeoutMs?: number, fastForward?: boolean }): Promise<SettleResult>
+  /** Drops, duplicates, delays or reorders the next matching deliveries. */
+  addDeliveryFault (rule: DeliveryFaultInput): DeliveryFaultRule
+  clearDeliveryFaults (): number
+  /** Moves simulated time forward (event retention, waiting retries). */
+  advanceClock (seconds: number): ClockView
   /** The world as a fixture document; { redact: true } replaces every secret (for sharing, not for reloading). */
   exportFixtures (options?: { redact?: boolean }): Fixtures
   loadFixtures (document: Fixtures): Record<string, number>
@@ -88,6 +103,12 @@ export async function createSimulator (options: SimulatorOptions = {}): Promise<
     addConnectionCheck: (rule) => control.addConnectionCheck(rule),
     clearConnectionChecks: () => control.clearConnectionChecks(),
     completeConnect: (token, input) => control.completeConnect(token, input),
+    emitEvent: (input) => control.emitEvent(input),
+    deliveries: (filter) => control.deliveries(filter),
+    settleDeliveries: async (settleOptions) => control.settleDeliveries(settleOptions),
+    addDeliveryFault: (rule) => control.addDeliveryFault(rule),
+    clearDeliveryFaults: () => control.clearDeliveryFaults(),
+    advanceClock: (seconds) => control.advanceClock(seconds),
     exportFixtures: (exportOptions) => control.exportFixtures(exportOptions),
     loadFixtures: (document) => control.replaceFixtures(document, '<loadFixtures>')
   }

@@ -50,7 +50,7 @@ t.test('createSimulator: inject() works without a socket; fixtures may be an obj
   const res = await sim.app.inject({ method: 'GET', url: '/api/organizations', headers: { authorization: 'Bearer only-key' } })
   t.same(res.json(), { data: [{ id: org, name: 'Solo' }] })
   t.same(sim.exportFixtures().organizations, [{ id: org, name: 'Solo', partner_id: null }])
-  t.same(sim.loadFixtures({}), { partners: 0, organizations: 0, roles: 0, users: 0, user_roles: 0, api_keys: 0, deployment_keys: 0, connection_types: 0, connections: 0 })
+  t.same(sim.loadFixtures({}), { partners: 0, organizations: 0, roles: 0, users: 0, user_roles: 0, api_keys: 0, deployment_keys: 0, connection_types: 0, connections: 0, webhooks: 0, events: 0 })
   await sim.close()
   await sim.close()
   t.pass('close is safe to call twice')

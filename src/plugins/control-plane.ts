@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { ControlPlane } from '../control-plane.js'
 import type { Faults } from '../faults.js'
+import type { DeliveryDispatcher } from '../dispatcher.js'
 import type { Journal } from '../journal.js'
 import type { Store } from '../store/index.js'
 
@@ -11,6 +12,9 @@ declare module 'fastify' {
   }
 }
 
-export function decorateControlPlane (app: FastifyInstance, store: Store, journal: Journal, faults: Faults): void {
-  app.decorate('control', new ControlPlane(store, journal, faults))
+/** The control plane, and the delivery worker's life: started now, stopped before the store closes. */
+export function decorateControlPlane (app: FastifyInstance, store: Store, journal: Journal, faults: Faults, dispatcher: DeliveryDispatcher): void {
+  app.decorate('control', new ControlPlane(store, journal, faults, dispatcher))
+  app.addHook('preClose', async () => { await dispatcher.close() })
+  dispatcher.start()
 }

@@ -2,7 +2,12 @@ import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { Errors } from '../errors.js'
 import type { FaultRuleInput } from '../faults.js'
-import { ConnectCompleteBody, ConnectTokenParam, ConnectionCheckBody, ExportQuery, FaultBody, IdParam, JournalQuery, PartnerIdParam, SnapshotBody, SnapshotParams, TenantBody } from '../schemas/admin.js'
+import {
+  ClockBody, ConnectCompleteBody, ConnectTokenParam, ConnectionCheckBody, DeliveryFaultBody, DeliveryQuery, EmitEventBody, ExportQuery, FaultBody, IdParam,
+  JournalQuery, PartnerIdParam, SettleBody, SnapshotBody, SnapshotParams, TenantBody
+} from '../schemas/admin.js'
+import type { EmitEventInput } from '../control-plane.js'
+import type { DeliveryFaultInput } from '../delivery-faults.js'
 import type { ConnectionCheckInput } from '../connection-checks.js'
 import { hashKey } from '../store/ids.js'
 
@@ -103,4 +108,31 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
   admin.post<{ Params: { token: string }, Body: { type?: string, configuration: Record<string, unknown> } }>('/connect/:token/complete', {
     schema: { params: ConnectTokenParam, body: ConnectCompleteBody, response: { 200: { type: 'object', additionalProperties: true }, 409: { type: 'object', additionalProperties: true }, 410: { type: 'object', additionalProperties: true } } }
   }, async (request) => control.completeConnect(request.params.token, request.body))
+
+  admin.post<{ Body: EmitEventInput }>('/events', { schema: { body: EmitEventBody } }, async (request, reply) =>
+    reply.code(201).send(control.emitEvent(request.body)))
+
+  admin.get<{ Querystring: Record<string, string | undefined> }>('/deliveries', { schema: { querystring: DeliveryQuery } }, async (request) => {
+    const q = request.query
+    return control.deliveries({ organization_id: q.organization_id, event_id: q.event_id, webhook_id: q.webhook_id, limit: q.limit === undefined ? undefined : Number(q.limit) })
+  })
+
+  admin.post<{ Body: { timeout_ms?: number, fast_forward?: boolean } | null }>('/deliveries/settle', { schema: { body: SettleBody } }, async (request) =>
+    control.settleDeliveries({ timeoutMs: request.body?.timeout_ms, fastForward: request.body?.fast_forward }))
+
+  admin.get('/delivery-faults', async () => control.deliveryFaults())
+
+  admin.post<{ Body: DeliveryFaultInput }>('/delivery-faults', { schema: { body: DeliveryFaultBody } }, async (request, reply) =>
+    reply.code(201).send(control.addDeliveryFault(request.body)))
+
+  admin.delete<{ Params: { id: string } }>('/delivery-faults/:id', { schema: { params: IdParam } }, async (request) => {
+    control.removeDeliveryFault(request.params.id)
+    return { status: 'ok', id: request.params.id }
+  })
+
+  admin.delete('/delivery-faults', async () => ({ status: 'ok', cleared: control.clearDeliveryFaults() }))
+
+  admin.get('/clock', async () => control.clock())
+
+  admin.post<{ Body: { advance_s: number } }>('/clock', { schema: { body: ClockBody } }, async (request) => control.advanceClock(request.body.advance_s))
 }

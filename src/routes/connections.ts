@@ -51,7 +51,7 @@ export default async function connectionRoutes (api: FastifyInstance, options: C
   api.get<{ Querystring: { organization_id?: string } }>('/connections', {
     schema: { querystring: ConnectionListQuery, response: { 200: ConnectionListEnvelope, ...errorResponses(400, 401, 404) } }
   }, (request, reply) => {
-    const organization = store.access.organizationForConnections(callerOf(request), request.query.organization_id)
+    const organization = store.access.organizationToActIn(callerOf(request), request.query.organization_id)
     reply.send(envelopeBody(request, store.connections.list(organization.id).map((c) => store.connections.view(c))))
   })
 
@@ -59,7 +59,7 @@ export default async function connectionRoutes (api: FastifyInstance, options: C
     schema: { body: CreateConnectionBody, response: { 200: SavedConnectionEnvelope, ...errorResponses(400, 401, 403, 404, 409, 422) } }
   }, (request, reply) => {
     const caller = callerOf(request)
-    const organization = store.access.organizationForConnections(caller, request.body.organization_id)
+    const organization = store.access.organizationToActIn(caller, request.body.organization_id)
     const created = store.transaction(() => store.connections.create(organization.id, request.body, store.actorOf(caller)))
     reply.send(envelopeBody(request, store.connections.savedView(created)))
   })
@@ -78,7 +78,7 @@ export default async function connectionRoutes (api: FastifyInstance, options: C
       schema: { body: ConnectBody, response: { 200: ConnectEnvelope, ...errorResponses(400, 401, 403, 404, 409, 422) } }
     }, (request, reply) => {
       const caller = callerOf(request)
-      const organization = store.access.organizationForConnections(caller, request.body.organization_id)
+      const organization = store.access.organizationToActIn(caller, request.body.organization_id)
       const existing = request.body.connection === undefined ? undefined : store.access.reachableConnection(caller, request.body.connection, organization.id)
       const token = store.transaction(() => store.connect.start(organization.id, request.body, existing, store.actorOf(caller), options.connectTokenTtlS))
       reply.send(envelopeBody(request, { redirect_url: connectPageUrl(request, token), token }))

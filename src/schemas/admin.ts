@@ -1,5 +1,6 @@
 /** Schemas of the /__admin control plane. */
 import { BooleanFlag } from './common.js'
+import { EVENT_TYPES } from './events.js'
 
 const SnapshotName = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' } as const
 
@@ -94,4 +95,63 @@ export const ConnectCompleteBody = {
     type: { type: 'string', maxLength: 64 },
     configuration: { type: 'object', maxProperties: 200 }
   }
+} as const
+
+/** POST /__admin/events: an event for an organization; fields of the payload left out are filled in. */
+export const EmitEventBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['organization_id', 'type'],
+  properties: {
+    organization_id: { type: 'string', maxLength: 64 },
+    type: { type: 'string', enum: EVENT_TYPES },
+    event: { type: 'object', maxProperties: 100 }
+  }
+} as const
+
+/** POST /__admin/delivery-faults: what happens to the next matching deliveries. */
+export const DeliveryFaultBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['action'],
+  properties: {
+    action: { type: 'string', enum: ['drop', 'duplicate', 'delay', 'reorder'] },
+    organization_id: { type: 'string', maxLength: 64 },
+    event_type: { type: 'string', enum: EVENT_TYPES },
+    /** delay: how long the delivery waits; reorder: the longest it is held back for a later one. */
+    delay_ms: { type: 'integer', minimum: 0, maximum: 3_600_000 },
+    times: { type: 'integer', minimum: 1 },
+    probability: { type: 'number', minimum: 0, maximum: 1 }
+  },
+  if: { properties: { action: { const: 'delay' } } },
+  then: { required: ['delay_ms'] }
+} as const
+
+export const DeliveryQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    organization_id: { type: 'string', maxLength: 64 },
+    event_id: { type: 'string', maxLength: 64 },
+    webhook_id: { type: 'string', maxLength: 64 },
+    limit: { type: 'string', pattern: '^[0-9]{1,7}$' }
+  }
+} as const
+
+/** POST /__admin/deliveries/settle (the body is optional). */
+export const SettleBody = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {
+    timeout_ms: { type: 'integer', minimum: 0, maximum: 600_000 },
+    fast_forward: { type: 'boolean' }
+  }
+} as const
+
+/** POST /__admin/clock: move simulated time forward. */
+export const ClockBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['advance_s'],
+  properties: { advance_s: { type: 'number', minimum: 0, maximum: 10 * 365 * 86400 } }
 } as const

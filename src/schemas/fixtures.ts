@@ -4,6 +4,8 @@
  */
 import type { Infer } from './infer.js'
 import { ConnectionTypeDefinition } from './connections.js'
+import { EVENT_TYPES } from './events.js'
+import { LIMITS } from '../limits.js'
 
 export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
 export const SHA256_PATTERN = '^[0-9a-f]{64}$'
@@ -83,6 +85,35 @@ const FixtureConnectionSchema = {
   }
 } as const
 
+/** An organization's webhook (one per organization). */
+const FixtureWebhookSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'organization_id', 'endpoint', 'secret'],
+  properties: {
+    id: Uuid,
+    organization_id: Uuid,
+    endpoint: { type: 'string', minLength: 1, maxLength: LIMITS.url },
+    secret: { type: 'string', minLength: 1, maxLength: 1024 },
+    disabled: { type: 'boolean' },
+    created_at: { type: 'string', format: 'date-time' }
+  }
+} as const
+
+/** An event of the log: loaded as history (never delivered); its payload is checked against its type. */
+const FixtureEventSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'organization_id', 'type', 'created_at'],
+  properties: {
+    id: Uuid,
+    organization_id: Uuid,
+    type: { type: 'string', enum: EVENT_TYPES },
+    created_at: { type: 'string', format: 'date-time' },
+    event: { type: 'object' }
+  }
+} as const
+
 export const FixtureDocument = {
   $id: 'FixtureDocument',
   type: 'object',
@@ -95,7 +126,9 @@ export const FixtureDocument = {
     users: { type: 'array', items: FixtureUserSchema },
     api_keys: { type: 'array', items: FixtureApiKeySchema },
     connection_types: { type: 'array', items: ConnectionTypeDefinition },
-    connections: { type: 'array', items: FixtureConnectionSchema }
+    connections: { type: 'array', items: FixtureConnectionSchema },
+    webhooks: { type: 'array', items: FixtureWebhookSchema },
+    events: { type: 'array', items: FixtureEventSchema }
   }
 } as const
 
@@ -105,4 +138,6 @@ export type FixtureRole = Infer<typeof FixtureRoleSchema>
 export type FixtureUser = Infer<typeof FixtureUserSchema>
 export type FixtureApiKey = Infer<typeof FixtureApiKeySchema>
 export type FixtureConnection = Infer<typeof FixtureConnectionSchema>
+export type FixtureWebhook = Infer<typeof FixtureWebhookSchema>
+export type FixtureEvent = Infer<typeof FixtureEventSchema>
 export type Fixtures = Infer<typeof FixtureDocument>

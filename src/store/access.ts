@@ -4,6 +4,7 @@ import type { OrganizationRepository } from './organizations.js'
 import type { RoleRepository } from './roles.js'
 import type { UserRepository } from './users.js'
 import type { ConnectionRepository, StoredConnection } from './connections.js'
+import type { StoredWebhook, WebhookRepository } from './webhooks.js'
 import type { Caller, OrganizationRecord, Role } from './types.js'
 
 function isApiKey (caller: Caller): boolean {
@@ -43,7 +44,8 @@ export class AccessPolicy {
     private readonly organizations: OrganizationRepository,
     private readonly users: UserRepository,
     private readonly roles: RoleRepository,
-    private readonly connections: ConnectionRepository
+    private readonly connections: ConnectionRepository,
+    private readonly webhooks: WebhookRepository
   ) {}
 
   /**
@@ -184,11 +186,11 @@ export class AccessPolicy {
   }
 
   /**
-   * The organization connections are listed in and created in: a bound credential's own (another
-   * organization_id is 404); for an unscoped partner key the named one, else its owner organization;
-   * an unscoped deployment key must name one (400).
+   * The organization a request that may name one acts in (connections, webhooks, events): a bound
+   * credential's own (another organization_id is 404); for an unscoped partner key the named one,
+   * else its owner organization; an unscoped deployment key must name one (400).
    */
-  organizationForConnections (caller: Caller, organizationId: string | null | undefined): OrganizationRecord {
+  organizationToActIn (caller: Caller, organizationId: string | null | undefined): OrganizationRecord {
     const bound = boundOrganizationId(caller)
     const named = organizationId === null || organizationId === undefined || organizationId === '' ? undefined : organizationId
     if (bound !== null) {
@@ -226,6 +228,24 @@ export class AccessPolicy {
     this.requirePartnerOrDeployment(caller)
     const organization = this.reachableOrganization(caller, organizationId)
     return this.reachableConnection(caller, connectionId, organization.id)
+  }
+
+  /**
+   * GET /api/webhooks: the organizations whose webhooks a caller lists. One named (or a bound
+   * credential's own); otherwise every organization within reach (the SDK's list takes no query).
+   */
+  organizationsForWebhookList (caller: Caller, organizationId: string | undefined): OrganizationRecord[] {
+    if (organizationId !== undefined || boundOrganizationId(caller) !== null) return [this.organizationToActIn(caller, organizationId)]
+    return this.reachableOrganizations(caller)
+  }
+
+  /** A webhook by id, if its organization is within reach (else the same 404 as a missing one); a body naming another organization does not hold it. */
+  reachableWebhook (caller: Caller, webhookId: string, organizationId?: string | null): StoredWebhook {
+    const webhook = this.webhooks.find(webhookId)
+    const organization = webhook === undefined ? undefined : this.organizations.find(webhook.organization_id)
+    if (webhook === undefined || organization === undefined || !this.canReach(caller, organization)) throw Errors.WebhookNotFound()
+    if (organizationId !== undefined && organizationId !== null && organizationId !== '' && organizationId.toLowerCase() !== webhook.organization_id) throw Errors.WebhookNotFound()
+    return webhook
   }
 
   /** Organization keys and partner or deployment keys count as admin; a user key needs the Admin role. */

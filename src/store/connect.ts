@@ -5,7 +5,7 @@ import type { ConnectInput } from '../schemas/connections.js'
 import type { ConnectionTypeCatalog, ConnectionTypeEntry } from './connection-types.js'
 import type { Actor, ConnectionRepository, StoredConnection } from './connections.js'
 import type { Db } from './db.js'
-import { requiredName } from './text.js'
+import { absoluteUrl, requiredName } from './text.js'
 
 interface SessionRow {
   token: string
@@ -34,17 +34,6 @@ export interface ConnectSession {
   actor: Actor
 }
 
-function absoluteUrl (value: string, field: string): string {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw validationError(field, 'must be an absolute http or https URL')
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw validationError(field, 'must be an absolute http or https URL')
-  return url.toString()
-}
-
 /**
  * Connect sessions: single use, and expiring. They are not part of the world (not exported or
  * snapshotted); deleting the organization, or a reset, ends them.
@@ -71,7 +60,7 @@ export class ConnectSessionRepository {
    * by the caller) and fixes the type. Call inside a transaction.
    */
   start (organizationId: string, input: ConnectInput, existing: StoredConnection | undefined, actor: Actor, ttlSeconds: number, now = Date.now()): string {
-    const redirectUrl = absoluteUrl((input.redirect_url ?? input.redirectURL) as string, input.redirect_url === undefined ? 'redirectURL' : 'redirect_url')
+    const redirectUrl = absoluteUrl((input.redirect_url ?? input.redirectURL) as string, input.redirect_url === undefined ? 'redirectURL' : 'redirect_url').toString()
     const name = requiredName(input.name)
     let types: string[] = []
     if (existing !== undefined) {

@@ -168,6 +168,28 @@ export function loadFixtures (store: Store, fixtures: Fixtures, source: string):
   })
 
   loadConnections(store, fixtures, source)
+  loadEvents(store, fixtures, source)
+}
+
+/** Webhooks (one per organization) and the event log's history. */
+function loadEvents (store: Store, fixtures: Fixtures, source: string): void {
+  duplicateCheck(source, 'webhooks', (fixtures.webhooks ?? []).map((w) => w.id))
+  duplicateCheck(source, 'events', (fixtures.events ?? []).map((e) => e.id))
+  const organizationOf = (path: string, id: string): string => {
+    const organization = store.organizations.find(id)
+    if (organization === undefined) throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${id}`)
+    return organization.id
+  }
+  ;(fixtures.webhooks ?? []).forEach((webhook, index) => {
+    const path = `webhooks[${index}]`
+    const organizationId = organizationOf(path, webhook.organization_id)
+    entry(source, path, () => store.webhooks.load(organizationId, webhook))
+  })
+  ;(fixtures.events ?? []).forEach((event, index) => {
+    const path = `events[${index}]`
+    const organizationId = organizationOf(path, event.organization_id)
+    entry(source, path, () => store.events.load(organizationId, event))
+  })
 }
 
 /** Connection types first (a connection may use one the document defines), then connections, parents before their shared copies. */

@@ -14,6 +14,20 @@ import { ConnectionChecks } from '../connection-checks.js'
 import { ConnectionTypeCatalog } from './connection-types.js'
 import { ConnectionRepository, type Actor } from './connections.js'
 import { ConnectSessionRepository } from './connect.js'
+import { Clock } from '../clock.js'
+import { DeliveryFaults } from '../delivery-faults.js'
+import { DeliveryQueue } from './deliveries.js'
+import { EventLog } from './events.js'
+import { WebhookRepository } from './webhooks.js'
+
+export interface StoreOptions {
+  /** How long the event log keeps an event, in simulated milliseconds (default 48 hours). */
+  eventRetentionMs?: number
+  /** Hosts webhook endpoints may name; null (the default) for any. */
+  webhookAllowedHosts?: readonly string[] | null
+  /** The seeded random source (FAULT_SEED) for delivery faults and plausible event payloads. */
+  random?: () => number
+}
 
 /** Owns the connection and every repository over it. No Fastify in here. */
 export class Store {
@@ -30,11 +44,20 @@ export class Store {
   readonly connect: ConnectSessionRepository
   /** The simulated upstream check's failure rules (test control state, not the world). */
   readonly checks = new ConnectionChecks()
+  /** Simulated time: event times, retention and delivery due times. */
+  readonly clock = new Clock()
+  readonly webhooks: WebhookRepository
+  readonly events: EventLog
+  readonly deliveries: DeliveryQueue
+  /** Delivery fault rules (test control state, not the world). */
+  readonly deliveryFaults: DeliveryFaults
+  readonly random: () => number
   private closed = false
   private readonly inTransaction: (fn: () => unknown) => unknown
 
-  constructor (filename: string) {
+  constructor (filename: string, options: StoreOptions = {}) {
     this.db = openDatabase(filename)
+    this.random = options.random ?? Math.random
     this.roles = new RoleRepository(this.db)
     this.organizations = new OrganizationRepository(this.db, this.roles)
     this.users = new UserRepository(this.db, this.roles)
@@ -42,8 +65,12 @@ export class Store {
     this.connectionTypes = new ConnectionTypeCatalog(this.db)
     this.connections = new ConnectionRepository(this.db, this.connectionTypes, this.checks)
     this.connect = new ConnectSessionRepository(this.db, this.connectionTypes, this.connections)
-    this.access = new AccessPolicy(this.organizations, this.users, this.roles, this.connections)
-    this.world = new WorldRepository(this.db, this.connectionTypes, this.connections)
+    this.deliveries = new DeliveryQueue(this.db)
+    this.webhooks = new WebhookRepository(this.db, this.clock, options.webhookAllowedHosts ?? null, this.deliveries)
+    this.deliveryFaults = new DeliveryFaults(this.random)
+    this.events = new EventLog(this.db, this.clock, options.eventRetentionMs ?? 48 * 3600 * 1000, this.webhooks, this.deliveries, this.deliveryFaults)
+    this.access = new AccessPolicy(this.organizations, this.users, this.roles, this.connections, this.webhooks)
+    this.world = new WorldRepository(this.db, this.connectionTypes, this.connections, this.webhooks, this.events)
     this.idempotency = new IdempotencyRepository(this.db)
     this.idempotency.dropStaleClaims()
     this.inTransaction = this.db.transaction((fn: () => unknown) => fn())
@@ -73,12 +100,18 @@ export class Store {
     this.transaction(() => this.world.saveSnapshot(BASELINE))
   }
 
-  /** Back to the baseline: the fixtures loaded at start or by the last replaceWorld(); open Connect sessions end. */
+  /**
+   * Back to the baseline: the fixtures loaded at start or by the last replaceWorld(); open Connect
+   * sessions end, deliveries of events the baseline does not hold are cancelled, simulated time is
+   * the wall clock again.
+   */
   reset (): void {
     this.transaction(() => {
       this.world.restoreSnapshot(BASELINE)
       this.connect.clear()
+      this.deliveries.sweep()
     })
+    this.clock.reset()
   }
 
   /**

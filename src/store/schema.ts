@@ -144,10 +144,53 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX connect_sessions_organization ON connect_sessions(organization_id);
   CREATE INDEX connect_sessions_connection ON connect_sessions(connection_id);
+  `,
+  // 5: webhooks and the event log (partner-surface reference 4 and 5), and the delivery queue.
+  // Deliveries hold no foreign keys: a world restored under them would cascade them all away, so
+  // the queue drops those whose event or webhook is gone (DeliveryQueue.sweep) instead.
+  `
+  CREATE TABLE webhooks (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    organization_id TEXT NOT NULL UNIQUE REFERENCES organizations(id) ON DELETE CASCADE,
+    endpoint TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+  );
+
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    type TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    payload TEXT NOT NULL
+  );
+  CREATE INDEX events_organization_time ON events(organization_id, created_ms);
+  CREATE INDEX events_time ON events(created_ms);
+
+  CREATE TABLE deliveries (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    event_id TEXT NOT NULL,
+    webhook_id TEXT NOT NULL,
+    organization_id TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    due_ms INTEGER NOT NULL,
+    held INTEGER NOT NULL DEFAULT 0,
+    fault_id TEXT,
+    fault_action TEXT
+  );
+  CREATE INDEX deliveries_due ON deliveries(due_ms);
+  CREATE INDEX deliveries_event ON deliveries(event_id);
+  CREATE INDEX deliveries_webhook ON deliveries(webhook_id);
   `
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length
 
 /** Tables that make up "the world", in an order that satisfies foreign keys on insert. */
-export const WORLD_TABLES = ['partners', 'organizations', 'roles', 'users', 'user_roles', 'api_keys', 'deployment_keys', 'connection_types', 'connections'] as const
+export const WORLD_TABLES = ['partners', 'organizations', 'roles', 'users', 'user_roles', 'api_keys', 'deployment_keys', 'connection_types', 'connections', 'webhooks', 'events'] as const

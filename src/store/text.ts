@@ -9,3 +9,15 @@ export function requiredName (value: unknown, field = 'name'): string {
   if (name.length > LIMITS.name) throw validationError(field, `must be at most ${LIMITS.name} characters`)
   return name
 }
+
+/** An absolute http or https URL (a Connect redirect, a webhook endpoint): the parsed URL, or a 422 naming the field. */
+export function absoluteUrl (value: string, field: string): URL {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw validationError(field, 'must be an absolute http or https URL')
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw validationError(field, 'must be an absolute http or https URL')
+  return url
+}

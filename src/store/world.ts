@@ -5,6 +5,8 @@ import type { Fixtures, FixtureApiKey, FixtureOrganization, FixtureRole, Fixture
 import type { OrganizationRow } from './types.js'
 import type { ConnectionTypeCatalog } from './connection-types.js'
 import type { ConnectionRepository } from './connections.js'
+import type { EventLog } from './events.js'
+import type { WebhookRepository } from './webhooks.js'
 
 const OPTIONAL_ORGANIZATION_FIELDS = ['sso_domain', 'sso_org_id', 'issuer', 'client_id', 'client_secret'] as const
 
@@ -36,7 +38,8 @@ export class WorldRepository {
   private readonly snapshots = new Map<string, SnapshotInfo & { slot: number }>()
   private nextSlot = 0
 
-  constructor (private readonly db: Db, private readonly connectionTypes: ConnectionTypeCatalog, private readonly connections: ConnectionRepository) {
+  constructor (private readonly db: Db, private readonly connectionTypes: ConnectionTypeCatalog, private readonly connections: ConnectionRepository,
+    private readonly webhooks: WebhookRepository, private readonly events: EventLog) {
     db.exec("ATTACH DATABASE ':memory:' AS snapshots")
     this.countRows = db.prepare(`SELECT ${WORLD_TABLES.map((table) => `(SELECT count(*) FROM main.${table}) AS ${table}`).join(', ')}`)
     this.exportStatements = {
@@ -70,7 +73,9 @@ export class WorldRepository {
         return apiKey
       }),
       connection_types: this.connectionTypes.definitions(),
-      connections: this.connections.exportAll()
+      connections: this.connections.exportAll(),
+      webhooks: this.webhooks.exportAll(),
+      events: this.events.exportAll()
     }
   }
 
