@@ -1,8 +1,8 @@
 /**
  * Simulated time: the wall clock plus an offset that a test moves forward (POST /__admin/clock,
  * sim.advanceClock) instead of waiting. Event times, the event log's retention and the delivery
- * queue's due times read it; reset puts it back on the wall clock. It never goes backwards while
- * it runs, so events stay in order.
+ * queue's due times read it. Only reset moves it back (to the wall clock), and reset also takes
+ * the world back to its baseline, so the event log never holds events from a later time.
  */
 export class Clock {
   private offset = 0

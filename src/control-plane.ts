@@ -3,7 +3,7 @@ import type { FaultRule, FaultRuleInput, Faults } from './faults.js'
 import type { Journal, JournalEntry, JournalFilter } from './journal.js'
 import { unsafeJsonProblem } from './json.js'
 import { LIMITS } from './limits.js'
-import { ConnectCompleteBody, ConnectionCheckBody, DeliveryFaultBody, EmitEventBody, FaultBody } from './schemas/admin.js'
+import { ClockBody, ConnectCompleteBody, ConnectionCheckBody, DeliveryFaultBody, EmitEventBody, FaultBody, SettleBody } from './schemas/admin.js'
 import type { DeliveryFaultInput, DeliveryFaultRule } from './delivery-faults.js'
 import type { DeliveryAttempt, DeliveryDispatcher, DeliveryFilter, SettleResult } from './dispatcher.js'
 import { plausiblePayload, type EventView } from './store/events.js'
@@ -23,6 +23,8 @@ const validateFaultRule = requestValidator<FaultRuleInput>(FaultBody)
 const validateConnectionCheck = requestValidator<ConnectionCheckInput>(ConnectionCheckBody)
 const validateEmitEvent = requestValidator<EmitEventInput>(EmitEventBody)
 const validateDeliveryFault = requestValidator<DeliveryFaultInput>(DeliveryFaultBody)
+const validateSettle = requestValidator<{ timeout_ms?: number, fast_forward?: boolean }>(SettleBody)
+const validateClock = requestValidator<{ advance_s: number }>(ClockBody)
 const validateConnectCompletion = requestValidator<{ type?: string, configuration: Record<string, unknown> }>(ConnectCompleteBody)
 
 /** A copy of an in-process input checked by its route's validator (which drops unknown fields): a 422 naming the field. */
@@ -191,9 +193,13 @@ export class ControlPlane {
     return this.dispatcher.log.query(filter)
   }
 
-  /** Waits (at most timeout_ms, default 10 s) until no webhook delivery is pending or in flight. */
+  /** Waits (at most timeoutMs, default 10 s) until no webhook delivery is pending or in flight. */
   async settleDeliveries (options: { timeoutMs?: number, fastForward?: boolean } = {}): Promise<SettleResult> {
-    return this.dispatcher.settle(options)
+    const given: Record<string, unknown> = {}
+    if (options.timeoutMs !== undefined) given.timeout_ms = options.timeoutMs
+    if (options.fastForward !== undefined) given.fast_forward = options.fastForward
+    const input = checked(validateSettle, given)
+    return this.dispatcher.settle({ timeoutMs: input.timeout_ms, fastForward: input.fast_forward })
   }
 
   addDeliveryFault (given: DeliveryFaultInput): DeliveryFaultRule {
@@ -218,8 +224,7 @@ export class ControlPlane {
 
   /** Moves simulated time forward: events age (retention), waiting retries and delays fall due. */
   advanceClock (seconds: number): ClockView {
-    if (!Number.isFinite(seconds) || seconds < 0) throw validationError('advance_s', 'must be a number of seconds, 0 or more')
-    this.store.clock.advance(seconds * 1000)
+    this.store.clock.advance(checked(validateClock, { advance_s: seconds }).advance_s * 1000)
     return this.clock()
   }
 }

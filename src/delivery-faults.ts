@@ -41,8 +41,7 @@ export class DeliveryFaults extends RuleList<DeliveryFaultRule> {
       if (rule.organization_id !== undefined && rule.organization_id !== organizationId) continue
       if (rule.event_type !== undefined && rule.event_type !== eventType) continue
       if (rule.probability !== undefined && this.random() >= rule.probability) continue
-      rule.fired++
-      if (rule.times !== undefined && rule.fired >= rule.times) this.remove(rule.id)
+      this.spend(rule)
       return { ...rule }
     }
     return undefined

@@ -55,8 +55,7 @@ export class Faults extends RuleList<FaultRule> {
       if (rule.path !== undefined && !pathMatches(rule.path, path)) continue
       if (rule.partner_id !== undefined && rule.partner_id !== partnerId) continue
       if (rule.probability !== undefined && this.random() >= rule.probability) continue
-      rule.fired++
-      if (rule.times !== undefined && rule.fired >= rule.times) this.remove(rule.id)
+      this.spend(rule)
       return { ...rule }
     }
     return undefined

@@ -16,6 +16,12 @@ export class RuleList<R extends { id: string }> {
     return this.rules.length < before
   }
 
+  /** Counts a rule's firing, and drops it once it has fired `times` times. */
+  protected spend (rule: R & { fired: number, times?: number }): void {
+    rule.fired++
+    if (rule.times !== undefined && rule.fired >= rule.times) this.remove(rule.id)
+  }
+
   clear (): number {
     const cleared = this.rules.length
     this.rules = []

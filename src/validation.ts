@@ -109,6 +109,11 @@ export function describeIssue (error: ErrorObject): { path: string, problem: str
       return { path, problem: `must be at most ${String(error.params.limit)} characters` }
     case 'maxItems':
       return { path, problem: `must have at most ${String(error.params.limit)} items` }
+    case 'enum': {
+      // A short list is worth naming; a long one (regions, say) is not.
+      const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues ?? []
+      return { path, problem: allowed.length > 0 && allowed.length <= 12 ? `must be one of ${allowed.map(String).join(', ')}` : error.message ?? 'is invalid' }
+    }
     default:
       return { path, problem: error.message ?? 'is invalid' }
   }

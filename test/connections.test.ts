@@ -104,7 +104,7 @@ t.test('configuration is validated against the type, naming the field', async (t
     [{ name: 'a', type: 'postgresql', configuration: postgres({ port: 70000 }) }, 'configuration.port', 'must be <= 65535'],
     [{ name: 'a', type: 'postgresql', configuration: postgres({ ssl: 'yes' }) }, 'configuration.ssl', 'must be boolean'],
     [{ name: 'a', type: 'postgresql', configuration: postgres({ hostnme: 'x' }) }, 'configuration.hostnme', 'unknown field (did you mean hostname?)'],
-    [{ name: 'a', type: 's3', configuration: { aws_access_key_id: 'a', aws_secret_access_key: 'b', s3_bucket_name: 'c', s3_bucket_region: 'mars-1' } }, 'configuration.s3_bucket_region', 'must be equal to one of the allowed values'],
+    [{ name: 'a', type: 's3', configuration: { aws_access_key_id: 'a', aws_secret_access_key: 'b', s3_bucket_name: 'c', s3_bucket_region: 'mars-1' } }, 'configuration.s3_bucket_region', 'must be one of us-east-1, us-east-2, us-west-1, us-west-2, eu-west-1, eu-central-1, ap-southeast-1, ap-southeast-2, ap-northeast-1'],
     [{ name: 'a', type: 'postgresql' }, 'configuration', 'is required'],
     [{ name: 'a', type: 'postgresql', configuration: [] }, 'configuration', 'must be object'],
     [{ type: 'postgresql', configuration: postgres() }, 'name', 'is required'],

@@ -33,7 +33,8 @@ t.test('GET /__admin/openapi.json is a valid OpenAPI 3 document of every /api ro
   }
   t.same([...documented].sort(), [...registered].sort(), 'every /api route is documented, and nothing else')
   t.notOk(Object.keys(doc.paths).some((p) => p.startsWith('/__admin')), 'the admin API is not in it')
-  for (const path of ['/api/connection_types', '/api/connection_types/{id}', '/api/connections', '/api/connections/{id}', '/api/connections/test', '/api/connections/connect/', '/api/connections/{id}/share', '/api/connections/{id}/shared', '/api/organizations/{org_id}/connections/{connection_id}/shared']) {
+  for (const path of ['/api/connection_types', '/api/connection_types/{id}', '/api/connections', '/api/connections/{id}', '/api/connections/test', '/api/connections/connect/', '/api/connections/{id}/share', '/api/connections/{id}/shared', '/api/organizations/{org_id}/connections/{connection_id}/shared',
+    '/api/webhooks', '/api/webhooks/{id}', '/api/webhooks/{id}/disable', '/api/webhooks/{id}/enable', '/api/events', '/api/events_types']) {
     t.ok(doc.paths[path] !== undefined, `${path} is documented`)
   }
   t.notOk(Object.keys(doc.paths).some((p) => p.startsWith('/connect')), 'the hosted Connect page is not part of the API')

@@ -11,7 +11,7 @@ t.test('with VALIDATE_RESPONSES, a body that breaks its route\'s schema becomes 
     const res = await call(app, 'GET', janeUrl, { ...bearer(W.acme.key), 'x-polytomic-version': version })
     t.equal(res.status, 500, version)
     const error = version === '2021-05-23' ? (res.body as { error: unknown }).error : res.body
-    t.match(error, { message: `response schema mismatch: ${field}: must be equal to one of the allowed values`, metadata: { reason: 'response_schema_mismatch' } }, version)
+    t.match(error, { message: `response schema mismatch: ${field}: must be one of `, metadata: { reason: 'response_schema_mismatch' } }, version)
   }
 })
 

@@ -13,7 +13,7 @@ export async function registerOpenApi (app: FastifyInstance, defaultVersion: str
       openapi: '3.0.3',
       info: {
         title: 'polytomic-mock: Polytomic partner API',
-        description: 'The subset of Polytomic\'s API that polytomic-mock simulates: organizations, users, roles, API keys, identity, connection types, connections, Connect and shared connections.',
+        description: 'The subset of Polytomic\'s API that polytomic-mock simulates: organizations, users, roles, API keys, identity, connection types, connections, Connect and shared connections, webhooks and events.',
         version: PACKAGE_VERSION
       },
       components: {

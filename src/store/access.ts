@@ -1,4 +1,4 @@
-import { Errors } from '../errors.js'
+import { Errors, type ErrorDefinition } from '../errors.js'
 import { partnerEndpointsArePartnerOnly, type ApiVersion } from '../versions.js'
 import type { OrganizationRepository } from './organizations.js'
 import type { RoleRepository } from './roles.js'
@@ -207,12 +207,9 @@ export class AccessPolicy {
    * one. A body naming another organization_id does not hold it either (404).
    */
   reachableConnection (caller: Caller, connectionId: string, organizationId?: string | null): StoredConnection {
-    const connection = this.connections.find(connectionId)
-    const organization = connection === undefined ? undefined : this.organizations.find(connection.organization_id)
-    if (connection === undefined || organization === undefined || !this.canReach(caller, organization)) throw Errors.ConnectionNotFound()
-    if (organizationId !== undefined && organizationId !== null && organizationId !== '' && organizationId.toLowerCase() !== connection.organization_id) throw Errors.ConnectionNotFound()
-    return connection
+    return this.reachable(caller, this.connections.find(connectionId), Errors.ConnectionNotFound, organizationId)
   }
+
 
   /**
    * A connection to share, or to list the shared copies of: partner and deployment keys only (403
@@ -241,12 +238,20 @@ export class AccessPolicy {
 
   /** A webhook by id, if its organization is within reach (else the same 404 as a missing one); a body naming another organization does not hold it. */
   reachableWebhook (caller: Caller, webhookId: string, organizationId?: string | null): StoredWebhook {
-    const webhook = this.webhooks.find(webhookId)
-    const organization = webhook === undefined ? undefined : this.organizations.find(webhook.organization_id)
-    if (webhook === undefined || organization === undefined || !this.canReach(caller, organization)) throw Errors.WebhookNotFound()
-    if (organizationId !== undefined && organizationId !== null && organizationId !== '' && organizationId.toLowerCase() !== webhook.organization_id) throw Errors.WebhookNotFound()
-    return webhook
+    return this.reachable(caller, this.webhooks.find(webhookId), Errors.WebhookNotFound, organizationId)
   }
+
+  /**
+   * Something that belongs to an organization, if that organization is within the caller's reach;
+   * otherwise (or when missing, or when organizationId names another organization) the same 404.
+   */
+  private reachable<T extends { organization_id: string }> (caller: Caller, item: T | undefined, notFound: ErrorDefinition, organizationId?: string | null): T {
+    const organization = item === undefined ? undefined : this.organizations.find(item.organization_id)
+    if (item === undefined || organization === undefined || !this.canReach(caller, organization)) throw notFound()
+    if (organizationId !== undefined && organizationId !== null && organizationId !== '' && organizationId.toLowerCase() !== item.organization_id) throw notFound()
+    return item
+  }
+
 
   /** Organization keys and partner or deployment keys count as admin; a user key needs the Admin role. */
   requireAdmin (caller: Caller): void {

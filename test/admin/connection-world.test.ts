@@ -81,7 +81,7 @@ t.test('fixture problems name the entry and the field', async (t) => {
     [{ connection_types: [crmType, crmType] }, 'connection_types[1].id: duplicate id acme_crm'],
     [{ connection_types: [{ ...crmType, id: 'Bad Id' }] }, 'connection_types[0].id: must be lowercase letters, digits and "_", starting with a letter, at most 64'],
     [{ connection_types: [JSON.parse('{"id":"x","name":"X","configuration":{"type":"object","properties":{"__proto__":{"type":"string"}}}}')] }, 'connection_types[0].configuration.properties.__proto__: is not a usable field name: letters, digits and "_", at most 64, not starting with "__"'],
-    [{ connection_types: [{ ...crmType, configuration: { type: 'object', properties: { x: { type: 'object' } } } }] as unknown as Fixtures['connection_types'] }, 'connection_types[0].configuration.properties.x.type: must be equal to one of the allowed values']
+    [{ connection_types: [{ ...crmType, configuration: { type: 'object', properties: { x: { type: 'object' } } } }] as unknown as Fixtures['connection_types'] }, 'connection_types[0].configuration.properties.x.type: must be one of string, integer, number, boolean']
   ]
   for (const [extra, message] of cases) {
     const base = world()

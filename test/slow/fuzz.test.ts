@@ -19,8 +19,25 @@ const ADMIN = [200, 201, 400, 401, 404, 413, 414, 415, 422]
 /** The hosted Connect page: the page or a redirect, a used or expired token, or the form again (422, as HTML). */
 const CONNECT_PAGE = [200, 303, 400, 404, 410, 413, 414, 415, 422]
 
-/** Opens Connect sessions under the known TOKENS, so that the page's routes meet live sessions too. */
+/**
+ * The fuzzed app: webhooks may only call 127.0.0.1, where port 1 refuses at once, so deliveries
+ * run their course in milliseconds and settling never waits long.
+ */
+async function fuzzedApp (t: Test): Promise<FastifyInstance> {
+  return build(t, { config: { webhookRetryBaseMs: 1, webhookTimeoutMs: 1000, webhookAllowedHosts: ['127.0.0.1'] } })
+}
+
+/**
+ * Opens Connect sessions under the known TOKENS, so that the page's routes meet live sessions too,
+ * and gives My Organization a webhook (WEBHOOK_ID) and a few events (EVENT_IDS).
+ */
 async function openSessions (app: FastifyInstance): Promise<void> {
+  const webhook = await call(app, 'POST', '/api/webhooks', { authorization: `Bearer ${W.jane.key}` }, { endpoint: 'http://127.0.0.1:1/fuzz', secret: 'whsec-fuzz' })
+  app.store.db.prepare('UPDATE webhooks SET id = ? WHERE id = ?').run(WEBHOOK_ID, (webhook.body as { data: { id: string } }).data.id)
+  for (const [index, id] of EVENT_IDS.entries()) {
+    const event = app.control.emitEvent({ organization_id: index === 0 ? W.acme.ownerOrgId : W.org.id, type: index === 0 ? 'bulk_sync.failed' : 'sync.completed' })
+    app.store.db.prepare('UPDATE events SET id = ? WHERE id = ?').run(id, event.id)
+  }
   for (const [index, token] of TOKENS.entries()) {
     const res = await call(app, 'POST', '/api/connections/connect', { authorization: `Bearer ${W.jane.key}` }, { name: `Fuzzed ${index}`, redirect_url: 'https://partner.example/done', ...(index === 0 ? { type: 'postgresql' } : {}) })
     const opened = (res.body as { data: { token: string } }).data.token
@@ -30,8 +47,10 @@ async function openSessions (app: FastifyInstance): Promise<void> {
 
 /** Connect session tokens the suite opens before its run (their random tokens are renamed to these). */
 const TOKENS = ['7c1f0a2e-0000-4000-8000-000000000001', '7c1f0a2e-0000-4000-8000-000000000002', '7c1f0a2e-0000-4000-8000-000000000003']
+const WEBHOOK_ID = '7c1f0a2e-0000-4000-8000-0000000000a1'
+const EVENT_IDS = ['7c1f0a2e-0000-4000-8000-0000000000e1', '7c1f0a2e-0000-4000-8000-0000000000e2']
 const KNOWN_IDS = [W.org.id, W.acme.ownerOrgId, W.globex.customerOrgId, W.jane.id, W.john.id, W.globex.adminUserId, W.org.adminRoleId, W.org.memberRoleId, W.org.analystRoleId, W.acme.partnerId,
-  W.warehouse.id, W.warehouse.copyId, ...TOKENS, 'postgresql', 's3']
+  W.warehouse.id, W.warehouse.copyId, ...TOKENS, WEBHOOK_ID, ...EVENT_IDS, 'postgresql', 's3']
 const base64 = (s: string): string => Buffer.from(s, 'latin1').toString('base64')
 
 const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 })
@@ -76,7 +95,15 @@ const plausibleObject = fc.record({
   role_ids: fc.oneof(fc.array(fc.constantFrom(...KNOWN_IDS), { maxLength: 3 }), fieldValue),
   name: fc.oneof(ascii, fieldValue),
   organization_id: fc.oneof(fc.constantFrom(...KNOWN_IDS), fieldValue),
-  type: fc.oneof(fc.constantFrom('postgresql', 's3', 'hubspot', 'oracle', 'POSTGRESQL'), fieldValue),
+  type: fc.oneof(fc.constantFrom('postgresql', 's3', 'hubspot', 'oracle', 'POSTGRESQL', 'sync.failed', 'bulk_sync.completed', 'sync.exploded'), fieldValue),
+  endpoint: fc.oneof(fc.constantFrom('http://127.0.0.1:1/in', 'https://hooks.example.com/in', 'ftp://127.0.0.1/x', '/relative', 'http://[::1'), fieldValue),
+  secret: fc.oneof(ascii, fieldValue),
+  action: fc.oneof(fc.constantFrom('drop', 'duplicate', 'delay', 'reorder', 'explode'), fieldValue),
+  event_type: fc.oneof(fc.constantFrom('sync.running', 'bulk_sync.failed', 'nope'), fieldValue),
+  event: fc.oneof(fc.record({ sync_name: fc.oneof(ascii, fieldValue), record_count: fc.oneof(fc.integer(), fieldValue), error: fieldValue, nope: fieldValue }, { requiredKeys: [] }), fieldValue),
+  delay_ms: fc.oneof(fc.integer({ min: -5, max: 100 }), fieldValue),
+  advance_s: fc.oneof(fc.integer({ min: -5, max: 200_000 }), fieldValue),
+  fast_forward: fc.oneof(fc.boolean(), fieldValue),
   configuration: fc.oneof(
     fc.constant(postgres()),
     fc.record({ hostname: fc.oneof(ascii, fieldValue), port: fc.oneof(fc.integer({ min: -1, max: 70000 }), fieldValue), database: ascii, username: ascii, password: fc.oneof(ascii, fc.constant('********')), ssl: fc.oneof(fc.boolean(), fieldValue) }, { requiredKeys: [] }),
@@ -135,7 +162,8 @@ const body = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('{"email": "a@b.co", "email": 5}', '{"__proto__": {"admin": true}, "email": "p@example.com"}', '{"constructor": {"prototype": {"x": 1}}}', JSON.stringify({ email: 'x@example.com', name: 'n'.repeat(200_000) }), '\ufeff{"email":"bom@example.com"}', 'null', '[]', '""', '0') }
 )
 
-const query = fc.option(fc.dictionary(fc.constantFrom('force', 'organization_id', 'status', 'method', 'path', 'limit', 'since', 'partner_id', 'x'), fc.oneof(ascii, fc.constantFrom('true', 'false', 'TRUE', '1', W.org.id))), { nil: undefined })
+const query = fc.option(fc.dictionary(fc.constantFrom('force', 'organization_id', 'status', 'method', 'path', 'limit', 'since', 'partner_id', 'type', 'event_type', 'starting_after', 'ending_before', 'event_id', 'webhook_id', 'x'),
+  fc.oneof(ascii, fc.constantFrom('true', 'false', 'TRUE', '1', '100', '101', W.org.id, 'sync.failed', '2026-01-01T00:00:00.123456Z', '2026-13-01', new Date().toISOString()))), { nil: undefined })
 
 function isErrorShape (body: unknown): boolean {
   if (typeof body !== 'object' || body === null) return false
@@ -147,7 +175,7 @@ function isErrorShape (body: unknown): boolean {
 }
 
 t.test(`${RUNS} random requests: documented statuses, never a 500, error bodies in shape, store consistent`, async (t) => {
-  const app = await build(t)
+  const app = await fuzzedApp(t)
   await openSessions(app)
   const routes = app.routeTable.filter((r) => r.url.startsWith('/api/') || r.url.startsWith('/__admin/') || r.url.startsWith('/connect/'))
   t.ok(routes.length > 40, `${routes.length} routes under test`)
@@ -183,6 +211,7 @@ t.test(`${RUNS} random requests: documented statuses, never a 500, error bodies 
     sent++
     statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
     app.control.clearFaults()
+    app.control.clearDeliveryFaults()
 
     const isAdmin = r.route.url.startsWith('/__admin/')
     const isPage = r.route.url.startsWith('/connect/')
@@ -208,7 +237,7 @@ t.test(`${RUNS} random requests: documented statuses, never a 500, error bodies 
 
 /** The control plane's reads all answer 200 with JSON after a run: nothing sent can poison them. */
 async function controlPlaneReadable (t: Test, app: FastifyInstance): Promise<void> {
-  for (const url of ['/__admin/requests', '/__admin/fixtures', '/__admin/faults', '/__admin/health']) {
+  for (const url of ['/__admin/requests', '/__admin/fixtures', '/__admin/faults', '/__admin/health', '/__admin/deliveries', '/__admin/delivery-faults', '/__admin/clock']) {
     const res = await app.inject({ method: 'GET', url })
     t.equal(res.statusCode, 200, `${url} answers 200 after the run`)
     t.doesNotThrow(() => JSON.parse(res.body), `${url} is JSON`)
@@ -216,7 +245,7 @@ async function controlPlaneReadable (t: Test, app: FastifyInstance): Promise<voi
 }
 
 t.test('deeply nested bodies on every route with a body: refused with 400 or served, never a 500; fault rules stay readable', async (t) => {
-  const app = await build(t)
+  const app = await fuzzedApp(t)
   const writes = app.routeTable.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && (r.url.startsWith('/api/') || r.url.startsWith('/__admin/') || r.url.startsWith('/connect/')))
   const statuses = new Map<number, number>()
   await fc.assert(fc.asyncProperty(fc.constantFrom(...writes), authorization, deepBody, async (route, auth, text) => {
@@ -231,6 +260,7 @@ t.test('deeply nested bodies on every route with a body: refused with 400 or ser
       if (rules.statusCode !== 200) throw new Error(`GET /__admin/faults -> ${rules.statusCode} after a rule with a nested body`)
     }
     app.control.clearFaults()
+    app.control.clearDeliveryFaults()
   }), { numRuns: Math.max(200, Math.round(RUNS / 10)), seed: SEED, endOnFailure: true })
   t.comment(`deep bodies: ${[...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`)
   t.ok((statuses.get(400) ?? 0) > 0, 'some were refused for their depth')
@@ -238,11 +268,11 @@ t.test('deeply nested bodies on every route with a body: refused with 400 or ser
   await controlPlaneReadable(t, app)
 })
 
-t.test('connection routes with working credentials: deeper paths reached, never a 500, no secret ever answered', async (t) => {
-  const app = await build(t)
+t.test('connection, webhook and event routes with working credentials: deeper paths reached, never a 500, no secret ever answered', async (t) => {
+  const app = await fuzzedApp(t)
   await openSessions(app)
-  const routes = app.routeTable.filter((r) => /^\/(api\/(connection|organizations\/:org_id\/connections)|connect\/)/.test(r.url))
-  t.ok(routes.length >= 15, `${routes.length} connection routes`)
+  const routes = app.routeTable.filter((r) => /^\/(api\/(connection|organizations\/:org_id\/connections|webhooks|events)|connect\/)/.test(r.url))
+  t.ok(routes.length >= 23, `${routes.length} connection, webhook and event routes`)
   const declared = new Map(app.routeTable.map((route) => [`${route.method} ${route.url}`, route.statuses]))
   const statuses = new Map<number, number>()
   const working = fc.constantFrom(W.acme.key, W.jane.key, W.john.key, W.org.orgKey, W.globex.key, W.deploymentKey).map((k) => `Bearer ${k}`)

@@ -18,11 +18,14 @@ interface World {
   users: string[]
   roles: string[]
   connections: string[]
+  webhooks: string[]
+  events: string[]
 }
 
-t.test('no tenant can reach another tenant\'s organizations, users, roles, keys or connections', async (t) => {
+t.test('no tenant can reach another tenant\'s organizations, users, roles, keys, connections, webhooks or events', async (t) => {
   const random = seededRandom(seed)
-  const app = await build(t)
+  // Webhooks call 127.0.0.1 port 1 (nothing listens): deliveries fail at once and give up in milliseconds.
+  const app = await build(t, { config: { webhookRetryBaseMs: 1, webhookAllowedHosts: ['127.0.0.1'] } })
   const worlds: World[] = []
   for (let n = 0; n < TENANTS; n++) {
     const tenant = app.control.createTenant({ name: `Isolated ${n}` })
@@ -41,6 +44,12 @@ t.test('no tenant can reach another tenant\'s organizations, users, roles, keys 
     const connection = ((await call(app, 'POST', '/api/connections', P, { name: `T${n} warehouse`, type: 'postgresql', configuration })).body as { data: { id: string } }).data.id
     const copy = ((await call(app, 'POST', `/api/connections/${connection}/share`, P, { child_organization_id: orgs[1] })).body as { data: { id: string } }).data.id
     const own = ((await call(app, 'POST', '/api/connections', P, { name: `T${n} own`, type: 's3', organization_id: orgs[2], configuration: { aws_access_key_id: 'a', aws_secret_access_key: 's', s3_bucket_name: 'b', s3_bucket_region: 'us-east-1' } })).body as { data: { id: string } }).data.id
+    const webhooks: string[] = []
+    const events: string[] = []
+    for (const org of orgs) {
+      webhooks.push(((await call(app, 'POST', '/api/webhooks', P, { endpoint: `http://127.0.0.1:1/t${n}`, secret: `whsec-${n}`, organization_id: org })).body as { data: { id: string } }).data.id)
+      events.push(app.control.emitEvent({ organization_id: org, type: 'bulk_sync.completed', event: { sync_name: `T${n}` } }).id)
+    }
     app.store.credentials.addApiKey(`org-key-tenant-${n}`, tenant.organization_id, null)
     await call(app, 'POST', `/api/organizations/${orgs[1]}/users/${users[1]}/keys`, P)
     worlds.push({
@@ -51,9 +60,12 @@ t.test('no tenant can reach another tenant\'s organizations, users, roles, keys 
       orgs,
       users,
       roles,
-      connections: [connection, copy, own]
+      connections: [connection, copy, own],
+      webhooks,
+      events
     })
   }
+  t.match(await app.control.settleDeliveries({ timeoutMs: 60_000 }), { settled: true }, 'every delivery has run its course')
   const before = (await call(app, 'GET', '/__admin/fixtures')).body
 
   type Probe = [string, string, Record<string, string>, unknown]
@@ -100,6 +112,14 @@ t.test('no tenant can reach another tenant\'s organizations, users, roles, keys 
               ['POST', '/api/connection_types/postgresql/parameter_values', h, { field: 'hostname', connection_id: connection }],
               ['POST', '/api/connections/connect', h, { name: 'Reauth', redirect_url: 'https://evil.example', connection }])
           }
+          for (const org of b.orgs) {
+            probes.push(['GET', `/api/webhooks?organization_id=${org}`, h, undefined], ['POST', '/api/webhooks', h, { endpoint: 'http://127.0.0.1:1/intruder', secret: 's', organization_id: org }],
+              ['GET', `/api/events?organization_id=${org}`, h, undefined], ['GET', `/api/events?organization_id=${org}&type=bulk_sync.completed&limit=100`, h, undefined])
+          }
+          for (const webhook of b.webhooks) {
+            probes.push(['GET', `/api/webhooks/${webhook}`, h, undefined], ['PUT', `/api/webhooks/${webhook}`, h, { endpoint: 'http://127.0.0.1:1/hijacked', secret: 'mine' }],
+              ['DELETE', `/api/webhooks/${webhook}`, h, undefined], ['POST', `/api/webhooks/${webhook}/disable`, h, undefined], ['POST', `/api/webhooks/${webhook}/enable`, h, undefined])
+          }
           for (const role of b.roles) {
             probes.push(['GET', `/api/permissions/roles/${role}`, h, undefined], ['PUT', `/api/permissions/roles/${role}`, h, { name: 'Hijacked' }],
               ['DELETE', `/api/permissions/roles/${role}`, h, undefined])
@@ -128,5 +148,23 @@ t.test('no tenant can reach another tenant\'s organizations, users, roles, keys 
   t.ok(probes.length > 2000, `${probes.length} probes`)
   t.equal(leaks, 0, 'every probe was 403 or 404')
   t.same((await call(app, 'GET', '/__admin/fixtures')).body, before, 'no data of any tenant changed')
+
+  // The lists a tenant may read hold its own webhooks and events, never another's.
+  for (const a of worlds) {
+    const others = new Set(worlds.filter((w) => w !== a).flatMap((w) => [...w.webhooks, ...w.events]))
+    for (const headers of [bearer(a.partnerKey), a.scoped, bearer(a.adminKey), bearer(a.orgKey)]) {
+      const seen = [(await call(app, 'GET', '/api/webhooks', headers)).body, (await call(app, 'GET', '/api/events?limit=100', headers)).body]
+      for (const org of a.orgs) seen.push((await call(app, 'GET', `/api/events?organization_id=${org}&limit=100`, headers)).body)
+      const ids = seen.flatMap((body) => ((body as { data?: Array<{ id: string }> }).data ?? []).map((item) => item.id))
+      t.notOk(ids.some((id) => others.has(id)), 'no other tenant\'s webhook or event is listed')
+    }
+  }
+  const deliveries = app.control.deliveries({ limit: 100_000 })
+  t.ok(deliveries.length > 0)
+  for (const w of worlds) {
+    for (const attempt of deliveries.filter((d) => w.events.includes(d.event_id))) {
+      if (!w.webhooks.includes(attempt.webhook_id)) t.fail(`event ${attempt.event_id} was delivered to another tenant's webhook`)
+    }
+  }
   t.same(integrityProblems(app.store.db), [])
 })
