@@ -99,7 +99,11 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   registerErrorHandler(app)
   if (logging) registerRequestLog(app)
   const journal = new Journal({ entries: config.journalSize, bodyBytes: config.journalBodyBytes, totalBytes: config.journalBytes })
-  const dispatcher = new DeliveryDispatcher(store, store.clock, new DeliveryLog(config.deliveryLogSize), {
+  // One log line per delivery attempt, like the one per request: no body, no secret.
+  const deliveryLog = new DeliveryLog(config.deliveryLogSize, (attempt) => {
+    app.log.info({ delivery: { event_id: attempt.event_id, event_type: attempt.event_type, organization_id: attempt.organization_id, endpoint: attempt.endpoint, attempt: attempt.attempt, outcome: attempt.outcome, status: attempt.status, error: attempt.error, duration_ms: attempt.duration_ms } }, 'webhook delivery')
+  })
+  const dispatcher = new DeliveryDispatcher(store, store.clock, deliveryLog, {
     retryBaseMs: config.webhookRetryBaseMs,
     timeoutMs: config.webhookTimeoutMs,
     allowedHosts: config.webhookAllowedHosts,

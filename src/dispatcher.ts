@@ -63,11 +63,13 @@ export class DeliveryLog {
   private entries: DeliveryAttempt[] = []
   private nextId = 1
 
-  constructor (private readonly size: number) {}
+  constructor (private readonly size: number, private readonly onRecord: (attempt: DeliveryAttempt) => void = () => {}) {}
 
   record (attempt: Omit<DeliveryAttempt, 'id'>): void {
+    const entry = { id: this.nextId++, ...attempt }
+    this.onRecord(entry)
     if (this.size === 0) return
-    this.entries.push({ id: this.nextId++, ...attempt })
+    this.entries.push(entry)
     if (this.entries.length > this.size) this.entries.splice(0, this.entries.length - this.size)
   }
 

@@ -44,3 +44,18 @@ t.test('redaction censors every secret field of the one list (src/secrets.ts), a
   const plain = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r.msg === 'not a secret')
   t.same(plain?.err, { key: 'user_not_found', status: 404 }, 'an error key is not a secret')
 })
+
+t.test('one log line per webhook delivery attempt: event, endpoint, outcome; never the body, secret or signature', async (t) => {
+  const lines: string[] = []
+  const stream = new Writable({ write (chunk: Buffer, _enc, done) { lines.push(chunk.toString()); done() } })
+  const app = await build(t, { logger: { level: 'trace', stream, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, config: { webhookRetryBaseMs: 1 } })
+  await call(app, 'POST', '/api/webhooks', bearer(W.jane.key), { endpoint: 'http://127.0.0.1:1/nothing', secret: 'whsec-never-logged' })
+  const event = app.control.emitEvent({ organization_id: W.org.id, type: 'sync.failed', event: { error: 'payload-never-logged' } })
+  await app.control.settleDeliveries({ timeoutMs: 60_000 })
+  const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((r) => r.msg === 'webhook delivery')
+  t.equal(records.length, 6, 'one line per attempt')
+  t.match(records[0], { level: 30, delivery: { event_id: event.id, event_type: 'sync.failed', organization_id: W.org.id, endpoint: 'http://127.0.0.1:1/nothing', attempt: 1, outcome: 'retrying', error: 'ECONNREFUSED' } })
+  t.match(records[5], { delivery: { attempt: 6, outcome: 'failed' } })
+  const signature = app.control.deliveries()[0]?.signature as string
+  for (const secret of ['whsec-never-logged', 'payload-never-logged', signature]) t.notOk(lines.join('\n').includes(secret), `${secret.slice(0, 12)}… is not logged`)
+})

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { Polytomic, PolytomicClient } from 'polytomic'
 import { ApiError, Errors, createSimulator } from '../src/index.js'
+import { receiver } from './support/receiver.js'
 import { W } from './helper.js'
 
 const once = { maxRetries: 0 }
@@ -77,4 +78,25 @@ t.test('createSimulator: connection checks and Connect completion in-process, ch
   const done = sim.completeConnect(session.data?.token as string, { configuration: { hostname: 'h', database: 'd', username: 'u', password: 'p' } })
   t.match(done, { connection: { name: 'In-process', organization_id: tenant.organization_id, configuration: { password: '********' } }, redirect_url: /^https:\/\/partner\.example\/cb\?connection_id=/ })
   t.throws(() => sim.completeConnect(session.data?.token as string, { configuration: {} }), ApiError, 'the token was used')
+})
+
+t.test('createSimulator: events, webhook deliveries, delivery faults and simulated time in-process, checked as over HTTP', async (t) => {
+  const hooks = await receiver(t)
+  const sim = await createSimulator({ webhookRetryBaseMs: '2', faultSeed: 1 })
+  t.teardown(() => sim.close())
+  const tenant = sim.createTenant({ name: 'webhook suite' })
+  await sim.app.inject({ method: 'POST', url: '/api/webhooks', headers: { authorization: `Bearer ${tenant.partner_key}`, 'content-type': 'application/json' }, payload: JSON.stringify({ endpoint: hooks.url, secret: 'in-process' }) })
+  const rule = sim.addDeliveryFault({ action: 'duplicate', organization_id: tenant.organization_id, times: 1 })
+  t.match(rule, { id: String, action: 'duplicate', fired: 0 })
+  const event = sim.emitEvent({ organization_id: tenant.organization_id, type: 'bulk_sync.completed', event: { sync_name: 'Nightly' } })
+  t.match(event, { type: 'bulk_sync.completed', organization_id: tenant.organization_id, event: { sync_name: 'Nightly', organization_id: tenant.organization_id } })
+  t.match(await sim.settleDeliveries(), { settled: true, pending: 0, in_flight: 0, attempts: 2 })
+  t.equal(hooks.received.length, 2, 'duplicated')
+  t.same(sim.deliveries({ event_id: event.id }).map((a) => a.outcome), ['delivered', 'delivered'])
+  t.equal(sim.clearDeliveryFaults(), 0, 'the times: 1 rule is spent')
+  t.match(sim.advanceClock(60), { offset_ms: 60_000 })
+  t.throws(() => sim.emitEvent({ organization_id: tenant.organization_id, type: 'sync.failed', event: { nope: true } }), { message: 'event.nope: unknown field' })
+  t.throws(() => sim.addDeliveryFault({ action: 'delay' } as never), { message: 'delay_ms: is required' })
+  await t.rejects(sim.settleDeliveries({ timeoutMs: -1 }), { message: 'timeout_ms: must be >= 0' })
+  t.throws(() => sim.advanceClock(Number.POSITIVE_INFINITY), ApiError)
 })

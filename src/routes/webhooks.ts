@@ -1,50 +1,19 @@
 import type { FastifyInstance } from 'fastify'
 import { callerOf } from '../plugins/auth.js'
 import { envelopeBody } from '../plugins/version.js'
-import { validationError } from '../errors.js'
 import { IdParams, errorResponses } from '../schemas/common.js'
 import {
-  EVENT_TYPES, EventListEnvelope, EventListQuery, EventTypesEnvelope, WebhookBody, WebhookEnvelope, WebhookListEnvelope,
+  EVENT_TYPES, EventListEnvelope, EventListQuery, EventTypesEnvelope, WebhookBody, WebhookEnvelope, WebhookListEnvelope, WebhookListQuery,
   type EventListInput, type WebhookInput
 } from '../schemas/events.js'
-import { eventType, type EventFilter } from '../store/events.js'
-
-const DEFAULT_LIMIT = 10
-const MAX_LIMIT = 100
-/** RFC 3339, the form the SDK sends (Date#toISOString); a date alone means its midnight UTC. */
-const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?$/i
-
-/** A timestamp bound in epoch milliseconds, fractions below a millisecond kept (so "strictly before" stays strict). */
-function timestamp (value: string, field: string): number {
-  const match = TIMESTAMP.exec(value.trim())
-  const fraction = match?.[3] ?? ''
-  const whole = match === null ? NaN : Date.parse(`${match[1] ?? ''}T${match[2] ?? '00:00'}${fraction.slice(0, 4)}${match[4] ?? 'Z'}`)
-  if (Number.isNaN(whole)) throw validationError(field, 'must be an RFC 3339 timestamp, like 2024-01-31T12:00:00Z')
-  const belowMs = fraction.length > 4 ? Number(`0.${fraction.slice(4)}`) : 0
-  return whole + belowMs
-}
-
-/** The query of GET /api/events as a filter; a bad value is a 422 naming it. */
-function eventFilter (query: EventListInput): EventFilter {
-  const filter: EventFilter = { limit: DEFAULT_LIMIT }
-  const type = query.type ?? query.event_type
-  if (type !== undefined) filter.type = eventType(type, query.type === undefined ? 'event_type' : 'type')
-  if (query.starting_after !== undefined) filter.after = timestamp(query.starting_after, 'starting_after')
-  if (query.ending_before !== undefined) filter.before = timestamp(query.ending_before, 'ending_before')
-  if (query.limit !== undefined) {
-    const limit = Number(query.limit)
-    if (limit < 1 || limit > MAX_LIMIT) throw validationError('limit', `must be from 1 to ${MAX_LIMIT}`)
-    filter.limit = limit
-  }
-  return filter
-}
+import { eventFilter } from '../store/events.js'
 
 /** /api/webhooks* and /api/events*: an organization's webhook and its event log (partner-surface reference 4, 5). */
 export default async function webhookRoutes (api: FastifyInstance): Promise<void> {
   const { store } = api
 
   api.get<{ Querystring: { organization_id?: string } }>('/webhooks', {
-    schema: { querystring: { type: 'object', additionalProperties: false, properties: { organization_id: { type: 'string', maxLength: 64 } } }, response: { 200: WebhookListEnvelope, ...errorResponses(400, 401, 404) } }
+    schema: { querystring: WebhookListQuery, response: { 200: WebhookListEnvelope, ...errorResponses(400, 401, 404) } }
   }, (request, reply) => {
     const organizations = store.access.organizationsForWebhookList(callerOf(request), request.query.organization_id)
     reply.send(envelopeBody(request, store.webhooks.listFor(organizations.map((o) => o.id))))

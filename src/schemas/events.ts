@@ -72,6 +72,12 @@ export const WebhookBody = {
   properties: { endpoint: Endpoint, secret: Secret, organization_id: { type: ['string', 'null'], maxLength: LIMITS.id } }
 } as const
 
+export const WebhookListQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { organization_id: Id }
+} as const
+
 export const EventListQuery = {
   type: 'object',
   additionalProperties: false,

@@ -4,6 +4,7 @@ import type { DeliveryFaults } from '../delivery-faults.js'
 import { validationError } from '../errors.js'
 import { EVENT_PAYLOAD_FIELDS, EVENT_TYPES, eventPayloadSchema, type EventType } from '../schemas/events.js'
 import type { FixtureEvent } from '../schemas/fixtures.js'
+import type { EventListInput } from '../schemas/events.js'
 import { didYouMean } from '../suggest.js'
 import { firstIssue, requestValidator } from '../validation.js'
 import type { DeliveryQueue } from './deliveries.js'
@@ -58,6 +59,36 @@ export function checkPayload (type: EventType, payload: EventPayload, field = 'e
     throw validationError(issue === undefined || issue.path === '' ? field : `${field}.${issue.path}`, issue?.problem ?? 'is invalid')
   }
   return copy
+}
+
+const DEFAULT_LIMIT = 10
+const MAX_LIMIT = 100
+/** RFC 3339, the form the SDK sends (Date#toISOString); a date alone means its midnight UTC. */
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?$/i
+
+/** A timestamp bound in epoch milliseconds, fractions below a millisecond kept (so "strictly before" stays strict). */
+function timestamp (value: string, field: string): number {
+  const match = TIMESTAMP.exec(value.trim())
+  const fraction = match?.[3] ?? ''
+  const whole = match === null ? NaN : Date.parse(`${match[1] ?? ''}T${match[2] ?? '00:00'}${fraction.slice(0, 4)}${match[4] ?? 'Z'}`)
+  if (Number.isNaN(whole)) throw validationError(field, 'must be an RFC 3339 timestamp, like 2024-01-31T12:00:00Z')
+  const belowMs = fraction.length > 4 ? Number(`0.${fraction.slice(4)}`) : 0
+  return whole + belowMs
+}
+
+/** The query of GET /api/events as a filter; a bad value is a 422 naming it. */
+export function eventFilter (query: EventListInput): EventFilter {
+  const filter: EventFilter = { limit: DEFAULT_LIMIT }
+  const type = query.type ?? query.event_type
+  if (type !== undefined) filter.type = eventType(type, query.type === undefined ? 'event_type' : 'type')
+  if (query.starting_after !== undefined) filter.after = timestamp(query.starting_after, 'starting_after')
+  if (query.ending_before !== undefined) filter.before = timestamp(query.ending_before, 'ending_before')
+  if (query.limit !== undefined) {
+    const limit = Number(query.limit)
+    if (limit < 1 || limit > MAX_LIMIT) throw validationError('limit', `must be from 1 to ${MAX_LIMIT}`)
+    filter.limit = limit
+  }
+  return filter
 }
 
 function toView (row: EventRow): EventView {

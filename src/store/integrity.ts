@@ -1,4 +1,5 @@
 import type { Db } from './db.js'
+import { EVENT_TYPES } from '../schemas/events.js'
 
 /**
  * Everything that must hold in a stored world; an empty list means consistent. Used by the
@@ -22,7 +23,11 @@ export function integrityProblems (db: Db): string[] {
     ['a shared connection whose parent is itself shared', 'SELECT c.id FROM connections c JOIN connections p ON p.id = c.parent_id WHERE p.parent_id IS NOT NULL'],
     ['a shared connection in its parent\'s organization', 'SELECT c.id FROM connections c JOIN connections p ON p.id = c.parent_id WHERE p.organization_id = c.organization_id'],
     ['a connection whose configuration is not a JSON object', "SELECT id FROM connections WHERE configuration IS NOT NULL AND (json_valid(configuration) = 0 OR json_type(configuration) <> 'object')"],
-    ['a connection name that is not unique in its organization', 'SELECT min(id) AS id FROM connections GROUP BY organization_id, name_key HAVING count(*) > 1']
+    ['a connection name that is not unique in its organization', 'SELECT min(id) AS id FROM connections GROUP BY organization_id, name_key HAVING count(*) > 1'],
+    ['a webhook whose endpoint is not an http(s) URL', "SELECT id FROM webhooks WHERE endpoint NOT LIKE 'http://%' AND endpoint NOT LIKE 'https://%'"],
+    ['an event of an unknown type', `SELECT id FROM events WHERE type NOT IN (${EVENT_TYPES.map((type) => `'${type}'`).join(', ')})`],
+    ['an event whose payload is not a JSON object', "SELECT id FROM events WHERE json_valid(payload) = 0 OR json_type(payload) <> 'object'"],
+    ['a queued delivery whose body is not JSON', 'SELECT id FROM deliveries WHERE json_valid(body) = 0']
   ]
   for (const [what, sql] of checks) {
     for (const row of db.prepare(sql).all() as Array<{ id: string }>) problems.push(`${what}: ${row.id}`)
