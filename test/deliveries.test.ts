@@ -39,6 +39,7 @@ t.test('each event is POSTed as {type, event}, signed with HMAC-SHA256 of the ra
   t.equal(got.method, 'POST')
   t.equal(got.url, '/hooks/polytomic')
   t.equal(got.headers['content-type'], 'application/json')
+  t.match(got.headers['user-agent'], /^polytomic-mock\/\d+\.\d+\.\d+/)
   const listed = ((await call(app, 'GET', '/api/events', JANE)).body as { data: Array<{ id: string, type: string, event: unknown }> }).data[0]
   t.same(got.body, { type: 'bulk_sync.completed', event: listed?.event }, 'the body is the type and the event\'s payload')
   t.equal(listed?.id, event.id)
@@ -148,6 +149,17 @@ t.test('settle over HTTP and in-process; fast_forward runs waiting retries at on
   t.equal((await call(app, 'POST', '/__admin/deliveries/settle', {}, { timeout_ms: -1 })).status, 422)
 })
 
+t.test('a waiting retry does not hold back later events: they overtake it', async (t) => {
+  const hooks = await receiver(t, (n) => n === 1 ? { status: 500 } : { status: 200 })
+  const { app } = await withWebhook(t, hooks.url, { webhookRetryBaseMs: 3_600_000 })
+  emit(app, 'sync.running')
+  await until('the first attempt to be recorded', () => app.control.deliveries().length === 1)
+  emit(app, 'sync.completed')
+  await hooks.waitFor(2)
+  await settled(t, app, { fastForward: true })
+  t.same(hooks.received.map((r) => r.body.type), ['sync.running', 'sync.completed', 'sync.running'], 'the later event went first; the retry came after')
+})
+
 t.test('advancing simulated time makes a waiting retry due', async (t) => {
   const hooks = await receiver(t, (n) => n === 1 ? { status: 500 } : { status: 200 })
   const { app } = await withWebhook(t, hooks.url, { webhookRetryBaseMs: 3_600_000 })
@@ -175,10 +187,17 @@ t.test('a disabled webhook gets nothing, and enabling it replays nothing; a dele
   const failing = await receiver(t, () => ({ status: 500 }))
   const other = await withWebhook(t, failing.url, { webhookRetryBaseMs: 3_600_000 })
   emit(other.app)
-  await failing.waitFor(1)
+  await until('the first attempt to be recorded', () => other.app.control.deliveries().length === 1)
+  await call(other.app, 'POST', `/api/webhooks/${other.webhookId}/disable`, JANE)
+  await settled(t, other.app, { fastForward: true })
+  await call(other.app, 'POST', `/api/webhooks/${other.webhookId}/enable`, JANE)
+  await settled(t, other.app, { fastForward: true })
+  t.equal(failing.received.length, 1, 'disabling cancels a waiting retry; enabling does not bring it back')
+  emit(other.app)
+  await until('the next attempt to be recorded', () => other.app.control.deliveries().length === 2)
   await call(other.app, 'DELETE', `/api/webhooks/${other.webhookId}`, JANE)
   await settled(t, other.app, { fastForward: true })
-  t.equal(failing.received.length, 1, 'no retry after the webhook is deleted')
+  t.equal(failing.received.length, 2, 'no retry after the webhook is deleted')
 })
 
 t.test('the endpoint and secret at the time of an attempt are used: a retry follows an update', async (t) => {
@@ -242,16 +261,23 @@ t.test('delivery faults: drop, duplicate, delay, reorder; by organization and ev
   t.ok(firstEmitted.id !== secondEmitted.id)
 
   hooks.received.length = 0
-  await add({ action: 'reorder' })
+  await add({ action: 'reorder', times: 1 })
   emit(app, 'sync.canceled')
   await settled(t, app)
   t.same(hooks.received.map((r) => r.body.type), ['sync.canceled'], 'a reordered delivery with nothing to overtake it is released by settle')
+
+  hooks.received.length = 0
+  await add({ action: 'reorder', delay_ms: 5000, times: 1 })
+  emit(app, 'sync.completed_with_errors')
+  app.control.advanceClock(5)
+  await hooks.waitFor(1)
+  t.same(hooks.received.map((r) => r.body.type), ['sync.completed_with_errors'], 'or when its hold (delay_ms) runs out, without settle')
 
   await add({ action: 'drop', organization_id: W.acme.ownerOrgId })
   const other = await call(app, 'POST', '/__admin/delivery-faults', {}, { action: 'delay' })
   t.match(other.body, { status: 422, metadata: { field: 'delay_ms' } }, 'delay needs delay_ms')
   t.match((await call(app, 'POST', '/__admin/delivery-faults', {}, { action: 'explode' })).body, { status: 422, metadata: { field: 'action' } })
-  t.equal(app.control.deliveryFaults().length, 2)
+  t.equal(app.control.deliveryFaults().length, 1, 'the drop rule for Acme stands')
   await call(app, 'POST', '/__admin/reset')
   t.same((await call(app, 'GET', '/__admin/delivery-faults')).body, [], 'reset clears delivery fault rules')
   t.same((await call(app, 'GET', '/__admin/deliveries')).body, [], 'and the delivery log')

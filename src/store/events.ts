@@ -34,7 +34,16 @@ export interface EventFilter {
   limit: number
 }
 
-const validators = new Map(EVENT_TYPES.map((type) => [type, requestValidator<EventPayload>(eventPayloadSchema(type))]))
+/** Each type's payload validator, compiled when first needed (start-up stays lean). */
+const validators = new Map<EventType, ReturnType<typeof requestValidator<EventPayload>>>()
+function validatorOf (type: EventType): ReturnType<typeof requestValidator<EventPayload>> {
+  let validate = validators.get(type)
+  if (validate === undefined) {
+    validate = requestValidator<EventPayload>(eventPayloadSchema(type))
+    validators.set(type, validate)
+  }
+  return validate
+}
 
 function isEventType (value: string): value is EventType {
   return Object.hasOwn(EVENT_PAYLOAD_FIELDS, value)
@@ -53,8 +62,8 @@ export function checkPayload (type: EventType, payload: EventPayload, field = 'e
     if (!fields.includes(name)) throw validationError(`${field}.${name}`, `unknown field${didYouMean(name, fields)}`)
   }
   const copy = { ...payload }
-  const validate = validators.get(type)
-  if (validate !== undefined && !validate(copy)) {
+  const validate = validatorOf(type)
+  if (!validate(copy)) {
     const issue = firstIssue(validate.errors ?? [])
     throw validationError(issue === undefined || issue.path === '' ? field : `${field}.${issue.path}`, issue?.problem ?? 'is invalid')
   }
