@@ -50,7 +50,7 @@ export default async function webhookRoutes (api: FastifyInstance): Promise<void
     api.post<{ Params: { id: string } }>(`/webhooks/:id/${action}`, {
       schema: { params: IdParams, response: { 200: WebhookEnvelope, ...errorResponses(400, 401, 404) } }
     }, (request, reply) => {
-      const webhook = store.transaction(() => store.webhooks.disable(store.access.reachableWebhook(callerOf(request), request.params.id), disabled))
+      const webhook = store.transaction(() => store.webhooks.setDisabled(store.access.reachableWebhook(callerOf(request), request.params.id), disabled))
       reply.send(envelopeBody(request, webhook))
     })
   }

@@ -50,7 +50,7 @@ function isEventType (value: string): value is EventType {
 }
 
 /** A type name from a request: one of the ten, or a 422 listing them. */
-export function eventType (value: string, field: string): EventType {
+function eventType (value: string, field: string): EventType {
   if (!isEventType(value)) throw validationError(field, `must be one of ${EVENT_TYPES.join(', ')} (GET /api/events_types)`)
   return value
 }

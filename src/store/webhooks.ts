@@ -52,7 +52,7 @@ export class WebhookRepository {
   private readonly all: Statement<[], WebhookRow>
   private readonly insert: Statement<[Record<string, unknown>]>
   private readonly update: Statement<[Record<string, unknown>]>
-  private readonly setDisabled: Statement<[number, string]>
+  private readonly updateDisabled: Statement<[number, string]>
   private readonly remove: Statement<[string]>
 
   constructor (db: Db, private readonly clock: Clock, private readonly allowedHosts: readonly string[] | null, private readonly queue: DeliveryQueue) {
@@ -61,7 +61,7 @@ export class WebhookRepository {
     this.all = db.prepare('SELECT id, organization_id, endpoint, secret, disabled, created_at FROM webhooks ORDER BY seq')
     this.insert = db.prepare('INSERT INTO webhooks (id, organization_id, endpoint, secret, disabled, created_at) VALUES (@id, @organization_id, @endpoint, @secret, @disabled, @created_at)')
     this.update = db.prepare('UPDATE webhooks SET endpoint = @endpoint, secret = @secret WHERE id = @id')
-    this.setDisabled = db.prepare('UPDATE webhooks SET disabled = ? WHERE id = ?')
+    this.updateDisabled = db.prepare('UPDATE webhooks SET disabled = ? WHERE id = ?')
     this.remove = db.prepare('DELETE FROM webhooks WHERE id = ?')
   }
 
@@ -106,8 +106,8 @@ export class WebhookRepository {
   }
 
   /** Disabling cancels what was pending for the webhook: enabling resumes with the next event, nothing is replayed. Call inside a transaction. */
-  disable (existing: StoredWebhook, disabled: boolean): StoredWebhook {
-    this.setDisabled.run(disabled ? 1 : 0, existing.id)
+  setDisabled (existing: StoredWebhook, disabled: boolean): StoredWebhook {
+    this.updateDisabled.run(disabled ? 1 : 0, existing.id)
     this.queue.sweep()
     return { ...existing, disabled }
   }
@@ -124,8 +124,9 @@ export class WebhookRepository {
     this.create(organizationId, fixture, { id: canonicalId(fixture.id), disabled: fixture.disabled, created_at: fixture.created_at })
   }
 
+  /** A stored webhook is already in the fixture shape. */
   exportAll (): FixtureWebhook[] {
-    return this.listAll().map((w) => ({ id: w.id, organization_id: w.organization_id, endpoint: w.endpoint, secret: w.secret, disabled: w.disabled, created_at: w.created_at }))
+    return this.listAll()
   }
 
   private checkedEndpoint (value: string): string {
