@@ -26,6 +26,9 @@ import userRoutes from './routes/users.js'
 import connectionRoutes from './routes/connections.js'
 import connectPageRoutes from './routes/connect-page.js'
 import webhookRoutes from './routes/webhooks.js'
+import bulkSyncRoutes from './routes/bulk-syncs.js'
+import modelSyncRoutes from './routes/model-syncs.js'
+import { SyncRunner } from './runner.js'
 import { DeliveryDispatcher, DeliveryLog } from './dispatcher.js'
 import { Store } from './store/index.js'
 import { readFixtureFile, validateFixtures } from './store/fixtures.js'
@@ -59,7 +62,7 @@ export interface AppOptions {
 export async function buildApp (options: AppOptions = {}): Promise<FastifyInstance> {
   const config: Config = { ...defaultConfig(), ...options.config }
   const faults = new Faults(config.faultSeed)
-  const store = new Store(config.database, { eventRetentionMs: config.eventRetentionS * 1000, webhookAllowedHosts: config.webhookAllowedHosts, random: faults.random })
+  const store = new Store(config.database, { eventRetentionMs: config.eventRetentionS * 1000, webhookAllowedHosts: config.webhookAllowedHosts, random: faults.random, syncRunDurationMs: config.syncRunDurationMs })
   try {
     if (store.isEmpty()) {
       const source = options.fixtures === undefined ? config.fixtures : '<fixtures option>'
@@ -115,7 +118,8 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   decorateIdempotency(app)
   decorateFaults(app, faults)
   decorateJournal(app, journal)
-  decorateControlPlane(app, store, journal, faults, dispatcher)
+  const runner = new SyncRunner(store, store.clock, app.log, { scheduling: config.syncScheduling })
+  decorateControlPlane(app, store, journal, faults, dispatcher, runner)
   // One Ajv for every request part (src/validation.ts) and serializers compiled once per process (src/serialization.ts).
   app.setValidatorCompiler(({ schema }) => requestValidator(schema))
   app.setSerializerCompiler(({ schema }) => serializerFor(schema))
@@ -149,6 +153,8 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     await api.register(currentOrganizationRoutes)
     await api.register(connectionRoutes, { connectTokenTtlS: config.connectTokenTtlS })
     await api.register(webhookRoutes)
+    await api.register(bulkSyncRoutes)
+    await api.register(modelSyncRoutes)
     api.setNotFoundHandler((_request, reply) => { reply.send(Errors.RouteNotFound()) })
   }, { prefix: '/api' })
 

@@ -35,6 +35,8 @@ export interface Config {
   webhookSignatureAlgorithm: SignatureAlgorithm
   webhookSignatureEncoding: SignatureEncoding
   deliveryLogSize: number
+  syncRunDurationMs: number
+  syncScheduling: boolean
 }
 
 /** A fixed delay (min === max) or a uniform range, in milliseconds. */
@@ -159,6 +161,8 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   webhookSignatureAlgorithm: { key: 'webhookSignatureAlgorithm', env: 'WEBHOOK_SIGNATURE_ALGORITHM', parse: parseChoice(SIGNATURE_ALGORITHMS), defaultValue: 'sha256', description: 'HMAC hash of the Polytomic-Signature header: sha256, sha1 or sha512' },
   webhookSignatureEncoding: { key: 'webhookSignatureEncoding', env: 'WEBHOOK_SIGNATURE_ENCODING', parse: parseChoice(SIGNATURE_ENCODINGS), defaultValue: 'hex', description: 'encoding of the Polytomic-Signature header: hex or base64' },
   deliveryLogSize: { key: 'deliveryLogSize', env: 'DELIVERY_LOG_SIZE', parse: parseCount(100_000), defaultValue: 1000, description: 'webhook delivery attempts kept for GET /__admin/deliveries' },
+  syncRunDurationMs: { key: 'syncRunDurationMs', env: 'SYNC_RUN_DURATION_MS', parse: parseCount(7 * 86_400_000), defaultValue: 5000, description: 'how long a sync run stays running before it ends, in ms of simulated time (POST /__admin/clock and /__admin/executions/settle skip ahead)' },
+  syncScheduling: { key: 'syncScheduling', env: 'SYNC_SCHEDULING', parse: parseBoolean, defaultValue: false, description: 'start runs of active syncs when their schedules come round on simulated time; off: schedules are only stored' },
   validateResponses: { key: 'validateResponses', env: 'VALIDATE_RESPONSES', parse: parseBoolean, defaultValue: false, description: 'check every /api response against its declared schema (a mismatch becomes a 500); for tests' }
 }
 

@@ -3,7 +3,9 @@ import type { FaultRule, FaultRuleInput, Faults } from './faults.js'
 import type { Journal, JournalEntry, JournalFilter } from './journal.js'
 import { unsafeJsonProblem } from './json.js'
 import { LIMITS } from './limits.js'
-import { ClockBody, ConnectCompleteBody, ConnectionCheckBody, DeliveryFaultBody, EmitEventBody, FaultBody, SettleBody } from './schemas/admin.js'
+import { AdvanceExecutionBody, ClockBody, ConnectCompleteBody, ConnectionCheckBody, DeliveryFaultBody, EmitEventBody, ExecutionRuleBody, FaultBody, SettleBody } from './schemas/admin.js'
+import type { ExecutionRule, ExecutionRuleInput } from './execution-rules.js'
+import type { AdvanceTarget } from './store/executions.js'
 import type { DeliveryFaultInput, DeliveryFaultRule } from './delivery-faults.js'
 import type { DeliveryAttempt, DeliveryDispatcher, DeliveryFilter, SettleResult } from './dispatcher.js'
 import { plausiblePayload, type EventView } from './store/events.js'
@@ -25,6 +27,8 @@ const validateEmitEvent = requestValidator<EmitEventInput>(EmitEventBody)
 const validateDeliveryFault = requestValidator<DeliveryFaultInput>(DeliveryFaultBody)
 const validateSettle = requestValidator<{ timeout_ms?: number, fast_forward?: boolean }>(SettleBody)
 const validateClock = requestValidator<{ advance_s: number }>(ClockBody)
+const validateExecutionRule = requestValidator<ExecutionRuleInput>(ExecutionRuleBody)
+const validateAdvance = requestValidator<AdvanceInput>(AdvanceExecutionBody)
 const validateConnectCompletion = requestValidator<{ type?: string, configuration: Record<string, unknown> }>(ConnectCompleteBody)
 
 /** A copy of an in-process input checked by its route's validator (which drops unknown fields): a 422 naming the field. */
@@ -39,6 +43,12 @@ function checked<T> (validate: ReturnType<typeof requestValidator<T>>, given: un
 
 /** POST /__admin/events, sim.emitEvent: an event of a type for an organization, with any fields of its payload. */
 export interface EmitEventInput { organization_id: string, type: EventType, event?: Record<string, unknown> }
+
+/** POST /__admin/executions/:id/advance, sim.advanceExecution: the next state, or a named one. */
+export interface AdvanceInput { status?: AdvanceTarget, message?: string }
+
+/** A run as the control plane shows it: its sync, kind and the API's view of it. */
+export interface ExecutionView { kind: 'bulk' | 'model', sync_id: string, organization_id: string, execution: Record<string, unknown> }
 
 /** The clock as GET and POST /__admin/clock show it. */
 export interface ClockView { now: string, offset_ms: number }
@@ -56,7 +66,7 @@ export class ControlPlane {
 
   /**
    * Back to the baseline world; minted keys, idempotency records, Connect sessions, fault rules,
-   * connection-check rules, delivery fault rules, the journal and the delivery log are cleared too,
+   * connection-check rules, delivery fault rules, execution rules, the journal and the delivery log are cleared too,
    * deliveries of events that are gone are cancelled, and simulated time is the wall clock again.
    */
   reset (): Record<string, number> {
@@ -64,6 +74,7 @@ export class ControlPlane {
     this.store.idempotency.clear()
     this.store.checks.clear()
     this.store.deliveryFaults.clear()
+    this.store.executionRules.clear()
     this.journal.clear()
     this.dispatcher.log.clear()
     this.faults.clear()
@@ -216,6 +227,47 @@ export class ControlPlane {
 
   clearDeliveryFaults (): number {
     return this.store.deliveryFaults.clear()
+  }
+
+  /** Decides how the next matching sync runs end (complete, fail, complete with errors, hang), `times` times or until removed. */
+  addExecutionRule (given: ExecutionRuleInput): ExecutionRule {
+    return this.store.executionRules.add(checked(validateExecutionRule, given))
+  }
+
+  executionRules (): ExecutionRule[] {
+    return this.store.executionRules.list()
+  }
+
+  removeExecutionRule (id: string): void {
+    if (!this.store.executionRules.remove(id)) throw Errors.ExecutionRuleNotFound()
+  }
+
+  clearExecutionRules (): number {
+    return this.store.executionRules.clear()
+  }
+
+  private executionView (id: string): ExecutionView {
+    const execution = this.store.executions.find(id)
+    if (execution === undefined) throw Errors.ExecutionNotFound()
+    return { kind: execution.kind, sync_id: execution.sync_id, organization_id: execution.organization_id, execution: this.store.executions.view(execution) }
+  }
+
+  /** Moves one run to its next state now, or to a named one (its events are emitted on the way). */
+  advanceExecution (id: string, given: AdvanceInput = {}): ExecutionView {
+    const input = checked(validateAdvance, given)
+    this.store.transaction(() => this.store.executions.advance(id, input.status, input.message))
+    return this.executionView(id)
+  }
+
+  /**
+   * Every run that is not hanging taken to its end now, and every job finished: what the runner
+   * would do as simulated time passes, at once. Hanging runs are counted (advance them).
+   */
+  settleExecutions (): { finished: number, hanging: number, jobs: number } {
+    return this.store.transaction(() => {
+      const runs = this.store.executions.settle()
+      return { ...runs, jobs: this.store.jobs.finishDue(Number.MAX_SAFE_INTEGER) }
+    })
   }
 
   clock (): ClockView {

@@ -23,11 +23,14 @@ export function errorEnvelope (version: ApiVersion | null, error: Record<string,
   return version !== null && usesLegacyEnvelope(version) ? { result: null, error } : error
 }
 
-/** The exact schema of a success body in this version: {"data"} alone, or {"result","error":null} alone. */
-export function successSchema (version: ApiVersion, inner: unknown): Schema {
+/**
+ * The exact schema of a success body in this version: {"data"} alone, or {"result","error":null}
+ * alone, with the siblings a route declares beside them (a list's pagination, a model's job).
+ */
+export function successSchema (version: ApiVersion, inner: unknown, siblings: Schema = {}): Schema {
   return usesLegacyEnvelope(version)
-    ? { type: 'object', required: ['result', 'error'], additionalProperties: false, properties: { result: inner, error: { type: 'null' } } }
-    : { type: 'object', required: ['data'], additionalProperties: false, properties: { data: inner } }
+    ? { type: 'object', required: ['result', 'error'], additionalProperties: false, properties: { ...siblings, result: inner, error: { type: 'null' } } }
+    : { type: 'object', required: ['data'], additionalProperties: false, properties: { ...siblings, data: inner } }
 }
 
 /** The exact schema of an error body in this version. */

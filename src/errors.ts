@@ -52,6 +52,7 @@ export const Errors = {
   VersionRequired: define(400, 'version_required', 'the X-Polytomic-Version header is required'),
   OrganizationIdRequired: define(400, 'organization_id_required', 'organization_id is required for this credential'),
   ConnectionTestFailed: define(400, 'connection_test_failed', 'the connection test failed'),
+  UnknownJobType: define(400, 'unknown_job_type', 'unknown job type'),
   InvalidIdempotencyKey: define(400, 'invalid_idempotency_key', 'Idempotency-Key must be 8 to 255 letters, digits, "-" or "_"'),
 
   // 401
@@ -86,6 +87,14 @@ export const Errors = {
   ConnectionCheckNotFound: define(404, 'connection_check_not_found', 'no connection check rule with this id'),
   WebhookNotFound: define(404, 'webhook_not_found', 'webhook not found'),
   DeliveryFaultNotFound: define(404, 'delivery_fault_not_found', 'no delivery fault rule with this id'),
+  BulkSyncNotFound: define(404, 'bulk_sync_not_found', 'bulk sync not found'),
+  ModelSyncNotFound: define(404, 'sync_not_found', 'sync not found'),
+  ModelNotFound: define(404, 'model_not_found', 'model not found'),
+  ExecutionNotFound: define(404, 'execution_not_found', 'execution not found'),
+  ScheduleNotFound: define(404, 'schedule_not_found', 'schedule not found'),
+  SchemaNotFound: define(404, 'schema_not_found', 'schema not found'),
+  JobNotFound: define(404, 'job_not_found', 'job not found'),
+  ExecutionRuleNotFound: define(404, 'execution_rule_not_found', 'no execution rule with this id'),
 
   // 405, 408, 409, 410, 413, 414, 415, 431
   MethodNotAllowed: define(405, 'method_not_allowed', 'method not allowed'),
@@ -96,6 +105,9 @@ export const Errors = {
   ConnectionNameTaken: define(409, 'connection_name_taken', 'a connection with this name already exists in the organization'),
   WebhookExists: define(409, 'webhook_exists', 'this organization already has a webhook: update it, or delete it first'),
   ConnectionAlreadyShared: define(409, 'connection_already_shared', 'this connection is already shared with the organization'),
+  ExecutionRunning: define(409, 'execution_running', 'an execution of this sync is already running: wait for it, or cancel it'),
+  ExecutionFinished: define(409, 'execution_finished', 'this execution has already finished'),
+  ExecutionStateConflict: define(409, 'execution_state_conflict', 'the execution cannot move to this state from the one it is in'),
   IdempotencyKeyInUse: define(409, 'idempotency_key_in_use', 'a request with this Idempotency-Key is still being processed'),
   ConnectSessionExpired: define(410, 'connect_session_expired', 'this Connect session has expired; start a new one'),
   ConnectSessionUsed: define(410, 'connect_session_used', 'this Connect session has already been completed; start a new one'),
@@ -108,6 +120,7 @@ export const Errors = {
   ValidationFailed: define(422, 'validation_failed', 'the request is not valid'),
   ConnectionValidationFailed: define(422, 'connection_validation_failed', 'the connection could not be validated'),
   ConnectionInUse: define(422, 'connection_in_use', 'connection in use: it has shared copies; delete with force=true to remove them too'),
+  ModelInUse: define(422, 'model_in_use', 'model in use: a sync uses it; delete or change the sync first'),
   InvalidFixtures: define(422, 'invalid_fixtures', 'the fixture document is not valid'),
 
   // 429, 5xx

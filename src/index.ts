@@ -15,6 +15,7 @@ export type { ConnectionView, SavedConnectionView } from './store/connections.js
 export { verifySignature, signBody, SIGNATURE_HEADER, type SignatureOptions, type SignatureAlgorithm, type SignatureEncoding } from './signature.js'
 export type { DeliveryAttempt, DeliveryFilter, DeliveryOutcome, SettleResult } from './dispatcher.js'
 export type { DeliveryFaultInput, DeliveryFaultRule } from './delivery-faults.js'
-export type { EmitEventInput, ClockView } from './control-plane.js'
+export type { EmitEventInput, ClockView, AdvanceInput, ExecutionView } from './control-plane.js'
+export type { ExecutionRule, ExecutionRuleInput } from './execution-rules.js'
 export type { EventView } from './store/events.js'
 export type { StoredWebhook as Webhook } from './store/webhooks.js'

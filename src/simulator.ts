@@ -5,7 +5,8 @@ import type { FaultRule, FaultRuleInput } from './faults.js'
 import type { ConnectionCheckInput, ConnectionCheckRule } from './connection-checks.js'
 import type { SavedConnectionView } from './store/connections.js'
 import type { JournalEntry, JournalFilter } from './journal.js'
-import type { ClockView, EmitEventInput } from './control-plane.js'
+import type { AdvanceInput, ClockView, EmitEventInput, ExecutionView } from './control-plane.js'
+import type { ExecutionRule, ExecutionRuleInput } from './execution-rules.js'
 import type { DeliveryFaultInput, DeliveryFaultRule } from './delivery-faults.js'
 import type { DeliveryAttempt, DeliveryFilter, SettleResult } from './dispatcher.js'
 import type { EventView } from './store/events.js'
@@ -57,6 +58,13 @@ export interface Simulator {
   clearDeliveryFaults (): number
   /** Moves simulated time forward (event retention, waiting retries). */
   advanceClock (seconds: number): ClockView
+  /** Decides how the next matching sync runs end: complete, fail (with a message), complete_with_errors, or hang until advanced. */
+  addExecutionRule (rule: ExecutionRuleInput): ExecutionRule
+  clearExecutionRules (): number
+  /** Moves one sync run to its next state now, or to a named one (running, completed, completed_with_errors, failed, canceled). */
+  advanceExecution (id: string, input?: AdvanceInput): ExecutionView
+  /** Takes every sync run that is not hanging to its end now, and finishes every job. */
+  settleExecutions (): { finished: number, hanging: number, jobs: number }
   /** The world as a fixture document; { redact: true } replaces every secret (for sharing, not for reloading). */
   exportFixtures (options?: { redact?: boolean }): Fixtures
   loadFixtures (document: Fixtures): Record<string, number>
@@ -109,6 +117,10 @@ export async function createSimulator (options: SimulatorOptions = {}): Promise<
     addDeliveryFault: (rule) => control.addDeliveryFault(rule),
     clearDeliveryFaults: () => control.clearDeliveryFaults(),
     advanceClock: (seconds) => control.advanceClock(seconds),
+    addExecutionRule: (rule) => control.addExecutionRule(rule),
+    clearExecutionRules: () => control.clearExecutionRules(),
+    advanceExecution: (id, input) => control.advanceExecution(id, input),
+    settleExecutions: () => control.settleExecutions(),
     exportFixtures: (exportOptions) => control.exportFixtures(exportOptions),
     loadFixtures: (document) => control.replaceFixtures(document, '<loadFixtures>')
   }

@@ -7,12 +7,13 @@ import { User } from './schemas/users.js'
 import { Connection, ConnectionType, FIELD_NAME_PATTERN, SavedConnection, TYPE_ID_PATTERN } from './schemas/connections.js'
 import { SHA256_PATTERN, UUID_PATTERN } from './schemas/fixtures.js'
 import { Event, Webhook } from './schemas/events.js'
+import { SYNC_SHARED_SCHEMAS } from './schemas/syncs.js'
 import { didYouMean } from './suggest.js'
 
 type Schema = Record<string, unknown>
 
 /** The schemas other schemas name by $ref ("User#"): the bodies the API answers with. */
-export const SHARED_SCHEMAS: readonly Schema[] = [User, Organization, Identity, Role, ConnectionType, Connection, SavedConnection, Webhook, Event, ApiErrorBody, RestErrResponseBody]
+export const SHARED_SCHEMAS: readonly Schema[] = [User, Organization, Identity, Role, ConnectionType, Connection, SavedConnection, Webhook, Event, ...SYNC_SHARED_SCHEMAS, ApiErrorBody, RestErrResponseBody]
 
 /**
  * The one Ajv instance: requests (Fastify's validator compiler), responses under

@@ -10,7 +10,8 @@ t.test('defaults apply when nothing is set', async (t) => {
     adminToken: null, journalSize: 1000, journalBodyBytes: 65536, journalBytes: 33554432, faultSeed: null, latencyMs: null, shutdownGraceMs: 10000,
     bodyLimit: 1048576, idempotencyTtlS: 86400, requestTimeoutMs: 30000, validateResponses: false, connectTokenTtlS: 3600,
     eventRetentionS: 172800, webhookRetryBaseMs: 10000, webhookTimeoutMs: 10000, webhookAllowedHosts: null,
-    webhookSignatureAlgorithm: 'sha256', webhookSignatureEncoding: 'hex', deliveryLogSize: 1000
+    webhookSignatureAlgorithm: 'sha256', webhookSignatureEncoding: 'hex', deliveryLogSize: 1000,
+    syncRunDurationMs: 5000, syncScheduling: false
   })
   t.ok(existsSync(BUNDLED_FIXTURES), 'the bundled fixtures path exists')
 })
@@ -21,13 +22,15 @@ t.test('every variable is read', async (t) => {
     ADMIN_TOKEN: 's3cret', JOURNAL_SIZE: '0', JOURNAL_BODY_BYTES: '1024', JOURNAL_BYTES: '1048576', FAULT_SEED: '42', LATENCY_MS: '100-400', SHUTDOWN_GRACE_MS: '500',
     BODY_LIMIT: '2048', IDEMPOTENCY_TTL_S: '60', REQUEST_TIMEOUT_MS: '5000', VALIDATE_RESPONSES: 'yes', CONNECT_TOKEN_TTL_S: '0',
     EVENT_RETENTION_S: '60', WEBHOOK_RETRY_BASE_MS: '5', WEBHOOK_TIMEOUT_MS: '250', WEBHOOK_ALLOWED_HOSTS: ' Hooks.Example.com, *.internal ,127.0.0.1',
-    WEBHOOK_SIGNATURE_ALGORITHM: 'SHA512', WEBHOOK_SIGNATURE_ENCODING: 'base64', DELIVERY_LOG_SIZE: '10'
+    WEBHOOK_SIGNATURE_ALGORITHM: 'SHA512', WEBHOOK_SIGNATURE_ENCODING: 'base64', DELIVERY_LOG_SIZE: '10',
+    SYNC_RUN_DURATION_MS: '250', SYNC_SCHEDULING: 'true'
   }), {
     port: 0, host: '0.0.0.0', database: '/tmp/x.db', fixtures: '/tmp/f.json', defaultVersion: '2024-02-08', requireVersion: true, logLevel: 'warn',
     adminToken: 's3cret', journalSize: 0, journalBodyBytes: 1024, journalBytes: 1048576, faultSeed: 42, latencyMs: { min: 100, max: 400 }, shutdownGraceMs: 500,
     bodyLimit: 2048, idempotencyTtlS: 60, requestTimeoutMs: 5000, validateResponses: true, connectTokenTtlS: 0,
     eventRetentionS: 60, webhookRetryBaseMs: 5, webhookTimeoutMs: 250, webhookAllowedHosts: ['hooks.example.com', '*.internal', '127.0.0.1'],
-    webhookSignatureAlgorithm: 'sha512', webhookSignatureEncoding: 'base64', deliveryLogSize: 10
+    webhookSignatureAlgorithm: 'sha512', webhookSignatureEncoding: 'base64', deliveryLogSize: 10,
+    syncRunDurationMs: 250, syncScheduling: true
   })
   t.same(loadConfig({ LATENCY_MS: '250' }).latencyMs, { min: 250, max: 250 }, 'a fixed latency')
   t.same(loadConfig({ LATENCY_MS: '0', ADMIN_TOKEN: '' }), defaultConfig(), 'zero latency and an empty token are unset')

@@ -111,7 +111,7 @@ t.test('a configuration the type refuses, or a failed check, shows the form agai
   const failed = await app.inject({ method: 'POST', url: `/connect/${session.token}`, headers: FORM, payload: 'hostname=db&database=d&username=u&password=p' })
   t.equal(failed.statusCode, 422)
   t.match(failed.body, 'timeout connecting to db:5432')
-  t.equal(app.store.connections.list(W.org.id).length, 1, 'nothing was created')
+  t.equal(app.store.connections.list(W.org.id).length, 2, 'nothing was created (the shared copy and the Snowflake destination are the bundled ones)')
   const ok = await app.inject({ method: 'POST', url: `/connect/${session.token}`, headers: FORM, payload: 'hostname=db&database=d&username=u&password=p' })
   t.equal(ok.statusCode, 303, 'the same token works once the check passes')
 })

@@ -73,7 +73,7 @@ t.test('create, get, list, update and delete a connection; the type is an object
   t.match(got.body, { data: { id: saved.id, name: 'Analytics DB', configuration: postgres({ password: MASK }), status: 'healthy', created_by: { id: W.jane.id, name: W.jane.email, type: 'user' }, updated_by: { type: 'user' } } })
   t.notOk('healthcheck_interval' in dataOf(got), 'get has no healthcheck_interval (ConnectionResponseSchema)')
   const list = await call(app, 'GET', '/api/connections', J)
-  t.same(dataOf<Saved[]>(list).map((c) => c.name), [W.warehouse.name, 'Analytics DB'], 'the shared copy first, then creation order')
+  t.same(dataOf<Saved[]>(list).map((c) => c.name), [W.warehouse.name, W.analytics.name, 'Analytics DB'], 'the shared copy first, then creation order')
 
   const replaced = await call(app, 'PUT', `/api/connections/${saved.id}`, J, { name: 'Analytics', configuration: { hostname: 'db2.example.com', database: 'analytics', username: 'loader' } })
   t.equal(replaced.status, 200)
@@ -114,7 +114,7 @@ t.test('configuration is validated against the type, naming the field', async (t
     const res = await call(app, 'POST', '/api/connections', J, body)
     t.same([res.status, res.body], [422, apiError(422, 'validation_failed', `${field}: ${problem}`, { field, problem })], `${field}: ${problem}`)
   }
-  t.equal(app.store.connections.list(W.org.id).length, 1, 'nothing was stored')
+  t.equal(app.store.connections.list(W.org.id).length, 2, 'nothing was stored')
   const typeChange = await call(app, 'PUT', `/api/connections/${W.warehouse.id}`, P, { name: 'x', type: 'mysql', configuration: postgres() })
   t.same(typeChange.body, apiError(422, 'validation_failed', 'type: a connection\'s type cannot change (this one is postgresql)', { field: 'type', problem: 'a connection\'s type cannot change (this one is postgresql)' }))
 })
@@ -178,7 +178,7 @@ t.test('the check: passes by default; a control-plane rule fails it by type or n
   t.match(passes.body, { data: { status: 'healthy' } }, 'a name the pattern does not match passes')
   const refused = await call(app, 'POST', '/api/connections', J, { name: 'Prod DB', type: 'postgresql', configuration: postgres(), validate: true })
   t.same([refused.status, refused.body], [422, apiError(422, 'connection_validation_failed', 'could not connect to server: Connection refused', { type: 'postgresql' })])
-  t.equal(app.store.connections.list(W.org.id).length, 2, 'a refused connection is not stored')
+  t.equal(app.store.connections.list(W.org.id).length, 3, 'a refused connection is not stored')
   const unhealthy = await call(app, 'POST', '/api/connections', J, { name: 'Prod DB', type: 'postgresql', configuration: postgres() })
   t.equal(unhealthy.status, 200, 'without validate the connection is saved')
   t.match(unhealthy.body, { data: { status: 'unhealthy', status_error: 'could not connect to server: Connection refused' } })

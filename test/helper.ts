@@ -40,6 +40,16 @@ export const W = {
     copyId: 'f2d5b8e3-4c6a-4d9f-8b2e-7a3c5d9f1b24',
     name: 'Acme Warehouse'
   },
+  /** My Organization's Snowflake destination, and the bulk sync from the shared warehouse copy into it, with its one completed run. */
+  analytics: {
+    id: 'c3e6a9f4-5d7b-4e0a-9c3f-8b4d6e0a2c35',
+    name: 'Analytics Snowflake'
+  },
+  bulkSync: {
+    id: 'd4f7b0a5-6e8c-4f1b-8d4a-9c5e7f1b3d46',
+    name: 'Acme Warehouse to Snowflake',
+    executionId: 'e5a8c1b6-7f9d-4a2c-9e5b-0d6f8a2c4e57'
+  },
   john: {
     id: 'b4e2d0f3-8c5e-4a9b-8d3f-2e3c4a5b6d7e',
     email: 'john.smith@polytomic.com',

@@ -71,6 +71,8 @@ t.test('sharing rules: partner keys only; a child of another partner is 404; twi
 
 t.test('removing: a parent with copies is in use without force; with force its copies go; removing a copy leaves the parent', async (t) => {
   const app = await build(t)
+  // The bundled bulk sync reads the copy; what syncs do to a delete is test/syncs-dependents.test.ts's.
+  t.equal((await call(app, 'DELETE', `/api/bulk/syncs/${W.bulkSync.id}`, J)).status, 200)
   const inUse = await call(app, 'DELETE', `/api/connections/${W.warehouse.id}`, P)
   t.same([inUse.status, inUse.body], [422, apiError(422, 'connection_in_use', 'connection in use: it has shared copies; delete with force=true to remove them too', { shared_copies: [W.warehouse.copyId] })])
   t.equal((await call(app, 'DELETE', `/api/connections/${W.warehouse.copyId}`, J)).status, 200, 'a customer removes its copy')

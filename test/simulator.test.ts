@@ -44,6 +44,8 @@ t.test('createSimulator: a tap suite drives the official SDK against an in-proce
   t.equal(me.data?.id, W.jane.id, 'the bundled fixtures are there')
 })
 
+const NO_SYNCS = { models: 0, model_syncs: 0, model_sync_models: 0, bulk_syncs: 0, bulk_sync_schemas: 0, bulk_sync_schedules: 0, executions: 0, jobs: 0 }
+
 t.test('createSimulator: inject() works without a socket; fixtures may be an object', async (t) => {
   const org = '11111111-1111-4111-8111-111111111111'
   const sim = await createSimulator({ fixtures: { deployment_keys: ['only-key'], organizations: [{ id: org, name: 'Solo' }] } })
@@ -51,7 +53,7 @@ t.test('createSimulator: inject() works without a socket; fixtures may be an obj
   const res = await sim.app.inject({ method: 'GET', url: '/api/organizations', headers: { authorization: 'Bearer only-key' } })
   t.same(res.json(), { data: [{ id: org, name: 'Solo' }] })
   t.same(sim.exportFixtures().organizations, [{ id: org, name: 'Solo', partner_id: null }])
-  t.same(sim.loadFixtures({}), { partners: 0, organizations: 0, roles: 0, users: 0, user_roles: 0, api_keys: 0, deployment_keys: 0, connection_types: 0, connections: 0, webhooks: 0, events: 0 })
+  t.same(sim.loadFixtures({}), { partners: 0, organizations: 0, roles: 0, users: 0, user_roles: 0, api_keys: 0, deployment_keys: 0, connection_types: 0, connections: 0, webhooks: 0, events: 0, ...NO_SYNCS })
   await sim.close()
   await sim.close()
   t.pass('close is safe to call twice')

@@ -4,6 +4,7 @@ import type { Faults } from '../faults.js'
 import type { DeliveryDispatcher } from '../dispatcher.js'
 import type { Journal } from '../journal.js'
 import type { Store } from '../store/index.js'
+import type { SyncRunner } from '../runner.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,9 +13,13 @@ declare module 'fastify' {
   }
 }
 
-/** The control plane, and the delivery worker's life: started now, stopped before the store closes. */
-export function decorateControlPlane (app: FastifyInstance, store: Store, journal: Journal, faults: Faults, dispatcher: DeliveryDispatcher): void {
+/** The control plane, and the lives of the background workers (deliveries, sync runs): started now, stopped before the store closes. */
+export function decorateControlPlane (app: FastifyInstance, store: Store, journal: Journal, faults: Faults, dispatcher: DeliveryDispatcher, runner: SyncRunner): void {
   app.decorate('control', new ControlPlane(store, journal, faults, dispatcher))
-  app.addHook('preClose', async () => { await dispatcher.close() })
+  app.addHook('preClose', async () => {
+    runner.close()
+    await dispatcher.close()
+  })
   dispatcher.start()
+  runner.start()
 }

@@ -9,8 +9,8 @@ type Schema = Record<string, unknown>
 
 /** The exact body of a success: the declared data, in the version's envelope only. */
 function strictSuccess (declared: Schema, version: ApiVersion): Schema {
-  const inner = (declared.properties as Record<string, Schema> | undefined)?.data
-  return inner === undefined ? declared : successSchema(version, inner)
+  const { data: inner, result: _result, error: _error, ...siblings } = (declared.properties as Record<string, Schema> | undefined) ?? {}
+  return inner === undefined ? declared : successSchema(version, inner, siblings)
 }
 
 function strictError (status: number, version: ApiVersion): Schema {

@@ -3,10 +3,11 @@ import type { FastifyInstance } from 'fastify'
 import { Errors } from '../errors.js'
 import type { FaultRuleInput } from '../faults.js'
 import {
-  ClockBody, ConnectCompleteBody, ConnectTokenParam, ConnectionCheckBody, DeliveryFaultBody, DeliveryQuery, EmitEventBody, ExportQuery, FaultBody, IdParam,
+  AdvanceExecutionBody, ClockBody, ConnectCompleteBody, ExecutionRuleBody, ConnectTokenParam, ConnectionCheckBody, DeliveryFaultBody, DeliveryQuery, EmitEventBody, ExportQuery, FaultBody, IdParam,
   JournalQuery, PartnerIdParam, SettleBody, SnapshotBody, SnapshotParams, TenantBody
 } from '../schemas/admin.js'
-import type { EmitEventInput } from '../control-plane.js'
+import type { AdvanceInput, EmitEventInput } from '../control-plane.js'
+import type { ExecutionRuleInput } from '../execution-rules.js'
 import type { DeliveryFaultInput } from '../delivery-faults.js'
 import type { ConnectionCheckInput } from '../connection-checks.js'
 import { hashKey } from '../store/ids.js'
@@ -131,6 +132,26 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
   })
 
   admin.delete('/delivery-faults', async () => ({ status: 'ok', cleared: control.clearDeliveryFaults() }))
+
+  // Sync runs: rules for how they end, and stepping or settling them.
+  for (const url of ['/executions', '/execution-rules']) {
+    admin.post<{ Body: ExecutionRuleInput }>(url, { schema: { body: ExecutionRuleBody } }, async (request, reply) =>
+      reply.code(201).send(control.addExecutionRule(request.body)))
+  }
+
+  admin.get('/execution-rules', async () => control.executionRules())
+
+  admin.delete<{ Params: { id: string } }>('/execution-rules/:id', { schema: { params: IdParam } }, async (request) => {
+    control.removeExecutionRule(request.params.id)
+    return { status: 'ok', id: request.params.id }
+  })
+
+  admin.delete('/execution-rules', async () => ({ status: 'ok', cleared: control.clearExecutionRules() }))
+
+  admin.post('/executions/settle', async () => ({ status: 'ok', ...control.settleExecutions() }))
+
+  admin.post<{ Params: { id: string }, Body: AdvanceInput | null }>('/executions/:id/advance', { schema: { params: IdParam, body: AdvanceExecutionBody } }, async (request) =>
+    control.advanceExecution(request.params.id, request.body ?? {}))
 
   admin.get('/clock', async () => control.clock())
 

@@ -155,3 +155,34 @@ export const ClockBody = {
   required: ['advance_s'],
   properties: { advance_s: { type: 'number', minimum: 0, maximum: 10 * 365 * 86400 } }
 } as const
+
+/** How a sync run ends: as a rule decides it at start, or as POST /__admin/executions/:id/advance names it. */
+export const EXECUTION_OUTCOMES = ['complete', 'fail', 'complete_with_errors', 'hang'] as const
+
+/** POST /__admin/executions (and /__admin/execution-rules): how the next matching runs end. */
+export const ExecutionRuleBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['outcome'],
+  properties: {
+    outcome: { type: 'string', enum: EXECUTION_OUTCOMES },
+    /** A bulk sync's or a model sync's id; every sync when left out. */
+    sync_id: { type: 'string', maxLength: 64 },
+    kind: { type: 'string', enum: ['bulk', 'model'] },
+    /** The failure's message (fail) or the first error's (complete_with_errors). */
+    message: { type: 'string', minLength: 1, maxLength: 2048 },
+    record_count: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
+    error_count: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
+    times: { type: 'integer', minimum: 1 }
+  }
+} as const
+
+/** POST /__admin/executions/:id/advance: its next state, or a named one (the body is optional). */
+export const AdvanceExecutionBody = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {
+    status: { type: 'string', enum: ['running', 'completed', 'completed_with_errors', 'failed', 'canceled'] },
+    message: { type: 'string', minLength: 1, maxLength: 2048 }
+  }
+} as const

@@ -5,6 +5,7 @@
 import type { Infer } from './infer.js'
 import { ConnectionTypeDefinition } from './connections.js'
 import { EVENT_TYPES } from './events.js'
+import { CreateBulkSyncBody, JOB_TYPES, ModelBody, ModelSyncBody, BulkScheduleBody, SchemaConfigurationShape } from './syncs.js'
 import { LIMITS } from '../limits.js'
 
 export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
@@ -114,6 +115,81 @@ const FixtureEventSchema = {
   }
 } as const
 
+const Stamps = { created_at: { type: 'string', format: 'date-time' }, updated_at: { type: 'string', format: 'date-time' } } as const
+
+/** A model: its fields as the API takes them. */
+const FixtureModelSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'organization_id', 'name', 'connection_id', 'configuration'],
+  properties: { ...ModelBody.properties, id: Uuid, organization_id: Uuid, connection_id: Uuid, version: { type: 'integer', minimum: 1 }, ...Stamps }
+} as const
+
+/** A model sync: its fields as the API takes them. */
+const FixtureModelSyncSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'organization_id', ...ModelSyncBody.required],
+  properties: { ...ModelSyncBody.properties, id: Uuid, organization_id: Uuid, ...Stamps }
+} as const
+
+/** A bulk sync with its schemas (each a SchemaConfiguration, output_name optional) and its additional schedules. */
+const FixtureBulkSyncSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'organization_id', ...CreateBulkSyncBody.required],
+  properties: {
+    ...CreateBulkSyncBody.properties,
+    id: Uuid,
+    organization_id: Uuid,
+    schemas: { type: 'array', maxItems: 2000, items: { anyOf: [{ type: 'string', maxLength: 255 }, { ...SchemaConfigurationShape, properties: { ...SchemaConfigurationShape.properties, output_name: { type: 'string', maxLength: 255 } } }] } },
+    schedules: { type: 'array', maxItems: 100, items: { type: 'object', additionalProperties: false, required: ['id', 'schedule'], properties: { id: Uuid, schedule: BulkScheduleBody.properties.schedule } } },
+    ...Stamps
+  }
+} as const
+
+/** A run of a bulk or model sync (sync_id names either): history, or a run the simulator picks up where it is. */
+const FixtureExecutionSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'sync_id', 'status', 'created_at'],
+  properties: {
+    id: Uuid,
+    sync_id: Uuid,
+    status: { type: 'string', enum: ['created', 'running', 'canceling', 'completed', 'failed', 'canceled'] },
+    status_message: { type: 'string', maxLength: 2048 },
+    trigger: { type: 'string', enum: ['manual', 'schedule'] },
+    is_test: { type: 'boolean' },
+    created_at: { type: 'string', format: 'date-time' },
+    started_at: { type: 'string', format: 'date-time' },
+    completed_at: { type: 'string', format: 'date-time' },
+    record_count: { type: 'integer', minimum: 0 },
+    error_count: { type: 'integer', minimum: 0 },
+    inserted_count: { type: 'integer', minimum: 0 },
+    schemas: {
+      type: 'array',
+      maxItems: 2000,
+      items: { type: 'object', additionalProperties: false, required: ['schema'], properties: { schema: { type: 'string', maxLength: 255 }, output_name: { type: 'string', maxLength: 255 }, record_count: { type: 'integer', minimum: 0 }, error_count: { type: 'integer', minimum: 0 } } }
+    }
+  }
+} as const
+
+/** An asynchronous job (GET /api/jobs/:type/:id). */
+const FixtureJobSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'organization_id', 'type', 'status', 'created_at'],
+  properties: {
+    id: Uuid,
+    organization_id: Uuid,
+    type: { type: 'string', enum: JOB_TYPES },
+    status: { type: 'string', enum: ['created', 'running', 'done', 'failed'] },
+    result: {},
+    error: { type: 'string', maxLength: 2048 },
+    created_at: { type: 'string', format: 'date-time' }
+  }
+} as const
+
 export const FixtureDocument = {
   $id: 'FixtureDocument',
   type: 'object',
@@ -128,7 +204,12 @@ export const FixtureDocument = {
     connection_types: { type: 'array', items: ConnectionTypeDefinition },
     connections: { type: 'array', items: FixtureConnectionSchema },
     webhooks: { type: 'array', items: FixtureWebhookSchema },
-    events: { type: 'array', items: FixtureEventSchema }
+    events: { type: 'array', items: FixtureEventSchema },
+    models: { type: 'array', items: FixtureModelSchema },
+    model_syncs: { type: 'array', items: FixtureModelSyncSchema },
+    bulk_syncs: { type: 'array', items: FixtureBulkSyncSchema },
+    executions: { type: 'array', items: FixtureExecutionSchema },
+    jobs: { type: 'array', items: FixtureJobSchema }
   }
 } as const
 
@@ -140,4 +221,9 @@ export type FixtureApiKey = Infer<typeof FixtureApiKeySchema>
 export type FixtureConnection = Infer<typeof FixtureConnectionSchema>
 export type FixtureWebhook = Infer<typeof FixtureWebhookSchema>
 export type FixtureEvent = Infer<typeof FixtureEventSchema>
+export type FixtureModel = Infer<typeof FixtureModelSchema>
+export type FixtureModelSync = Infer<typeof FixtureModelSyncSchema>
+export type FixtureBulkSync = Infer<typeof FixtureBulkSyncSchema>
+export type FixtureExecution = Infer<typeof FixtureExecutionSchema>
+export type FixtureJob = Infer<typeof FixtureJobSchema>
 export type Fixtures = Infer<typeof FixtureDocument>

@@ -6,6 +6,16 @@ import type { UserRepository } from './users.js'
 import type { ConnectionRepository, StoredConnection } from './connections.js'
 import type { StoredWebhook, WebhookRepository } from './webhooks.js'
 import type { Caller, OrganizationRecord, Role } from './types.js'
+import type { BulkSyncRepository, StoredBulkSync } from './bulk-syncs.js'
+import type { ModelSyncRepository, StoredModelSync } from './model-syncs.js'
+import type { ModelRepository, StoredModel } from './models.js'
+
+/** The repositories of syncs and models, as reach checks look things up. */
+export interface SyncLookups {
+  readonly bulkSyncs: Pick<BulkSyncRepository, 'find'>
+  readonly modelSyncs: Pick<ModelSyncRepository, 'find'>
+  readonly models: Pick<ModelRepository, 'find'>
+}
 
 function isApiKey (caller: Caller): boolean {
   return caller.kind === 'user' || caller.kind === 'organization'
@@ -45,7 +55,8 @@ export class AccessPolicy {
     private readonly users: UserRepository,
     private readonly roles: RoleRepository,
     private readonly connections: ConnectionRepository,
-    private readonly webhooks: WebhookRepository
+    private readonly webhooks: WebhookRepository,
+    private readonly syncs: SyncLookups
   ) {}
 
   /**
@@ -239,6 +250,25 @@ export class AccessPolicy {
   /** A webhook by id, if its organization is within reach (else the same 404 as a missing one); a body naming another organization does not hold it. */
   reachableWebhook (caller: Caller, webhookId: string, organizationId?: string | null): StoredWebhook {
     return this.reachable(caller, this.webhooks.find(webhookId), Errors.WebhookNotFound, organizationId)
+  }
+
+  /** A bulk sync, model sync or model by id, if its organization is within reach (else the same 404 as a missing one). */
+  reachableBulkSync (caller: Caller, id: string, organizationId?: string | null): StoredBulkSync {
+    return this.reachable(caller, this.syncs.bulkSyncs.find(id), Errors.BulkSyncNotFound, organizationId)
+  }
+
+  reachableModelSync (caller: Caller, id: string, organizationId?: string | null): StoredModelSync {
+    return this.reachable(caller, this.syncs.modelSyncs.find(id), Errors.ModelSyncNotFound, organizationId)
+  }
+
+  reachableModel (caller: Caller, id: string, organizationId?: string | null): StoredModel {
+    return this.reachable(caller, this.syncs.models.find(id), Errors.ModelNotFound, organizationId)
+  }
+
+  /** Whether the caller can see an organization by id (an unknown one: no). */
+  canSeeOrganization (caller: Caller, organizationId: string): boolean {
+    const organization = this.organizations.find(organizationId)
+    return organization !== undefined && this.canReach(caller, organization)
   }
 
   /**

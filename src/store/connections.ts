@@ -120,6 +120,10 @@ export class ConnectionRepository {
   private readonly insert: Statement<[Record<string, unknown>]>
   private readonly update: Statement<[Record<string, unknown>]>
   private readonly remove: Statement<[string]>
+  private readonly dependents: Statement<[string], { kind: string, id: string }>
+  private readonly removeSyncsReading: Statement<[string]>
+  /** Called with the syncs a forced delete takes along, before it does (their running executions are canceled). */
+  beforeSyncsRemoved: (syncIds: string[]) => void = () => {}
 
   constructor (db: Db, private readonly types: ConnectionTypeCatalog, private readonly checks: ConnectionChecks) {
     this.byId = db.prepare(`SELECT ${COLUMNS} ${FROM} WHERE c.id = ?`)
@@ -136,6 +140,17 @@ export class ConnectionRepository {
       healthcheck_interval = @healthcheck_interval, status = @status, status_error = @status_error, updated_at = @updated_at, updated_by = @updated_by
       WHERE id = @id`)
     this.remove = db.prepare('DELETE FROM connections WHERE id = ?')
+    // What uses a connection (or its shared copies, given as a JSON array): models, and the syncs that
+    // name it or read a model of it.
+    this.dependents = db.prepare(`WITH ids(id) AS (SELECT value FROM json_each(?)),
+      used_models AS (SELECT id FROM models WHERE connection_id IN (SELECT id FROM ids))
+      SELECT 'bulk_syncs' AS kind, id FROM bulk_syncs WHERE source_connection_id IN (SELECT id FROM ids) OR destination_connection_id IN (SELECT id FROM ids)
+      UNION SELECT 'syncs', id FROM model_syncs WHERE target_connection_id IN (SELECT id FROM ids)
+        OR id IN (SELECT sync_id FROM model_sync_models WHERE model_id IN (SELECT id FROM used_models))
+      UNION SELECT 'models', id FROM used_models
+      ORDER BY 1, 2`)
+    this.removeSyncsReading = db.prepare(`DELETE FROM model_syncs WHERE id IN (SELECT sync_id FROM model_sync_models
+      WHERE model_id IN (SELECT id FROM models WHERE connection_id IN (SELECT value FROM json_each(?))))`)
   }
 
   find (id: string): StoredConnection | undefined {
@@ -224,10 +239,25 @@ export class ConnectionRepository {
     return this.find(existing.id) as StoredConnection
   }
 
-  /** Without force, a connection with shared copies is in use (422); with force its copies go too. Call inside a transaction. */
+  /**
+   * Without force, a connection with shared copies, or that models or syncs use (its copies
+   * included), is in use (422, naming them); with force they all go: copies, the models of it and
+   * of its copies, and every sync that names one of them or reads such a model. Call inside a transaction.
+   */
   delete (connection: StoredConnection, force: boolean): void {
-    const copies = force || connection.parent_id !== null ? [] : this.sharedCopies(connection.id)
-    if (copies.length > 0) throw Errors.ConnectionInUse({ metadata: { shared_copies: copies.map((c) => c.id) } })
+    const copies = connection.parent_id !== null ? [] : this.sharedCopies(connection.id)
+    const ids = JSON.stringify([connection.id, ...copies.map((c) => c.id)])
+    const used: Record<string, string[]> = {}
+    for (const row of this.dependents.all(ids)) (used[row.kind] ??= []).push(row.id)
+    if (!force) {
+      if (copies.length > 0 && Object.keys(used).length === 0) throw Errors.ConnectionInUse({ metadata: { shared_copies: copies.map((c) => c.id) } })
+      if (Object.keys(used).length > 0) {
+        const metadata = copies.length > 0 ? { shared_copies: copies.map((c) => c.id), ...used } : used
+        throw Errors.ConnectionInUse({ message: `connection in use by ${Object.entries(used).map(([kind, list]) => `${list.length} ${kind.replace('_', ' ')}`).join(', ')}${copies.length > 0 ? ' and shared copies' : ''}; delete with force=true to remove them too`, metadata })
+      }
+    }
+    this.beforeSyncsRemoved([...(used.bulk_syncs ?? []), ...(used.syncs ?? [])])
+    this.removeSyncsReading.run(ids)
     this.remove.run(connection.id)
   }
 

@@ -19,6 +19,13 @@ import { DeliveryFaults } from '../delivery-faults.js'
 import { DeliveryQueue } from './deliveries.js'
 import { EventLog } from './events.js'
 import { WebhookRepository } from './webhooks.js'
+import { ExecutionRules } from '../execution-rules.js'
+import { ExecutionRepository } from './executions.js'
+import { BulkSyncRepository } from './bulk-syncs.js'
+import { ModelRepository } from './models.js'
+import { ModelSyncRepository } from './model-syncs.js'
+import { JobRepository } from './jobs.js'
+import { SyncScheduler } from './scheduler.js'
 
 export interface StoreOptions {
   /** How long the event log keeps an event, in simulated milliseconds (default 48 hours). */
@@ -27,6 +34,8 @@ export interface StoreOptions {
   webhookAllowedHosts?: readonly string[] | null
   /** The seeded random source (FAULT_SEED) for delivery faults and plausible event payloads. */
   random?: () => number
+  /** How long a sync run takes from running to its end, in simulated milliseconds (default 5 s). */
+  syncRunDurationMs?: number
 }
 
 /** Owns the connection and every repository over it. No Fastify in here. */
@@ -52,6 +61,14 @@ export class Store {
   /** Delivery fault rules (test control state, not the world). */
   readonly deliveryFaults: DeliveryFaults
   readonly random: () => number
+  /** How sync runs end, as tests decide (test control state, not the world). */
+  readonly executionRules = new ExecutionRules()
+  readonly executions: ExecutionRepository
+  readonly models: ModelRepository
+  readonly modelSyncs: ModelSyncRepository
+  readonly bulkSyncs: BulkSyncRepository
+  readonly jobs: JobRepository
+  readonly scheduler: SyncScheduler
   private closed = false
   private readonly inTransaction: (fn: () => unknown) => unknown
 
@@ -69,8 +86,15 @@ export class Store {
     this.webhooks = new WebhookRepository(this.db, this.clock, options.webhookAllowedHosts ?? null, this.deliveries)
     this.deliveryFaults = new DeliveryFaults(this.random)
     this.events = new EventLog(this.db, this.clock, options.eventRetentionMs ?? 48 * 3600 * 1000, this.webhooks, this.deliveries, this.deliveryFaults)
-    this.access = new AccessPolicy(this.organizations, this.users, this.roles, this.connections, this.webhooks)
-    this.world = new WorldRepository(this.db, this.connectionTypes, this.connections, this.webhooks, this.events)
+    this.executions = new ExecutionRepository(this.db, this.clock, this.events, this.executionRules, this.random, options.syncRunDurationMs ?? 5000)
+    this.models = new ModelRepository(this.db, this.clock, this.connections, this.connectionTypes)
+    this.modelSyncs = new ModelSyncRepository(this.db, this.clock, this.connections, this.connectionTypes, this.models, this.executions)
+    this.bulkSyncs = new BulkSyncRepository(this.db, this.clock, this.connections, this.connectionTypes, this.executions)
+    this.jobs = new JobRepository(this.db, this.clock)
+    this.scheduler = new SyncScheduler(this.db, this.bulkSyncs, this.modelSyncs, this.executions)
+    this.connections.beforeSyncsRemoved = (syncIds) => { for (const id of syncIds) this.executions.cancelForDeletion(id) }
+    this.access = new AccessPolicy(this.organizations, this.users, this.roles, this.connections, this.webhooks, this)
+    this.world = new WorldRepository(this.db, this.connectionTypes, this.connections, this.webhooks, this.events, this)
     this.idempotency = new IdempotencyRepository(this.db)
     this.idempotency.dropStaleClaims()
     this.inTransaction = this.db.transaction((fn: () => unknown) => fn())

@@ -187,10 +187,131 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX deliveries_due ON deliveries(due_ms);
   CREATE INDEX deliveries_event ON deliveries(event_id);
   CREATE INDEX deliveries_webhook ON deliveries(webhook_id);
+  `,
+  // 6: models, model syncs and bulk syncs (partner-surface reference 6, 7, 9), their executions,
+  // and asynchronous jobs. A sync goes with its organization and with the connections it names
+  // (ON DELETE CASCADE: the store refuses such a delete unless forced). Definitions are JSON of
+  // the fields the API takes, already checked; columns hold what queries and rules read.
+  `
+  CREATE TABLE models (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    created_by TEXT,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT
+  );
+  CREATE INDEX models_organization ON models(organization_id);
+  CREATE INDEX models_connection ON models(connection_id);
+
+  CREATE TABLE model_syncs (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    target_connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    active INTEGER NOT NULL,
+    definition TEXT NOT NULL,
+    schedule_anchor_ms INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT
+  );
+  CREATE INDEX model_syncs_organization ON model_syncs(organization_id);
+  CREATE INDEX model_syncs_target ON model_syncs(target_connection_id);
+
+  CREATE TABLE model_sync_models (
+    sync_id TEXT NOT NULL REFERENCES model_syncs(id) ON DELETE CASCADE,
+    model_id TEXT NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+    PRIMARY KEY (sync_id, model_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX model_sync_models_model ON model_sync_models(model_id);
+
+  CREATE TABLE bulk_syncs (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    source_connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    destination_connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    active INTEGER NOT NULL,
+    definition TEXT NOT NULL,
+    schedule_anchor_ms INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT
+  );
+  CREATE INDEX bulk_syncs_organization ON bulk_syncs(organization_id);
+  CREATE INDEX bulk_syncs_source ON bulk_syncs(source_connection_id);
+  CREATE INDEX bulk_syncs_destination ON bulk_syncs(destination_connection_id);
+
+  CREATE TABLE bulk_sync_schemas (
+    sync_id TEXT NOT NULL REFERENCES bulk_syncs(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    definition TEXT NOT NULL,
+    PRIMARY KEY (sync_id, id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE bulk_sync_schedules (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    sync_id TEXT NOT NULL REFERENCES bulk_syncs(id) ON DELETE CASCADE,
+    definition TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT
+  );
+  CREATE INDEX bulk_sync_schedules_sync ON bulk_sync_schedules(sync_id);
+
+  CREATE TABLE executions (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    bulk_sync_id TEXT REFERENCES bulk_syncs(id) ON DELETE CASCADE,
+    model_sync_id TEXT REFERENCES model_syncs(id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    status_message TEXT,
+    trigger TEXT NOT NULL,
+    plan TEXT NOT NULL,
+    details TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    started_ms INTEGER,
+    completed_ms INTEGER,
+    updated_ms INTEGER NOT NULL,
+    due_ms INTEGER,
+    CHECK ((bulk_sync_id IS NULL) <> (model_sync_id IS NULL))
+  );
+  CREATE INDEX executions_bulk ON executions(bulk_sync_id, seq);
+  CREATE INDEX executions_model ON executions(model_sync_id, seq);
+  CREATE INDEX executions_due ON executions(due_ms) WHERE due_ms IS NOT NULL;
+
+  CREATE TABLE jobs (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    type TEXT NOT NULL,
+    status TEXT NOT NULL,
+    result TEXT,
+    error TEXT,
+    created_ms INTEGER NOT NULL,
+    due_ms INTEGER
+  );
+  CREATE INDEX jobs_due ON jobs(due_ms) WHERE due_ms IS NOT NULL;
   `
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length
 
 /** Tables that make up "the world", in an order that satisfies foreign keys on insert. */
-export const WORLD_TABLES = ['partners', 'organizations', 'roles', 'users', 'user_roles', 'api_keys', 'deployment_keys', 'connection_types', 'connections', 'webhooks', 'events'] as const
+export const WORLD_TABLES = ['partners', 'organizations', 'roles', 'users', 'user_roles', 'api_keys', 'deployment_keys', 'connection_types', 'connections', 'webhooks', 'events',
+  'models', 'model_syncs', 'model_sync_models', 'bulk_syncs', 'bulk_sync_schemas', 'bulk_sync_schedules', 'executions', 'jobs'] as const

@@ -7,6 +7,20 @@ import type { ConnectionTypeCatalog } from './connection-types.js'
 import type { ConnectionRepository } from './connections.js'
 import type { EventLog } from './events.js'
 import type { WebhookRepository } from './webhooks.js'
+import type { BulkSyncRepository } from './bulk-syncs.js'
+import type { ExecutionRepository } from './executions.js'
+import type { JobRepository } from './jobs.js'
+import type { ModelRepository } from './models.js'
+import type { ModelSyncRepository } from './model-syncs.js'
+
+/** What exports the sync part of the world. */
+export interface SyncExports {
+  readonly models: Pick<ModelRepository, 'exportAll'>
+  readonly modelSyncs: Pick<ModelSyncRepository, 'exportAll'>
+  readonly bulkSyncs: Pick<BulkSyncRepository, 'exportAll'>
+  readonly executions: Pick<ExecutionRepository, 'exportAll'>
+  readonly jobs: Pick<JobRepository, 'exportAll'>
+}
 
 const OPTIONAL_ORGANIZATION_FIELDS = ['sso_domain', 'sso_org_id', 'issuer', 'client_id', 'client_secret'] as const
 
@@ -39,7 +53,7 @@ export class WorldRepository {
   private nextSlot = 0
 
   constructor (private readonly db: Db, private readonly connectionTypes: ConnectionTypeCatalog, private readonly connections: ConnectionRepository,
-    private readonly webhooks: WebhookRepository, private readonly events: EventLog) {
+    private readonly webhooks: WebhookRepository, private readonly events: EventLog, private readonly syncs: SyncExports) {
     db.exec("ATTACH DATABASE ':memory:' AS snapshots")
     this.countRows = db.prepare(`SELECT ${WORLD_TABLES.map((table) => `(SELECT count(*) FROM main.${table}) AS ${table}`).join(', ')}`)
     this.exportStatements = {
@@ -75,7 +89,12 @@ export class WorldRepository {
       connection_types: this.connectionTypes.definitions(),
       connections: this.connections.exportAll(),
       webhooks: this.webhooks.exportAll(),
-      events: this.events.exportAll()
+      events: this.events.exportAll(),
+      models: this.syncs.models.exportAll(),
+      model_syncs: this.syncs.modelSyncs.exportAll(),
+      bulk_syncs: this.syncs.bulkSyncs.exportAll(),
+      executions: this.syncs.executions.exportAll(),
+      jobs: this.syncs.jobs.exportAll()
     }
   }
 

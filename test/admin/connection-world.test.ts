@@ -130,6 +130,6 @@ t.test('deleting a tenant removes its connections and the Connect sessions of it
   t.equal((await call(app, 'DELETE', `/__admin/tenants/${tenant.partner_id}`)).status, 200)
   t.equal(app.store.connections.listAll().length, before - 2)
   t.equal((await app.inject({ method: 'GET', url: `/connect/${session}` })).statusCode, 404)
-  t.same(app.store.connections.listAll().map((c) => c.id), [W.warehouse.id, W.warehouse.copyId], 'the bundled connections are untouched')
+  t.same(app.store.connections.listAll().map((c) => c.id), [W.warehouse.id, W.warehouse.copyId, W.analytics.id], 'the bundled connections are untouched')
   t.same(integrityProblems(app.store.db), [])
 })

@@ -62,7 +62,7 @@ t.test('POST /__admin/reset after a sequence of writes gives back exactly the fi
   await call(app, 'POST', '/__admin/faults', {}, { path: '/api/me', status: 500 })
   const reset = await call(app, 'POST', '/__admin/reset')
   t.equal(reset.status, 200)
-  t.same(reset.body, { status: 'ok', counts: { partners: 2, organizations: 4, roles: 9, users: 4, user_roles: 4, api_keys: 4, deployment_keys: 1, connection_types: 0, connections: 2, webhooks: 0, events: 0 } })
+  t.same(reset.body, { status: 'ok', counts: { partners: 2, organizations: 4, roles: 9, users: 4, user_roles: 4, api_keys: 4, deployment_keys: 1, connection_types: 0, connections: 3, webhooks: 0, events: 0, models: 0, model_syncs: 0, model_sync_models: 0, bulk_syncs: 1, bulk_sync_schemas: 3, bulk_sync_schedules: 0, executions: 1, jobs: 0 } })
   t.same((await call(app, 'GET', '/__admin/requests')).body, [], 'the journal is cleared')
   t.same((await call(app, 'GET', '/__admin/faults')).body, [], 'fault rules are cleared')
   t.same((await call(app, 'GET', '/__admin/fixtures')).body, before)

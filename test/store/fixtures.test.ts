@@ -124,5 +124,5 @@ t.test('a file database keeps its world across restarts; fixtures load only into
 
 t.test('the bundled fixture file is valid JSON with every documented key', async (t) => {
   const document = JSON.parse(readFileSync(BUNDLED_FIXTURES, 'utf8')) as Record<string, unknown>
-  t.same(Object.keys(document).sort(), ['api_keys', 'connections', 'deployment_keys', 'organizations', 'partners', 'roles', 'users'])
+  t.same(Object.keys(document).sort(), ['api_keys', 'bulk_syncs', 'connections', 'deployment_keys', 'executions', 'organizations', 'partners', 'roles', 'users'])
 })
