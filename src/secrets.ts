@@ -24,7 +24,9 @@ export const SECRET_FIELDS = [
   'password',
   'token',
   'partner_key',
-  'admin_user_key'
+  'admin_user_key',
+  // A model sync's field-encryption passphrase (echoed by the API, as the SDK's type has it).
+  'encryption_passphrase'
 ] as const
 
 export const REDACTED = '[redacted]'

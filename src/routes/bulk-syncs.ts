@@ -59,12 +59,14 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
     schema: { querystring: BulkStatusListQuery, response: { 200: BulkStatusListEnvelope, ...errorResponses(400, 401, 404, 422) } }
   }, (request, reply) => {
     const caller = callerOf(request)
-    const organization = store.access.organizationToActIn(caller, request.query.organization_id)
-    const ids = request.query.sync_id === undefined ? [] : ([] as string[]).concat(request.query.sync_id)
-    // all=true or active=true override sync_id (reference 6.4); no filter at all means every sync.
-    const syncs = request.query.all === 'true' || ids.length === 0
-      ? store.bulkSyncs.list(organization.id, request.query.active === 'true' ? true : undefined)
-      : request.query.active === 'true' ? store.bulkSyncs.list(organization.id, true) : ids.map((id) => store.access.reachableBulkSync(caller, id, organization.id))
+    const q = request.query
+    const ids = q.sync_id === undefined ? [] : ([] as string[]).concat(q.sync_id)
+    // all=true or active=true override sync_id (reference 6.4): the syncs of one organization (the
+    // caller's, or the one named). Named syncs may be in any organization the caller reaches.
+    const everySync = q.all === 'true' || q.active === 'true' || ids.length === 0
+    const syncs = everySync
+      ? store.bulkSyncs.list(store.access.organizationToActIn(caller, q.organization_id).id, q.active === 'true' ? true : undefined)
+      : ids.map((id) => store.access.reachableBulkSync(caller, id, q.organization_id))
     reply.send(envelopeBody(request, syncs.map((s) => {
       const latest = store.executions.latest(s.id)
       const view = latest === undefined ? undefined : store.executions.bulkView(latest)

@@ -15,7 +15,8 @@ const SEED = seedFrom('FUZZ_SEED')
 
 /** Statuses any route may answer, whatever it declares: version, credentials, unknown route, limits, an unparseable Content-Type, validation. */
 const ALWAYS = [400, 401, 404, 413, 414, 415, 422]
-const ADMIN = [200, 201, 400, 401, 404, 413, 414, 415, 422]
+/** The control plane adds 409: a run that has already finished cannot be advanced. */
+const ADMIN = [200, 201, 400, 401, 404, 409, 413, 414, 415, 422]
 /** The hosted Connect page: the page or a redirect, a used or expired token, or the form again (422, as HTML). */
 const CONNECT_PAGE = [200, 303, 400, 404, 410, 413, 414, 415, 422]
 
@@ -38,6 +39,14 @@ async function openSessions (app: FastifyInstance): Promise<void> {
     const event = app.control.emitEvent({ organization_id: index === 0 ? W.acme.ownerOrgId : W.org.id, type: index === 0 ? 'bulk_sync.failed' : 'sync.completed' })
     app.store.db.prepare('UPDATE events SET id = ? WHERE id = ?').run(id, event.id)
   }
+  // A model, a model sync and an additional schedule under known ids (the store takes an id, as fixtures do).
+  app.store.transaction(() => {
+    app.store.models.create(W.org.id, { name: 'Fuzzed model', connection_id: W.warehouse.copyId, configuration: {}, fields: ['id', 'email'] }, null, { id: MODEL_ID })
+    app.store.modelSyncs.create(W.org.id, {
+      name: 'Fuzzed sync', mode: 'create', schedule: { frequency: 'manual' }, target: { connection_id: W.analytics.id }, fields: [{ target: 'E', source: { model_id: MODEL_ID, field: 'email' } }]
+    }, null, { id: MODEL_SYNC_ID })
+    app.store.bulkSyncs.addSchedule(W.bulkSync.id, { frequency: 'hourly' }, null, { id: SCHEDULE_ID })
+  })
   for (const [index, token] of TOKENS.entries()) {
     const res = await call(app, 'POST', '/api/connections/connect', { authorization: `Bearer ${W.jane.key}` }, { name: `Fuzzed ${index}`, redirect_url: 'https://partner.example/done', ...(index === 0 ? { type: 'postgresql' } : {}) })
     const opened = (res.body as { data: { token: string } }).data.token
@@ -49,7 +58,11 @@ async function openSessions (app: FastifyInstance): Promise<void> {
 const TOKENS = ['7c1f0a2e-0000-4000-8000-000000000001', '7c1f0a2e-0000-4000-8000-000000000002', '7c1f0a2e-0000-4000-8000-000000000003']
 const WEBHOOK_ID = '7c1f0a2e-0000-4000-8000-0000000000a1'
 const EVENT_IDS = ['7c1f0a2e-0000-4000-8000-0000000000e1', '7c1f0a2e-0000-4000-8000-0000000000e2']
-const KNOWN_IDS = [W.org.id, W.acme.ownerOrgId, W.globex.customerOrgId, W.jane.id, W.john.id, W.globex.adminUserId, W.org.adminRoleId, W.org.memberRoleId, W.org.analystRoleId, W.acme.partnerId,
+const MODEL_ID = '7c1f0a2e-0000-4000-8000-0000000000b1'
+const MODEL_SYNC_ID = '7c1f0a2e-0000-4000-8000-0000000000b2'
+const SCHEDULE_ID = '7c1f0a2e-0000-4000-8000-0000000000b3'
+const SYNC_IDS = [W.bulkSync.id, W.bulkSync.executionId, W.analytics.id, MODEL_ID, MODEL_SYNC_ID, SCHEDULE_ID, 'public.users', 'public.orders', 'createmodel', 'updatemodel']
+const KNOWN_IDS = [...SYNC_IDS, W.org.id, W.acme.ownerOrgId, W.globex.customerOrgId, W.jane.id, W.john.id, W.globex.adminUserId, W.org.adminRoleId, W.org.memberRoleId, W.org.analystRoleId, W.acme.partnerId,
   W.warehouse.id, W.warehouse.copyId, ...TOKENS, WEBHOOK_ID, ...EVENT_IDS, 'postgresql', 's3']
 const base64 = (s: string): string => Buffer.from(s, 'latin1').toString('base64')
 
@@ -125,6 +138,30 @@ const plausibleObject = fc.record({
   times: fieldValue,
   probability: fieldValue,
   users: fieldValue,
+  source_connection_id: fc.oneof(fc.constantFrom(W.warehouse.copyId, W.analytics.id, W.warehouse.id), fieldValue),
+  destination_connection_id: fc.oneof(fc.constantFrom(W.analytics.id, W.warehouse.copyId), fieldValue),
+  destination_configuration: fc.oneof(fc.constant({ schema: 'raw' }), fieldValue),
+  schedule: fc.oneof(
+    fc.record({ frequency: fc.constantFrom('manual', 'hourly', 'daily', 'weekly', 'continuous', 'fortnightly'), minute: fc.oneof(fc.constantFrom('0', '59', '60', '*', 'x'), fieldValue), hour: fc.oneof(fc.constantFrom('6', '23', '24'), fieldValue), day_of_week: fc.oneof(fc.constantFrom('monday', '7', 'someday'), fieldValue), dayOfWeek: fieldValue, selectiveMode: fieldValue }, { requiredKeys: [] }),
+    fieldValue),
+  schemas: fc.oneof(fc.array(fc.oneof(fc.constantFrom('public.users', 'public.a'), fc.record({ id: fc.oneof(fc.constantFrom('public.users', 'public.x'), fieldValue), enabled: fieldValue, fields: fieldValue, filters: fieldValue }, { requiredKeys: [] })), { maxLength: 3 }), fieldValue),
+  mode: fc.oneof(fc.constantFrom('create', 'updateOrCreate', 'append', 'replicate', 'snapshot', 'upsert'), fieldValue),
+  target: fc.oneof(fc.record({ connection_id: fc.oneof(fc.constantFrom(W.analytics.id, W.warehouse.copyId), fieldValue), object: fieldValue, configuration: fieldValue }, { requiredKeys: [] }), fieldValue),
+  fields: fc.oneof(fc.array(fc.record({ target: fc.oneof(ascii, fieldValue), source: fc.oneof(fc.record({ model_id: fc.oneof(fc.constant(MODEL_ID), fieldValue), field: fc.oneof(fc.constantFrom('id', 'email', 'nope'), fieldValue) }), fieldValue), override_value: fieldValue }, { requiredKeys: [] }), { maxLength: 3 }), fieldValue),
+  identity: fc.oneof(fc.record({ source: fc.record({ model_id: fc.constant(MODEL_ID), field: fc.constantFrom('id', 'nope') }), target: ascii, function: fc.constantFrom('Equality', 'Fuzzy') }), fieldValue),
+  active: fc.oneof(fc.boolean(), fieldValue),
+  outcome: fc.oneof(fc.constantFrom('complete', 'fail', 'complete_with_errors', 'hang', 'explode'), fieldValue),
+  sync_id: fc.oneof(fc.constantFrom(W.bulkSync.id, MODEL_SYNC_ID), fieldValue),
+  kind: fc.oneof(fc.constantFrom('bulk', 'model', 'other'), fieldValue),
+  record_count: fieldValue,
+  error_count: fieldValue,
+  resync_mode: fc.oneof(fc.constantFrom('refetch', 'rebuild', 'never'), fieldValue),
+  fetch_mode: fieldValue,
+  test: fieldValue,
+  resync: fieldValue,
+  identities: fieldValue,
+  enabled: fieldValue,
+  filters: fieldValue,
   extra: fieldValue
 }, { requiredKeys: [] })
 
@@ -162,8 +199,9 @@ const body = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('{"email": "a@b.co", "email": 5}', '{"__proto__": {"admin": true}, "email": "p@example.com"}', '{"constructor": {"prototype": {"x": 1}}}', JSON.stringify({ email: 'x@example.com', name: 'n'.repeat(200_000) }), '\ufeff{"email":"bom@example.com"}', 'null', '[]', '""', '0') }
 )
 
-const query = fc.option(fc.dictionary(fc.constantFrom('force', 'organization_id', 'status', 'method', 'path', 'limit', 'since', 'partner_id', 'type', 'event_type', 'starting_after', 'ending_before', 'event_id', 'webhook_id', 'x'),
-  fc.oneof(ascii, fc.constantFrom('true', 'false', 'TRUE', '1', '100', '101', W.org.id, 'sync.failed', '2026-01-01T00:00:00.123456Z', '2026-13-01', new Date().toISOString()))), { nil: undefined })
+const query = fc.option(fc.dictionary(fc.constantFrom('force', 'organization_id', 'status', 'method', 'path', 'limit', 'since', 'partner_id', 'type', 'event_type', 'starting_after', 'ending_before', 'event_id', 'webhook_id',
+  'active', 'all', 'sync_id', 'page_token', 'only_terminal', 'only_completed', 'ascending', 'async', 'refresh_schemas', 'filters', 'mode', 'target_connection_id', 'x'),
+  fc.oneof(ascii, fc.constantFrom('true', 'false', 'TRUE', '1', '100', '101', '0', W.org.id, W.bulkSync.id, 'sync.failed', '2026-01-01T00:00:00.123456Z', '2026-13-01', new Date().toISOString(), 'bzoy', 'bzotMQ', 'bzo5OTk5OTk5OTk5OTk5OTk5OTk5', '{"enabled":"true"}', '{"enabled":1}', '{"x":"y"}', '[1]', '{'))), { nil: undefined })
 
 function isErrorShape (body: unknown): boolean {
   if (typeof body !== 'object' || body === null) return false
@@ -212,6 +250,7 @@ t.test(`${RUNS} random requests: documented statuses, never a 500, error bodies 
     statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
     app.control.clearFaults()
     app.control.clearDeliveryFaults()
+    app.control.clearExecutionRules()
 
     const isAdmin = r.route.url.startsWith('/__admin/')
     const isPage = r.route.url.startsWith('/connect/')
@@ -237,7 +276,7 @@ t.test(`${RUNS} random requests: documented statuses, never a 500, error bodies 
 
 /** The control plane's reads all answer 200 with JSON after a run: nothing sent can poison them. */
 async function controlPlaneReadable (t: Test, app: FastifyInstance): Promise<void> {
-  for (const url of ['/__admin/requests', '/__admin/fixtures', '/__admin/faults', '/__admin/health', '/__admin/deliveries', '/__admin/delivery-faults', '/__admin/clock']) {
+  for (const url of ['/__admin/requests', '/__admin/fixtures', '/__admin/faults', '/__admin/health', '/__admin/deliveries', '/__admin/delivery-faults', '/__admin/clock', '/__admin/execution-rules']) {
     const res = await app.inject({ method: 'GET', url })
     t.equal(res.statusCode, 200, `${url} answers 200 after the run`)
     t.doesNotThrow(() => JSON.parse(res.body), `${url} is JSON`)
@@ -296,4 +335,35 @@ t.test('connection, webhook and event routes with working credentials: deeper pa
   const journal = JSON.stringify(app.control.requests({ limit: 100_000 }))
   t.notMatch(journal, 's3cret-pw', 'the journal holds no secret either')
   t.same(integrityProblems(app.store.db), [], 'the store is consistent after the run')
+})
+
+t.test('sync, model and job routes with working credentials: deeper paths reached, never a 500, runs kept consistent', async (t) => {
+  const app = await fuzzedApp(t)
+  await openSessions(app)
+  const routes = app.routeTable.filter((r) => /^\/(api\/(bulk|syncs|models|jobs)|__admin\/execution)/.test(r.url))
+  t.ok(routes.length >= 40, `${routes.length} sync, model, job and execution-control routes`)
+  const declared = new Map(app.routeTable.map((route) => [`${route.method} ${route.url}`, route.statuses]))
+  const statuses = new Map<number, number>()
+  const working = fc.constantFrom(W.acme.key, W.jane.key, W.john.key, W.org.orgKey, W.globex.key, W.deploymentKey).map((k) => `Bearer ${k}`)
+  const ids = fc.array(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...SYNC_IDS) }, { weight: 1, arbitrary: idArbitrary }), { minLength: 2, maxLength: 2 })
+  await fc.assert(fc.asyncProperty(fc.constantFrom(...routes), ids, working, plausibleObject, query, async (route, [first, second], auth, object, q) => {
+    // Executions are addressed by their own ids: the latest run of the sync named first, when there is one.
+    const latest = first === undefined ? undefined : app.store.executions.latest(first)?.id
+    const values: Record<string, string | undefined> = { ':id': first, ':exec_id': latest ?? second, ':schedule_id': second, ':schema_id': second, ':type': first, ':name': 'snap' }
+    const url = route.url.replace(/:\w+/g, (name) => values[name] ?? 'x') + (q === undefined ? '' : `?${new URLSearchParams(q).toString()}`)
+    const isAdmin = route.url.startsWith('/__admin/')
+    const res = await app.inject({ method: route.method as 'GET', url, headers: { authorization: auth, 'content-type': 'application/json' }, payload: route.method === 'GET' ? undefined : JSON.stringify(object) })
+    statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
+    const allowed = new Set([...(isAdmin ? ADMIN : ALWAYS), ...(declared.get(`${route.method} ${route.url}`) ?? []), 200])
+    const context = `${route.method} ${url} -> ${res.statusCode} ${res.body.slice(0, 300)}`
+    if (res.statusCode >= 500 || !allowed.has(res.statusCode)) throw new Error(`undocumented status: ${context}`)
+    if (res.statusCode >= 400 && !isErrorShape(JSON.parse(res.body))) throw new Error(`error body not in the error shape: ${context}`)
+    if (res.body.includes('warehouse-password') || res.body.includes('snowflake-password')) throw new Error(`a secret was answered: ${context}`)
+  }), { numRuns: Math.max(500, Math.round(RUNS / 2)), seed: SEED, endOnFailure: true })
+  t.comment(`sync routes: ${[...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`)
+  t.ok((statuses.get(200) ?? 0) > 0, 'some succeeded')
+  app.control.clearExecutionRules()
+  app.control.settleExecutions()
+  t.same(integrityProblems(app.store.db), [], 'the store is consistent after the run')
+  await controlPlaneReadable(t, app)
 })

@@ -20,9 +20,16 @@ interface World {
   connections: string[]
   webhooks: string[]
   events: string[]
+  bulkSyncs: string[]
+  bulkExecutions: string[]
+  schedules: string[]
+  models: string[]
+  modelSyncs: string[]
+  modelExecutions: string[]
+  jobs: string[]
 }
 
-t.test('no tenant can reach another tenant\'s organizations, users, roles, keys, connections, webhooks or events', async (t) => {
+t.test('no tenant can reach another tenant\'s organizations, users, roles, keys, connections, webhooks, events, syncs, models or jobs', async (t) => {
   const random = seededRandom(seed)
   // Webhooks call 127.0.0.1 port 1 (nothing listens): deliveries fail at once and give up in milliseconds.
   const app = await build(t, { config: { webhookRetryBaseMs: 1, webhookAllowedHosts: ['127.0.0.1'] } })
@@ -50,6 +57,18 @@ t.test('no tenant can reach another tenant\'s organizations, users, roles, keys,
       webhooks.push(((await call(app, 'POST', '/api/webhooks', P, { endpoint: `http://127.0.0.1:1/t${n}`, secret: `whsec-${n}`, organization_id: org })).body as { data: { id: string } }).data.id)
       events.push(app.control.emitEvent({ organization_id: org, type: 'bulk_sync.completed', event: { sync_name: `T${n}` } }).id)
     }
+    // A bulk sync and a model sync in the customer organization that holds the shared copy, each with a finished run; a job.
+    const data = (res: { body: unknown }): { id: string } => (res.body as { data: { id: string } }).data
+    const org1 = orgs[1] as string
+    const destination = data(await call(app, 'POST', '/api/connections', P, { name: `T${n} lake`, type: 's3', organization_id: org1, configuration: { aws_access_key_id: 'a', aws_secret_access_key: 's', s3_bucket_name: 'b', s3_bucket_region: 'us-east-1' } })).id
+    const bulk = data(await call(app, 'POST', '/api/bulk/syncs', P, { name: `T${n} bulk`, organization_id: org1, source_connection_id: copy, destination_connection_id: destination, destination_configuration: {}, schedule: { frequency: 'manual' }, schemas: ['public.users'] })).id
+    const schedule = data(await call(app, 'POST', `/api/bulk/syncs/${bulk}/schedules`, P, { schedule: { frequency: 'daily' } })).id
+    const bulkRun = data(await call(app, 'POST', `/api/bulk/syncs/${bulk}/executions`, P, {})).id
+    const model = data(await call(app, 'POST', '/api/models', P, { name: `T${n} model`, organization_id: org1, connection_id: copy, configuration: {}, fields: ['id'] })).id
+    const job = (await call(app, 'POST', '/api/models?async=true', P, { name: `T${n} async`, organization_id: org1, connection_id: copy, configuration: {} })).body as { job: { job_id: string } }
+    const modelSync = data(await call(app, 'POST', '/api/syncs', P, { name: `T${n} sync`, organization_id: org1, mode: 'create', schedule: {}, target: { connection_id: destination }, fields: [{ target: 'ID', source: { model_id: model, field: 'id' } }] })).id
+    const modelRun = data(await call(app, 'POST', `/api/syncs/${modelSync}/executions`, P, {})).id
+    app.control.settleExecutions()
     app.store.credentials.addApiKey(`org-key-tenant-${n}`, tenant.organization_id, null)
     await call(app, 'POST', `/api/organizations/${orgs[1]}/users/${users[1]}/keys`, P)
     worlds.push({
@@ -62,7 +81,14 @@ t.test('no tenant can reach another tenant\'s organizations, users, roles, keys,
       roles,
       connections: [connection, copy, own],
       webhooks,
-      events
+      events,
+      bulkSyncs: [bulk],
+      bulkExecutions: [bulkRun],
+      schedules: [schedule],
+      models: [model],
+      modelSyncs: [modelSync],
+      modelExecutions: [modelRun],
+      jobs: [job.job.job_id]
     })
   }
   t.match(await app.control.settleDeliveries({ timeoutMs: 60_000 }), { settled: true }, 'every delivery has run its course')
@@ -120,6 +146,40 @@ t.test('no tenant can reach another tenant\'s organizations, users, roles, keys,
             probes.push(['GET', `/api/webhooks/${webhook}`, h, undefined], ['PUT', `/api/webhooks/${webhook}`, h, { endpoint: 'http://127.0.0.1:1/hijacked', secret: 'mine' }],
               ['DELETE', `/api/webhooks/${webhook}`, h, undefined], ['POST', `/api/webhooks/${webhook}/disable`, h, undefined], ['POST', `/api/webhooks/${webhook}/enable`, h, undefined])
           }
+          for (const org of b.orgs) {
+            probes.push(['GET', `/api/bulk/syncs?organization_id=${org}`, h, undefined], ['GET', `/api/bulk/syncs/status?organization_id=${org}&all=true`, h, undefined],
+              ['POST', '/api/bulk/syncs', h, { name: 'Intruder', organization_id: org, source_connection_id: b.connections[1], destination_connection_id: b.connections[1], destination_configuration: {}, schedule: { frequency: 'manual' } }],
+              ['GET', `/api/models?organization_id=${org}`, h, undefined], ['POST', '/api/models', h, { name: 'Intruder', organization_id: org, connection_id: b.connections[1], configuration: {} }],
+              ['GET', `/api/syncs?organization_id=${org}`, h, undefined],
+              ['POST', '/api/syncs', h, { name: 'Intruder', organization_id: org, mode: 'create', schedule: {}, target: { connection_id: b.connections[1] }, fields: [{ target: 'x', override_value: 'y' }] }])
+          }
+          for (const [index, sync] of b.bulkSyncs.entries()) {
+            const url = `/api/bulk/syncs/${sync}`
+            const run = b.bulkExecutions[index] ?? ''
+            const schedule = b.schedules[index] ?? ''
+            probes.push(['GET', url, h, undefined], ['PUT', url, h, { name: 'Hijacked', source_connection_id: b.connections[1], destination_connection_id: b.connections[1], destination_configuration: {}, schedule: { frequency: 'manual' } }],
+              ['DELETE', url, h, undefined], ['POST', `${url}/activate`, h, { active: true }], ['POST', `${url}/cancel`, h, undefined], ['POST', `${url}/executions`, h, {}],
+              ['GET', `${url}/executions`, h, undefined], ['GET', `${url}/executions/${run}`, h, undefined], ['POST', `${url}/executions/${run}/cancel`, h, undefined],
+              ['GET', `${url}/status`, h, undefined], ['GET', `/api/bulk/syncs/status?sync_id=${sync}`, h, undefined],
+              ['GET', `${url}/schedules`, h, undefined], ['POST', `${url}/schedules`, h, { schedule: { frequency: 'hourly' } }], ['GET', `${url}/schedules/${schedule}`, h, undefined],
+              ['PUT', `${url}/schedules/${schedule}`, h, { schedule: { frequency: 'hourly' } }], ['DELETE', `${url}/schedules/${schedule}`, h, undefined],
+              ['GET', `${url}/schemas`, h, undefined], ['PATCH', `${url}/schemas`, h, { schemas: [{ id: 'public.users', enabled: false }] }],
+              ['GET', `${url}/schemas/public.users`, h, undefined], ['PUT', `${url}/schemas/public.users`, h, { enabled: false }],
+              // Its run under one of the caller's own syncs is not found either.
+              ['GET', `/api/bulk/syncs/${a.bulkSyncs[0] ?? ''}/executions/${run}`, h, undefined])
+          }
+          for (const model of b.models) {
+            probes.push(['GET', `/api/models/${model}`, h, undefined], ['PUT', `/api/models/${model}`, h, { name: 'Hijacked', connection_id: b.connections[1], configuration: {} }], ['DELETE', `/api/models/${model}`, h, undefined])
+          }
+          for (const [index, sync] of b.modelSyncs.entries()) {
+            const url = `/api/syncs/${sync}`
+            const run = b.modelExecutions[index] ?? ''
+            probes.push(['GET', url, h, undefined], ['PUT', url, h, { name: 'Hijacked', mode: 'create', schedule: {}, target: { connection_id: b.connections[1] }, fields: [{ target: 'x', override_value: 'y' }] }],
+              ['DELETE', url, h, undefined], ['POST', `${url}/activate`, h, { active: true }], ['POST', `${url}/cancel`, h, undefined], ['POST', `${url}/executions`, h, {}],
+              ['GET', `${url}/executions`, h, undefined], ['GET', `${url}/executions/${run}`, h, undefined], ['GET', `${url}/status`, h, undefined],
+              ['GET', `/api/syncs/${a.modelSyncs[0] ?? ''}/executions/${run}`, h, undefined])
+          }
+          for (const job of b.jobs) probes.push(['GET', `/api/jobs/createmodel/${job}`, h, undefined])
           for (const role of b.roles) {
             probes.push(['GET', `/api/permissions/roles/${role}`, h, undefined], ['PUT', `/api/permissions/roles/${role}`, h, { name: 'Hijacked' }],
               ['DELETE', `/api/permissions/roles/${role}`, h, undefined])
@@ -151,12 +211,16 @@ t.test('no tenant can reach another tenant\'s organizations, users, roles, keys,
 
   // The lists a tenant may read hold its own webhooks and events, never another's.
   for (const a of worlds) {
-    const others = new Set(worlds.filter((w) => w !== a).flatMap((w) => [...w.webhooks, ...w.events]))
+    const others = new Set(worlds.filter((w) => w !== a).flatMap((w) => [...w.webhooks, ...w.events, ...w.bulkSyncs, ...w.models, ...w.modelSyncs]))
     for (const headers of [bearer(a.partnerKey), a.scoped, bearer(a.adminKey), bearer(a.orgKey)]) {
       const seen = [(await call(app, 'GET', '/api/webhooks', headers)).body, (await call(app, 'GET', '/api/events?limit=100', headers)).body]
-      for (const org of a.orgs) seen.push((await call(app, 'GET', `/api/events?organization_id=${org}&limit=100`, headers)).body)
-      const ids = seen.flatMap((body) => ((body as { data?: Array<{ id: string }> }).data ?? []).map((item) => item.id))
-      t.notOk(ids.some((id) => others.has(id)), 'no other tenant\'s webhook or event is listed')
+      for (const list of ['/api/bulk/syncs', '/api/bulk/syncs/status', '/api/models', '/api/syncs']) seen.push((await call(app, 'GET', list, headers)).body)
+      for (const org of a.orgs) {
+        seen.push((await call(app, 'GET', `/api/events?organization_id=${org}&limit=100`, headers)).body)
+        for (const list of ['/api/bulk/syncs', '/api/models', '/api/syncs']) seen.push((await call(app, 'GET', `${list}?organization_id=${org}`, headers)).body)
+      }
+      const ids = seen.flatMap((body) => ((body as { data?: Array<{ id?: string, sync_id?: string }> }).data ?? []).map((item) => item.id ?? item.sync_id))
+      t.notOk(ids.some((id) => id !== undefined && others.has(id)), 'no other tenant\'s webhook, event, sync or model is listed')
     }
   }
   const deliveries = app.control.deliveries({ limit: 100_000 })
