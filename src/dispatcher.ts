@@ -11,6 +11,7 @@ import { SIGNATURE_HEADER, signBody, type SignatureOptions } from './signature.j
 import type { DueDelivery } from './store/deliveries.js'
 import type { Store } from './store/index.js'
 import { hostAllowed } from './store/webhooks.js'
+import { Worker } from './worker.js'
 
 /** Retries after the first attempt (reference 5.3: "up to 5 times"). */
 export const MAX_RETRIES = 5
@@ -157,39 +158,19 @@ function post (url: URL, body: string, headers: Record<string, string>, timeoutM
  * and when simulated time moves; close() stops it, aborting attempts in flight (their deliveries
  * stay queued, so a file database resumes them at the next start).
  */
-export class DeliveryDispatcher {
+export class DeliveryDispatcher extends Worker {
   private readonly inFlight = new Map<string, Promise<void>>()
   private readonly active = new Set<http.ClientRequest>()
   private readonly progress = new Set<() => void>()
-  private timer: NodeJS.Timeout | null = null
-  private scheduled = false
-  private closed = false
   private attempts = 0
   private readonly unsubscribe: Array<() => void>
 
   constructor (private readonly store: Store, private readonly clock: Clock, readonly log: DeliveryLog, private readonly options: DispatcherOptions) {
+    super()
     this.unsubscribe = [store.events.onEmit(() => this.wake()), clock.onMove(() => this.wake())]
   }
 
-  /** Starts working through what is queued (deliveries left by a previous run included). */
-  start (): void {
-    this.wake()
-  }
-
-  /** Looks for due work on the next turn of the event loop (after the emitting transaction). */
-  wake (): void {
-    if (this.closed || this.scheduled) return
-    this.scheduled = true
-    setImmediate(() => {
-      this.scheduled = false
-      this.tick()
-    })
-  }
-
-  private tick (): void {
-    if (this.closed) return
-    if (this.timer !== null) clearTimeout(this.timer)
-    this.timer = null
+  protected turn (): void {
     const now = this.clock.now()
     this.store.deliveries.sweep()
     const busy = new Set(this.inFlight.keys())
@@ -206,10 +187,7 @@ export class DeliveryDispatcher {
       }
     }
     const next = this.store.deliveries.nextDue(busy)
-    if (next !== null && next > now) {
-      this.timer = setTimeout(() => this.wake(), Math.min(next - now, 2 ** 31 - 1))
-      this.timer.unref()
-    }
+    if (next !== null && next > now) this.wakeIn(next - now)
   }
 
   /** An attempt that cannot reject: anything unexpected ends the delivery as failed, with the reason recorded. */
@@ -315,10 +293,8 @@ export class DeliveryDispatcher {
   /** Stops the worker: no timer is left, attempts in flight are aborted and awaited. Safe to call twice. */
   async close (): Promise<void> {
     if (this.closed) return
-    this.closed = true
+    this.stop()
     for (const stop of this.unsubscribe) stop()
-    if (this.timer !== null) clearTimeout(this.timer)
-    this.timer = null
     for (const request of this.active) request.destroy(new Error('the simulator is closing'))
     await Promise.allSettled([...this.inFlight.values()])
     this.notify()

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Clock } from './clock.js'
 import type { Store } from './store/index.js'
+import { Worker } from './worker.js'
 
 export interface RunnerOptions {
   /** SYNC_SCHEDULING: start runs when schedules come round on simulated time. */
@@ -16,34 +17,15 @@ const ERROR_BACKOFF_MS = 1000
  * one transaction (the events they emit go to the delivery queue). close() stops it: nothing is
  * left running, and what was due stays in the database for the next start (a file database resumes).
  */
-export class SyncRunner {
-  private timer: NodeJS.Timeout | null = null
-  private scheduled = false
-  private closed = false
+export class SyncRunner extends Worker {
   private readonly unsubscribe: Array<() => void>
 
   constructor (private readonly store: Store, private readonly clock: Clock, private readonly log: FastifyBaseLogger, private readonly options: RunnerOptions) {
+    super()
     this.unsubscribe = [store.executions.onChange(() => this.wake()), store.jobs.onChange(() => this.wake()), clock.onMove(() => this.wake())]
   }
 
-  start (): void {
-    this.wake()
-  }
-
-  /** Looks for due work on the next turn of the event loop (after the transaction that changed something). */
-  wake (): void {
-    if (this.closed || this.scheduled) return
-    this.scheduled = true
-    setImmediate(() => {
-      this.scheduled = false
-      this.tick()
-    })
-  }
-
-  private tick (): void {
-    if (this.closed) return
-    if (this.timer !== null) clearTimeout(this.timer)
-    this.timer = null
+  protected turn (): void {
     const now = this.clock.now()
     let next: number | null
     try {
@@ -57,19 +39,14 @@ export class SyncRunner {
       this.log.error({ err }, 'sync runner: a turn failed; trying again shortly')
       next = now + ERROR_BACKOFF_MS
     }
-    if (next !== null) {
-      this.timer = setTimeout(() => this.wake(), Math.min(Math.max(0, next - this.clock.now()), 2 ** 31 - 1))
-      this.timer.unref()
-    }
+    if (next !== null) this.wakeIn(next - this.clock.now())
   }
 
   /** Stops the worker; no timer is left. Safe to call twice. */
   close (): void {
     if (this.closed) return
-    this.closed = true
+    this.stop()
     for (const stop of this.unsubscribe) stop()
-    if (this.timer !== null) clearTimeout(this.timer)
-    this.timer = null
   }
 }
 

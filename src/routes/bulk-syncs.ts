@@ -108,13 +108,7 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
   api.post<{ Params: Id }>('/bulk/syncs/:id/cancel', {
     schema: { params: SyncParams, response: { 200: MessageEnvelope, ...errorResponses(400, 401, 403, 404) } }
   }, (request, reply) => {
-    const message = store.transaction(() => {
-      const running = store.executions.active(sync(request).id)
-      if (running === undefined) return 'no execution is running'
-      store.executions.cancel(running)
-      return `cancellation of execution ${running.id} requested`
-    })
-    reply.send(envelopeBody(request, { message }))
+    reply.send(envelopeBody(request, { message: store.transaction(() => store.executions.cancelActive(sync(request).id)) }))
   })
 
   api.post<{ Params: Id, Body: StartBulkSyncInput | null }>('/bulk/syncs/:id/executions', {
@@ -156,11 +150,7 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
     schema: { params: SyncParams, response: { 200: BulkStatusEnvelope, ...errorResponses(400, 401, 404) } }
   }, (request, reply) => {
     const s = sync(request)
-    const current = store.executions.active(s.id)
-    const last = store.executions.lastFinished(s.id)
-    const status: Record<string, unknown> = {}
-    if (current !== undefined) status.current_execution = store.executions.bulkView(current)
-    if (last !== undefined) status.last_execution = store.executions.bulkView(last)
+    const status: Record<string, unknown> = store.executions.status(s.id)
     const next = nextExecution(s)
     if (next !== undefined) status.next_execution_time = next
     reply.send(envelopeBody(request, status))

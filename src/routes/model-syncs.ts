@@ -117,13 +117,7 @@ export default async function modelSyncRoutes (api: FastifyInstance): Promise<vo
   api.post<{ Params: Id }>('/syncs/:id/cancel', {
     schema: { params: SyncParams, response: { 200: MessageEnvelope, ...errorResponses(400, 401, 403, 404) } }
   }, (request, reply) => {
-    const message = store.transaction(() => {
-      const running = store.executions.active(syncOf(request).id)
-      if (running === undefined) return 'no execution is running'
-      store.executions.cancel(running)
-      return `cancellation of execution ${running.id} requested`
-    })
-    reply.send(envelopeBody(request, { message }))
+    reply.send(envelopeBody(request, { message: store.transaction(() => store.executions.cancelActive(syncOf(request).id)) }))
   })
 
   api.post<{ Params: Id, Body: StartModelSyncInput | null }>('/syncs/:id/executions', {
@@ -156,11 +150,7 @@ export default async function modelSyncRoutes (api: FastifyInstance): Promise<vo
     schema: { params: SyncParams, response: { 200: ModelSyncStatusEnvelope, ...errorResponses(400, 401, 404) } }
   }, (request, reply) => {
     const sync = syncOf(request)
-    const current = store.executions.active(sync.id)
-    const last = store.executions.lastFinished(sync.id)
-    const status: Record<string, unknown> = {}
-    if (current !== undefined) status.current_execution = store.executions.modelView(current)
-    if (last !== undefined) status.last_execution = store.executions.modelView(last)
+    const status: Record<string, unknown> = store.executions.status(sync.id)
     const next = store.scheduler.nextExecution(sync, 'model', store.clock.now())
     if (next !== null) status.next_execution_time = new Date(next).toISOString()
     reply.send(envelopeBody(request, status))

@@ -14,7 +14,7 @@ import type { Db } from './db.js'
 import { outputName, type ExecutionRepository, type StartRequest, type SyncFacts } from './executions.js'
 import { canonicalId, newId } from './ids.js'
 import { pickKnown } from './shape.js'
-import { actorJson, actorOf, defined, stamp, usableConnection } from './sync-rules.js'
+import { actorJson, actorOf, anchorAfter, defined, stamp, usableConnection } from './sync-rules.js'
 import { requiredName } from './text.js'
 
 /** Everything of a bulk sync but its id, organization, name, connections and active flag (BulkSyncResponse). */
@@ -267,7 +267,7 @@ export class BulkSyncRepository {
       name: checked.name,
       active: checked.active ? 1 : 0,
       definition: JSON.stringify(checked.definition),
-      schedule_anchor_ms: checked.active && !existing.active ? now : existing.schedule_anchor_ms,
+      schedule_anchor_ms: anchorAfter(existing, checked.active, now),
       updated_at: new Date(now).toISOString(),
       updated_by: actorJson(actor)
     })
@@ -280,11 +280,8 @@ export class BulkSyncRepository {
    */
   setActive (existing: StoredBulkSync, active: boolean, actor: Actor): StoredBulkSync {
     const now = this.clock.now()
-    this.updateActive.run(active ? 1 : 0, active && !existing.active ? now : existing.schedule_anchor_ms, new Date(now).toISOString(), JSON.stringify(actor), existing.id)
-    if (!active) {
-      const running = this.executions.active(existing.id)
-      if (running !== undefined) this.executions.cancel(running)
-    }
+    this.updateActive.run(active ? 1 : 0, anchorAfter(existing, active, now), new Date(now).toISOString(), JSON.stringify(actor), existing.id)
+    if (!active) this.executions.cancelActive(existing.id)
     return this.find(existing.id) as StoredBulkSync
   }
 
@@ -326,21 +323,22 @@ export class BulkSyncRepository {
     }
   }
 
-  /** BulkSyncResponse. */
-  view (sync: StoredBulkSync): Record<string, unknown> {
-    return defined({
+  /** What the response and a fixture both hold: the sync's own fields and its definition. */
+  private fields (sync: StoredBulkSync): Omit<FixtureBulkSync, 'schemas' | 'schedules' | 'created_at' | 'updated_at'> {
+    return {
       id: sync.id,
       organization_id: sync.organization_id,
       name: sync.name,
       active: sync.active,
       source_connection_id: sync.source_connection_id,
       destination_connection_id: sync.destination_connection_id,
-      ...sync.definition,
-      created_at: sync.created_at,
-      created_by: sync.created_by,
-      updated_at: sync.updated_at,
-      updated_by: sync.updated_by
-    })
+      ...sync.definition
+    } as FixtureBulkSync
+  }
+
+  /** BulkSyncResponse. */
+  view (sync: StoredBulkSync): Record<string, unknown> {
+    return defined({ ...this.fields(sync), created_at: sync.created_at, created_by: sync.created_by, updated_at: sync.updated_at, updated_by: sync.updated_by })
   }
 
   // Schemas
@@ -483,18 +481,7 @@ export class BulkSyncRepository {
 
   exportAll (): FixtureBulkSync[] {
     return this.listAll().map((sync) => {
-      const fixture = {
-        id: sync.id,
-        organization_id: sync.organization_id,
-        name: sync.name,
-        active: sync.active,
-        source_connection_id: sync.source_connection_id,
-        destination_connection_id: sync.destination_connection_id,
-        ...sync.definition,
-        schemas: this.schemas(sync.id),
-        created_at: sync.created_at,
-        updated_at: sync.updated_at
-      } as FixtureBulkSync
+      const fixture: FixtureBulkSync = { ...this.fields(sync), schemas: this.schemas(sync.id), created_at: sync.created_at, updated_at: sync.updated_at }
       const schedules = this.schedules(sync.id)
       if (schedules.length > 0) fixture.schedules = schedules.map((s) => ({ id: s.id, schedule: s.schedule }))
       return fixture

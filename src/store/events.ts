@@ -185,6 +185,16 @@ export class EventLog {
   }
 }
 
+/** The record lists of a sync.completed payload: the simulator moves no records, so none are named. */
+export const NO_RECORD_LISTS = { warnings: [], total_records: [], inserted_records: [], updated_records: [], deleted_records: [], errored_records: [] } as const
+
+/** Exactly the fields of a type's payload (src/schemas/events.ts), taken from values that may hold more; those not set are left out. */
+export function payloadOf (type: EventType, values: EventPayload): EventPayload {
+  const payload: EventPayload = {}
+  for (const field of Object.keys(EVENT_PAYLOAD_FIELDS[type])) if (values[field] !== undefined) payload[field] = values[field]
+  return payload
+}
+
 /**
  * A payload for an event emitted by a test (POST /__admin/events): the fields given, checked, and
  * every other field of the type filled with a plausible value (new ids, counts drawn from the
@@ -218,15 +228,7 @@ export function plausiblePayload (type: EventType, organizationId: string, given
     warning_count: 0,
     number_of_errors: between(1, 25),
     number_of_warnings: 0,
-    warnings: [],
-    total_records: [],
-    inserted_records: [],
-    updated_records: [],
-    deleted_records: [],
-    errored_records: []
+    ...NO_RECORD_LISTS
   }
-  const result: EventPayload = {}
-  for (const field of Object.keys(EVENT_PAYLOAD_FIELDS[type])) result[field] = payload[field] ?? fill[field]
-  result.organization_id = organizationId
-  return result
+  return { ...payloadOf(type, { ...fill, ...payload }), organization_id: organizationId }
 }

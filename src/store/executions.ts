@@ -2,10 +2,10 @@ import type { Statement } from 'better-sqlite3'
 import type { Clock } from '../clock.js'
 import { Errors } from '../errors.js'
 import type { ExecutionRules } from '../execution-rules.js'
-import { EVENT_PAYLOAD_FIELDS, type EventType } from '../schemas/events.js'
+import type { EventType } from '../schemas/events.js'
 import type { FixtureExecution } from '../schemas/fixtures.js'
 import type { Db } from './db.js'
-import type { EventLog } from './events.js'
+import { NO_RECORD_LISTS, payloadOf, type EventLog } from './events.js'
 import { canonicalId, newId } from './ids.js'
 import { decodePageToken, encodePageToken } from './paging.js'
 
@@ -239,22 +239,7 @@ export class ExecutionRepository {
     if (this.active(sync.id) !== undefined) throw Errors.ExecutionRunning()
     const now = this.clock.now()
     const id = newId()
-    this.insert.run({
-      id,
-      organization_id: sync.organization_id,
-      bulk_sync_id: sync.kind === 'bulk' ? sync.id : null,
-      model_sync_id: sync.kind === 'model' ? sync.id : null,
-      status: 'created',
-      status_message: null,
-      trigger: request.trigger,
-      plan: JSON.stringify(this.plan(sync, request)),
-      details: JSON.stringify(details(sync.kind, request)),
-      created_ms: now,
-      started_ms: null,
-      completed_ms: null,
-      updated_ms: now,
-      due_ms: now
-    })
+    this.insertRun(id, sync, request, this.plan(sync, request), { status: 'created', status_message: null, created_ms: now, started_ms: null, completed_ms: null, updated_ms: now, due_ms: now })
     this.changed()
     return this.find(id) as StoredExecution
   }
@@ -345,6 +330,24 @@ export class ExecutionRepository {
       this.changed()
     }
     return this.find(execution.id) as StoredExecution
+  }
+
+  /** POST .../cancel of a sync: its active run asked to stop; what to answer. Call inside a transaction. */
+  cancelActive (syncId: string): string {
+    const running = this.active(syncId)
+    if (running === undefined) return 'no execution is running'
+    this.cancel(running)
+    return `cancellation of execution ${running.id} requested`
+  }
+
+  /** GET .../status of a sync: its active run and its last finished one, as the kind's view has them. */
+  status (syncId: string): { current_execution?: Record<string, unknown>, last_execution?: Record<string, unknown> } {
+    const current = this.active(syncId)
+    const last = this.lastFinished(syncId)
+    const status: { current_execution?: Record<string, unknown>, last_execution?: Record<string, unknown> } = {}
+    if (current !== undefined) status.current_execution = this.view(current)
+    if (last !== undefined) status.last_execution = this.view(last)
+    return status
   }
 
   /** The sync's active run canceled at once (its sync is being deleted): the canceled event goes out. Call inside a transaction. */
@@ -511,21 +514,28 @@ export class ExecutionRepository {
     const plan: Plan = { outcome, message: fixture.status_message ?? null, records, errors, inserted: Math.min(records, fixture.inserted_count ?? records), schemas, rule_id: null }
     const request: StartRequest = { trigger: fixture.trigger ?? 'manual', test: fixture.is_test }
     const active = !FINAL.has(status)
-    this.insert.run({
-      id: canonicalId(fixture.id),
-      organization_id: sync.organization_id,
-      bulk_sync_id: sync.kind === 'bulk' ? sync.id : null,
-      model_sync_id: sync.kind === 'model' ? sync.id : null,
+    this.insertRun(canonicalId(fixture.id), sync, request, plan, {
       status,
       status_message: fixture.status_message ?? null,
-      trigger: request.trigger,
-      plan: JSON.stringify(plan),
-      details: JSON.stringify(details(sync.kind, request)),
       created_ms: created,
       started_ms: started,
       completed_ms: completed,
       updated_ms: completed ?? started ?? created,
       due_ms: active ? (status === 'running' ? (started ?? created) + this.runDurationMs : created) : null
+    })
+  }
+
+  private insertRun (id: string, sync: SyncFacts, request: StartRequest, plan: Plan,
+    state: Pick<ExecutionRow, 'status' | 'status_message' | 'created_ms' | 'started_ms' | 'completed_ms' | 'updated_ms' | 'due_ms'>): void {
+    this.insert.run({
+      id,
+      organization_id: sync.organization_id,
+      bulk_sync_id: sync.kind === 'bulk' ? sync.id : null,
+      model_sync_id: sync.kind === 'model' ? sync.id : null,
+      trigger: request.trigger,
+      plan: JSON.stringify(plan),
+      details: JSON.stringify(details(sync.kind, request)),
+      ...state
     })
   }
 
@@ -577,7 +587,7 @@ function countsOf (e: StoredExecution): { records: number, errors: number, inser
   return { records: e.plan.records, errors, inserted: Math.min(e.plan.inserted, e.plan.records - errors) }
 }
 
-/** An event's payload: exactly the fields of its type (src/schemas/events.ts), from the run and its sync. */
+/** An event's payload: the fields of its type, from the run and its sync. */
 function eventPayload (type: EventType, sync: SyncFacts, e: StoredExecution): Record<string, unknown> {
   const counts = countsOf(e)
   const all: Record<string, unknown> = {
@@ -600,14 +610,7 @@ function eventPayload (type: EventType, sync: SyncFacts, e: StoredExecution): Re
     warning_count: 0,
     number_of_errors: counts.errors,
     number_of_warnings: 0,
-    warnings: [],
-    total_records: [],
-    inserted_records: [],
-    updated_records: [],
-    deleted_records: [],
-    errored_records: []
+    ...NO_RECORD_LISTS
   }
-  const payload: Record<string, unknown> = {}
-  for (const field of Object.keys(EVENT_PAYLOAD_FIELDS[type])) if (all[field] !== undefined) payload[field] = all[field]
-  return payload
+  return payloadOf(type, all)
 }

@@ -12,7 +12,7 @@ import type { ExecutionRepository, StartRequest, SyncFacts } from './executions.
 import { canonicalId, newId } from './ids.js'
 import { modelFields, type ModelRepository } from './models.js'
 import { pickKnown } from './shape.js'
-import { actorJson, actorOf, defined, stamp, usableConnection } from './sync-rules.js'
+import { actorJson, actorOf, anchorAfter, defined, stamp, usableConnection } from './sync-rules.js'
 import { requiredName } from './text.js'
 
 /** What a model sync was given, as stored (CreateModelSyncRequest without name and organization). */
@@ -189,7 +189,7 @@ export class ModelSyncRepository {
       mode: checked.definition.mode,
       active: checked.active ? 1 : 0,
       definition: JSON.stringify(checked.definition),
-      schedule_anchor_ms: checked.active && !existing.active ? now : existing.schedule_anchor_ms,
+      schedule_anchor_ms: anchorAfter(existing, checked.active, now),
       updated_at: new Date(now).toISOString(),
       updated_by: JSON.stringify(actor)
     })
@@ -200,7 +200,7 @@ export class ModelSyncRepository {
   /** activate: on or off; unlike a bulk sync, a running execution is left to finish (reference 7.3). Call inside a transaction. */
   setActive (existing: StoredModelSync, active: boolean, actor: Actor): StoredModelSync {
     const now = this.clock.now()
-    this.updateActive.run(active ? 1 : 0, active && !existing.active ? now : existing.schedule_anchor_ms, new Date(now).toISOString(), JSON.stringify(actor), existing.id)
+    this.updateActive.run(active ? 1 : 0, anchorAfter(existing, active, now), new Date(now).toISOString(), JSON.stringify(actor), existing.id)
     return this.find(existing.id) as StoredModelSync
   }
 

@@ -33,3 +33,8 @@ export function defined<T extends Record<string, unknown>> (value: T): T {
   for (const [key, field] of Object.entries(value)) if (field !== undefined && field !== null) result[key] = field
   return result as T
 }
+
+/** A sync's scheduling anchor after a write: now when it has just been turned on (no run is made up for the time it was off), else as it was. */
+export function anchorAfter (was: { active: boolean, schedule_anchor_ms: number }, active: boolean, now: number): number {
+  return active && !was.active ? now : was.schedule_anchor_ms
+}
