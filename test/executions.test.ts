@@ -301,3 +301,28 @@ t.test('admin: rules are checked, listed, removed and cleared by reset; settle f
   await call(app, 'POST', '/__admin/reset')
   t.same((await call(app, 'GET', '/__admin/execution-rules')).body, [], 'reset clears them')
 })
+
+t.test('in-process: the Simulator steers runs, and close() leaves no runner behind', async (t) => {
+  const { createSimulator } = await import('../src/simulator.js')
+  const sim = await createSimulator({ syncRunDurationMs: HOUR })
+  t.teardown(() => sim.close())
+  const app = sim.app
+  const rule = sim.addExecutionRule({ sync_id: W.bulkSync.id, outcome: 'hang' })
+  t.match(rule, { outcome: 'hang', fired: 0 })
+  const run = await start(app, BULK)
+  t.same(sim.settleExecutions(), { finished: 0, hanging: 1, jobs: 0 })
+  t.match(sim.advanceExecution(run.id as string, { status: 'completed_with_errors' }), { kind: 'bulk', execution: { status: 'completed' } })
+  t.equal(sim.clearExecutionRules(), 1)
+
+  const next = await start(app, BULK)
+  let turns = 0
+  const stepDue = app.store.executions.stepDue.bind(app.store.executions)
+  app.store.executions.stepDue = (now: number) => { turns++; return stepDue(now) }
+  await until('the runner\'s turn', () => turns > 0)
+  await sim.close()
+  const after = turns
+  app.store.clock.advance(HOUR)
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve))
+  t.equal(turns, after, 'no turn after close(), though time moved past the run\'s end')
+  t.ok(next.id)
+})
