@@ -52,6 +52,7 @@ t.test('create, get, list, replace, activate and delete with a user key', async 
   t.same(dataOf(await call(app, 'POST', `/api/bulk/syncs/${id}/activate`, J, { active: true })), { id, active: true })
   t.match(dataOf(await call(app, 'GET', `/api/bulk/syncs/${id}`, J)), { active: true })
   t.match((await call(app, 'POST', `/api/bulk/syncs/${id}/activate`, J, {})).body, { status: 422, metadata: { field: 'active' } })
+  t.match(dataOf(await call(app, 'PUT', `/api/bulk/syncs/${id}`, J, body())), { active: false }, 'a PUT without active deactivates: it replaces')
 
   const removed = await call(app, 'DELETE', `/api/bulk/syncs/${id}`, J)
   t.same([removed.status, removed.body], [200, undefined])

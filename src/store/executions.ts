@@ -157,6 +157,7 @@ export class ExecutionRepository {
   private readonly bulkFacts: Statement<[string], SyncFacts>
   private readonly modelFacts: Statement<[string], SyncFacts>
   private readonly listeners = new Set<() => void>()
+  private readonly lists = new Map<string, Statement<[string, number, number], ExecutionRow>>()
 
   constructor (private readonly db: Db, private readonly clock: Clock, private readonly events: EventLog, private readonly rules: ExecutionRules,
     private readonly random: () => number, private readonly runDurationMs: number) {
@@ -176,6 +177,16 @@ export class ExecutionRepository {
     this.all = db.prepare(`SELECT ${COLUMNS} FROM executions ORDER BY seq`)
     this.bulkFacts = db.prepare("SELECT 'bulk' AS kind, id, organization_id, name, source_connection_id, destination_connection_id FROM bulk_syncs WHERE id = ?")
     this.modelFacts = db.prepare("SELECT 'model' AS kind, id, organization_id, name, target_connection_id FROM model_syncs WHERE id = ?")
+  }
+
+  /** A list query, prepared the first time it is needed (a dozen variants at most: kind, filter, order). */
+  private listStatement (sql: string): Statement<[string, number, number], ExecutionRow> {
+    let statement = this.lists.get(sql)
+    if (statement === undefined) {
+      statement = this.db.prepare(sql)
+      this.lists.set(sql, statement)
+    }
+    return statement
   }
 
   /** Called after every start or state change (inside its transaction): the runner wakes on it. */
@@ -227,8 +238,9 @@ export class ExecutionRepository {
     const offset = decodePageToken(options.page_token)
     const where = options.only === 'terminal' ? `AND NOT ${ACTIVE_SQL}` : options.only === 'completed' ? "AND status = 'completed'" : ''
     const order = options.only === 'terminal' ? 'updated_ms' : 'seq'
-    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM executions WHERE ${kind === 'bulk' ? 'bulk_sync_id' : 'model_sync_id'} = ? ${where}
-      ORDER BY ${order} ${options.ascending === true ? 'ASC' : 'DESC'}, seq ${options.ascending === true ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`).all(syncId, options.limit + 1, offset) as ExecutionRow[]
+    const direction = options.ascending === true ? 'ASC' : 'DESC'
+    const rows = this.listStatement(`SELECT ${COLUMNS} FROM executions WHERE ${kind === 'bulk' ? 'bulk_sync_id' : 'model_sync_id'} = ? ${where}
+      ORDER BY ${order} ${direction}, seq ${direction} LIMIT ? OFFSET ?`).all(syncId, options.limit + 1, offset)
     const page: ExecutionPage = { executions: rows.slice(0, options.limit).map(toStored) }
     if (rows.length > options.limit) page.next_page_token = encodePageToken(offset + options.limit)
     return page
@@ -439,19 +451,16 @@ export class ExecutionRepository {
     return execution.kind === 'bulk' ? this.bulkFacts.get(execution.sync_id) : this.modelFacts.get(execution.sync_id)
   }
 
-  /** BulkSyncExecution. */
+  /** BulkSyncExecution: the run, and each of its schemas with its share of the counts once completed. */
   bulkView (e: StoredExecution): Record<string, unknown> {
-    const final = FINAL.has(e.status)
     const counts = countsOf(e)
-    const schemaStatus = e.status === 'canceling' ? 'running' : e.status
+    const completed = e.status === 'completed'
+    const times = { created_at: iso(e.created_ms), started_at: iso(e.started_ms), completed_at: iso(e.completed_ms), updated_at: iso(e.updated_ms) }
     const view: Record<string, unknown> = {
       id: e.id,
       type: e.details.type,
       status: e.status,
-      created_at: iso(e.created_ms),
-      started_at: iso(e.started_ms),
-      completed_at: iso(e.completed_ms),
-      updated_at: iso(e.updated_ms),
+      ...times,
       record_count: counts.records,
       error_count: counts.errors,
       warning_count: 0,
@@ -459,21 +468,16 @@ export class ExecutionRepository {
       is_resync: e.details.is_resync,
       is_partial: e.details.is_partial,
       output_disposition: e.details.output_disposition,
-      schemas: e.plan.schemas.map((schema) => {
-        const done = final && e.status === 'completed'
-        return {
-          schema: schema.schema,
-          output_name: schema.output_name,
-          status: schemaStatus,
-          record_count: done ? schema.records : 0,
-          error_count: done && e.plan.outcome === 'complete_with_errors' ? schema.errors : 0,
-          warning_count: 0,
-          created_at: iso(e.created_ms),
-          started_at: iso(e.started_ms),
-          completed_at: iso(e.completed_ms),
-          updated_at: iso(e.updated_ms)
-        }
-      })
+      schemas: e.plan.schemas.map((schema) => ({
+        schema: schema.schema,
+        output_name: schema.output_name,
+        // BulkSchemaExecutionStatus has no canceling: a schema runs until its run is canceled.
+        status: e.status === 'canceling' ? 'running' : e.status,
+        record_count: completed ? schema.records : 0,
+        error_count: completed && e.plan.outcome === 'complete_with_errors' ? schema.errors : 0,
+        warning_count: 0,
+        ...times
+      }))
     }
     if (e.status_message !== null) view.status_message = e.status_message
     if (e.details.fetch_mode !== null) view.fetch_mode = e.details.fetch_mode

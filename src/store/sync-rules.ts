@@ -3,14 +3,14 @@ import type { ConnectionTypeCatalog } from './connection-types.js'
 import type { Actor, ConnectionRepository, StoredConnection } from './connections.js'
 
 /** What a connection is used for by a sync or a model: the capability of its type it needs. */
-export type Role = 'source' | 'destination'
+export type ConnectionRole = 'source' | 'destination'
 
 /**
  * A connection a sync or model names in a body: it must exist in the same organization (a shared
  * copy counts: it is the organization's own) and its type must have the capability the role needs,
  * from the connection type catalog. Either problem is a 422 naming the field.
  */
-export function usableConnection (connections: ConnectionRepository, types: ConnectionTypeCatalog, organizationId: string, id: string, role: Role, field: string): StoredConnection {
+export function usableConnection (connections: ConnectionRepository, types: ConnectionTypeCatalog, organizationId: string, id: string, role: ConnectionRole, field: string): StoredConnection {
   const connection = connections.find(id)
   if (connection === undefined || connection.organization_id !== organizationId) throw validationError(field, 'no connection with this id in the organization')
   const capabilities = types.find(connection.type)?.definition.capabilities
