@@ -23,10 +23,7 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
   const sync = (request: FastifyRequest, organizationId?: string | null): StoredBulkSync =>
     store.access.reachableBulkSync(callerOf(request), (request.params as Id).id, organizationId)
   const actor = (request: FastifyRequest): ReturnType<typeof store.actorOf> => store.actorOf(callerOf(request))
-  const nextExecution = (s: StoredBulkSync): string | undefined => {
-    const at = store.scheduler.nextExecution(s, 'bulk', store.clock.now())
-    return at === null ? undefined : new Date(at).toISOString()
-  }
+  const nextExecution = (s: StoredBulkSync): string | undefined => store.scheduler.nextExecution(s, 'bulk', store.clock.now())
 
   api.get<{ Querystring: { active?: string, organization_id?: string, page_token?: string, limit?: string } }>('/bulk/syncs', {
     schema: { querystring: BulkSyncListQuery, response: { 200: BulkSyncListEnvelope, ...errorResponses(400, 401, 404, 422) } }

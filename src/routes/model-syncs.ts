@@ -152,7 +152,7 @@ export default async function modelSyncRoutes (api: FastifyInstance): Promise<vo
     const sync = syncOf(request)
     const status: Record<string, unknown> = store.executions.status(sync.id)
     const next = store.scheduler.nextExecution(sync, 'model', store.clock.now())
-    if (next !== null) status.next_execution_time = new Date(next).toISOString()
+    if (next !== undefined) status.next_execution_time = next
     reply.send(envelopeBody(request, status))
   })
 

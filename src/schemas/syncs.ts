@@ -607,7 +607,9 @@ export const Job = {
 export const SYNC_SHARED_SCHEMAS = [BulkSync, BulkSyncExecution, BulkSchema, BulkBulkSyncSchedule, Model, ModelSync, ModelSyncExecution, Job] as const
 
 const Pagination = { type: 'object', properties: { next_page_token: Str } } as const
-const paged = <S extends object>(items: S) => ({ ...envelopeSchema({ type: 'array', items }), properties: { ...envelopeSchema({ type: 'array', items }).properties, pagination: Pagination } }) as const
+/** An envelope with siblings beside data: a list's pagination, a model's job. */
+const withSiblings = <E extends { properties: object }, P extends object>(envelope: E, siblings: P) => ({ ...envelope, properties: { ...envelope.properties, ...siblings } }) as const
+const paged = <S extends object>(items: S) => withSiblings(envelopeSchema({ type: 'array', items }), { pagination: Pagination })
 
 export const BulkSyncEnvelope = envelopeSchema({ $ref: 'BulkSync#' })
 export const BulkSyncListEnvelope = paged({ $ref: 'BulkSync#' })
@@ -639,7 +641,7 @@ export const BulkScheduleEnvelope = envelopeSchema({ $ref: 'BulkBulkSyncSchedule
 export const BulkScheduleListEnvelope = envelopeSchema({ type: 'array', items: { $ref: 'BulkBulkSyncSchedule#' } })
 export const BulkSchemaEnvelope = envelopeSchema({ $ref: 'BulkSchema#' })
 export const BulkSchemaListEnvelope = envelopeSchema({ type: 'array', items: { $ref: 'BulkSchema#' } })
-export const ModelEnvelope = { ...envelopeSchema({ $ref: 'Model#' }), properties: { ...envelopeSchema({ $ref: 'Model#' }).properties, job: { $ref: 'Job#' } } } as const
+export const ModelEnvelope = withSiblings(envelopeSchema({ $ref: 'Model#' }), { job: { $ref: 'Job#' } })
 export const ModelListEnvelope = envelopeSchema({ type: 'array', items: { $ref: 'Model#' } })
 export const ModelSyncEnvelope = envelopeSchema({ $ref: 'ModelSync#' })
 export const ModelSyncListEnvelope = envelopeSchema({ type: 'array', items: { $ref: 'ModelSync#' } })

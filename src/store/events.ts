@@ -10,6 +10,7 @@ import { firstIssue, requestValidator } from '../validation.js'
 import type { DeliveryQueue } from './deliveries.js'
 import type { Db } from './db.js'
 import { canonicalId, newId } from './ids.js'
+import { fixtureTime } from './text.js'
 import type { WebhookRepository } from './webhooks.js'
 
 export type EventPayload = Record<string, unknown>
@@ -174,7 +175,7 @@ export class EventLog {
 
   /** An event from a fixture document: history, never delivered. Call inside a transaction. */
   load (organizationId: string, fixture: FixtureEvent): void {
-    const createdMs = Date.parse(fixture.created_at)
+    const createdMs = fixtureTime(fixture.created_at, 'created_at')
     const payload = checkPayload(fixture.type, fixture.event ?? {})
     this.insert.run({ id: canonicalId(fixture.id), organization_id: organizationId, type: fixture.type, created_ms: createdMs, payload: JSON.stringify(payload) })
   }

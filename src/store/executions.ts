@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3'
 import type { Clock } from '../clock.js'
-import { Errors } from '../errors.js'
+import { Errors, validationError } from '../errors.js'
 import type { ExecutionRules } from '../execution-rules.js'
 import type { EventType } from '../schemas/events.js'
 import type { FixtureExecution } from '../schemas/fixtures.js'
@@ -8,6 +8,7 @@ import type { Db } from './db.js'
 import { NO_RECORD_LISTS, payloadOf, type EventLog } from './events.js'
 import { canonicalId, newId } from './ids.js'
 import { decodePageToken, encodePageToken } from './paging.js'
+import { fixtureTime } from './text.js'
 
 export type SyncKind = 'bulk' | 'model'
 /** How a run ends: decided at start (an execution rule, else complete) and changed only by advance. */
@@ -505,11 +506,12 @@ export class ExecutionRepository {
     return e.kind === 'bulk' ? this.bulkView(e) : this.modelView(e)
   }
 
-  /** An execution from a fixture document: history (a finished run) or a run to pick up. Call inside a transaction. */
+  /** An execution from a fixture document: history (a finished run) or a run to pick up (one per sync at most). Call inside a transaction. */
   load (sync: SyncFacts, fixture: FixtureExecution): void {
-    const created = Date.parse(fixture.created_at)
-    const started = fixture.started_at === undefined ? null : Date.parse(fixture.started_at)
-    const completed = fixture.completed_at === undefined ? null : Date.parse(fixture.completed_at)
+    if (!FINAL.has(fixture.status) && this.active(sync.id) !== undefined) throw validationError('status', 'a sync has at most one active execution')
+    const created = fixtureTime(fixture.created_at, 'created_at')
+    const started = fixture.started_at === undefined ? null : fixtureTime(fixture.started_at, 'started_at')
+    const completed = fixture.completed_at === undefined ? null : fixtureTime(fixture.completed_at, 'completed_at')
     const status = fixture.status
     const outcome: Outcome = status === 'failed' ? 'fail' : (fixture.error_count ?? 0) > 0 ? 'complete_with_errors' : 'complete'
     const records = fixture.record_count ?? 0

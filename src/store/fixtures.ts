@@ -172,62 +172,41 @@ export function loadFixtures (store: Store, fixtures: Fixtures, source: string):
   loadSyncs(store, fixtures, source)
 }
 
+/**
+ * Loads the entries of one collection that belong to an organization: ids unique, the organization
+ * known, then the store's own load (its rules), each problem a FixtureError naming the entry.
+ */
+function loadEach<T extends { id: string, organization_id: string }> (store: Store, source: string, collection: string, list: T[] | undefined, load: (organizationId: string, item: T) => void): void {
+  duplicateCheck(source, collection, (list ?? []).map((item) => item.id))
+  ;(list ?? []).forEach((item, index) => {
+    const path = `${collection}[${index}]`
+    const organization = store.organizations.find(item.organization_id)
+    if (organization === undefined) throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${item.organization_id}`)
+    entry(source, path, () => load(organization.id, item))
+  })
+}
+
 /** Models, model syncs and bulk syncs (checked as the API checks them), then their executions, and jobs. */
 function loadSyncs (store: Store, fixtures: Fixtures, source: string): void {
-  const organizationOf = (path: string, id: string): string => {
-    const organization = store.organizations.find(id)
-    if (organization === undefined) throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${id}`)
-    return organization.id
-  }
-  const each = <T extends { id: string, organization_id: string }>(collection: string, list: T[] | undefined, load: (organizationId: string, entry: T) => void): void => {
-    duplicateCheck(source, collection, (list ?? []).map((e) => e.id))
-    ;(list ?? []).forEach((item, index) => {
-      const path = `${collection}[${index}]`
-      const organizationId = organizationOf(path, item.organization_id)
-      entry(source, path, () => load(organizationId, item))
-    })
-  }
-  each('models', fixtures.models, (organizationId, model) => store.models.load(organizationId, model))
-  each('model_syncs', fixtures.model_syncs, (organizationId, sync) => store.modelSyncs.load(organizationId, sync))
-  each('bulk_syncs', fixtures.bulk_syncs, (organizationId, sync) => store.bulkSyncs.load(organizationId, sync))
+  loadEach(store, source, 'models', fixtures.models, (organizationId, model) => store.models.load(organizationId, model))
+  loadEach(store, source, 'model_syncs', fixtures.model_syncs, (organizationId, sync) => store.modelSyncs.load(organizationId, sync))
+  loadEach(store, source, 'bulk_syncs', fixtures.bulk_syncs, (organizationId, sync) => store.bulkSyncs.load(organizationId, sync))
   duplicateCheck(source, 'executions', (fixtures.executions ?? []).map((e) => e.id))
   ;(fixtures.executions ?? []).forEach((execution, index) => {
     const path = `executions[${index}]`
     const bulk = store.bulkSyncs.find(execution.sync_id)
     const model = bulk === undefined ? store.modelSyncs.find(execution.sync_id) : undefined
-    if (bulk === undefined && model === undefined) throw new FixtureError(source, `${path}.sync_id`, `no bulk sync or model sync with id ${execution.sync_id}`)
-    const facts = bulk === undefined ? store.modelSyncs.facts(model as NonNullable<typeof model>) : store.bulkSyncs.facts(bulk)
-    for (const field of ['created_at', 'started_at', 'completed_at'] as const) {
-      const value = execution[field]
-      if (value !== undefined && Number.isNaN(Date.parse(value))) throw new FixtureError(source, `${path}.${field}`, 'must be a date-time')
-    }
-    if (store.executions.active(facts.id) !== undefined && !['completed', 'failed', 'canceled'].includes(execution.status)) {
-      throw new FixtureError(source, `${path}.status`, 'a sync has at most one active execution')
-    }
+    const facts = bulk !== undefined ? store.bulkSyncs.facts(bulk) : model !== undefined ? store.modelSyncs.facts(model) : undefined
+    if (facts === undefined) throw new FixtureError(source, `${path}.sync_id`, `no bulk sync or model sync with id ${execution.sync_id}`)
     entry(source, path, () => store.executions.load(facts, execution))
   })
-  each('jobs', fixtures.jobs, (organizationId, job) => store.jobs.load(organizationId, job))
+  loadEach(store, source, 'jobs', fixtures.jobs, (organizationId, job) => store.jobs.load(organizationId, job))
 }
 
 /** Webhooks (one per organization) and the event log's history. */
 function loadEvents (store: Store, fixtures: Fixtures, source: string): void {
-  duplicateCheck(source, 'webhooks', (fixtures.webhooks ?? []).map((w) => w.id))
-  duplicateCheck(source, 'events', (fixtures.events ?? []).map((e) => e.id))
-  const organizationOf = (path: string, id: string): string => {
-    const organization = store.organizations.find(id)
-    if (organization === undefined) throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${id}`)
-    return organization.id
-  }
-  ;(fixtures.webhooks ?? []).forEach((webhook, index) => {
-    const path = `webhooks[${index}]`
-    const organizationId = organizationOf(path, webhook.organization_id)
-    entry(source, path, () => store.webhooks.load(organizationId, webhook))
-  })
-  ;(fixtures.events ?? []).forEach((event, index) => {
-    const path = `events[${index}]`
-    const organizationId = organizationOf(path, event.organization_id)
-    entry(source, path, () => store.events.load(organizationId, event))
-  })
+  loadEach(store, source, 'webhooks', fixtures.webhooks, (organizationId, webhook) => store.webhooks.load(organizationId, webhook))
+  loadEach(store, source, 'events', fixtures.events, (organizationId, event) => store.events.load(organizationId, event))
 }
 
 /** Connection types first (a connection may use one the document defines), then connections, parents before their shared copies. */

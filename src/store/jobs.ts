@@ -5,6 +5,7 @@ import type { FixtureJob } from '../schemas/fixtures.js'
 import { JOB_TYPES } from '../schemas/syncs.js'
 import type { Db } from './db.js'
 import { canonicalId, newId } from './ids.js'
+import { fixtureTime } from './text.js'
 
 export type JobType = typeof JOB_TYPES[number]
 
@@ -78,7 +79,7 @@ export class JobRepository {
   }
 
   load (organizationId: string, fixture: FixtureJob): void {
-    const created = Date.parse(fixture.created_at)
+    const created = fixtureTime(fixture.created_at, 'created_at')
     const active = fixture.status === 'created' || fixture.status === 'running'
     this.insert.run({
       id: canonicalId(fixture.id),

@@ -35,9 +35,10 @@ export class SyncScheduler {
     return next
   }
 
-  /** next_execution_time of a status: when an active sync's schedule next comes round (whether or not scheduling is on). */
-  nextExecution (sync: StoredBulkSync | StoredModelSync, kind: 'bulk' | 'model', now: number): number | null {
-    return sync.active ? this.nextAfter(sync, kind, Math.max(sync.schedule_anchor_ms, now)) : null
+  /** next_execution_time of a status: when an active sync's schedule next comes round (whether or not scheduling is on), or undefined. */
+  nextExecution (sync: StoredBulkSync | StoredModelSync, kind: 'bulk' | 'model', now: number): string | undefined {
+    const next = sync.active ? this.nextAfter(sync, kind, Math.max(sync.schedule_anchor_ms, now)) : null
+    return next === null ? undefined : new Date(next).toISOString()
   }
 
   /** Starts the runs whose schedules have come round by now; returns when the next one is due. Call inside a transaction. */

@@ -21,3 +21,10 @@ export function absoluteUrl (value: string, field: string): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw validationError(field, 'must be an absolute http or https URL')
   return url
 }
+
+/** A date-time from a fixture, in epoch milliseconds; one that cannot be read (a leap second, say) is a 422 naming the field. */
+export function fixtureTime (value: string, field: string): number {
+  const ms = Date.parse(value)
+  if (Number.isNaN(ms)) throw validationError(field, 'must be a date-time')
+  return ms
+}

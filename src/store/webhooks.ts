@@ -6,7 +6,7 @@ import type { FixtureWebhook } from '../schemas/fixtures.js'
 import type { Db } from './db.js'
 import type { DeliveryQueue } from './deliveries.js'
 import { canonicalId, newId } from './ids.js'
-import { absoluteUrl } from './text.js'
+import { absoluteUrl, fixtureTime } from './text.js'
 
 interface WebhookRow {
   id: string
@@ -120,7 +120,7 @@ export class WebhookRepository {
 
   /** A webhook from a fixture document, checked as the API checks it. Call inside a transaction. */
   load (organizationId: string, fixture: FixtureWebhook): void {
-    if (fixture.created_at !== undefined && Number.isNaN(Date.parse(fixture.created_at))) throw validationError('created_at', 'must be a date-time')
+    if (fixture.created_at !== undefined) fixtureTime(fixture.created_at, 'created_at')
     this.create(organizationId, fixture, { id: canonicalId(fixture.id), disabled: fixture.disabled, created_at: fixture.created_at })
   }
 
