@@ -7,7 +7,7 @@ import { LIMITS } from '../limits.js'
 import { ConnectionTypeCatalogFile, type ConnectionTypeDefinitionInput } from '../schemas/connections.js'
 import { SECRET_FIELDS, addSecretFields } from '../secrets.js'
 import { didYouMean } from '../suggest.js'
-import { compileSchema, firstIssue } from '../validation.js'
+import { compileSchema, firstIssue, validateSchemaNow } from '../validation.js'
 import type { Db } from './db.js'
 
 export const BUNDLED_CONNECTION_TYPES = fileURLToPath(new URL('../../fixtures/connection-types.json', import.meta.url))
@@ -51,7 +51,7 @@ export function definitionProblem (definition: ConnectionTypeDefinitionInput): {
     if (!properties.includes(name)) return { path: `configuration.required[${index}]`, problem: `"${name}" is not one of the configuration's properties${didYouMean(name, properties)}` }
   }
   try {
-    compileSchema(configurationSchema(definition))
+    validateSchemaNow(configurationSchema(definition))
   } catch (err) {
     return { path: 'configuration', problem: `not a usable JSON Schema (${(err as Error).message})` }
   }
@@ -90,7 +90,7 @@ function bundledDefinitions (): ConnectionTypeDefinitionInput[] {
 /**
  * The connection types of the world: the bundled catalog, with the types a fixture document adds
  * or replaces (stored in connection_types, so they are exported, snapshotted and reset with the
- * rest). Built on first use and after every write transaction (Store.transaction).
+ * rest). Built on first use, and again after a write to connection_types (Store.tableWritten).
  */
 export class ConnectionTypeCatalog {
   private readonly stored: Statement<[], { definition: string }>
