@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { defaultConfig, type Config } from './config.js'
 import { Errors } from './errors.js'
 import { decorateAuth, registerAuth } from './plugins/auth.js'
@@ -35,11 +35,6 @@ import { readFixtureFile, validateFixtures } from './store/fixtures.js'
 import type { Fixtures } from './schemas/fixtures.js'
 import { SHARED_SCHEMAS, requestValidator } from './validation.js'
 import { serializerFor } from './serialization.js'
-
-function infoEnabled (logger: FastifyBaseLogger): boolean {
-  const withLevels = logger as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean }
-  return typeof withLevels.isLevelEnabled !== 'function' || withLevels.isLevelEnabled('info')
-}
 
 export interface RouteEntry { method: string, url: string, statuses: number[] }
 

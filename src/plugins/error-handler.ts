@@ -54,7 +54,7 @@ export function errorBody (error: ApiError, version: ApiVersion | null): Record<
 
 export function sendError (request: FastifyRequest, reply: FastifyReply, err: unknown): void {
   const error = toApiError(err)
-  if (!(err instanceof ApiError) && error.status >= 500) request.log.error({ err }, 'unexpected error')
+  if (!(err instanceof ApiError) && error.status >= 500) request.log.error({ reqId: request.id, err }, 'unexpected error')
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value)
   reply.code(error.status).type('application/json; charset=utf-8').serializer(JSON.stringify).send(errorBody(error, request.apiVersion))
 }

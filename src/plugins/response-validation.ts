@@ -60,7 +60,7 @@ export function registerResponseValidation (api: FastifyInstance): void {
     }
     const validate = compile(cacheKey, schema)
     if (validate(body)) return done(null, payload)
-    request.log.error({ errors: validate.errors, status }, 'response does not match its schema')
+    request.log.error({ reqId: request.id, errors: validate.errors, status }, 'response does not match its schema')
     const issue = firstIssue(validate.errors ?? [])
     mismatch(issue === undefined ? 'invalid' : `${issue.path === '' ? 'body' : issue.path}: ${issue.problem}`)
   })
