@@ -32,8 +32,9 @@ export class CredentialRepository {
 
   /**
    * Resolved callers by the digest of what was presented, so that a key seen before costs one hash
-   * and no query. Only hits are cached, and the whole cache is dropped after every write
-   * transaction (Store.transaction), so a revoked or deleted credential is never served from it.
+   * and no query. Only hits are cached, and the whole cache is dropped by any write to a table of
+   * credentials or organizations (Store.tableWritten, cascades included), so a revoked or deleted
+   * credential is never served from it.
    */
   private readonly cache = new Map<string, Caller>()
   private static readonly CACHE_LIMIT = 10_000

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3'
 import { openDatabase, type Db } from './db.js'
 import { AccessPolicy } from './access.js'
 import { CredentialRepository } from './credentials.js'
@@ -38,6 +39,9 @@ export interface StoreOptions {
   syncRunDurationMs?: number
 }
 
+/** The tables the store's caches read: a write to one of them reaches tableWritten. */
+const CACHED_TABLES = ['api_keys', 'partners', 'deployment_keys', 'organizations', 'roles', 'connection_types'] as const
+
 /** Owns the connection and every repository over it. No Fastify in here. */
 export class Store {
   readonly db: Db
@@ -71,6 +75,7 @@ export class Store {
   readonly scheduler: SyncScheduler
   private closed = false
   private readonly inTransaction: (fn: () => unknown) => unknown
+  private readonly totalChanges: Statement
 
   constructor (filename: string, options: StoreOptions = {}) {
     this.db = openDatabase(filename)
@@ -98,6 +103,8 @@ export class Store {
     this.idempotency = new IdempotencyRepository(this.db)
     this.idempotency.dropStaleClaims()
     this.inTransaction = this.db.transaction((fn: () => unknown) => fn())
+    this.totalChanges = this.db.prepare('SELECT total_changes()').pluck()
+    this.watchCachedTables()
   }
 
   /**
@@ -112,11 +119,65 @@ export class Store {
     })
   }
 
+  /** Every cache, at once: after a transaction that rolled back (it may have cached what never landed). */
   private invalidateCaches (): void {
     this.credentials.invalidate()
     this.organizations.invalidate()
     this.roles.invalidate()
     this.connectionTypes.invalidate()
+  }
+
+  /**
+   * Drops what a write to `table` made stale, and only that: a user's new role leaves resolved
+   * credentials alone, a revoked key does not clear organizations. Called by SQLite itself (temporary
+   * triggers, see watchCachedTables), so a write anywhere (a route, fixtures, a restore, a cascade
+   * from a deleted partner) reaches the caches; no code path has to remember to.
+   */
+  private tableWritten (table: string): void {
+    switch (table) {
+      case 'api_keys':
+      case 'partners':
+      case 'deployment_keys':
+        this.credentials.invalidate()
+        break
+      case 'organizations':
+        // A Basic credential names an organization and is valid only while it belongs to the key's partner.
+        this.credentials.invalidate()
+        this.organizations.invalidate()
+        break
+      case 'roles':
+        this.roles.invalidate()
+        break
+      case 'connection_types':
+        this.connectionTypes.invalidate()
+        break
+    }
+  }
+
+  /**
+   * Temporary triggers (this connection's only: never written into a database file) that tell
+   * tableWritten about every insert, update and delete on a table a cache reads, foreign key
+   * cascades included.
+   */
+  private watchCachedTables (): void {
+    this.db.function('pm_table_written', { deterministic: false }, (table: unknown) => {
+      this.tableWritten(String(table))
+      return null
+    })
+    for (const table of CACHED_TABLES) {
+      for (const event of ['INSERT', 'UPDATE', 'DELETE']) {
+        this.db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS pm_${table}_${event.toLowerCase()} AFTER ${event} ON main.${table} BEGIN SELECT pm_table_written('${table}'); END`)
+      }
+    }
+  }
+
+  /**
+   * A number that changes whenever anything in the database is written (SQLite's total_changes()
+   * on this connection): the response cache (src/plugins/response-cache.ts) keeps an answer only
+   * while it stays the same.
+   */
+  writeGeneration (): number {
+    return this.totalChanges.get() as number
   }
 
   /** Keeps the world as it is (a persisted database) as the baseline. */
@@ -140,14 +201,15 @@ export class Store {
 
   /**
    * Runs fn in one transaction: all of its writes land, or none do. fn must be synchronous.
-   * Caches of credentials and organizations are dropped before and after, whatever fn changes.
+   * Caches drop what the writes touch as they happen (tableWritten); a transaction that fails
+   * drops them all, since a read inside it may have cached a row that was rolled back.
    */
   transaction<T> (fn: () => T): T {
-    this.invalidateCaches()
     try {
       return this.inTransaction(fn) as T
-    } finally {
+    } catch (err) {
       this.invalidateCaches()
+      throw err
     }
   }
 

@@ -70,7 +70,7 @@ export class OrganizationRepository {
     this.storedInput = db.prepare('SELECT name, sso_domain, sso_org_id, issuer, client_id, client_secret FROM organizations WHERE id = ?')
   }
 
-  /** Read on every request by the access checks; cleared after every write transaction (Store.transaction). */
+  /** Read on every request by the access checks; cleared by any write to organizations (Store.tableWritten). */
   private readonly cache = new Map<string, OrganizationRecord>()
 
   find (id: string): OrganizationRecord | undefined {

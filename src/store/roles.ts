@@ -56,7 +56,7 @@ export class RoleRepository {
     return this.byOrganization.all(organizationId).map(toRole)
   }
 
-  /** System role ids never change while their organization lives; cleared with the other caches after each transaction. */
+  /** System role ids never change while their organization lives; cleared by any write to roles (Store.tableWritten). */
   private readonly systemRoleIds = new Map<string, string>()
 
   systemRole (organizationId: string, kind: 'admin' | 'member'): string {
