@@ -15,6 +15,7 @@ export default async function currentOrganizationRoutes (api: FastifyInstance): 
   })
 
   api.get('/organization', {
+    config: { cacheable: true },
     schema: { response: { 200: OrganizationEnvelope, ...errorResponses(400, 401, 403, 404) } }
   }, (request, reply) => {
     reply.send(envelopeBody(request, publicOrganization(api.store.access.currentOrganization(callerOf(request)))))

@@ -10,6 +10,7 @@ export default async function organizationRoutes (api: FastifyInstance): Promise
   const { store } = api
 
   api.get('/organizations', {
+    config: { cacheable: true },
     schema: { response: { 200: OrganizationListEnvelope, ...errorResponses(400, 401, 403) } }
   }, (request, reply) => {
     const caller = callerOf(request)
@@ -26,6 +27,7 @@ export default async function organizationRoutes (api: FastifyInstance): Promise
   })
 
   api.get<{ Params: { id: string } }>('/organizations/:id', {
+    config: { cacheable: true },
     schema: { params: IdParams, response: { 200: OrganizationEnvelope, ...errorResponses(400, 401, 403, 404) } }
   }, (request, reply) => {
     const caller = callerOf(request)

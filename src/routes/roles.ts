@@ -12,6 +12,7 @@ export default async function roleRoutes (api: FastifyInstance): Promise<void> {
   const { store } = api
 
   api.get<{ Querystring: { organization_id?: string } }>('/permissions/roles', {
+    config: { cacheable: true },
     schema: { querystring: RoleListQuery, response: { 200: RoleListEnvelope, ...errorResponses(400, 401, 404) } }
   }, (request, reply) => {
     const organization = store.access.organizationForRoles(callerOf(request), request.query.organization_id)
@@ -26,6 +27,7 @@ export default async function roleRoutes (api: FastifyInstance): Promise<void> {
   })
 
   api.get<{ Params: { id: string } }>('/permissions/roles/:id', {
+    config: { cacheable: true },
     schema: { params: IdParams, response: { 200: RoleEnvelope, ...errorResponses(400, 401, 404) } }
   }, (request, reply) => {
     reply.send(envelopeBody(request, store.access.reachableRole(callerOf(request), request.params.id)))

@@ -29,6 +29,7 @@ export function registerUserRoutes (api: FastifyInstance, family: UserRouteFamil
   const one = `${base}/:id`
 
   api.get<{ Params: Params }>(base, {
+    config: { cacheable: true },
     schema: { params: family.params, response: { 200: UserListEnvelope, ...errorResponses(...family.errors.read) } }
   }, (request, reply) => {
     reply.send(envelopeBody(request, store.users.list(organizationFor(request, false).id)))
@@ -42,6 +43,7 @@ export function registerUserRoutes (api: FastifyInstance, family: UserRouteFamil
   })
 
   api.get<{ Params: Params }>(one, {
+    config: { cacheable: true },
     schema: { params: itemParams, response: { 200: UserEnvelope, ...errorResponses(...family.errors.read) } }
   }, (request, reply) => {
     reply.send(envelopeBody(request, store.users.find(organizationFor(request, false).id, request.params.id as string)))
