@@ -1,7 +1,10 @@
 /**
  * The request journal: recent /api requests, newest first when read. It is bounded in entries and
- * in bytes, keeps bodies as text (so an entry always serializes, whatever was sent), and never
- * keeps a secret: those are replaced when the entry is recorded (src/secrets.ts).
+ * in bytes, and keeps bodies as text (so an entry always serializes, whatever was sent). Recording
+ * is one ring write of what the request path already holds; the rest is done when an entry is
+ * read: secrets are replaced then (src/secrets.ts), so no reader ever sees one, and texts are cut
+ * to JOURNAL_BODY_BYTES then. A text that is surely over that bound is cut when recorded, so the
+ * journal never holds more than the bound of any one text.
  */
 import { parseOrText } from './json.js'
 import { LIMITS } from './limits.js'
@@ -71,10 +74,15 @@ export interface JournalFilter {
 
 interface BoundedText { text: string | null, size: number, truncated: boolean }
 
+/** A text as recorded: as sent (bounded when read), or already bounded when it was surely too long to keep whole. */
+type KeptText = string | BoundedText | null
+
 interface StoredEntry extends Omit<JournalRecord, 'body' | 'response' | 'unreadBodySize'> {
   id: number
-  body: BoundedText
-  response: BoundedText
+  body: KeptText
+  /** The body's size when it was never read (a 413). */
+  unreadBodySize: number | undefined
+  response: KeptText
   /** What this entry counts against the byte budget. */
   bytes: number
 }
@@ -136,9 +144,7 @@ export class Journal {
 
   record (entry: JournalRecord): void {
     if (!this.enabled) return
-    const body = bound(entry.body, this.limits.bodyBytes)
-    if (entry.body === null && entry.unreadBodySize !== undefined) body.size = entry.unreadBodySize
-    const response = bound(entry.response, this.limits.bodyBytes)
+    const cap = this.limits.bodyBytes
     const stored: StoredEntry = {
       id: ++this.lastId,
       time: entry.time,
@@ -146,9 +152,10 @@ export class Journal {
       path: entry.path,
       query: entry.query,
       headers: entry.headers,
-      body,
+      body: keep(entry.body, cap),
+      unreadBodySize: entry.unreadBodySize,
       status: entry.status,
-      response,
+      response: keep(entry.response, cap),
       duration_ms: entry.duration_ms,
       partner_id: entry.partner_id,
       organization_id: entry.organization_id,
@@ -156,7 +163,7 @@ export class Journal {
       bytes: 0
     }
     stored.bytes = ENTRY_OVERHEAD + entry.path.length + sizeOfStrings(entry.headers) + sizeOfStrings(entry.query) +
-      (body.text?.length ?? 0) + (response.text?.length ?? 0)
+      keptLength(stored.body) + keptLength(stored.response)
     if (this.count === this.limits.entries) this.dropOldest()
     while (this.count > 0 && this.bytes + stored.bytes > this.limits.totalBytes) this.dropOldest()
     this.ring[(this.head + this.count) % this.limits.entries] = stored
@@ -185,6 +192,9 @@ export class Journal {
       if (filter.status !== undefined && entry.status !== filter.status) continue
       if (filter.partner_id !== undefined && entry.partner_id !== filter.partner_id.toLowerCase()) continue
       if (since !== undefined && entry.time < since) continue
+      const body = readBounded(entry.body, this.limits.bodyBytes)
+      if (entry.body === null && entry.unreadBodySize !== undefined) body.size = entry.unreadBodySize
+      const response = readBounded(entry.response, this.limits.bodyBytes)
       result.push({
         id: entry.id,
         time: new Date(entry.time).toISOString(),
@@ -192,13 +202,13 @@ export class Journal {
         path: entry.path,
         query: entry.query,
         headers: entry.headers,
-        body: readText(entry.body),
-        body_size: entry.body.size,
-        body_truncated: entry.body.truncated,
+        body: readText(body),
+        body_size: body.size,
+        body_truncated: body.truncated,
         status: entry.status,
-        response: readText(entry.response),
-        response_size: entry.response.size,
-        response_truncated: entry.response.truncated,
+        response: readText(response),
+        response_size: response.size,
+        response_truncated: response.truncated,
         duration_ms: entry.duration_ms,
         partner_id: entry.partner_id,
         organization_id: entry.organization_id,
@@ -216,6 +226,23 @@ export class Journal {
     this.bytes = 0
     return cleared
   }
+}
+
+/**
+ * A text to keep: as it is, unless it is surely longer than `cap` bytes (more UTF-16 units than
+ * cap; each is at least one byte), in which case it is bounded now rather than held whole.
+ */
+function keep (text: string | null, cap: number): KeptText {
+  if (text === null || text === '') return null
+  return text.length > cap ? bound(text, cap) : text
+}
+
+function keptLength (kept: KeptText): number {
+  return kept === null ? 0 : typeof kept === 'string' ? kept.length : kept.text?.length ?? 0
+}
+
+function readBounded (kept: KeptText, cap: number): BoundedText {
+  return typeof kept === 'string' || kept === null ? bound(kept, cap) : { ...kept }
 }
 
 function readText (bounded: BoundedText): unknown {

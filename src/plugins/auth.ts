@@ -59,7 +59,14 @@ export async function registerAuth (api: FastifyInstance, store: Store): Promise
     // The plugins' own errors become ours in the error handler (by their code), like every other error.
     if (header === undefined || header === '') return done(Errors.MissingCredentials())
     const scheme = header.slice(0, 7).toLowerCase()
-    if (scheme === 'bearer ') return verifyBearer(request, reply, done)
+    if (scheme === 'bearer ') {
+      // A known key is settled here and now; anything else goes through @fastify/bearer-auth for its
+      // errors. (Its wrapper always waits a promise turn before going on, which a GET could feel.)
+      const caller = store.credentials.resolveBearer(header.slice(7).trim())
+      if (caller === null) return verifyBearer(request, reply, done)
+      request.caller = caller
+      return done()
+    }
     if (scheme.startsWith('basic ')) return api.basicAuth(request, reply, done)
     done(Errors.MalformedCredentials())
   })
