@@ -133,7 +133,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
       if (method !== 'HEAD') routeTable.push({ method, url: route.url, statuses: Object.keys(responses).map(Number) })
     }
   })
-  await registerOpenApi(app, config.defaultVersion)
+  registerOpenApi(app, config.defaultVersion, SHARED_SCHEMAS)
 
   await app.register(async (api) => {
     registerVersionCheck(api, config)

@@ -1,14 +1,45 @@
-import type { FastifyInstance } from 'fastify'
-import swagger from '@fastify/swagger'
+import Fastify, { type FastifyInstance, type FastifySchema } from 'fastify'
 import { PACKAGE_VERSION } from '../package-info.js'
 import { SUPPORTED_VERSIONS } from '../versions.js'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The OpenAPI 3 document of every /api route, built on the first call and kept. */
+    openApiDocument: () => Promise<Record<string, unknown>>
+  }
+}
+
+interface RecordedRoute { method: string | string[], url: string, schema?: FastifySchema }
+
 /**
  * The OpenAPI 3 document of every /api route, generated from the route schemas (no hand-written
- * copy), with the credential schemes and the X-Polytomic-Version header. Register before the routes.
+ * copy) by @fastify/swagger, with the credential schemes and the X-Polytomic-Version header.
+ * Register before the routes. The routes are only noted here: the generator (and the modules it
+ * loads) runs on the first GET /__admin/openapi.json, over a bare instance holding the same routes
+ * and schemas, so a simulator that is never asked for its document never pays for it.
  */
-export async function registerOpenApi (app: FastifyInstance, defaultVersion: string): Promise<void> {
-  await app.register(swagger, {
+export function registerOpenApi (app: FastifyInstance, defaultVersion: string, sharedSchemas: readonly object[]): void {
+  const routes: RecordedRoute[] = []
+  app.addHook('onRoute', (route) => {
+    // Fastify adds HEAD for each GET by itself, on the bare instance as well.
+    if (route.method === 'HEAD') return
+    routes.push({ method: route.method, url: route.url, schema: route.schema })
+  })
+  let document: Promise<Record<string, unknown>> | null = null
+  app.decorate('openApiDocument', () => {
+    document ??= generate(routes, defaultVersion, sharedSchemas)
+    return document
+  })
+}
+
+async function generate (routes: readonly RecordedRoute[], defaultVersion: string, sharedSchemas: readonly object[]): Promise<Record<string, unknown>> {
+  const { default: swagger } = await import('@fastify/swagger')
+  const bare = Fastify({ logger: false })
+  // Only the shapes are wanted: nothing is validated or serialized here.
+  bare.setValidatorCompiler(() => () => true)
+  bare.setSerializerCompiler(() => (data) => JSON.stringify(data))
+  for (const schema of sharedSchemas) bare.addSchema(schema)
+  await bare.register(swagger, {
     openapi: {
       openapi: '3.0.3',
       info: {
@@ -40,4 +71,9 @@ export async function registerOpenApi (app: FastifyInstance, defaultVersion: str
       }
     }
   })
+  for (const route of routes) bare.route({ method: route.method, url: route.url, schema: route.schema, handler: async () => null })
+  await bare.ready()
+  const document = bare.swagger() as unknown as Record<string, unknown>
+  await bare.close()
+  return document
 }

@@ -39,7 +39,7 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
     uptime_s: Math.round((Date.now() - options.startedAt) / 1000)
   }))
 
-  admin.get('/openapi.json', async () => admin.swagger())
+  admin.get('/openapi.json', async () => await admin.openApiDocument())
 
   admin.post('/reset', async () => ({ status: 'ok', counts: control.reset() }))
 
