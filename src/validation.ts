@@ -1,4 +1,6 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import { createHash } from 'node:crypto'
+import { createRequire } from 'node:module'
+import { Ajv, type CodeOptions, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 import { ApiErrorBody, RestErrResponseBody } from './schemas/common.js'
 import { Identity, Organization } from './schemas/organizations.js'
@@ -21,25 +23,52 @@ export const SHARED_SCHEMAS: readonly Schema[] = [User, Organization, Identity, 
  * field is reported as such rather than as the required field it was meant to be; verbose, so
  * that an error carries the schema it broke (for the known names of an unknown field).
  */
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, coerceTypes: false, validateSchema: false, code: { optimize: false } })
-addFormats.default(ajv, ['date-time'])
-for (const schema of SHARED_SCHEMAS) ajv.addSchema(schema)
+export function createAjv (code: CodeOptions = {}): Ajv {
+  const instance = new Ajv({ allErrors: true, verbose: true, strict: false, coerceTypes: false, validateSchema: false, code: { optimize: false, ...code } })
+  addFormats.default(instance, ['date-time'])
+  for (const schema of SHARED_SCHEMAS) instance.addSchema(schema)
+  return instance
+}
+const ajv = createAjv()
 
 /**
  * A compiler that compiles each schema once per process, by the schema's text: every app built in
  * one process (a test file builds hundreds) shares what it compiled. Validators and serializers alike.
  */
-export function oncePerSchema<F> (compile: (schema: object) => F): (schema: object) => F {
+export function oncePerSchema<F> (compile: (schema: object, text: string) => F): (schema: object) => F {
   const compiled = new Map<string, F>()
   return (schema) => {
     const text = JSON.stringify(schema)
     let result = compiled.get(text)
     if (result === undefined) {
-      result = compile(schema)
+      result = compile(schema, text)
       compiled.set(text, result)
     }
     return result
   }
+}
+
+/** The digest a schema's precompiled validator is filed under: SHA-256 of its JSON text. */
+export function schemaDigest (text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+/**
+ * Validators compiled at build time (src/precompile.ts writes dist/precompiled/validators.cjs) for
+ * the schemas every start-up needs, by schemaDigest. Missing (running from the sources), it is
+ * empty and those schemas are compiled like any other; a schema that changed since the build has
+ * another digest, so a stale validator is never used.
+ */
+let precompiled: Record<string, ValidateFunction> | null = null
+function precompiledFor (text: string): ValidateFunction | undefined {
+  if (precompiled === null) {
+    try {
+      precompiled = createRequire(import.meta.url)('./precompiled/validators.cjs') as Record<string, ValidateFunction>
+    } catch {
+      precompiled = {}
+    }
+  }
+  return precompiled[schemaDigest(text)]
 }
 
 /**
@@ -52,7 +81,7 @@ export function compiledOnFirstUse<A extends unknown[], R> (compile: () => (...a
   return (...args) => (compiled ??= compile())(...args)
 }
 
-const compileOnce = oncePerSchema((schema) => ajv.compile(schema))
+const compileOnce = oncePerSchema((schema, text) => precompiledFor(text) ?? ajv.compile(schema))
 
 /** A validator for a schema, compiled on its first call (once per process); its errors are the last call's. */
 export function compileSchema<T = unknown> (schema: object): ValidateFunction<T> {

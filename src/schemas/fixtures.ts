@@ -213,6 +213,13 @@ export const FixtureDocument = {
   }
 } as const
 
+/** The document's own shape: known collections, each an array (src/store/fixtures.ts checks their entries one collection at a time). */
+export const FixtureDocumentShape = {
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(Object.keys(FixtureDocument.properties).map((name) => [name, { type: 'array' }]))
+}
+
 export type FixturePartner = Infer<typeof FixturePartnerSchema>
 export type FixtureOrganization = Infer<typeof FixtureOrganizationSchema>
 export type FixtureRole = Infer<typeof FixtureRoleSchema>

@@ -67,6 +67,11 @@ function toEntry (definition: ConnectionTypeDefinitionInput): ConnectionTypeEntr
   return { definition, secrets, validate: compileSchema(configurationSchema(definition)) }
 }
 
+/** The configuration schemas of the bundled types, as they are compiled (for src/precompile.ts). */
+export function bundledConfigurationSchemas (): object[] {
+  return bundledDefinitions().map(configurationSchema)
+}
+
 let bundled: ConnectionTypeDefinitionInput[] | null = null
 let bundledEntries: ReadonlyMap<string, ConnectionTypeEntry> | null = null
 
