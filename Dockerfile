@@ -9,6 +9,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The build compiles the validators of every start-up, the bundled connection types' among them.
+COPY fixtures ./fixtures
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: production dependencies only, as the unprivileged node user.

@@ -2,6 +2,7 @@
 // only, started exactly as the Dockerfile starts it. No Docker engine runs here, so this is how the
 // image's contract (command, environment, health check, signals) is tested.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { createRequire } from 'node:module'
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -146,6 +147,9 @@ t.test('the tarball holds the build, the fixtures and no tests', async (t) => {
   t.ok(readFileSync(join(dir, 'dist', 'index.d.ts'), 'utf8').includes('createSimulator'), 'type declarations ship')
   t.ok(readFileSync(join(dir, 'fixtures', 'default.json'), 'utf8').includes('partner-key-acme'))
   t.throws(() => readFileSync(join(dir, 'test', 'helper.ts')), 'tests are not packed')
+  // Loaded by the installed package's own ajv and ajv-formats, as the started process below does.
+  const precompiled = createRequire(join(dir, 'package.json'))('./dist/precompiled/validators.cjs') as Record<string, unknown>
+  t.ok(Object.keys(precompiled).length > 10, 'the start-up validators, compiled at build time, ship and load')
 })
 
 t.test('the Dockerfile runs node directly as the node user, on 0.0.0.0:8080, with a volume and a health check', async (t) => {
