@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream'
 import t from 'tap'
-import { REDACTED_PATHS } from '../src/logging.js'
+import { REDACTED_PATHS, lineBatcher } from '../src/logging.js'
 import { SECRET_FIELDS } from '../src/secrets.js'
 import { W, basic, bearer, build, call } from './helper.js'
 
@@ -58,4 +58,19 @@ t.test('one log line per webhook delivery attempt: event, endpoint, outcome; nev
   t.match(records[5], { delivery: { attempt: 6, outcome: 'failed' } })
   const signature = app.control.deliveries()[0]?.signature as string
   for (const secret of ['whsec-never-logged', 'payload-never-logged', signature]) t.notOk(lines.join('\n').includes(secret), `${secret.slice(0, 12)}… is not logged`)
+})
+
+t.test('log lines of one event-loop turn reach stdout in one write at its end, none later', async (t) => {
+  const writes: string[] = []
+  const sink = lineBatcher({ write: (text) => { writes.push(text) } })
+  sink.write('{"a":1}\n')
+  sink.write('{"b":2}\n')
+  t.same(writes, [], 'nothing written mid-turn')
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(writes, ['{"a":1}\n{"b":2}\n'], 'one write for the turn')
+  sink.write('{"c":3}\n')
+  sink.flush()
+  t.same(writes, ['{"a":1}\n{"b":2}\n', '{"c":3}\n'], 'flush writes what is pending at once (as at exit)')
+  await new Promise((resolve) => setImmediate(resolve))
+  t.equal(writes.length, 2, 'and nothing twice')
 })
