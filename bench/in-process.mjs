@@ -29,7 +29,7 @@ export async function measureCallCosts (root) {
   const { ResponseCache } = await dist(root, 'response-cache.js')
   const { serializerFor } = await dist(root, 'serialization.js')
   const { UserEnvelope } = await dist(root, 'schemas/users.js')
-  const { boundOrganizationId } = await dist(root, 'store/access.js')
+  const { responseCacheKey } = await dist(root, 'plugins/response-cache.js')
   const sim = await createSimulator({ database: ':memory:', journalSize: 0 })
   try {
     const { store } = sim.app
@@ -38,7 +38,7 @@ export async function measureCallCosts (root) {
     const serialize = serializerFor(UserEnvelope)
     const payload = serialize({ data: user })
     const cache = new ResponseCache()
-    const keyOf = () => `${caller.keyHash}\n${boundOrganizationId(caller) ?? ''}\n2025-09-18\n${USER_PATH}`
+    const keyOf = () => responseCacheKey(caller, '2025-09-18', USER_PATH)
     cache.get(keyOf(), store.writeGeneration())
     cache.set(keyOf(), store.writeGeneration(), { headers: { 'content-type': 'application/json; charset=utf-8' }, payload })
     return {

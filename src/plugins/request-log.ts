@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 
 /** Whether a logger writes at info (a logger without levels, such as a test double, always does). */
-export function infoEnabled (logger: FastifyBaseLogger): boolean {
+function infoEnabled (logger: FastifyBaseLogger): boolean {
   const withLevels = logger as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean }
   return typeof withLevels.isLevelEnabled !== 'function' || withLevels.isLevelEnabled('info')
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onSendHookHandler, preValidationHookHandler } from 'fastify'
 import { ResponseCache } from '../response-cache.js'
 import { boundOrganizationId } from '../store/access.js'
-import type { Store } from '../store/index.js'
+import type { Caller, Store } from '../store/index.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -24,6 +24,11 @@ export function decorateResponseCache (app: FastifyInstance): void {
 
 const asIs = (payload: unknown): string => payload as string
 
+/** Everything a cacheable answer depends on besides the database: the credential, the organization a Basic credential names, the version and the URL. */
+export function responseCacheKey (caller: Caller, version: string | null, url: string): string {
+  return `${caller.keyHash}\n${boundOrganizationId(caller) ?? ''}\n${version ?? ''}\n${url}`
+}
+
 /**
  * The response cache (src/response-cache.ts) on the routes that declare `config: { cacheable: true }`.
  * The lookup runs before validation, after every onRequest hook: versions, auth, idempotency and
@@ -34,7 +39,7 @@ export function registerResponseCache (api: FastifyInstance, store: Store, cache
   const lookup: preValidationHookHandler = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const caller = request.caller
     if (caller === null) return done()
-    const key = `${caller.keyHash}\n${boundOrganizationId(caller) ?? ''}\n${request.apiVersion ?? ''}\n${request.url}`
+    const key = responseCacheKey(caller, request.apiVersion, request.url)
     const generation = store.writeGeneration()
     const answer = cache.get(key, generation)
     if (answer === undefined) {

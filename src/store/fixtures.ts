@@ -29,19 +29,15 @@ const COLLECTIONS = Object.keys(FixtureDocument.properties) as Collection[]
 /**
  * The document checked in two steps that report what one check of FixtureDocument would: its
  * shape (known collections, each an array), then each collection it has against that collection's
- * schema. A collection's validator is compiled the first time a document has that collection, so
+ * schema. A collection's validator compiles the first time a document has that collection, so
  * a world without model syncs never compiles their (large) schema: that compiling was most of a
  * start-up.
  */
 const validateShape = compileSchema(FixtureDocumentShape)
-const collectionValidators = new Map<Collection, ValidateFunction>()
+const collectionValidators = Object.fromEntries(COLLECTIONS.map((name) => [name, compileSchema(FixtureDocument.properties[name])])) as Record<Collection, ValidateFunction>
 
 function validateCollection (name: Collection, entries: unknown[]): ErrorObject[] {
-  let validate = collectionValidators.get(name)
-  if (validate === undefined) {
-    validate = compileSchema(FixtureDocument.properties[name])
-    collectionValidators.set(name, validate)
-  }
+  const validate = collectionValidators[name]
   if (validate(entries)) return []
   return (validate.errors ?? []).map((error) => ({ ...error, instancePath: `/${name}${error.instancePath}` }))
 }
