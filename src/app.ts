@@ -29,6 +29,7 @@ import connectPageRoutes from './routes/connect-page.js'
 import webhookRoutes from './routes/webhooks.js'
 import bulkSyncRoutes from './routes/bulk-syncs.js'
 import modelSyncRoutes from './routes/model-syncs.js'
+import notSimulatedRoutes from './routes/not-simulated.js'
 import { SyncRunner } from './runner.js'
 import { DeliveryDispatcher, DeliveryLog } from './dispatcher.js'
 import { Store } from './store/index.js'
@@ -37,7 +38,8 @@ import type { Fixtures } from './schemas/fixtures.js'
 import { SHARED_SCHEMAS, requestValidator } from './validation.js'
 import { serializerFor } from './serialization.js'
 
-export interface RouteEntry { method: string, url: string, statuses: number[] }
+/** A registered route; notSimulated for an SDK operation that only answers 501 not_simulated. */
+export interface RouteEntry { method: string, url: string, statuses: number[], notSimulated: boolean }
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -130,7 +132,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   app.addHook('onRoute', (route) => {
     for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
       const responses = (route.schema as { response?: Record<string, unknown> } | undefined)?.response ?? {}
-      if (method !== 'HEAD') routeTable.push({ method, url: route.url, statuses: Object.keys(responses).map(Number) })
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url, statuses: Object.keys(responses).map(Number), notSimulated: route.config?.notSimulated === true })
     }
   })
   registerOpenApi(app, config.defaultVersion, SHARED_SCHEMAS)
@@ -153,6 +155,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     await api.register(webhookRoutes)
     await api.register(bulkSyncRoutes)
     await api.register(modelSyncRoutes)
+    await api.register(notSimulatedRoutes)
     api.setNotFoundHandler((_request, reply) => { reply.send(Errors.RouteNotFound()) })
   }, { prefix: '/api' })
 

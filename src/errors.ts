@@ -127,6 +127,7 @@ export const Errors = {
   TooManyRequests: define(429, 'too_many_requests', 'too many requests'),
   Internal: define(500, 'internal_error', 'internal server error'),
   NotImplemented: define(501, 'not_implemented', 'not implemented'),
+  NotSimulated: define(501, 'not_simulated', 'this operation of the Polytomic API is not simulated'),
   BadGateway: define(502, 'bad_gateway', 'bad gateway'),
   ServiceUnavailable: define(503, 'service_unavailable', 'service unavailable'),
   GatewayTimeout: define(504, 'gateway_timeout', 'gateway timeout')

@@ -23,6 +23,8 @@ export function registerOpenApi (app: FastifyInstance, defaultVersion: string, s
   app.addHook('onRoute', (route) => {
     // Fastify adds HEAD for each GET by itself, on the bare instance as well.
     if (route.method === 'HEAD') return
+    // An operation answered only with 501 not_simulated is not part of what the simulator describes.
+    if (route.config?.notSimulated === true) return
     routes.push({ method: route.method, url: route.url, schema: route.schema })
   })
   let document: Promise<Record<string, unknown>> | null = null
