@@ -70,7 +70,7 @@ async function main (): Promise<void> {
   handleSignals(simulator, config.shutdownGraceMs)
   let url: string
   try {
-    url = await simulator.listen()
+    url = await simulator.listen({ keepProcessAlive: true })
   } catch (err) {
     await simulator.close().catch(() => {})
     return cannotStart(err)

@@ -1,5 +1,5 @@
 /** polytomic-mock as a library. */
-export { createSimulator, type Simulator, type SimulatorOptions } from './simulator.js'
+export { createSimulator, type ListenOptions, type Simulator, type SimulatorOptions } from './simulator.js'
 export { buildApp, type AppOptions } from './app.js'
 export { SETTINGS, defaultConfig, loadConfig, type Config, type LatencyRange } from './config.js'
 export { ApiError, Errors } from './errors.js'

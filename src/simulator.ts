@@ -24,16 +24,29 @@ export type SimulatorOptions = SettingOptions & {
   logger?: FastifyServerOptions['logger']
 }
 
+export interface ListenOptions {
+  port?: number
+  host?: string
+  /** Keep the process running while the simulator listens, as a server does; off for a test suite's simulator. */
+  keepProcessAlive?: boolean
+}
+
 export interface Simulator {
   /** The Fastify instance: use app.inject() for requests without a socket. */
   readonly app: FastifyInstance
   /** The base URL once listening, else null. */
   readonly url: string | null
   readonly config: Config
-  /** Starts listening (defaults: the configured port and host; port 0 picks a free one) and returns the base URL. */
-  listen (options?: { port?: number, host?: string }): Promise<string>
+  /**
+   * Starts listening (defaults: the configured port and host; port 0 picks a free one) and returns
+   * the base URL. The socket does not keep the process alive, so a test run that forgets close()
+   * still ends; a script whose only job is to serve passes keepProcessAlive: true (the CLI does).
+   */
+  listen (options?: ListenOptions): Promise<string>
   /** Stops listening, waits for in-flight requests and closes the database. Safe to call twice. */
   close (): Promise<void>
+  /** close(), for `await using sim = await createSimulator()`. */
+  [Symbol.asyncDispose] (): Promise<void>
   reset (): Record<string, number>
   snapshot (name: string): SnapshotInfo
   restore (name: string): Record<string, number>
@@ -85,6 +98,12 @@ export async function createSimulator (options: SimulatorOptions = {}): Promise<
   const { control } = app
   let url: string | null = null
   let closed = false
+  const close = async (): Promise<void> => {
+    if (closed) return
+    closed = true
+    await app.close()
+    url = null
+  }
 
   return {
     app,
@@ -92,14 +111,16 @@ export async function createSimulator (options: SimulatorOptions = {}): Promise<
     get url () { return url },
     async listen (listenOptions = {}) {
       url = await app.listen({ port: listenOptions.port ?? config.port, host: listenOptions.host ?? config.host })
+      if (listenOptions.keepProcessAlive !== true) {
+        // Neither the listening socket nor a kept-alive connection holds the event loop: a test
+        // runner (node:test, tap) ends once its tests are done, closed or not. Timers are unref'd where made.
+        app.server.unref()
+        app.server.on('connection', (socket) => socket.unref())
+      }
       return url
     },
-    async close () {
-      if (closed) return
-      closed = true
-      await app.close()
-      url = null
-    },
+    close,
+    [Symbol.asyncDispose]: close,
     reset: () => control.reset(),
     snapshot: (name) => control.snapshot(name),
     restore: (name) => control.restore(name),

@@ -1,0 +1,48 @@
+// A simulator never holds its process: a node:test run that forgets close() ends on its own, and
+// `await using` closes it. The node:test file runs in its own process, as `node --test` runs it.
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { createSimulator } from '../src/index.js'
+import { GENEROUS_MS } from './support/child.js'
+
+const FILE = fileURLToPath(new URL('./support/left-open.node-test.ts', import.meta.url))
+
+t.test('a node:test run whose simulator is left open still ends, and passes', async (t) => {
+  const child = spawn(process.execPath, ['--import=tsx', '--test', '--test-reporter=tap', FILE], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  const code = await new Promise<number | null>((resolve) => {
+    // Reached only if the run hangs: then it is stopped, and the test fails below.
+    const bound = setTimeout(() => { child.kill('SIGKILL') }, GENEROUS_MS)
+    child.on('exit', (exitCode, signal) => { clearTimeout(bound); resolve(signal === null ? exitCode : null) })
+  })
+  t.equal(code, 0, `node --test ended by itself:\n${output}`)
+  t.match(output, /^# pass 2$/m)
+  t.match(output, /^# fail 0$/m)
+})
+
+t.test('Symbol.asyncDispose closes, and is close() itself', async (t) => {
+  const sim = await createSimulator()
+  await sim.listen({ port: 0, host: '127.0.0.1' })
+  t.equal(sim[Symbol.asyncDispose], sim.close)
+  await sim[Symbol.asyncDispose]()
+  t.equal(sim.url, null)
+  t.equal(sim.app.server.listening, false)
+  await t.resolves(sim.close(), 'closing again is harmless')
+})
+
+t.test('keepProcessAlive keeps the listening socket referenced, as the CLI needs; the default does not', async (t) => {
+  // Only handles that hold the event loop are listed as active resources.
+  const servers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length
+  const before = servers()
+  const quiet = await createSimulator()
+  t.teardown(() => quiet.close())
+  await quiet.listen({ port: 0, host: '127.0.0.1' })
+  t.equal(servers(), before, 'a test suite\'s simulator holds nothing')
+  const serving = await createSimulator()
+  t.teardown(() => serving.close())
+  await serving.listen({ port: 0, host: '127.0.0.1', keepProcessAlive: true })
+  t.equal(servers(), before + 1, 'a server holds the process')
+})
