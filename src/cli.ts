@@ -77,6 +77,8 @@ async function main (): Promise<void> {
   }
   if (config.adminToken === null) simulator.app.log.warn('ADMIN_TOKEN is unset: the /__admin control plane is open to anyone who can reach this port')
   simulator.app.log.info({ url, database: config.database, fixtures: config.fixtures, default_version: config.defaultVersion }, `polytomic-mock listening on ${url}`)
+  // Scripts look for the URL on stdout: when the level hides the line above, it is printed plainly.
+  if (['fatal', 'error', 'warn'].includes(config.logLevel)) process.stdout.write(`polytomic-mock listening on ${url}\n`)
 }
 
 main().catch((err: unknown) => fail(`could not start: ${err instanceof Error ? err.message : String(err)}`, CANNOT_START))

@@ -11,6 +11,7 @@ export type LogLevel = typeof LOG_LEVELS[number]
 export interface Config {
   port: number
   host: string
+  portFile: string | null
   database: string
   fixtures: string
   defaultVersion: ApiVersion
@@ -138,6 +139,7 @@ function parseLogLevel (raw: string, name: string): LogLevel {
 export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   port: { key: 'port', env: 'PORT', parse: parsePort, defaultValue: 8080, description: 'TCP port to listen on (0 picks a free one)' },
   host: { key: 'host', env: 'HOST', parse: parseNonEmpty, defaultValue: '127.0.0.1', description: 'interface to listen on' },
+  portFile: { key: 'portFile', env: 'PORT_FILE', parse: parseOptionalText, defaultValue: null, description: 'file the chosen port is written to once listening (for PORT=0 in scripts); removed on shutdown' },
   database: { key: 'database', env: 'DATABASE', parse: parseNonEmpty, defaultValue: ':memory:', description: 'SQLite file; :memory: keeps the world in memory only' },
   fixtures: { key: 'fixtures', env: 'FIXTURES', parse: parseNonEmpty, defaultValue: BUNDLED_FIXTURES, description: 'fixture file loaded into an empty database' },
   defaultVersion: { key: 'defaultVersion', env: 'DEFAULT_VERSION', parse: parseVersion, defaultValue: CURRENT_VERSION, description: 'version served when a request has no X-Polytomic-Version' },
@@ -164,6 +166,11 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   syncRunDurationMs: { key: 'syncRunDurationMs', env: 'SYNC_RUN_DURATION_MS', parse: parseCount(7 * 86_400_000), defaultValue: 5000, description: 'how long a sync run stays running before it ends, in ms of simulated time (POST /__admin/clock and /__admin/executions/settle skip ahead)' },
   syncScheduling: { key: 'syncScheduling', env: 'SYNC_SCHEDULING', parse: parseBoolean, defaultValue: false, description: 'start runs of active syncs when their schedules come round on simulated time; off: schedules are only stored' },
   validateResponses: { key: 'validateResponses', env: 'VALIDATE_RESPONSES', parse: parseBoolean, defaultValue: false, description: 'check every /api response against its declared schema (a mismatch becomes a 500); for tests' }
+}
+
+/** A setting that is on or off: its flag may be given bare (--require-version means true). */
+export function isSwitch (setting: { parse: unknown }): boolean {
+  return setting.parse === parseBoolean
 }
 
 /** The command-line flag of a setting: PORT -> --port, DEFAULT_VERSION -> --default-version. */
@@ -193,7 +200,7 @@ export function parseCommandLine (argv: readonly string[], env: NodeJS.ProcessEn
     let value: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1)
     if (value === undefined) {
       const next = argv[i + 1]
-      if (setting.defaultValue === false && (next === undefined || next.startsWith('--'))) value = 'true'
+      if (isSwitch(setting) && (next === undefined || next.startsWith('--'))) value = 'true'
       else if (next === undefined) throw new ConfigError(`${name} needs a value`)
       else { value = next; i++ }
     }
@@ -218,12 +225,12 @@ function showDefault (value: unknown): string {
 
 /** --help: every flag with its variable, default and meaning. */
 export function helpText (): string {
-  const rows = Object.values(SETTINGS).map((setting) => `  ${`${flagOf(setting)} <value>`.padEnd(30)} ${setting.env.padEnd(18)} default: ${showDefault(setting.defaultValue)}\n  ${''.padEnd(30)} ${setting.description}`)
+  const rows = Object.values(SETTINGS).map((setting) => `  ${`${flagOf(setting)} ${isSwitch(setting) ? '[true|false]' : '<value>'}`.padEnd(30)} ${setting.env.padEnd(18)} default: ${showDefault(setting.defaultValue)}\n  ${''.padEnd(30)} ${setting.description}`)
   return [
     'Usage: polytomic-mock [options]',
     '',
     'A local, stateful simulator of Polytomic\'s partner API. Each option may also be set with its',
-    'environment variable; the option wins.',
+    'environment variable; the option wins. A switch ([true|false]) given bare means true.',
     '',
     '  option                         variable           default / meaning',
     ...rows,

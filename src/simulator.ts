@@ -1,3 +1,5 @@
+import { renameSync, rmSync, writeFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { buildApp } from './app.js'
 import { ConfigError, configFromOptions, type Config } from './config.js'
@@ -83,6 +85,13 @@ export interface Simulator {
   loadFixtures (document: Fixtures): Record<string, number>
 }
 
+/** Writes the port whole or not at all (a temporary file renamed over it), so a script polling for the file never reads half of it. */
+function writePortFile (file: string, port: number): void {
+  const temporary = `${file}.${process.pid}.tmp`
+  writeFileSync(temporary, `${port}\n`)
+  renameSync(temporary, file)
+}
+
 /**
  * The simulator as a library: a test suite starts it in-process, listens on port 0 and points its
  * client at `url`. Options are the CLI's settings, checked by the same rules (a bad value or an
@@ -98,11 +107,13 @@ export async function createSimulator (options: SimulatorOptions = {}): Promise<
   const { control } = app
   let url: string | null = null
   let closed = false
+  let portFileWritten = false
   const close = async (): Promise<void> => {
     if (closed) return
     closed = true
     await app.close()
     url = null
+    if (portFileWritten && config.portFile !== null) rmSync(config.portFile, { force: true })
   }
 
   return {
@@ -116,6 +127,15 @@ export async function createSimulator (options: SimulatorOptions = {}): Promise<
         // runner (node:test, tap) ends once its tests are done, closed or not. Timers are unref'd where made.
         app.server.unref()
         app.server.on('connection', (socket) => socket.unref())
+      }
+      if (config.portFile !== null) {
+        try {
+          writePortFile(config.portFile, (app.server.address() as AddressInfo).port)
+        } catch (err) {
+          await close()
+          throw new Error(`PORT_FILE ${config.portFile} cannot be written (${(err as Error).message})`)
+        }
+        portFileWritten = true
       }
       return url
     },

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs'
 t.test('defaults apply when nothing is set', async (t) => {
   t.same(loadConfig({}), defaultConfig())
   t.same(defaultConfig(), {
-    port: 8080, host: '127.0.0.1', database: ':memory:', fixtures: BUNDLED_FIXTURES,
+    port: 8080, host: '127.0.0.1', portFile: null, database: ':memory:', fixtures: BUNDLED_FIXTURES,
     defaultVersion: '2025-09-18', requireVersion: false, logLevel: 'info',
     adminToken: null, journalSize: 1000, journalBodyBytes: 65536, journalBytes: 33554432, faultSeed: null, latencyMs: null, shutdownGraceMs: 10000,
     bodyLimit: 1048576, idempotencyTtlS: 86400, requestTimeoutMs: 30000, validateResponses: false, connectTokenTtlS: 3600,
@@ -18,14 +18,14 @@ t.test('defaults apply when nothing is set', async (t) => {
 
 t.test('every variable is read', async (t) => {
   t.same(loadConfig({
-    PORT: '0', HOST: '0.0.0.0', DATABASE: '/tmp/x.db', FIXTURES: '/tmp/f.json', DEFAULT_VERSION: '2024-02-08', REQUIRE_VERSION: 'true', LOG_LEVEL: 'WARN',
+    PORT: '0', HOST: '0.0.0.0', PORT_FILE: '/tmp/port', DATABASE: '/tmp/x.db', FIXTURES: '/tmp/f.json', DEFAULT_VERSION: '2024-02-08', REQUIRE_VERSION: 'true', LOG_LEVEL: 'WARN',
     ADMIN_TOKEN: 's3cret', JOURNAL_SIZE: '0', JOURNAL_BODY_BYTES: '1024', JOURNAL_BYTES: '1048576', FAULT_SEED: '42', LATENCY_MS: '100-400', SHUTDOWN_GRACE_MS: '500',
     BODY_LIMIT: '2048', IDEMPOTENCY_TTL_S: '60', REQUEST_TIMEOUT_MS: '5000', VALIDATE_RESPONSES: 'yes', CONNECT_TOKEN_TTL_S: '0',
     EVENT_RETENTION_S: '60', WEBHOOK_RETRY_BASE_MS: '5', WEBHOOK_TIMEOUT_MS: '250', WEBHOOK_ALLOWED_HOSTS: ' Hooks.Example.com, *.internal ,127.0.0.1',
     WEBHOOK_SIGNATURE_ALGORITHM: 'SHA512', WEBHOOK_SIGNATURE_ENCODING: 'base64', DELIVERY_LOG_SIZE: '10',
     SYNC_RUN_DURATION_MS: '250', SYNC_SCHEDULING: 'true'
   }), {
-    port: 0, host: '0.0.0.0', database: '/tmp/x.db', fixtures: '/tmp/f.json', defaultVersion: '2024-02-08', requireVersion: true, logLevel: 'warn',
+    port: 0, host: '0.0.0.0', portFile: '/tmp/port', database: '/tmp/x.db', fixtures: '/tmp/f.json', defaultVersion: '2024-02-08', requireVersion: true, logLevel: 'warn',
     adminToken: 's3cret', journalSize: 0, journalBodyBytes: 1024, journalBytes: 1048576, faultSeed: 42, latencyMs: { min: 100, max: 400 }, shutdownGraceMs: 500,
     bodyLimit: 2048, idempotencyTtlS: 60, requestTimeoutMs: 5000, validateResponses: true, connectTokenTtlS: 0,
     eventRetentionS: 60, webhookRetryBaseMs: 5, webhookTimeoutMs: 250, webhookAllowedHosts: ['hooks.example.com', '*.internal', '127.0.0.1'],
@@ -72,5 +72,12 @@ t.test('parseCommandLine: flags mirror the variables and beat them', async (t) =
   t.throws(() => parseCommandLine(['--nope'], {}), { name: 'ConfigError', message: 'unknown option "--nope" (see --help)' })
   t.throws(() => parseCommandLine(['--port'], {}), { name: 'ConfigError', message: '--port needs a value' })
   t.throws(() => parseCommandLine(['--port', 'x'], {}), { name: 'ConfigError', message: '--port must be a port number from 0 to 65535, got "x"' })
-  for (const setting of Object.values(SETTINGS)) t.match(helpText(), `${flagOf(setting)} <value>`, `--help lists ${flagOf(setting)}`)
+  const switches = ['--require-version', '--validate-responses', '--sync-scheduling']
+  for (const setting of Object.values(SETTINGS)) {
+    const shown = switches.includes(flagOf(setting)) ? `${flagOf(setting)} [true|false]` : `${flagOf(setting)} <value>`
+    t.match(helpText(), `  ${shown} `, `--help shows ${shown}`)
+  }
+  for (const flag of switches) t.equal(parseCommandLine([flag], {}).action, 'run', `${flag} works bare`)
+  t.same(switches.map((flag) => Object.entries(parseCommandLine([flag], {}).config).filter(([key, value]) => value !== (defaultConfig() as unknown as Record<string, unknown>)[key]).map(([key]) => key)),
+    [['requireVersion'], ['validateResponses'], ['syncScheduling']], 'each bare switch turns its own setting on')
 })

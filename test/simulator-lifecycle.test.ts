@@ -1,6 +1,9 @@
 // A simulator never holds its process: a node:test run that forgets close() ends on its own, and
 // `await using` closes it. The node:test file runs in its own process, as `node --test` runs it.
 import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { createSimulator } from '../src/index.js'
@@ -45,4 +48,21 @@ t.test('keepProcessAlive keeps the listening socket referenced, as the CLI needs
   t.teardown(() => serving.close())
   await serving.listen({ port: 0, host: '127.0.0.1', keepProcessAlive: true })
   t.equal(servers(), before + 1, 'a server holds the process')
+})
+
+t.test('portFile: the library writes the chosen port once listening and removes it on close', async (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'pm-port-'))
+  t.teardown(() => rmSync(folder, { recursive: true, force: true }))
+  const portFile = join(folder, 'port')
+  const sim = await createSimulator({ portFile })
+  t.notOk(existsSync(portFile), 'not before listening')
+  const url = await sim.listen({ port: 0, host: '127.0.0.1' })
+  t.equal(`http://127.0.0.1:${readFileSync(portFile, 'utf8').trim()}`, url)
+  t.same(readdirSync(folder), ['port'], 'no temporary file is left beside it')
+  await sim.close()
+  t.notOk(existsSync(portFile), 'removed on close')
+
+  const nowhere = await createSimulator({ portFile: join(folder, 'missing', 'port') })
+  await t.rejects(nowhere.listen({ port: 0, host: '127.0.0.1' }), /^PORT_FILE .*missing\/port cannot be written \(ENOENT/)
+  t.equal(nowhere.app.server.listening, false, 'a listen that failed closed what it opened')
 })

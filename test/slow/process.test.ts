@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { W } from '../helper.js'
-import { waitForLine } from '../support/child.js'
+import { W, until } from '../helper.js'
+import { GENEROUS_MS, waitForLine } from '../support/child.js'
 
 const PROJECT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 const work = mkdtempSync(join(tmpdir(), 'pm-package-'))
@@ -262,6 +262,39 @@ t.test('the command line: --help, --version, --print-fixtures, flags over variab
 
   const server = await start(dir, { PORT: 'ignored' }).catch((err: Error) => err)
   t.ok(server instanceof Error, 'a bad PORT variable stops start-up')
+})
+
+t.test('PORT=0 with --port-file: the chosen port in the file, the URL on stdout at any level but silent, the file gone at exit', async (t) => {
+  for (const level of ['warn', 'info', 'error']) {
+    const portFile = join(work, `port-${level}`)
+    const child = spawn(process.execPath, ['dist/cli.js', '--port-file', portFile], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: level }, stdio: ['ignore', 'pipe', 'pipe'] })
+    children.add(child)
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    const line = await waitForLine(child, /polytomic-mock listening on http:\/\/127\.0\.0\.1:\d+/)
+    const port = Number(/127\.0\.0\.1:(\d+)/.exec(line)?.[1])
+    t.ok(port > 0, `LOG_LEVEL=${level}: the URL is printed`)
+    t.equal(readFileSync(portFile, 'utf8'), `${port}\n`, 'the file holds the port it listens on')
+    t.equal((await fetch(`http://127.0.0.1:${port}/__admin/health`)).status, 200)
+    child.kill('SIGTERM')
+    t.equal(await exited, 0)
+    t.notOk(existsSync(portFile), 'the file is removed at shutdown')
+  }
+  const silentFile = join(work, 'port-silent')
+  const silent = spawn(process.execPath, ['dist/cli.js'], { cwd: dir, env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', PORT_FILE: silentFile }, stdio: ['ignore', 'pipe', 'pipe'] })
+  children.add(silent)
+  let said = ''
+  silent.stdout.on('data', (chunk: Buffer) => { said += chunk.toString() })
+  const silentExit = new Promise<number | null>((resolve) => silent.on('exit', (code) => resolve(code)))
+  // Silent says nothing: the port file (from PORT_FILE) is the only signal, so it is awaited through the health route.
+  await until('the port file is written', () => existsSync(silentFile), GENEROUS_MS)
+  const port = Number(readFileSync(silentFile, 'utf8'))
+  t.equal((await fetch(`http://127.0.0.1:${port}/__admin/health`)).status, 200)
+  silent.kill('SIGTERM')
+  t.equal(await silentExit, 0)
+  t.equal(said, '', 'LOG_LEVEL=silent prints nothing')
+  const unwritable = run(dir, ['--port', '0', '--port-file', join(work, 'missing', 'port')])
+  t.equal(unwritable.status, 1)
+  t.match(unwritable.stderr, /^polytomic-mock: could not start: PORT_FILE .*missing\/port cannot be written \(ENOENT/)
 })
 
 t.test('start-up failures: one line naming the setting, exit 1; a malformed value exits 2; a stack only at LOG_LEVEL=debug', async (t) => {
