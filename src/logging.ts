@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import type { FastifyServerOptions } from 'fastify'
 import pino from 'pino'
 import type { LogLevel } from './config.js'
@@ -38,8 +39,21 @@ export function lineBatcher (out: LineSink): LineSink & { flush: () => void } {
   }
 }
 
-/** pino JSON lines on stdout, one write per event-loop turn (lineBatcher); pretty output only when a person is watching a terminal. */
-export function loggerOptions (level: LogLevel, pretty: boolean): FastifyServerOptions['logger'] {
+/**
+ * Whether pino-pretty can be loaded from here. It is an optional peer: the package and the image do
+ * not carry it, and a terminal without it gets JSON lines.
+ */
+export function prettyInstalled (resolve: (name: string) => string = createRequire(import.meta.url).resolve): boolean {
+  try {
+    resolve('pino-pretty')
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** pino JSON lines on stdout, one write per event-loop turn (lineBatcher); pretty output only when a person is watching a terminal and pino-pretty is installed. */
+export function loggerOptions (level: LogLevel, terminal: boolean, pretty = terminal && prettyInstalled()): FastifyServerOptions['logger'] {
   const redact = { paths: REDACTED_PATHS, censor: REDACTED }
   if (pretty) return { level, redact, transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } }
   return { level, redact, stream: lineBatcher(pino.destination({ dest: 1, sync: true })) }

@@ -74,3 +74,14 @@ t.test('log lines of one event-loop turn reach stdout in one write at its end, n
   await new Promise((resolve) => setImmediate(resolve))
   t.equal(writes.length, 2, 'and nothing twice')
 })
+
+t.test('pino-pretty is optional: pretty on a terminal when it is installed, JSON lines otherwise', async (t) => {
+  const { loggerOptions, prettyInstalled } = await import('../src/logging.js')
+  t.equal(prettyInstalled(), true, 'installed here, as a devDependency')
+  t.equal(prettyInstalled(() => { throw Object.assign(new Error('Cannot find module'), { code: 'MODULE_NOT_FOUND' }) }), false)
+  t.match(loggerOptions('info', true), { transport: { target: 'pino-pretty' } }, 'a terminal, pino-pretty installed')
+  const plain = loggerOptions('info', true, false) as { transport?: unknown, stream?: unknown }
+  t.equal(plain.transport, undefined, 'a terminal without pino-pretty')
+  t.ok(plain.stream !== undefined, 'gets the JSON line writer')
+  t.equal((loggerOptions('info', false) as { transport?: unknown }).transport, undefined, 'no terminal: JSON lines')
+})

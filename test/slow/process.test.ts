@@ -3,51 +3,18 @@
 // image's contract (command, environment, health check, signals) is tested.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
 import { W, until } from '../helper.js'
 import { GENEROUS_MS, waitForLine } from '../support/child.js'
+import { PROJECT, packAndInstall } from '../support/package.js'
 
-const PROJECT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 const work = mkdtempSync(join(tmpdir(), 'pm-package-'))
 t.teardown(() => rmSync(work, { recursive: true, force: true }))
-
-/** The newest modification time of the files under a folder (0 for none). */
-function newest (folder: string): number {
-  let latest = 0
-  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs)
-  }
-  return latest
-}
-
-/**
- * Packs the build and installs the tarball as a consumer would, production dependencies only.
- * The build is made here only if dist/ is missing or older than src/, so that one test run
- * (and CI) compiles once; npm pack itself skips its prepack build.
- */
-function packAndInstall (): string {
-  const dist = join(PROJECT, 'dist')
-  if (!existsSync(join(dist, 'cli.js')) || newest(dist) < newest(join(PROJECT, 'src'))) {
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: PROJECT, stdio: 'ignore' })
-  }
-  const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--silent'], { cwd: PROJECT, encoding: 'utf8' }).trim().split('\n').pop() as string
-  const consumer = join(work, 'consumer')
-  mkdirSync(consumer)
-  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
-  execFileSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball)], { cwd: consumer, stdio: 'ignore' })
-  // better-sqlite3 compiles its binding at install; that takes minutes and needs no network here,
-  // so the binding this checkout already built for the same Node is copied in instead.
-  const binding = join('node_modules', 'better-sqlite3', 'build', 'Release')
-  mkdirSync(join(consumer, binding), { recursive: true })
-  copyFileSync(join(PROJECT, binding, 'better_sqlite3.node'), join(consumer, binding, 'better_sqlite3.node'))
-  return join(consumer, 'node_modules', 'polytomic-mock')
-}
 
 interface DockerContract { env: Record<string, string>, cmd: string[], healthcheck: string[], user: string, volumes: string[], exposed: string[] }
 
@@ -138,7 +105,7 @@ function run (dir: string, args: string[], env: Record<string, string> = {}, use
   }
 }
 
-const dir = packAndInstall()
+const dir = join(packAndInstall(work), 'node_modules', 'polytomic-mock')
 const pkg = JSON.parse(readFileSync(join(PROJECT, 'package.json'), 'utf8')) as { version: string }
 
 t.test('the tarball holds the build, the fixtures and no tests', async (t) => {
@@ -150,6 +117,14 @@ t.test('the tarball holds the build, the fixtures and no tests', async (t) => {
   // Loaded by the installed package's own ajv and ajv-formats, as the started process below does.
   const precompiled = createRequire(join(dir, 'package.json'))('./dist/precompiled/validators.cjs') as Record<string, unknown>
   t.ok(Object.keys(precompiled).length > 10, 'the start-up validators, compiled at build time, ship and load')
+  t.match(readFileSync(join(dir, 'LICENSE'), 'utf8'), /^MIT License/, 'the licence ships')
+  for (const example of ['consumer.mjs', 'tenant-per-file.test.mjs', 'webhook-receiver.mjs']) t.ok(existsSync(join(dir, 'examples', example)), `examples/${example} ships (the README links to it)`)
+  const files = readdirSync(dir, { recursive: true }) as string[]
+  t.same(files.filter((f) => f.endsWith('.map')), [], 'no source maps, whose sources would not ship')
+  t.ok(existsSync(join(dir, 'dist', 'index.cjs')) && existsSync(join(dir, 'dist', 'index.d.cts')), 'the CommonJS build and its declarations ship')
+  t.notOk(existsSync(join(dir, '..', 'pino-pretty')), 'pino-pretty is not installed with the package')
+  const pretty = execFileSync(process.execPath, ['--input-type=module', '-e', 'const { prettyInstalled } = await import("./dist/logging.js"); process.stdout.write(String(prettyInstalled()))'], { cwd: dir, encoding: 'utf8' })
+  t.equal(pretty, 'false', 'so a terminal gets JSON lines')
 })
 
 t.test('the Dockerfile runs node directly as the node user, on 0.0.0.0:8080, with a volume and a health check', async (t) => {

@@ -1,0 +1,37 @@
+/**
+ * polytomic-mock for Jest. In jest.config.js:
+ *
+ *   globalSetup: 'polytomic-mock/jest/global-setup',
+ *   globalTeardown: 'polytomic-mock/jest/global-teardown'
+ *
+ * starts one simulator for the run and hands its URL to the tests in POLYTOMIC_MOCK_URL; in a test
+ * file, useTenant() gives the file a partner of its own, so workers run files in parallel apart.
+ */
+import { connectionFromEnvironment, registerTenant, type RunSimulator, startRunSimulator, type RunnerHooks, type TenantContext } from './runners.js'
+
+export { AdminClient, AdminError } from './client.js'
+export { URL_VARIABLE, TOKEN_VARIABLE } from './runners.js'
+export type { TenantContext } from './runners.js'
+
+/** Where the global set-up leaves the run's simulator for the global tear-down: the same process, a different module load. */
+const RUN = Symbol.for('polytomic-mock.jest.run')
+type WithRun = typeof globalThis & { [RUN]?: RunSimulator }
+
+/** Jest's globalSetup: starts the simulator (or takes the one POLYTOMIC_MOCK_URL names) and exports POLYTOMIC_MOCK_URL to the workers. */
+export async function globalSetup (): Promise<void> {
+  (globalThis as WithRun)[RUN] = await startRunSimulator()
+}
+
+/** Jest's globalTeardown: stops what globalSetup started. */
+export async function globalTeardown (): Promise<void> {
+  const run = (globalThis as WithRun)[RUN]
+  delete (globalThis as WithRun)[RUN]
+  await run?.close()
+}
+
+/** A tenant for this test file, created in beforeAll and deleted in afterAll (Jest's injected globals). Call at the top of the file. */
+export function useTenant (options: { name?: string } = {}): TenantContext {
+  const hooks = globalThis as unknown as Partial<RunnerHooks>
+  if (typeof hooks.beforeAll !== 'function' || typeof hooks.afterAll !== 'function') throw new Error('useTenant() needs Jest\'s beforeAll and afterAll globals: call it at the top of a test file (with injectGlobals on, the default)')
+  return registerTenant(hooks as RunnerHooks, () => connectionFromEnvironment('globalSetup: \'polytomic-mock/jest/global-setup\''), options)
+}

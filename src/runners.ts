@@ -1,0 +1,84 @@
+/**
+ * What the test-runner helpers (polytomic-mock/vitest, polytomic-mock/jest) share: one simulator
+ * for the run, found through two environment variables, and a tenant per test file.
+ */
+import { AdminClient } from './client.js'
+import type { Tenant } from './store/tenants.js'
+
+/** Where a run's simulator listens. Set by the global set-up; set it yourself to use one already running (a container). */
+export const URL_VARIABLE = 'POLYTOMIC_MOCK_URL'
+/** The admin token of a simulator you started with ADMIN_TOKEN; the global set-up's own has none. */
+export const TOKEN_VARIABLE = 'POLYTOMIC_MOCK_ADMIN_TOKEN'
+
+/** A test file's tenant: its partner, organization, admin user and keys, with the simulator's URL and an admin client. */
+export interface TenantContext extends Tenant {
+  /** The simulator's base URL: point the code under test (or `new PolytomicClient({ environment: url })`) at it. */
+  readonly url: string
+  /** The admin API; scope journal queries and fault rules by this tenant's partner_id. */
+  readonly admin: AdminClient
+}
+
+const TENANT_FIELDS = ['partner_id', 'partner_key', 'organization_id', 'admin_user_id', 'admin_user_key'] as const
+
+/** Hooks of the runner in use: the helper registers creation before the file's tests and removal after them. */
+export interface RunnerHooks {
+  beforeAll: (fn: () => Promise<void>) => void
+  afterAll: (fn: () => Promise<void>) => void
+}
+
+/**
+ * Registers a tenant for the calling test file and returns it: its fields can be read from the
+ * first hook or test on, and it is deleted (with all it owns) after the file's last test.
+ */
+export function registerTenant (hooks: RunnerHooks, connection: () => { url: string, token: string | null }, options: { name?: string } = {}): TenantContext {
+  let current: { tenant: Tenant, url: string, admin: AdminClient } | null = null
+  const ready = (field: string): { tenant: Tenant, url: string, admin: AdminClient } => {
+    if (current === null) throw new Error(`useTenant(): ${field} is read before the tenant exists; read it inside a test or a hook, not while the file is collected`)
+    return current
+  }
+  hooks.beforeAll(async () => {
+    const { url, token } = connection()
+    const admin = new AdminClient(url, { token })
+    current = { tenant: await admin.createTenant({ name: options.name }), url: admin.url, admin }
+  })
+  hooks.afterAll(async () => {
+    if (current === null) return
+    const { admin, tenant } = current
+    current = null
+    await admin.deleteTenant(tenant.partner_id)
+  })
+  const context = {}
+  for (const field of TENANT_FIELDS) Object.defineProperty(context, field, { enumerable: true, get: () => ready(field).tenant[field] })
+  Object.defineProperty(context, 'url', { enumerable: true, get: () => ready('url').url })
+  Object.defineProperty(context, 'admin', { enumerable: false, get: () => ready('admin').admin })
+  return context as TenantContext
+}
+
+/** The run's simulator from the environment the global set-up wrote; a clear error when it did not run. */
+export function connectionFromEnvironment (setupName: string): { url: string, token: string | null } {
+  const url = process.env[URL_VARIABLE]
+  if (url === undefined || url === '') throw new Error(`${URL_VARIABLE} is not set: add ${setupName} to your test runner's configuration, or set ${URL_VARIABLE} to a running simulator`)
+  return { url, token: process.env[TOKEN_VARIABLE] ?? null }
+}
+
+/** A simulator for the whole run, or the one POLYTOMIC_MOCK_URL already names; close() stops only one this call started. */
+export interface RunSimulator { url: string, token: string | null, close: () => Promise<void> }
+
+/** Starts the run's simulator on 127.0.0.1, a free port, default settings and the bundled fixtures, and exports its URL in POLYTOMIC_MOCK_URL. */
+export async function startRunSimulator (): Promise<RunSimulator> {
+  const given = process.env[URL_VARIABLE]
+  if (given !== undefined && given !== '') return { url: given, token: process.env[TOKEN_VARIABLE] ?? null, close: async () => {} }
+  // Loaded here, not at the top: a test file that only asks for a tenant never loads the simulator.
+  const { createSimulator } = await import('./simulator.js')
+  const simulator = await createSimulator()
+  const url = await simulator.listen({ port: 0, host: '127.0.0.1' })
+  process.env[URL_VARIABLE] = url
+  return {
+    url,
+    token: null,
+    close: async () => {
+      await simulator.close()
+      if (process.env[URL_VARIABLE] === url) delete process.env[URL_VARIABLE]
+    }
+  }
+}
