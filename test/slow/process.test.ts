@@ -3,12 +3,13 @@
 // image's contract (command, environment, health check, signals) is tested.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
+import { parse as parseYaml } from 'yaml'
 import { W, until } from '../helper.js'
 import { GENEROUS_MS, waitForLine } from '../support/child.js'
 import { PROJECT, packAndInstall } from '../support/package.js'
@@ -105,7 +106,38 @@ function run (dir: string, args: string[], env: Record<string, string> = {}, use
   }
 }
 
-const dir = join(packAndInstall(work), 'node_modules', 'polytomic-mock')
+/** A RUN command of the Dockerfile's build stage, found by what it mentions, as the shell would get it. */
+function buildStageRun (mentioning: string): string {
+  const text = readFileSync(join(PROJECT, 'Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ')
+  const build = text.split(/^FROM /m)[1] as string
+  const line = build.split('\n').find((l) => l.startsWith('RUN ') && l.includes(mentioning))
+  if (line === undefined) throw new Error(`no RUN in the Dockerfile's build stage mentions ${mentioning}`)
+  return line.slice('RUN '.length)
+}
+
+/** Bytes under a folder. */
+function sizeOf (folder: string): number {
+  return (readdirSync(folder, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).reduce((sum, e) => sum + statSync(join(e.parentPath, e.name)).size, 0)
+}
+
+const installed = packAndInstall(work)
+// The image's node_modules after its native build: better-sqlite3 with its build folder whole.
+// The Dockerfile's clean-up runs on it here, so every process below starts from the slimmed tree.
+const sqlite = join(installed, 'node_modules', 'better-sqlite3')
+cpSync(join(PROJECT, 'node_modules', 'better-sqlite3', 'build'), join(sqlite, 'build'), { recursive: true })
+const beforeCleanUp = sizeOf(sqlite)
+execFileSync('sh', ['-c', buildStageRun('better-sqlite3')], { cwd: installed })
+const afterCleanUp = sizeOf(sqlite)
+const dir = join(installed, 'node_modules', 'polytomic-mock')
+
+t.test('the image drops better-sqlite3\'s build leftovers and keeps the binding', async (t) => {
+  t.ok(existsSync(join(sqlite, 'build', 'Release', 'better_sqlite3.node')), 'the compiled binding stays where it is looked for')
+  for (const gone of ['deps', 'src', join('build', 'Release', 'obj.target'), join('build', 'Release', 'sqlite3.a')]) t.notOk(existsSync(join(sqlite, gone)), `${gone} is removed`)
+  t.ok(beforeCleanUp - afterCleanUp > 20 * 1024 * 1024, `${((beforeCleanUp - afterCleanUp) / 1024 / 1024).toFixed(1)} MB fewer (${(afterCleanUp / 1024 / 1024).toFixed(1)} MB left)`)
+  // Loaded by the slimmed package itself, as the processes below load it.
+  const loaded = execFileSync(process.execPath, ['-e', 'const D = require("better-sqlite3"); process.stdout.write(String(new D(":memory:").prepare("select 1 + 1 as n").get().n))'], { cwd: installed, encoding: 'utf8' })
+  t.equal(loaded, '2')
+})
 const pkg = JSON.parse(readFileSync(join(PROJECT, 'package.json'), 'utf8')) as { version: string }
 
 t.test('the tarball holds the build, the fixtures and no tests', async (t) => {
@@ -159,6 +191,67 @@ t.test('the image contract: start as the image does, the HEALTHCHECK passes, SIG
 
   const health2 = spawn(file, args, { env: { PATH: process.env.PATH ?? '', PORT: String(server.port) }, stdio: 'ignore' })
   t.equal(await new Promise<number | null>((resolve) => health2.on('exit', resolve)), 1, 'the HEALTHCHECK fails once the server is gone')
+})
+
+interface ComposeService { ports?: string[], environment?: Record<string, string>, stop_grace_period?: string, volumes?: string[], healthcheck?: { test: string[] }, command?: string[] }
+interface ComposeFile { services: Record<string, ComposeService>, volumes?: Record<string, unknown> }
+
+const composeText = readFileSync(join(PROJECT, 'docker-compose.yml'), 'utf8')
+const compose = parseYaml(composeText) as ComposeFile
+
+/** A compose duration ("15s", "1m30s", "500ms") in milliseconds. */
+function durationMs (text: string): number {
+  let ms = 0
+  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) ms += Number(amount) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as Record<string, number>)[unit as string]!
+  return ms
+}
+
+t.test('docker-compose.yml: loopback-only port, a stop grace period beyond SHUTDOWN_GRACE_MS, the world in a named volume, CI usage shown', async (t) => {
+  const service = compose.services.polytomic as ComposeService
+  t.ok((service.ports ?? []).length > 0, 'a port is published')
+  for (const port of service.ports ?? []) t.match(port, /^127\.0\.0\.1:\d+:8080$/, `${port} is published on loopback only`)
+  const env = service.environment ?? {}
+  const grace = Number(env.SHUTDOWN_GRACE_MS ?? 10_000)
+  t.ok(durationMs(service.stop_grace_period ?? '10s') > grace, `stop_grace_period ${service.stop_grace_period} > SHUTDOWN_GRACE_MS ${grace}`)
+  const [volume, mount] = (service.volumes?.[0] ?? '').split(':')
+  t.ok(compose.volumes !== undefined && volume as string in compose.volumes, `${volume} is a named volume`)
+  t.equal(dirname(env.DATABASE ?? ''), mount, 'DATABASE lives on it')
+  t.match(composeText, /# .*named volume.*kept between runs/s, 'the file says the volume keeps the world')
+  t.match(composeText, /docker compose up --build --exit-code-from consumer/, 'and how CI runs it')
+})
+
+t.test('the compose services as they run: the simulator with its environment, its health check, the consumer exits 0, the world survives a restart', async (t) => {
+  const service = compose.services.polytomic as ComposeService
+  const database = join(work, 'compose', 'polytomic-mock.db')
+  mkdirSync(dirname(database))
+  const env = { ...service.environment, DATABASE: database }
+  const server = await start(dir, env)
+  const [file, args] = command(service.healthcheck?.test.slice(1) ?? [])
+  const health = spawn(file, args, { env: { PATH: process.env.PATH ?? '', PORT: String(server.port) }, stdio: 'ignore' })
+  t.equal(await new Promise<number | null>((resolve) => health.on('exit', resolve)), 0, 'the compose health check passes')
+
+  const consumer = compose.services.consumer as ComposeService
+  const [mounted, target] = (consumer.volumes?.[0] ?? '').split(':')
+  const script = join(PROJECT, mounted as string)
+  const [consumerFile, consumerArgs] = command((consumer.command ?? []).map((arg) => arg === target ? script : arg))
+  const ran = await new Promise<{ code: number | null, output: string }>((resolve) => {
+    const child = spawn(consumerFile, consumerArgs, { env: { PATH: process.env.PATH ?? '', ...consumer.environment, POLYTOMIC_URL: server.url }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
+    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
+    child.on('exit', (code) => resolve({ code, output }))
+  })
+  t.equal(ran.code, 0, ran.output)
+  t.match(ran.output, /jane\.doe@polytomic\.com \[admin\]/, 'it listed the bundled users')
+  const created = await fetch(`${server.url}/api/organizations`, { method: 'POST', headers: { authorization: `Bearer ${W.acme.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Kept in the volume' }) })
+  t.equal(created.status, 200)
+  server.child.kill('SIGTERM')
+  t.equal(await server.exited, 0)
+  const again = await start(dir, env)
+  const orgs = await (await fetch(`${again.url}/api/organizations`, { headers: { authorization: `Bearer ${W.acme.key}` } })).json() as { data: Array<{ name: string }> }
+  t.ok(orgs.data.some((o) => o.name === 'Kept in the volume'), 'a restart finds the world where it was')
+  again.child.kill('SIGTERM')
+  t.equal(await again.exited, 0)
 })
 
 t.test('SIGTERM lets an in-flight request finish, then exits 0; the world persists in the database file', async (t) => {
