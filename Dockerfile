@@ -13,9 +13,11 @@ COPY scripts ./scripts
 # The build compiles the validators of every start-up, the bundled connection types' among them.
 COPY fixtures ./fixtures
 RUN npm run build && npm prune --omit=dev
-# better-sqlite3's build leftovers (object files, the SQLite sources, the C++ sources: about 27 MB):
-# only the compiled binding is loaded at run time.
-RUN cd node_modules/better-sqlite3 \
+# better-sqlite3's build leftovers (object files, the SQLite sources, the C++ sources: about 30 MB):
+# only the compiled binding is loaded at run time. Type declarations (@types) are for consumers'
+# compilers, not for the running simulator.
+RUN rm -rf node_modules/@types \
+  && cd node_modules/better-sqlite3 \
   && mv build/Release/better_sqlite3.node . \
   && rm -rf build deps src \
   && mkdir -p build/Release \

@@ -133,6 +133,7 @@ const dir = join(installed, 'node_modules', 'polytomic-mock')
 t.test('the image drops better-sqlite3\'s build leftovers and keeps the binding', async (t) => {
   t.ok(existsSync(join(sqlite, 'build', 'Release', 'better_sqlite3.node')), 'the compiled binding stays where it is looked for')
   for (const gone of ['deps', 'src', join('build', 'Release', 'obj.target'), join('build', 'Release', 'sqlite3.a')]) t.notOk(existsSync(join(sqlite, gone)), `${gone} is removed`)
+  t.notOk(existsSync(join(installed, 'node_modules', '@types')), 'type declarations for compilers are removed')
   t.ok(beforeCleanUp - afterCleanUp > 20 * 1024 * 1024, `${((beforeCleanUp - afterCleanUp) / 1024 / 1024).toFixed(1)} MB fewer (${(afterCleanUp / 1024 / 1024).toFixed(1)} MB left)`)
   // Loaded by the slimmed package itself, as the processes below load it.
   const loaded = execFileSync(process.execPath, ['-e', 'const D = require("better-sqlite3"); process.stdout.write(String(new D(":memory:").prepare("select 1 + 1 as n").get().n))'], { cwd: installed, encoding: 'utf8' })

@@ -3,5 +3,5 @@
 import { createSimulator } from '../../src/index.js'
 
 const sim = await createSimulator({ database: process.env.DATABASE ?? ':memory:', journalSize: 0 })
-const url = await sim.listen({ port: 0, host: '127.0.0.1' })
+const url = await sim.listen({ port: 0, host: '127.0.0.1', keepProcessAlive: true })
 process.stdout.write(`${url}\n`)
