@@ -32,6 +32,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY fixtures ./fixtures
+# The examples import the package itself (polytomic-mock/client): the compose file's consumer runs one.
+COPY examples ./examples
 USER node
 EXPOSE 8080
 # Set DATABASE=/data/polytomic-mock.db to keep the world across restarts.

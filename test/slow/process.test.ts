@@ -194,7 +194,7 @@ t.test('the image contract: start as the image does, the HEALTHCHECK passes, SIG
   t.equal(await new Promise<number | null>((resolve) => health2.on('exit', resolve)), 1, 'the HEALTHCHECK fails once the server is gone')
 })
 
-interface ComposeService { ports?: string[], environment?: Record<string, string>, stop_grace_period?: string, volumes?: string[], healthcheck?: { test: string[] }, command?: string[] }
+interface ComposeService { working_dir?: string, ports?: string[], environment?: Record<string, string>, stop_grace_period?: string, volumes?: string[], healthcheck?: { test: string[] }, command?: string[] }
 interface ComposeFile { services: Record<string, ComposeService>, volumes?: Record<string, unknown> }
 
 const composeText = readFileSync(join(PROJECT, 'docker-compose.yml'), 'utf8')
@@ -231,12 +231,15 @@ t.test('the compose services as they run: the simulator with its environment, it
   const health = spawn(file, args, { env: { PATH: process.env.PATH ?? '', PORT: String(server.port) }, stdio: 'ignore' })
   t.equal(await new Promise<number | null>((resolve) => health.on('exit', resolve)), 0, 'the compose health check passes')
 
+  // The consumer runs in the image's /app (the installed package here), with the example mounted over the shipped one.
   const consumer = compose.services.consumer as ComposeService
+  t.equal(consumer.working_dir, '/app')
   const [mounted, target] = (consumer.volumes?.[0] ?? '').split(':')
-  const script = join(PROJECT, mounted as string)
-  const [consumerFile, consumerArgs] = command((consumer.command ?? []).map((arg) => arg === target ? script : arg))
+  t.equal(target, `/app/${mounted?.replace(/^\.\//, '')}`, 'the example is mounted where the image has the package')
+  t.equal(readFileSync(join(dir, mounted as string), 'utf8'), readFileSync(join(PROJECT, mounted as string), 'utf8'), 'and it is the one the package ships')
+  const [consumerFile, consumerArgs] = command(consumer.command ?? [])
   const ran = await new Promise<{ code: number | null, output: string }>((resolve) => {
-    const child = spawn(consumerFile, consumerArgs, { env: { PATH: process.env.PATH ?? '', ...consumer.environment, POLYTOMIC_URL: server.url }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(consumerFile, consumerArgs, { cwd: dir, env: { PATH: process.env.PATH ?? '', ...consumer.environment, POLYTOMIC_URL: server.url }, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
     child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
@@ -244,6 +247,7 @@ t.test('the compose services as they run: the simulator with its environment, it
   })
   t.equal(ran.code, 0, ran.output)
   t.match(ran.output, /jane\.doe@polytomic\.com \[admin\]/, 'it listed the bundled users')
+  t.match(ran.output, /the journal saw all \d+ requests/, 'and read them back through the admin client')
   const created = await fetch(`${server.url}/api/organizations`, { method: 'POST', headers: { authorization: `Bearer ${W.acme.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Kept in the volume' }) })
   t.equal(created.status, 200)
   server.child.kill('SIGTERM')
