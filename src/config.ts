@@ -279,3 +279,23 @@ export function configFromOptions (options: Record<string, unknown>): Config {
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   return parseCommandLine([], env).config
 }
+
+/**
+ * The test-runner helpers' environment (src/runners.ts): where a run's simulator listens, set by a
+ * global set-up for the workers it spawns, or by a user for a simulator already running.
+ */
+export const RUNNER_URL_VARIABLE = 'POLYTOMIC_MOCK_URL'
+/** The admin token of the simulator RUNNER_URL_VARIABLE names, if it has one. */
+export const RUNNER_TOKEN_VARIABLE = 'POLYTOMIC_MOCK_ADMIN_TOKEN'
+
+/** The run's simulator as the environment names it, or null. */
+export function runnerSimulator (env: NodeJS.ProcessEnv = process.env): { url: string, token: string | null } | null {
+  const url = env[RUNNER_URL_VARIABLE]
+  return url === undefined || url === '' ? null : { url, token: env[RUNNER_TOKEN_VARIABLE] ?? null }
+}
+
+/** Names the run's simulator for the workers a global set-up spawns (null: forget it, unless it names another). */
+export function exportRunnerUrl (url: string | null, previous?: string): void {
+  if (url !== null) process.env[RUNNER_URL_VARIABLE] = url
+  else if (process.env[RUNNER_URL_VARIABLE] === previous) delete process.env[RUNNER_URL_VARIABLE]
+}

@@ -3,12 +3,13 @@
  * for the run, found through two environment variables, and a tenant per test file.
  */
 import { AdminClient } from './client.js'
+import { RUNNER_TOKEN_VARIABLE, RUNNER_URL_VARIABLE, exportRunnerUrl, runnerSimulator } from './config.js'
 import type { Tenant } from './store/tenants.js'
 
 /** Where a run's simulator listens. Set by the global set-up; set it yourself to use one already running (a container). */
-export const URL_VARIABLE = 'POLYTOMIC_MOCK_URL'
+export const URL_VARIABLE = RUNNER_URL_VARIABLE
 /** The admin token of a simulator you started with ADMIN_TOKEN; the global set-up's own has none. */
-export const TOKEN_VARIABLE = 'POLYTOMIC_MOCK_ADMIN_TOKEN'
+export const TOKEN_VARIABLE = RUNNER_TOKEN_VARIABLE
 
 /** A test file's tenant: its partner, organization, admin user and keys, with the simulator's URL and an admin client. */
 export interface TenantContext extends Tenant {
@@ -56,9 +57,9 @@ export function registerTenant (hooks: RunnerHooks, connection: () => { url: str
 
 /** The run's simulator from the environment the global set-up wrote; a clear error when it did not run. */
 export function connectionFromEnvironment (setupName: string): { url: string, token: string | null } {
-  const url = process.env[URL_VARIABLE]
-  if (url === undefined || url === '') throw new Error(`${URL_VARIABLE} is not set: add ${setupName} to your test runner's configuration, or set ${URL_VARIABLE} to a running simulator`)
-  return { url, token: process.env[TOKEN_VARIABLE] ?? null }
+  const named = runnerSimulator()
+  if (named === null) throw new Error(`${URL_VARIABLE} is not set: add ${setupName} to your test runner's configuration, or set ${URL_VARIABLE} to a running simulator`)
+  return named
 }
 
 /** A simulator for the whole run, or the one POLYTOMIC_MOCK_URL already names; close() stops only one this call started. */
@@ -66,19 +67,19 @@ export interface RunSimulator { url: string, token: string | null, close: () => 
 
 /** Starts the run's simulator on 127.0.0.1, a free port, default settings and the bundled fixtures, and exports its URL in POLYTOMIC_MOCK_URL. */
 export async function startRunSimulator (): Promise<RunSimulator> {
-  const given = process.env[URL_VARIABLE]
-  if (given !== undefined && given !== '') return { url: given, token: process.env[TOKEN_VARIABLE] ?? null, close: async () => {} }
+  const given = runnerSimulator()
+  if (given !== null) return { ...given, close: async () => {} }
   // Loaded here, not at the top: a test file that only asks for a tenant never loads the simulator.
   const { createSimulator } = await import('./simulator.js')
   const simulator = await createSimulator()
   const url = await simulator.listen({ port: 0, host: '127.0.0.1' })
-  process.env[URL_VARIABLE] = url
+  exportRunnerUrl(url)
   return {
     url,
     token: null,
     close: async () => {
       await simulator.close()
-      if (process.env[URL_VARIABLE] === url) delete process.env[URL_VARIABLE]
+      exportRunnerUrl(null, url)
     }
   }
 }

@@ -7,7 +7,8 @@
  * a partner of its own, so files run in parallel without seeing each other's data.
  */
 import { afterAll, beforeAll, inject } from 'vitest'
-import { URL_VARIABLE, registerTenant, startRunSimulator, type TenantContext } from './runners.js'
+import { runnerSimulator } from './config.js'
+import { registerTenant, startRunSimulator, type TenantContext } from './runners.js'
 
 export { AdminClient, AdminError } from './client.js'
 export type { TenantContext } from './runners.js'
@@ -40,7 +41,7 @@ export default setup
 /** A tenant for this test file, created before its first test and deleted after its last. Call at the top of the file. */
 export function useTenant (options: { name?: string } = {}): TenantContext {
   return registerTenant({ beforeAll, afterAll }, () => {
-    const url = inject('polytomicMockUrl') ?? process.env[URL_VARIABLE]
+    const url = inject('polytomicMockUrl') ?? runnerSimulator()?.url
     if (url === undefined) throw new Error('polytomicMockUrl is not provided: add globalSetup: [\'polytomic-mock/vitest\'] to the test section of your vitest config')
     return { url, token: inject('polytomicMockAdminToken') ?? null }
   }, options)

@@ -1,0 +1,42 @@
+// The runner helpers' shared part, with a runner's hooks played by hand: the Jest and vitest
+// projects in test/slow/consumers.test.ts run the real thing from the packed tarball.
+import t from 'tap'
+import { RUNNER_URL_VARIABLE, runnerSimulator } from '../src/config.js'
+import { registerTenant, startRunSimulator } from '../src/runners.js'
+
+t.test('runnerSimulator reads the URL and token a global set-up or a user exported', async (t) => {
+  t.equal(runnerSimulator({}), null)
+  t.equal(runnerSimulator({ POLYTOMIC_MOCK_URL: '' }), null)
+  t.same(runnerSimulator({ POLYTOMIC_MOCK_URL: 'http://127.0.0.1:1' }), { url: 'http://127.0.0.1:1', token: null })
+  t.same(runnerSimulator({ POLYTOMIC_MOCK_URL: 'http://sim:8080', POLYTOMIC_MOCK_ADMIN_TOKEN: 's' }), { url: 'http://sim:8080', token: 's' })
+})
+
+t.test('a run simulator, a tenant made before the file\'s tests and removed after them', async (t) => {
+  const saved = process.env[RUNNER_URL_VARIABLE]
+  delete process.env[RUNNER_URL_VARIABLE]
+  t.teardown(() => { if (saved !== undefined) process.env[RUNNER_URL_VARIABLE] = saved })
+  const run = await startRunSimulator()
+  t.equal(process.env[RUNNER_URL_VARIABLE], run.url, 'exported for the workers')
+  const reused = await startRunSimulator()
+  t.equal(reused.url, run.url, 'a second set-up uses the simulator the environment names')
+  await reused.close()
+  t.equal(process.env[RUNNER_URL_VARIABLE], run.url, 'and closing it stops nothing')
+
+  const before: Array<() => Promise<void>> = []
+  const after: Array<() => Promise<void>> = []
+  const tenant = registerTenant({ beforeAll: (fn) => before.push(fn), afterAll: (fn) => after.push(fn) }, () => ({ url: run.url, token: null }), { name: 'hand-run' })
+  t.throws(() => tenant.partner_key, /useTenant\(\): partner_key is read before the tenant exists/)
+  for (const fn of before) await fn()
+  t.match(tenant, { partner_id: String, partner_key: String, organization_id: String, admin_user_id: String, admin_user_key: String, url: run.url })
+  const orgs = await (await fetch(`${tenant.url}/api/organizations`, { headers: { authorization: `Bearer ${tenant.partner_key}` } })).json() as { data: Array<{ id: string, name: string }> }
+  t.same(orgs.data.map((o) => o.id), [tenant.organization_id])
+  t.equal(orgs.data[0]?.name, 'hand-run HQ', 'named as asked')
+  t.equal((await tenant.admin.requests({ partner_id: tenant.partner_id })).length, 1, 'the admin client is scoped by the caller, not by the helper')
+  const key = tenant.partner_key
+  for (const fn of after) await fn()
+  t.equal((await fetch(`${run.url}/api/organizations`, { headers: { authorization: `Bearer ${key}` } })).status, 401, 'the tenant is deleted after the file')
+  t.throws(() => tenant.url, /before the tenant exists/, 'and its fields are no longer served')
+  await run.close()
+  t.equal(process.env[RUNNER_URL_VARIABLE], undefined, 'closing the run forgets its URL')
+  await t.rejects(fetch(`${run.url}/__admin/health`), 'the run simulator is stopped')
+})
