@@ -197,7 +197,7 @@ const CONSUMER_CODE = (withVitest: boolean): string => [
 
 const STRICT = { strict: true, skipLibCheck: false, noEmit: true, target: 'ES2022', lib: ['ES2022'], types: ['node'] }
 
-t.test('TypeScript consumers with skipLibCheck: false: CommonJS (module node16) and ES module (nodenext)', async (t) => {
+t.test('TypeScript consumers with skipLibCheck: false: CommonJS (module node16), ES module (nodenext), and node10 resolution', async (t) => {
   const tsc = join(consumer, 'node_modules', 'typescript', 'bin', 'tsc')
   const cjs = project('ts-cjs', {
     'package.json': JSON.stringify({ name: 'ts-cjs', private: true }),
@@ -213,4 +213,14 @@ t.test('TypeScript consumers with skipLibCheck: false: CommonJS (module node16) 
   })
   const esmRun = await run(esm, [tsc, '-p', '.'])
   t.equal(esmRun.code, 0, `ES module consumer:\n${esmRun.output}`)
+  // The older resolution ("module": "commonjs", as `tsc --init` writes it) does not read exports: the
+  // subpaths resolve through typesVersions. Like tsc --init, it has esModuleInterop, which pino's own
+  // declarations (fastify's logger, so ours) need in this mode.
+  const classic = project('ts-node10', {
+    'package.json': JSON.stringify({ name: 'ts-node10', private: true }),
+    'tsconfig.json': JSON.stringify({ compilerOptions: { ...STRICT, module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true, lib: ['ES2022', 'ESNext.Disposable'] }, files: ['index.ts'] }),
+    'index.ts': CONSUMER_CODE(false)
+  })
+  const classicRun = await run(classic, [tsc, '-p', '.'])
+  t.equal(classicRun.code, 0, `node10-resolution consumer:\n${classicRun.output}`)
 })
