@@ -3,7 +3,7 @@
  * CLI started by a script, the one a runner's global set-up started. It needs nothing but fetch,
  * so it is cheap to import from every test file.
  *
- *   const admin = new AdminClient('http://127.0.0.1:8080', { token: process.env.ADMIN_TOKEN })
+ *   const admin = new AdminClient('http://127.0.0.1:8080', { token: adminToken })
  *   const tenant = await admin.createTenant({ name: 'my suite' })
  */
 import type { FaultRule, FaultRuleInput } from './faults.js'
