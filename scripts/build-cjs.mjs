@@ -14,10 +14,13 @@ const DIST = fileURLToPath(new URL('../dist', import.meta.url))
 const RELATIVE_JS = /((?:require\(|from |import\()\s*["'])(\.{1,2}\/[^"']+?)\.js(["'])/g
 const toCjs = (code) => code.replace(RELATIVE_JS, '$1$2.cjs$3')
 
+/** Entries for an ES-module-only host (vitest cannot be required): no CommonJS twin, no require condition. */
+const ESM_ONLY = new Set(['vitest.js', 'vitest.d.ts'])
+
 let modules = 0
 let declarations = 0
 for (const entry of readdirSync(DIST, { withFileTypes: true, recursive: true })) {
-  if (!entry.isFile()) continue
+  if (!entry.isFile() || (entry.parentPath === DIST && ESM_ONLY.has(entry.name))) continue
   const file = join(entry.parentPath, entry.name)
   if (entry.name.endsWith('.d.ts')) {
     writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), toCjs(readFileSync(file, 'utf8')))

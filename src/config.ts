@@ -294,8 +294,12 @@ export function runnerSimulator (env: NodeJS.ProcessEnv = process.env): { url: s
   return url === undefined || url === '' ? null : { url, token: env[RUNNER_TOKEN_VARIABLE] ?? null }
 }
 
-/** Names the run's simulator for the workers a global set-up spawns (null: forget it, unless it names another). */
-export function exportRunnerUrl (url: string | null, previous?: string): void {
-  if (url !== null) process.env[RUNNER_URL_VARIABLE] = url
-  else if (process.env[RUNNER_URL_VARIABLE] === previous) delete process.env[RUNNER_URL_VARIABLE]
+/** Names the run's simulator for the workers a global set-up spawns. */
+export function exportRunnerUrl (url: string): void {
+  process.env[RUNNER_URL_VARIABLE] = url
+}
+
+/** Forgets the run's simulator, unless the environment has come to name another. */
+export function forgetRunnerUrl (url: string): void {
+  if (process.env[RUNNER_URL_VARIABLE] === url) delete process.env[RUNNER_URL_VARIABLE]
 }

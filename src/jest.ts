@@ -10,7 +10,8 @@
 import { connectionFromEnvironment, registerTenant, type RunSimulator, startRunSimulator, type RunnerHooks, type TenantContext } from './runners.js'
 
 export { AdminClient, AdminError } from './client.js'
-export { URL_VARIABLE, TOKEN_VARIABLE } from './runners.js'
+/** Where a run's simulator listens (set by the global set-up, or by you for one already running), and its admin token. */
+export { RUNNER_URL_VARIABLE as URL_VARIABLE, RUNNER_TOKEN_VARIABLE as TOKEN_VARIABLE } from './config.js'
 export type { TenantContext } from './runners.js'
 
 /** Where the global set-up leaves the run's simulator for the global tear-down: the same process, a different module load. */

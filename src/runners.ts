@@ -3,13 +3,8 @@
  * for the run, found through two environment variables, and a tenant per test file.
  */
 import { AdminClient } from './client.js'
-import { RUNNER_TOKEN_VARIABLE, RUNNER_URL_VARIABLE, exportRunnerUrl, runnerSimulator } from './config.js'
+import { RUNNER_URL_VARIABLE, exportRunnerUrl, forgetRunnerUrl, runnerSimulator } from './config.js'
 import type { Tenant } from './store/tenants.js'
-
-/** Where a run's simulator listens. Set by the global set-up; set it yourself to use one already running (a container). */
-export const URL_VARIABLE = RUNNER_URL_VARIABLE
-/** The admin token of a simulator you started with ADMIN_TOKEN; the global set-up's own has none. */
-export const TOKEN_VARIABLE = RUNNER_TOKEN_VARIABLE
 
 /** A test file's tenant: its partner, organization, admin user and keys, with the simulator's URL and an admin client. */
 export interface TenantContext extends Tenant {
@@ -58,7 +53,7 @@ export function registerTenant (hooks: RunnerHooks, connection: () => { url: str
 /** The run's simulator from the environment the global set-up wrote; a clear error when it did not run. */
 export function connectionFromEnvironment (setupName: string): { url: string, token: string | null } {
   const named = runnerSimulator()
-  if (named === null) throw new Error(`${URL_VARIABLE} is not set: add ${setupName} to your test runner's configuration, or set ${URL_VARIABLE} to a running simulator`)
+  if (named === null) throw new Error(`${RUNNER_URL_VARIABLE} is not set: add ${setupName} to your test runner's configuration, or set ${RUNNER_URL_VARIABLE} to a running simulator`)
   return named
 }
 
@@ -79,7 +74,7 @@ export async function startRunSimulator (): Promise<RunSimulator> {
     token: null,
     close: async () => {
       await simulator.close()
-      exportRunnerUrl(null, url)
+      forgetRunnerUrl(url)
     }
   }
 }

@@ -5,8 +5,9 @@
 // started. The runners themselves are this project's devDependencies, linked into the consumer.
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, sep } from 'node:path'
 import t, { type Test } from 'tap'
 import { GENEROUS_MS } from '../support/child.js'
 import { PROJECT, packAndInstall } from '../support/package.js'
@@ -169,13 +170,20 @@ t.test('CommonJS require: the library and the admin client; Symbol.asyncDispose 
       '  const tenant = await admin.createTenant({ name: \'required\' })',
       '  const res = await fetch(url + \'/api/me\', { headers: { authorization: \'Bearer \' + tenant.admin_user_key } })',
       '  const me = await res.json()',
+      '  const injected = await sim.app.inject({ method: \'GET\', url: \'/__admin/health\' })',
       '  await sim[Symbol.asyncDispose]()',
-      '  process.stdout.write(JSON.stringify({ status: res.status, same: me.data.organization_id === tenant.organization_id, health: (await fetch(url + \'/__admin/health\').catch(() => null)) === null }))',
+      '  process.stdout.write(JSON.stringify({ status: res.status, same: me.data.organization_id === tenant.organization_id, injected: injected.statusCode, health: (await fetch(url + \'/__admin/health\').catch(() => null)) === null }))',
       '})'
     ].join('\n')
   })
   const output = execFileSync(process.execPath, ['main.js'], { cwd: folder, encoding: 'utf8', timeout: GENEROUS_MS })
-  t.same(JSON.parse(output), { status: 200, same: true, health: true }, 'served, then closed')
+  t.same(JSON.parse(output), { status: 200, same: true, injected: 200, health: true }, 'served, injected, then closed')
+  // What npm warns about on Node 20 (EBADENGINE cookie@2.0.2): the consumer has it, and inject() above ran on it.
+  const lightMyRequest = createRequire(join(consumer, 'node_modules', 'fastify', 'package.json')).resolve('light-my-request/package.json')
+  const cookieMain = createRequire(lightMyRequest).resolve('cookie')
+  const cookieFolder = cookieMain.slice(0, cookieMain.lastIndexOf(`node_modules${sep}cookie${sep}`) + `node_modules${sep}cookie`.length)
+  const cookie = JSON.parse(readFileSync(join(cookieFolder, 'package.json'), 'utf8')) as { version: string, engines?: { node?: string } }
+  t.match(cookie.version, /^2\./, `light-my-request loads cookie ${cookie.version} (engines: ${cookie.engines?.node ?? 'any'}) on Node ${process.versions.node}`)
 })
 
 const CONSUMER_CODE = (withVitest: boolean): string => [
