@@ -60,16 +60,28 @@ export class AccessPolicy {
   ) {}
 
   /**
-   * The partner and organization a request acts for: the organization named in its path, else the
-   * one its credential is bound to; the partner of its credential, else that organization's. Before
-   * auth (no caller), only the path speaks.
+   * The partner and organization a request is attributed to (the journal, fault rules): the caller's
+   * own reach, never the target's. The organization named in the path when the caller can reach it,
+   * else the one its credential is bound to; the caller's partner (a user's or organization key's is
+   * its organization's), else, for a deployment key, the reached organization's. A request without
+   * a caller (refused before auth), or one aimed out of reach, is never attributed to the target.
    */
   actingFor (caller: Caller | null, pathOrganizationId: string | null): ActingFor {
-    const named = pathOrganizationId ?? (caller === null ? null : boundOrganizationId(caller))
-    const organizationId = named?.toLowerCase() ?? null
-    let partnerId: string | null = caller?.kind === 'partner' ? caller.partnerId : null
-    if (partnerId === null && organizationId !== null) partnerId = this.organizations.find(organizationId)?.partner_id ?? null
-    return { partnerId, organizationId }
+    if (caller === null) return { partnerId: null, organizationId: null }
+    const target = pathOrganizationId === null ? undefined : this.organizations.find(pathOrganizationId)
+    const reached = target !== undefined && this.canReach(caller, target) ? target : undefined
+    const organizationId = reached?.id ?? boundOrganizationId(caller)
+    switch (caller.kind) {
+      case 'partner':
+        return { partnerId: caller.partnerId, organizationId }
+      case 'user':
+      case 'organization':
+        return { partnerId: this.organizations.find(caller.organizationId)?.partner_id ?? null, organizationId }
+      case 'deployment': {
+        const organization = organizationId === null ? undefined : reached ?? this.organizations.find(organizationId)
+        return { partnerId: organization?.partner_id ?? null, organizationId }
+      }
+    }
   }
 
   canReach (caller: Caller, organization: OrganizationRecord): boolean {

@@ -161,3 +161,29 @@ t.test('a rule is checked by its route schema over HTTP and in-process alike: th
   t.notOk('stauts' in inProcess, 'and in-process')
   t.same(given, { path: me, status: 503, stauts: 500 }, 'the caller\'s object is left as it was')
 })
+
+t.test('a request aimed out of reach is attributed to its caller: it fires no rule scoped to the target and is journaled under its own partner', async (t) => {
+  const app = await build(t)
+  const acmeRule = (await call(app, 'POST', '/__admin/faults', {}, { partner_id: W.acme.partnerId, status: 503, times: 1 })).body as { id: string }
+  const v2024 = { 'x-polytomic-version': '2024-02-08' }
+  const probe = await call(app, 'GET', `/api/organizations/${W.org.id}/users`, { ...bearer(W.globex.adminKey), ...v2024 })
+  t.equal(probe.status, 404, 'a Globex user key gets the plain 404, not Acme\'s injected 503')
+  t.match((await call(app, 'GET', '/__admin/faults')).body, [{ id: acmeRule.id, fired: 0 }], 'Acme\'s rule is still unspent')
+  t.equal((await call(app, 'GET', `/api/organizations/${W.org.id}/users`, { ...bearer(W.acme.key), ...v2024 })).status, 503, 'Acme\'s own next request gets it')
+  const acmeEntries = (await call(app, 'GET', `/__admin/requests?partner_id=${W.acme.partnerId}`)).body as Array<{ status: number }>
+  t.same(acmeEntries.map((e) => e.status), [503], 'the probe is not in Acme\'s journal')
+  const [entry] = (await call(app, 'GET', `/__admin/requests?partner_id=${W.globex.partnerId}`)).body as Array<{ status: number, organization_id: string | null }>
+  t.same([entry?.status, entry?.organization_id], [404, W.globex.customerOrgId], 'it is in Globex\'s, at the caller\'s own organization')
+  const unauthenticated = await call(app, 'GET', `/api/organizations/${W.org.id}/users`, bearer('no-such-key'))
+  t.equal(unauthenticated.status, 401)
+  const [refused] = (await call(app, 'GET', '/__admin/requests?limit=1')).body as Array<{ partner_id: string | null, organization_id: string | null }>
+  t.same([refused?.partner_id, refused?.organization_id], [null, null], 'a request without a caller is attributed to nobody')
+})
+
+t.test('a rule scoped to a partner fires for its user keys and for a deployment key acting in its organizations', async (t) => {
+  const app = await build(t)
+  await call(app, 'POST', '/__admin/faults', {}, { partner_id: W.acme.partnerId, status: 503 })
+  t.equal((await call(app, 'GET', '/api/me', bearer(W.jane.key))).status, 503)
+  t.equal((await call(app, 'GET', `/api/organizations/${W.org.id}`, { ...bearer(W.deploymentKey), 'x-polytomic-version': '2024-02-08' })).status, 503)
+  t.equal((await call(app, 'GET', '/api/me', bearer(W.globex.adminKey))).status, 200)
+})
