@@ -4,6 +4,15 @@
  * queue's due times read it. Only reset moves it back (to the wall clock), and reset also takes
  * the world back to its baseline, so the event log never holds events from a later time.
  */
+import { validationError } from './errors.js'
+
+/**
+ * The latest simulated time there can be. Every time the simulator derives from "now" (retries,
+ * runs, schedules, retention) must stay a date JavaScript can represent and print with a four-digit
+ * year, so simulated time stops well short of JavaScript's last date (+275760).
+ */
+export const LATEST_SIMULATED_MS = Date.UTC(9000, 0, 1)
+
 export class Clock {
   private offset = 0
   private readonly listeners = new Set<() => void>()
@@ -17,9 +26,18 @@ export class Clock {
     return this.offset
   }
 
-  /** Moves simulated time forward; whatever waits on it (due deliveries) is told. */
+  /**
+   * Moves simulated time forward; whatever waits on it (due deliveries) is told. A move past
+   * LATEST_SIMULATED_MS is refused (422 naming advance_s) and changes nothing.
+   */
   advance (ms: number): void {
-    this.offset += Math.max(0, Math.floor(ms))
+    const step = Math.max(0, Math.floor(ms))
+    const left = LATEST_SIMULATED_MS - this.now()
+    if (step > left) {
+      const latest = new Date(LATEST_SIMULATED_MS).toISOString()
+      throw validationError('advance_s', `would move simulated time past ${latest}: at most ${Math.max(0, Math.floor(left / 1000))} seconds are left (POST /__admin/reset puts it back)`)
+    }
+    this.offset += step
     for (const listener of this.listeners) listener()
   }
 

@@ -18,21 +18,22 @@ import { FixtureError, validateFixtures } from './store/fixtures.js'
 import type { Store } from './store/index.js'
 import { createTenant, deleteTenant, type Tenant } from './store/tenants.js'
 import { BASELINE, type SnapshotInfo } from './store/world.js'
-import { firstIssue, requestValidator } from './validation.js'
+import type { ValidateFunction } from 'ajv'
+import { compileSchema, firstIssue } from './validation.js'
 
 /** The route's own validator (POST /__admin/faults), so that a rule added in-process meets the same checks. */
-const validateFaultRule = requestValidator<FaultRuleInput>(FaultBody)
-const validateConnectionCheck = requestValidator<ConnectionCheckInput>(ConnectionCheckBody)
-const validateEmitEvent = requestValidator<EmitEventInput>(EmitEventBody)
-const validateDeliveryFault = requestValidator<DeliveryFaultInput>(DeliveryFaultBody)
-const validateSettle = requestValidator<{ timeout_ms?: number, fast_forward?: boolean }>(SettleBody)
-const validateClock = requestValidator<{ advance_s: number }>(ClockBody)
-const validateExecutionRule = requestValidator<ExecutionRuleInput>(ExecutionRuleBody)
-const validateAdvance = requestValidator<AdvanceInput>(AdvanceExecutionBody)
-const validateConnectCompletion = requestValidator<{ type?: string, configuration: Record<string, unknown> }>(ConnectCompleteBody)
+const validateFaultRule = compileSchema<FaultRuleInput>(FaultBody)
+const validateConnectionCheck = compileSchema<ConnectionCheckInput>(ConnectionCheckBody)
+const validateEmitEvent = compileSchema<EmitEventInput>(EmitEventBody)
+const validateDeliveryFault = compileSchema<DeliveryFaultInput>(DeliveryFaultBody)
+const validateSettle = compileSchema<{ timeout_ms?: number, fast_forward?: boolean }>(SettleBody)
+const validateClock = compileSchema<{ advance_s: number }>(ClockBody)
+const validateExecutionRule = compileSchema<ExecutionRuleInput>(ExecutionRuleBody)
+const validateAdvance = compileSchema<AdvanceInput>(AdvanceExecutionBody)
+const validateConnectCompletion = compileSchema<{ type?: string, configuration: Record<string, unknown> }>(ConnectCompleteBody)
 
-/** A copy of an in-process input checked by its route's validator (which drops unknown fields): a 422 naming the field. */
-function checked<T> (validate: ReturnType<typeof requestValidator<T>>, given: unknown): T {
+/** A copy of an in-process input checked by its route's schema (an unknown field is refused): a 422 naming the field. */
+function checked<T> (validate: ValidateFunction<T>, given: unknown): T {
   const input = typeof given === 'object' && given !== null && !Array.isArray(given) ? { ...given } : given
   if (!validate(input)) {
     const issue = firstIssue(validate.errors ?? [])
@@ -140,7 +141,6 @@ export class ControlPlane {
   }
 
   addFault (given: FaultRuleInput): FaultRule {
-    // A copy: the validator drops unknown fields, and the caller's object stays as it was.
     const input = checked(validateFaultRule, given)
     // Over HTTP the body parser already refused such a body; in-process, anything can be passed.
     const problem = input.body === undefined ? null : unsafeJsonProblem(input.body, LIMITS.jsonDepth)

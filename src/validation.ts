@@ -10,7 +10,7 @@ import { Connection, ConnectionType, FIELD_NAME_PATTERN, SavedConnection, TYPE_I
 import { SHA256_PATTERN, UUID_PATTERN } from './schemas/fixtures.js'
 import { Event, Webhook } from './schemas/events.js'
 import { SYNC_SHARED_SCHEMAS } from './schemas/syncs.js'
-import { didYouMean } from './suggest.js'
+import { unknownFieldProblem } from './suggest.js'
 
 type Schema = Record<string, unknown>
 
@@ -154,7 +154,7 @@ export function describeIssue (error: ErrorObject): { path: string, problem: str
     case 'additionalProperties': {
       const field = String(error.params.additionalProperty)
       const known = Object.keys((error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {})
-      return { path: join(path, field), problem: `unknown field${didYouMean(field, known)}` }
+      return { path: join(path, field), problem: unknownFieldProblem(field, known) }
     }
     case 'pattern':
       return { path, problem: PATTERN_PROBLEMS[String(error.params.pattern)] ?? error.message ?? 'is invalid' }

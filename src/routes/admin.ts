@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { Errors } from '../errors.js'
 import type { FaultRuleInput } from '../faults.js'
 import {
-  AdvanceExecutionBody, ClockBody, ConnectCompleteBody, ExecutionRuleBody, ConnectTokenParam, ConnectionCheckBody, DeliveryFaultBody, DeliveryQuery, EmitEventBody, ExportQuery, FaultBody, IdParam,
+  AdvanceExecutionBody, ClockBody, NoBody, NoQuery, ConnectCompleteBody, ExecutionRuleBody, ConnectTokenParam, ConnectionCheckBody, DeliveryFaultBody, DeliveryQuery, EmitEventBody, ExportQuery, FaultBody, IdParam,
   JournalQuery, PartnerIdParam, SettleBody, SnapshotBody, SnapshotParams, TenantBody
 } from '../schemas/admin.js'
 import type { AdvanceInput, EmitEventInput } from '../control-plane.js'
@@ -11,6 +11,7 @@ import type { ExecutionRuleInput } from '../execution-rules.js'
 import type { DeliveryFaultInput } from '../delivery-faults.js'
 import type { ConnectionCheckInput } from '../connection-checks.js'
 import { hashKey } from '../store/ids.js'
+import { compileSchema } from '../validation.js'
 
 export interface AdminOptions {
   adminToken: string | null
@@ -25,6 +26,17 @@ function sameSecret (a: string, b: string): boolean {
 /** /__admin: the test control plane over HTTP. No Polytomic path uses it; it is never journaled. */
 export default async function adminRoutes (admin: FastifyInstance, options: AdminOptions): Promise<void> {
   const { control } = admin
+
+  // The control plane takes no field it does not know: a misspelt one would change what a call does
+  // (the /api routes drop unknown fields instead, as Polytomic does). Every route gets a closed query
+  // schema, and every route that could carry a body a closed body schema, unless it declares its own.
+  admin.setValidatorCompiler(({ schema }) => compileSchema(schema))
+  admin.addHook('onRoute', (route) => {
+    const schema = { ...route.schema }
+    schema.querystring ??= NoQuery
+    if (route.method !== 'GET' && route.method !== 'HEAD' && route.bodyLimit === undefined) schema.body ??= NoBody
+    route.schema = schema
+  })
 
   admin.addHook('onRequest', (request, _reply, done) => {
     if (options.adminToken === null || request.routeOptions.url === '/__admin/health') return done()

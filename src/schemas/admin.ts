@@ -4,6 +4,10 @@ import { EVENT_TYPES } from './events.js'
 
 const SnapshotName = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' } as const
 
+/** What an /__admin route that takes no query, or no body, accepts: nothing (an empty object, or no body at all). */
+export const NoQuery = { type: 'object', additionalProperties: false, properties: {} } as const
+export const NoBody = { type: ['object', 'null'], additionalProperties: false, properties: {} } as const
+
 export const SnapshotBody = {
   type: 'object',
   required: ['name'],

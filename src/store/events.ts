@@ -5,7 +5,7 @@ import { validationError } from '../errors.js'
 import { EVENT_PAYLOAD_FIELDS, EVENT_TYPES, eventPayloadSchema, type EventType } from '../schemas/events.js'
 import type { FixtureEvent } from '../schemas/fixtures.js'
 import type { EventListInput } from '../schemas/events.js'
-import { didYouMean } from '../suggest.js'
+import { unknownFieldProblem } from '../suggest.js'
 import { firstIssue, requestValidator } from '../validation.js'
 import type { DeliveryQueue } from './deliveries.js'
 import type { Db } from './db.js'
@@ -60,7 +60,7 @@ function eventType (value: string, field: string): EventType {
 export function checkPayload (type: EventType, payload: EventPayload, field = 'event'): EventPayload {
   const fields = Object.keys(EVENT_PAYLOAD_FIELDS[type])
   for (const name of Object.keys(payload)) {
-    if (!fields.includes(name)) throw validationError(`${field}.${name}`, `unknown field${didYouMean(name, fields)}`)
+    if (!fields.includes(name)) throw validationError(`${field}.${name}`, unknownFieldProblem(name, fields))
   }
   const copy = { ...payload }
   const validate = validatorOf(type)
