@@ -97,6 +97,10 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     frameworkErrors: (err, request, reply) => { sendError(request, reply, err) }
   })
   registerStore(app, store)
+  store.webhooks.listeningPorts = () => {
+    const address = app.server.listening ? app.server.address() : null
+    return address !== null && typeof address === 'object' ? [address.port] : []
+  }
   registerErrorHandler(app)
   if (logging) registerRequestLog(app)
   const journal = new Journal({ entries: config.journalSize, bodyBytes: config.journalBodyBytes, totalBytes: config.journalBytes })

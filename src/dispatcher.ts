@@ -6,11 +6,14 @@
  */
 import http from 'node:http'
 import https from 'node:https'
+import dns, { type LookupAddress } from 'node:dns'
+import type { LookupFunction } from 'node:net'
 import type { Clock } from './clock.js'
 import { SIGNATURE_HEADER, signBody, type SignatureOptions } from './signature.js'
 import type { DueDelivery } from './store/deliveries.js'
 import type { Store } from './store/index.js'
 import { hostAllowed } from './store/webhooks.js'
+import { SELF_REFUSAL, isOwnAddress, pointsAtSelf, portOf, type ListeningPorts } from './self-address.js'
 import { Worker } from './worker.js'
 
 /** Retries after the first attempt (reference 5.3: "up to 5 times"). */
@@ -118,8 +121,29 @@ export interface SettleResult {
 
 interface Answer { status: number | null, error: string | null, response: string | null }
 
+/** The code of a lookup refused because the name resolves to this simulator (final: never retried). */
+const SELF_LOOKUP = 'ESELF'
+
+/**
+ * A DNS lookup that refuses a name resolving to this machine when the port is one the simulator
+ * listens on: a name (the machine's own, an /etc/hosts entry) must not get around pointsAtSelf.
+ */
+function lookupRefusingSelf (port: number, ports: ListeningPorts): LookupFunction {
+  return (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err !== null) return callback(err, '', 4)
+      if (ports().includes(port) && addresses.some((entry) => isOwnAddress(entry.address))) {
+        return callback(Object.assign(new Error(`${hostname} resolves to this machine`), { code: SELF_LOOKUP }), '', 4)
+      }
+      if (options.all === true) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses)
+      const first = addresses[0] as LookupAddress
+      callback(null, first.address, first.family)
+    })
+  }
+}
+
 /** POSTs a body and reads at most RESPONSE_BYTES of the answer; never follows a redirect, never throws. */
-function post (url: URL, body: string, headers: Record<string, string>, timeoutMs: number, active: Set<http.ClientRequest>): Promise<Answer> {
+function post (url: URL, body: string, headers: Record<string, string>, timeoutMs: number, active: Set<http.ClientRequest>, ports: ListeningPorts): Promise<Answer> {
   return new Promise((resolve) => {
     let done = false
     const chunks: Buffer[] = []
@@ -135,7 +159,12 @@ function post (url: URL, body: string, headers: Record<string, string>, timeoutM
     }
     const responseText = (): string | null => status === null ? null : Buffer.concat(chunks).subarray(0, RESPONSE_BYTES).toString('utf8')
     const client = url.protocol === 'https:' ? https : http
-    const request = client.request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false })
+    const request = client.request(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      agent: false,
+      lookup: lookupRefusingSelf(portOf(url), ports)
+    })
     active.add(request)
     const timer = setTimeout(() => finish({ status, error: `no answer within ${timeoutMs} ms`, response: responseText() }), timeoutMs)
     request.on('error', (err: NodeJS.ErrnoException) => finish({ status, error: err.code ?? err.message, response: responseText() }))
@@ -231,12 +260,22 @@ export class DeliveryDispatcher extends Worker {
       this.log.record({ ...base, outcome: 'failed', status: null, error: `host ${url.hostname} is not in WEBHOOK_ALLOWED_HOSTS`, response: null, duration_ms: 0, signature: null, next_attempt_at: null })
       return
     }
+    if (pointsAtSelf(url, this.store.webhooks.listeningPorts)) {
+      this.store.deliveries.finish(delivery.id)
+      this.log.record({ ...base, outcome: 'failed', status: null, error: `refused: the endpoint ${SELF_REFUSAL}`, response: null, duration_ms: 0, signature: null, next_attempt_at: null })
+      return
+    }
     const signature = signBody(delivery.body, delivery.secret, this.options.signature)
     const headers = { 'content-type': 'application/json', 'user-agent': this.options.userAgent, [SIGNATURE_HEADER.toLowerCase()]: signature }
     const wallStart = performance.now()
-    const answer = await post(url, delivery.body, headers, this.options.timeoutMs, this.active)
+    const answer = await post(url, delivery.body, headers, this.options.timeoutMs, this.active, this.store.webhooks.listeningPorts)
     const duration = Math.round(performance.now() - wallStart)
     if (this.closed) return
+    if (answer.error === SELF_LOOKUP) {
+      this.store.deliveries.finish(delivery.id)
+      this.log.record({ ...base, outcome: 'failed', status: null, error: `refused: ${url.hostname} resolves to this machine, and the endpoint ${SELF_REFUSAL}`, response: null, duration_ms: duration, signature: null, next_attempt_at: null })
+      return
+    }
     const ok = answer.status !== null && answer.status >= 200 && answer.status < 300 && answer.error === null
     const error = ok ? null : answer.error ?? `answered ${answer.status ?? 'nothing'}`
     const record = { ...base, status: answer.status, error, response: answer.response, duration_ms: duration, signature }

@@ -7,6 +7,7 @@ import type { Db } from './db.js'
 import type { DeliveryQueue } from './deliveries.js'
 import { canonicalId, newId } from './ids.js'
 import { absoluteUrl, fixtureTime } from './text.js'
+import { SELF_REFUSAL, pointsAtSelf, type ListeningPorts } from '../self-address.js'
 
 interface WebhookRow {
   id: string
@@ -54,6 +55,8 @@ export class WebhookRepository {
   private readonly update: Statement<[Record<string, unknown>]>
   private readonly updateDisabled: Statement<[number, string]>
   private readonly remove: Statement<[string]>
+  /** The ports the simulator listens on (set by the app once it exists): an endpoint must not name one of them on this machine. */
+  listeningPorts: ListeningPorts = () => []
 
   constructor (db: Db, private readonly clock: Clock, private readonly allowedHosts: readonly string[] | null, private readonly queue: DeliveryQueue) {
     this.byId = db.prepare('SELECT id, organization_id, endpoint, secret, disabled, created_at FROM webhooks WHERE id = ?')
@@ -135,6 +138,7 @@ export class WebhookRepository {
     if (!hostAllowed(this.allowedHosts, url)) {
       throw validationError('endpoint', `host ${url.hostname} is not in WEBHOOK_ALLOWED_HOSTS (${(this.allowedHosts ?? []).join(', ')})`)
     }
+    if (pointsAtSelf(url, this.listeningPorts)) throw validationError('endpoint', SELF_REFUSAL)
     return endpoint
   }
 }
