@@ -6,17 +6,21 @@
  *   const admin = new AdminClient('http://127.0.0.1:8080', { token: adminToken })
  *   const tenant = await admin.createTenant({ name: 'my suite' })
  */
+import type { SettleResult } from './dispatcher.js'
 import type { FaultRule, FaultRuleInput } from './faults.js'
 import type { JournalEntry, JournalFilter } from './journal.js'
 import type { Tenant } from './store/tenants.js'
 import type { SnapshotInfo } from './store/world.js'
 
-export type { FaultRule, FaultRuleInput, JournalEntry, JournalFilter, SnapshotInfo, Tenant }
+export type { FaultRule, FaultRuleInput, JournalEntry, JournalFilter, SettleResult, SnapshotInfo, Tenant }
 
 export interface AdminClientOptions {
   /** The ADMIN_TOKEN the simulator was started with; leave out when it has none. */
   token?: string | null
 }
+
+/** POST /__admin/deliveries/settle, in its wire names. */
+export interface SettleDeliveriesBody { timeout_ms?: number, fast_forward?: boolean, organization_id?: string, partner_id?: string }
 
 export interface Health { status: 'ok', version: string, uptime_s: number }
 
@@ -72,6 +76,12 @@ export class AdminClient {
   }
 
   async addFault (rule: FaultRuleInput): Promise<FaultRule> { return this.call('POST', '/faults', rule) }
+
+  /**
+   * Waits until no webhook delivery is pending or in flight: everyone's, or one organization's or
+   * partner's (a tenant waits only for its own).
+   */
+  async settleDeliveries (options: SettleDeliveriesBody = {}): Promise<SettleResult> { return this.call('POST', '/deliveries/settle', options) }
 
   /** Removes every fault rule; how many there were. */
   async clearFaults (): Promise<number> { return (await this.call<{ cleared: number }>('DELETE', '/faults')).cleared }

@@ -7,7 +7,7 @@ import { AdvanceExecutionBody, ClockBody, ConnectCompleteBody, ConnectionCheckBo
 import type { ExecutionRule, ExecutionRuleInput } from './execution-rules.js'
 import type { AdvanceTarget } from './store/executions.js'
 import type { DeliveryFaultInput, DeliveryFaultRule } from './delivery-faults.js'
-import type { DeliveryAttempt, DeliveryDispatcher, DeliveryFilter, SettleResult } from './dispatcher.js'
+import type { DeliveryAttempt, DeliveryDispatcher, DeliveryFilter, SettleOptions, SettleResult } from './dispatcher.js'
 import { plausiblePayload, type EventView } from './store/events.js'
 import type { EventType } from './schemas/events.js'
 import type { ConnectionCheckInput, ConnectionCheckRule } from './connection-checks.js'
@@ -26,7 +26,7 @@ const validateFaultRule = compileSchema<FaultRuleInput>(FaultBody)
 const validateConnectionCheck = compileSchema<ConnectionCheckInput>(ConnectionCheckBody)
 const validateEmitEvent = compileSchema<EmitEventInput>(EmitEventBody)
 const validateDeliveryFault = compileSchema<DeliveryFaultInput>(DeliveryFaultBody)
-const validateSettle = compileSchema<{ timeout_ms?: number, fast_forward?: boolean }>(SettleBody)
+const validateSettle = compileSchema<{ timeout_ms?: number, fast_forward?: boolean, organization_id?: string, partner_id?: string }>(SettleBody)
 const validateClock = compileSchema<{ advance_s: number }>(ClockBody)
 const validateExecutionRule = compileSchema<ExecutionRuleInput>(ExecutionRuleBody)
 const validateAdvance = compileSchema<AdvanceInput>(AdvanceExecutionBody)
@@ -204,13 +204,18 @@ export class ControlPlane {
     return this.dispatcher.log.query(filter)
   }
 
-  /** Waits (at most timeoutMs, default 10 s) until no webhook delivery is pending or in flight. */
-  async settleDeliveries (options: { timeoutMs?: number, fastForward?: boolean } = {}): Promise<SettleResult> {
+  /**
+   * Waits (at most timeoutMs, default 10 s) until no webhook delivery is pending or in flight: every
+   * organization's, or only one organization's or one partner's.
+   */
+  async settleDeliveries (options: SettleOptions = {}): Promise<SettleResult> {
     const given: Record<string, unknown> = {}
     if (options.timeoutMs !== undefined) given.timeout_ms = options.timeoutMs
     if (options.fastForward !== undefined) given.fast_forward = options.fastForward
+    if (options.organizationId !== undefined) given.organization_id = options.organizationId
+    if (options.partnerId !== undefined) given.partner_id = options.partnerId
     const input = checked(validateSettle, given)
-    return this.dispatcher.settle({ timeoutMs: input.timeout_ms, fastForward: input.fast_forward })
+    return this.dispatcher.settle({ timeoutMs: input.timeout_ms, fastForward: input.fast_forward, organizationId: input.organization_id, partnerId: input.partner_id })
   }
 
   addDeliveryFault (given: DeliveryFaultInput): DeliveryFaultRule {

@@ -20,8 +20,13 @@ import { Worker } from './worker.js'
 export const MAX_RETRIES = 5
 /** Bytes of a receiver's answer read (and kept in the attempt): the rest is not read. */
 export const RESPONSE_BYTES = 1024
-/** Deliveries in flight at once, across webhooks (one per webhook at a time). */
-const CONCURRENCY = 8
+/**
+ * Deliveries in flight at once: one per webhook, at most PER_PARTNER for one partner, at most
+ * CONCURRENCY in all. Partners take turns for free slots, so one tenant's stalled receivers hold
+ * only that tenant's slots: another's first attempt waits for no one else's timeouts.
+ */
+export const PER_PARTNER = 4
+export const CONCURRENCY = 64
 
 /** canceled: the delivery was removed (reset, restore, a deletion, a disabled webhook) while this attempt was in flight. */
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'dropped' | 'canceled'
@@ -108,6 +113,18 @@ export interface DispatcherOptions {
   userAgent: string
 }
 
+/** An attempt under way: whose it is, for fair turns and for a scoped settle. */
+interface InFlight { promise: Promise<void>, organizationId: string, partner: string }
+
+export interface SettleOptions {
+  timeoutMs?: number
+  fastForward?: boolean
+  /** Wait only for this organization's deliveries (fast_forward only them too). */
+  organizationId?: string
+  /** Wait only for the deliveries of this partner's organizations. */
+  partnerId?: string
+}
+
 export interface SettleResult {
   /** True when nothing is left to deliver. */
   settled: boolean
@@ -188,7 +205,8 @@ function post (url: URL, body: string, headers: Record<string, string>, timeoutM
  * stay queued, so a file database resumes them at the next start).
  */
 export class DeliveryDispatcher extends Worker {
-  private readonly inFlight = new Map<string, Promise<void>>()
+  /** By webhook id. */
+  private readonly inFlight = new Map<string, InFlight>()
   private readonly active = new Set<http.ClientRequest>()
   private readonly progress = new Set<() => void>()
   private attempts = 0
@@ -203,16 +221,27 @@ export class DeliveryDispatcher extends Worker {
     const now = this.clock.now()
     this.store.deliveries.sweep()
     const busy = new Set(this.inFlight.keys())
-    const capacity = CONCURRENCY - this.inFlight.size
+    let capacity = CONCURRENCY - this.inFlight.size
     if (capacity > 0) {
-      for (const delivery of this.store.deliveries.due(now, busy, capacity)) {
+      const running = new Map<string, number>()
+      for (const flight of this.inFlight.values()) running.set(flight.partner, (running.get(flight.partner) ?? 0) + 1)
+      // The partner with the fewest attempts under way goes first, then the next, in turns.
+      const due = this.store.deliveries.due(now, busy, PER_PARTNER)
+        .map((delivery, index) => ({ delivery, index, place: delivery.turn + (running.get(delivery.partner) ?? 0) }))
+        .sort((a, b) => a.place - b.place || a.index - b.index)
+      for (const { delivery } of due) {
+        if (capacity === 0) break
+        const partnerRunning = running.get(delivery.partner) ?? 0
+        if (partnerRunning >= PER_PARTNER) continue
+        running.set(delivery.partner, partnerRunning + 1)
+        capacity--
         busy.add(delivery.webhook_id)
-        const attempt = this.attemptSafely(delivery).finally(() => {
+        const promise = this.attemptSafely(delivery).finally(() => {
           this.inFlight.delete(delivery.webhook_id)
           this.notify()
           this.wake()
         })
-        this.inFlight.set(delivery.webhook_id, attempt)
+        this.inFlight.set(delivery.webhook_id, { promise, organizationId: delivery.organization_id, partner: delivery.partner })
       }
     }
     const next = this.store.deliveries.nextDue(busy)
@@ -312,18 +341,29 @@ export class DeliveryDispatcher extends Worker {
    * waiting retry, delay and hold falls due at once (the attempts still happen, in order). Held
    * deliveries with nothing left to overtake them are released rather than waited for.
    */
-  async settle (options: { timeoutMs?: number, fastForward?: boolean } = {}): Promise<SettleResult> {
+  async settle (options: SettleOptions = {}): Promise<SettleResult> {
     const deadline = Date.now() + (options.timeoutMs ?? 10_000)
     const before = this.attempts
+    const scope = { organizationId: options.organizationId, partnerId: options.partnerId }
+    const organization = options.organizationId?.toLowerCase()
+    const partner = options.partnerId?.toLowerCase()
+    const inFlight = (): number => {
+      let count = 0
+      for (const flight of this.inFlight.values()) {
+        if ((organization === undefined || flight.organizationId === organization) && (partner === undefined || flight.partner === partner)) count++
+      }
+      return count
+    }
     for (;;) {
-      if (this.closed) return { settled: false, pending: this.store.deliveries.counts().pending, in_flight: 0, attempts: this.attempts - before }
+      if (this.closed) return { settled: false, pending: this.store.deliveries.counts(scope).pending, in_flight: 0, attempts: this.attempts - before }
       this.store.deliveries.sweep()
-      const { pending, held } = this.store.deliveries.counts()
-      if (pending === 0 && this.inFlight.size === 0) return { settled: true, pending: 0, in_flight: 0, attempts: this.attempts - before }
-      if (options.fastForward === true) this.store.deliveries.fastForward(this.clock.now())
-      else if (held === pending && this.inFlight.size === 0) this.store.deliveries.releaseAllHeld(this.clock.now())
+      const { pending, held } = this.store.deliveries.counts(scope)
+      const flying = inFlight()
+      if (pending === 0 && flying === 0) return { settled: true, pending: 0, in_flight: 0, attempts: this.attempts - before }
+      if (options.fastForward === true) this.store.deliveries.fastForward(this.clock.now(), scope)
+      else if (held === pending && flying === 0) this.store.deliveries.releaseAllHeld(this.clock.now(), scope)
       const remaining = deadline - Date.now()
-      if (remaining <= 0) return { settled: false, pending, in_flight: this.inFlight.size, attempts: this.attempts - before }
+      if (remaining <= 0) return { settled: false, pending, in_flight: flying, attempts: this.attempts - before }
       this.wake()
       await this.nextProgress(Math.min(remaining, 50))
     }
@@ -335,7 +375,7 @@ export class DeliveryDispatcher extends Worker {
     this.stop()
     for (const stop of this.unsubscribe) stop()
     for (const request of this.active) request.destroy(new Error('the simulator is closing'))
-    await Promise.allSettled([...this.inFlight.values()])
+    await Promise.allSettled([...this.inFlight.values()].map((flight) => flight.promise))
     this.notify()
   }
 }

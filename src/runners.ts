@@ -2,7 +2,7 @@
  * What the test-runner helpers (polytomic-mock/vitest, polytomic-mock/jest) share: one simulator
  * for the run, found through two environment variables, and a tenant per test file.
  */
-import { AdminClient } from './client.js'
+import { AdminClient, type SettleResult } from './client.js'
 import { RUNNER_URL_VARIABLE, exportRunnerUrl, forgetRunnerUrl, runnerSimulator } from './config.js'
 import type { Tenant } from './store/tenants.js'
 
@@ -12,6 +12,8 @@ export interface TenantContext extends Tenant {
   readonly url: string
   /** The admin API; scope journal queries and fault rules by this tenant's partner_id. */
   readonly admin: AdminClient
+  /** Waits until this tenant's webhook deliveries are done (another tenant's receivers never hold it up). */
+  settleDeliveries: (options?: { timeout_ms?: number, fast_forward?: boolean }) => Promise<SettleResult>
 }
 
 const TENANT_FIELDS = ['partner_id', 'partner_key', 'organization_id', 'admin_user_id', 'admin_user_key'] as const
@@ -47,6 +49,13 @@ export function registerTenant (hooks: RunnerHooks, connection: () => { url: str
   for (const field of TENANT_FIELDS) Object.defineProperty(context, field, { enumerable: true, get: () => ready(field).tenant[field] })
   Object.defineProperty(context, 'url', { enumerable: true, get: () => ready('url').url })
   Object.defineProperty(context, 'admin', { enumerable: false, get: () => ready('admin').admin })
+  Object.defineProperty(context, 'settleDeliveries', {
+    enumerable: false,
+    value: async (options: { timeout_ms?: number, fast_forward?: boolean } = {}) => {
+      const { admin, tenant } = ready('settleDeliveries')
+      return await admin.settleDeliveries({ ...options, partner_id: tenant.partner_id })
+    }
+  })
   return context as TenantContext
 }
 

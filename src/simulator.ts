@@ -10,7 +10,7 @@ import type { JournalEntry, JournalFilter } from './journal.js'
 import type { AdvanceInput, ClockView, EmitEventInput, ExecutionView } from './control-plane.js'
 import type { ExecutionRule, ExecutionRuleInput } from './execution-rules.js'
 import type { DeliveryFaultInput, DeliveryFaultRule } from './delivery-faults.js'
-import type { DeliveryAttempt, DeliveryFilter, SettleResult } from './dispatcher.js'
+import type { DeliveryAttempt, DeliveryFilter, SettleOptions, SettleResult } from './dispatcher.js'
 import type { EventView } from './store/events.js'
 import type { Fixtures } from './schemas/fixtures.js'
 import type { Tenant } from './store/tenants.js'
@@ -66,8 +66,11 @@ export interface Simulator {
   emitEvent (input: EmitEventInput): EventView
   /** Webhook delivery attempts, newest first. */
   deliveries (filter?: DeliveryFilter): DeliveryAttempt[]
-  /** Resolves once no webhook delivery is pending or in flight (or after timeoutMs, default 10 s: then settled is false). */
-  settleDeliveries (options?: { timeoutMs?: number, fastForward?: boolean }): Promise<SettleResult>
+  /**
+   * Resolves once no webhook delivery is pending or in flight (or after timeoutMs, default 10 s: then
+   * settled is false); with organizationId or partnerId, only that tenant's.
+   */
+  settleDeliveries (options?: SettleOptions): Promise<SettleResult>
   /** Drops, duplicates, delays or reorders the next matching deliveries. */
   addDeliveryFault (rule: DeliveryFaultInput): DeliveryFaultRule
   clearDeliveryFaults (): number

@@ -32,6 +32,12 @@ t.test('a run simulator, a tenant made before the file\'s tests and removed afte
   t.same(orgs.data.map((o) => o.id), [tenant.organization_id])
   t.equal(orgs.data[0]?.name, 'hand-run HQ', 'named as asked')
   t.equal((await tenant.admin.requests({ partner_id: tenant.partner_id })).length, 1, 'the admin client is scoped by the caller, not by the helper')
+  // Another partner's delivery that can never go out (disabled fast-forward, a far-off retry) does not hold the tenant's settle.
+  await fetch(`${tenant.url}/api/webhooks`, { method: 'POST', headers: { authorization: 'Bearer user-key-jane', 'content-type': 'application/json' }, body: JSON.stringify({ endpoint: 'http://127.0.0.1:9/hooks', secret: 'whsec' }) })
+  await tenant.admin.call('POST', '/delivery-faults', { action: 'delay', delay_ms: 3_600_000, organization_id: '248df4b7-aa70-47b8-a036-33ac447e668d', times: 1 })
+  await tenant.admin.call('POST', '/events', { organization_id: '248df4b7-aa70-47b8-a036-33ac447e668d', type: 'sync.failed' })
+  t.match(await tenant.settleDeliveries({ timeout_ms: 60_000 }), { settled: true, pending: 0 }, 'the tenant settles only its own deliveries')
+  t.match(await tenant.admin.settleDeliveries({ timeout_ms: 0 }), { settled: false, pending: 1 }, 'everyone\'s settle still sees the other one')
   const key = tenant.partner_key
   for (const fn of after) await fn()
   t.equal((await fetch(`${run.url}/api/organizations`, { headers: { authorization: `Bearer ${key}` } })).status, 401, 'the tenant is deleted after the file')

@@ -130,8 +130,12 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
     return control.deliveries({ organization_id: q.organization_id, event_id: q.event_id, webhook_id: q.webhook_id, limit: q.limit === undefined ? undefined : Number(q.limit) })
   })
 
-  admin.post<{ Body: { timeout_ms?: number, fast_forward?: boolean } | null }>('/deliveries/settle', { schema: { body: SettleBody } }, async (request) =>
-    control.settleDeliveries({ timeoutMs: request.body?.timeout_ms, fastForward: request.body?.fast_forward }))
+  admin.post<{ Body: { timeout_ms?: number, fast_forward?: boolean, organization_id?: string, partner_id?: string } | null }>('/deliveries/settle', {
+    schema: { body: SettleBody }
+  }, async (request) => {
+    const body = request.body ?? {}
+    return control.settleDeliveries({ timeoutMs: body.timeout_ms, fastForward: body.fast_forward, organizationId: body.organization_id, partnerId: body.partner_id })
+  })
 
   admin.get('/delivery-faults', async () => control.deliveryFaults())
 

@@ -148,7 +148,10 @@ export const SettleBody = {
   additionalProperties: false,
   properties: {
     timeout_ms: { type: 'integer', minimum: 0, maximum: 600_000 },
-    fast_forward: { type: 'boolean' }
+    fast_forward: { type: 'boolean' },
+    /** Wait only for this organization's deliveries, or only for this partner's. */
+    organization_id: { type: 'string', maxLength: 64 },
+    partner_id: { type: 'string', maxLength: 64 }
   }
 } as const
 

@@ -17,6 +17,21 @@ export interface DueDelivery {
   attempts: number
   fault_id: string | null
   fault_action: string | null
+  /** The partner of the delivery's organization ('' for a deployment's): deliveries take turns by it. */
+  partner: string
+  /** 1 for the partner's oldest due delivery, 2 for its next, ... */
+  turn: number
+}
+
+/** Whose deliveries settle waits for: one organization's, one partner's, or (neither) everyone's. */
+export interface DeliveryScope { organizationId?: string | null, partnerId?: string | null }
+
+/** A scope's filter over `deliveries d`, for statements that take @organization and @partner. */
+const IN_SCOPE = `(@organization IS NULL OR d.organization_id = @organization)
+  AND (@partner IS NULL OR EXISTS (SELECT 1 FROM organizations o WHERE o.id = d.organization_id AND o.partner_id = @partner))`
+
+function scopeParams (scope: DeliveryScope): { organization: string | null, partner: string | null } {
+  return { organization: scope.organizationId?.toLowerCase() ?? null, partner: scope.partnerId?.toLowerCase() ?? null }
 }
 
 /** How long a reordered delivery is held back for a later one when its rule gives no delay_ms. */
@@ -34,34 +49,39 @@ const LIVE = `EXISTS (SELECT 1 FROM events e WHERE e.id = d.event_id)
  */
 export class DeliveryQueue {
   private readonly insert: Statement<[Record<string, unknown>]>
-  private readonly dueRows: Statement<[{ now: number, busy: string, limit: number }], DueDelivery>
+  private readonly dueRows: Statement<[{ now: number, busy: string, turns: number }], DueDelivery>
   private readonly earliest: Statement<[string], { due: number | null }>
   private readonly removeDead: Statement<[]>
-  private readonly countLive: Statement<[], { pending: number, held: number }>
+  private readonly countLive: Statement<[{ organization: string | null, partner: string | null }], { pending: number, held: number }>
   private readonly reschedule: Statement<[number, number, string]>
   private readonly removeOne: Statement<[string]>
-  private readonly forward: Statement<[number]>
+  private readonly forward: Statement<[{ now: number, organization: string | null, partner: string | null }]>
   private readonly releaseFor: Statement<[number, string]>
-  private readonly releaseEvery: Statement<[number]>
+  private readonly releaseEvery: Statement<[{ now: number, organization: string | null, partner: string | null }]>
 
   constructor (db: Db) {
     this.insert = db.prepare(`INSERT INTO deliveries (id, event_id, webhook_id, organization_id, event_type, body, due_ms, held, fault_id, fault_action)
       VALUES (@id, @event_id, @webhook_id, @organization_id, @event_type, @body, @due_ms, @held, @fault_id, @fault_action)`)
-    // Due now, one per webhook at a time (the oldest first), none for a webhook already being called.
-    this.dueRows = db.prepare(`SELECT d.id, d.event_id, d.event_type, d.organization_id, d.webhook_id, w.endpoint, w.secret, d.body, d.attempts, d.fault_id, d.fault_action
-      FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
-      WHERE d.due_ms <= @now AND w.disabled = 0 AND d.webhook_id NOT IN (SELECT value FROM json_each(@busy))
-        AND EXISTS (SELECT 1 FROM events e WHERE e.id = d.event_id)
-        AND d.seq = (SELECT min(d2.seq) FROM deliveries d2 WHERE d2.webhook_id = d.webhook_id AND d2.due_ms <= @now)
-      ORDER BY d.due_ms, d.seq LIMIT @limit`)
+    // Due now, one per webhook at a time (its oldest first), none for a webhook already being called;
+    // partners take turns: every partner's first, then every partner's second, and so on up to @turns.
+    this.dueRows = db.prepare(`WITH due AS (
+        SELECT d.id, d.event_id, d.event_type, d.organization_id, d.webhook_id, w.endpoint, w.secret, d.body, d.attempts, d.fault_id, d.fault_action,
+          coalesce((SELECT o.partner_id FROM organizations o WHERE o.id = d.organization_id), '') AS partner, d.due_ms, d.seq
+        FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
+        WHERE d.due_ms <= @now AND w.disabled = 0 AND d.webhook_id NOT IN (SELECT value FROM json_each(@busy))
+          AND EXISTS (SELECT 1 FROM events e WHERE e.id = d.event_id)
+          AND d.seq = (SELECT min(d2.seq) FROM deliveries d2 WHERE d2.webhook_id = d.webhook_id AND d2.due_ms <= @now)
+      ), ranked AS (SELECT *, row_number() OVER (PARTITION BY partner ORDER BY due_ms, seq) AS turn FROM due)
+      SELECT id, event_id, event_type, organization_id, webhook_id, endpoint, secret, body, attempts, fault_id, fault_action, partner, turn
+      FROM ranked WHERE turn <= @turns ORDER BY turn, due_ms, seq`)
     this.earliest = db.prepare(`SELECT min(d.due_ms) AS due FROM deliveries d WHERE d.webhook_id NOT IN (SELECT value FROM json_each(?)) AND ${LIVE}`)
     this.removeDead = db.prepare(`DELETE FROM deliveries AS d WHERE NOT (${LIVE})`)
-    this.countLive = db.prepare(`SELECT count(*) AS pending, coalesce(sum(held), 0) AS held FROM deliveries d WHERE ${LIVE}`)
+    this.countLive = db.prepare(`SELECT count(*) AS pending, coalesce(sum(held), 0) AS held FROM deliveries d WHERE ${LIVE} AND ${IN_SCOPE}`)
     this.reschedule = db.prepare('UPDATE deliveries SET attempts = ?, due_ms = ?, held = 0 WHERE id = ?')
     this.removeOne = db.prepare('DELETE FROM deliveries WHERE id = ?')
-    this.forward = db.prepare('UPDATE deliveries SET due_ms = min(due_ms, ?), held = 0')
+    this.forward = db.prepare(`UPDATE deliveries AS d SET due_ms = min(due_ms, @now), held = 0 WHERE ${IN_SCOPE}`)
     this.releaseFor = db.prepare('UPDATE deliveries SET due_ms = min(due_ms, ?), held = 0 WHERE held = 1 AND webhook_id = ?')
-    this.releaseEvery = db.prepare('UPDATE deliveries SET due_ms = min(due_ms, ?), held = 0 WHERE held = 1')
+    this.releaseEvery = db.prepare(`UPDATE deliveries AS d SET due_ms = min(due_ms, @now), held = 0 WHERE held = 1 AND ${IN_SCOPE}`)
   }
 
   /**
@@ -82,9 +102,13 @@ export class DeliveryQueue {
     if (action === 'duplicate') this.insert.run({ ...row, id: newId() })
   }
 
-  /** Deliveries due at `now`, at most `limit`, skipping webhooks being called. */
-  due (now: number, busyWebhooks: ReadonlySet<string>, limit: number): DueDelivery[] {
-    return this.dueRows.all({ now, busy: JSON.stringify([...busyWebhooks]), limit })
+  /**
+   * Deliveries due at `now`, skipping webhooks being called: each partner's `turns` oldest, in
+   * turns (every partner's first before anyone's second), so that no partner's backlog stands in
+   * front of another's.
+   */
+  due (now: number, busyWebhooks: ReadonlySet<string>, turns: number): DueDelivery[] {
+    return this.dueRows.all({ now, busy: JSON.stringify([...busyWebhooks]), turns })
   }
 
   /** When the next delivery falls due (held ones at the end of their hold), or null for none. */
@@ -97,9 +121,9 @@ export class DeliveryQueue {
     return this.removeDead.run().changes
   }
 
-  /** Live deliveries still to go, and how many of them are held back by a reorder rule. */
-  counts (): { pending: number, held: number } {
-    return this.countLive.get() ?? { pending: 0, held: 0 }
+  /** Live deliveries still to go (in a scope), and how many of them are held back by a reorder rule. */
+  counts (scope: DeliveryScope = {}): { pending: number, held: number } {
+    return this.countLive.get(scopeParams(scope)) ?? { pending: 0, held: 0 }
   }
 
   /** False when the delivery is gone (cancelled while its attempt was in flight). */
@@ -112,9 +136,9 @@ export class DeliveryQueue {
     return this.removeOne.run(id).changes > 0
   }
 
-  /** Everything pending becomes due now: held deliveries and waiting retries alike. */
-  fastForward (now: number): void {
-    this.forward.run(now)
+  /** Everything pending (in a scope) becomes due now: held deliveries and waiting retries alike. */
+  fastForward (now: number, scope: DeliveryScope = {}): void {
+    this.forward.run({ now, ...scopeParams(scope) })
   }
 
   /** A delivery to this webhook has gone: what a reorder rule held back for it may follow. */
@@ -122,7 +146,7 @@ export class DeliveryQueue {
     this.releaseFor.run(now, webhookId)
   }
 
-  releaseAllHeld (now: number): void {
-    this.releaseEvery.run(now)
+  releaseAllHeld (now: number, scope: DeliveryScope = {}): void {
+    this.releaseEvery.run({ now, ...scopeParams(scope) })
   }
 }
