@@ -15,6 +15,7 @@ import type { Store } from './store/index.js'
 import { hostAllowed } from './store/webhooks.js'
 import { SELF_REFUSAL, isOwnAddress, pointsAtSelf, portOf, type ListeningPorts } from './self-address.js'
 import { Worker } from './worker.js'
+import { redactUrlSecrets } from './secrets.js'
 
 /** Retries after the first attempt (reference 5.3: "up to 5 times"). */
 export const MAX_RETRIES = 5
@@ -74,8 +75,9 @@ export class DeliveryLog {
 
   constructor (private readonly size: number, private readonly onRecord: (attempt: DeliveryAttempt) => void = () => {}) {}
 
+  /** The endpoint is kept without what its URL may carry of a secret (user information, a token in its query). */
   record (attempt: Omit<DeliveryAttempt, 'id'>): void {
-    const entry = { id: this.nextId++, ...attempt }
+    const entry = { id: this.nextId++, ...attempt, endpoint: redactUrlSecrets(attempt.endpoint) }
     this.onRecord(entry)
     if (this.size === 0) return
     this.entries.push(entry)

@@ -8,7 +8,7 @@
  */
 import { parseOrText } from './json.js'
 import { LIMITS } from './limits.js'
-import { redactJsonText } from './secrets.js'
+import { redactJsonText, redactSecrets } from './secrets.js'
 
 export interface JournalEntry {
   id: number
@@ -200,8 +200,8 @@ export class Journal {
         time: new Date(entry.time).toISOString(),
         method: entry.method,
         path: entry.path,
-        query: entry.query,
-        headers: entry.headers,
+        query: redactSecrets(entry.query),
+        headers: readHeaders(entry.headers),
         body: readText(body),
         body_size: body.size,
         body_truncated: body.truncated,
@@ -243,6 +243,13 @@ function keptLength (kept: KeptText): number {
 
 function readBounded (kept: KeptText, cap: number): BoundedText {
   return typeof kept === 'string' || kept === null ? bound(kept, cap) : { ...kept }
+}
+
+/** Headers with every secret one replaced; Authorization was kept only as a fingerprint, which stays. */
+function readHeaders (headers: Record<string, unknown>): Record<string, unknown> {
+  const read = redactSecrets(headers)
+  if (headers.authorization !== undefined) read.authorization = headers.authorization
+  return read
 }
 
 function readText (bounded: BoundedText): unknown {

@@ -8,8 +8,13 @@ import { nestsDeeperThan } from './json.js'
  * can see that it was there.
  */
 export const SECRET_FIELDS = [
-  // Credentials in headers, wherever a header object is logged.
+  // Credentials in headers, wherever a header object is logged (the journal keeps Authorization
+  // as a fingerprint instead: src/plugins/journal.ts).
   'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
   // An organization's OIDC client secret (organizations API, fixtures).
   'client_secret',
   // An API key as it is minted (POST .../users/:id/keys), in each envelope.
@@ -26,7 +31,11 @@ export const SECRET_FIELDS = [
   'partner_key',
   'admin_user_key',
   // A model sync's field-encryption passphrase (echoed by the API, as the SDK's type has it).
-  'encryption_passphrase'
+  'encryption_passphrase',
+  // Names that hold a key wherever they appear, in a body or a URL's query.
+  'api_key',
+  'access_token',
+  'refresh_token'
 ] as const
 
 export const REDACTED = '[redacted]'
@@ -54,12 +63,25 @@ let NAMES = new Set<string>()
 let MENTIONS_SECRET = /$^/
 /** For text that is not JSON (cut short, malformed): a secret field's string value, closed or not. */
 let SECRET_STRING_VALUE = /$^/g
+/** A URL's query parameter named like a secret field: `?password=...`, `&token=...`. */
+let SECRET_QUERY_PARAMETER = /$^/g
+/** A quick test before any parsing: could the text hold a secret in a URL? */
+let MENTIONS_URL_SECRET = /$^/
+
+/** Credentials in a URL (`https://user:pass@host`): the whole user information goes. */
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s?#@"']*@/gi
+/** The hosted Connect page's path: its token is the session's secret (src/routes/connect-page.ts). */
+const CONNECT_PAGE_TOKEN = /(\/connect\/)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
+/** A JSON member whose name has an escape in it ("secr\u0065t"), with its string value, closed or not. */
+const ESCAPED_NAME_STRING_VALUE = /("((?:[^"\\]|\\.)*\\(?:[^"\\]|\\.)*)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|$)/g
 
 function compileRules (): void {
   NAMES = new Set(RULES.map((rule) => rule.name))
   const alternatives = [...NAMES].map(escapeRegExp).join('|')
-  MENTIONS_SECRET = new RegExp(`"(?:${alternatives})"\\s*:`)
+  MENTIONS_SECRET = new RegExp(`"(?:${alternatives})"\\s*:|\\\\u`)
   SECRET_STRING_VALUE = new RegExp(`("(?:${alternatives})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*(?:"|$)`, 'g')
+  SECRET_QUERY_PARAMETER = new RegExp(`([?&](?:${alternatives})=)[^&#\\s"']*`, 'gi')
+  MENTIONS_URL_SECRET = new RegExp(`:\\/\\/[^/\\s?#@"']*@|[?&](?:${alternatives})=|\\/connect\\/[0-9a-f]{8}-`, 'i')
 }
 compileRules()
 
@@ -97,6 +119,21 @@ export function loggerRedactPaths (): string[] {
   return [...paths]
 }
 
+/**
+ * A text with every secret a URL in it can carry replaced: the user information
+ * (`https://[redacted]@host`), query parameters named like a secret field (`?token=[redacted]`) and
+ * the token in the hosted Connect page's path. A text that holds none comes back as it is.
+ */
+export function redactUrlSecrets (text: string): string {
+  if (!MENTIONS_URL_SECRET.test(text)) return text
+  return text.replace(URL_USERINFO, `$1${REDACTED}@`).replace(SECRET_QUERY_PARAMETER, `$1${REDACTED}`).replace(CONNECT_PAGE_TOKEN, `$1${REDACTED}`)
+}
+
+/** Whether a field name (as decoded from JSON) holds a secret wherever it is: the textual forms cannot see parents. */
+function isSecretName (name: string): boolean {
+  return NAMES.has(name)
+}
+
 function redactedValue (value: unknown): unknown {
   return Array.isArray(value) ? value.map(() => REDACTED) : REDACTED
 }
@@ -106,6 +143,7 @@ function redactedValue (value: unknown): unknown {
  * safe; a value that refers to itself is copied once.
  */
 export function redactSecrets<T> (value: T): T {
+  if (typeof value === 'string') return redactUrlSecrets(value) as T
   if (typeof value !== 'object' || value === null) return value
   const root: unknown = Array.isArray(value) ? [] : {}
   const copies = new Map<object, unknown>([[value, root]])
@@ -119,6 +157,7 @@ export function redactSecrets<T> (value: T): T {
       const slot = isArray ? Number(key) : key
       const set = (v: unknown): void => { (target as Record<string | number, unknown>)[slot] = v }
       if (!isArray && isSecret(key, holder)) { set(redactedValue(child)); continue }
+      if (typeof child === 'string') { set(redactUrlSecrets(child)); continue }
       if (typeof child !== 'object' || child === null) { set(child); continue }
       const known = copies.get(child)
       if (known !== undefined) { set(known); continue }
@@ -138,7 +177,7 @@ export function redactSecrets<T> (value: T): T {
  * values replaced in place, erring on the side of hiding.
  */
 export function redactJsonText (text: string, maxDepth: number): string {
-  if (!MENTIONS_SECRET.test(text)) return text
+  if (!MENTIONS_SECRET.test(text) && !MENTIONS_URL_SECRET.test(text)) return text
   if (!nestsDeeperThan(text, maxDepth)) {
     try {
       return JSON.stringify(redactSecrets(JSON.parse(text) as unknown))
@@ -146,5 +185,16 @@ export function redactJsonText (text: string, maxDepth: number): string {
       // fall through to the textual form
     }
   }
-  return text.replace(SECRET_STRING_VALUE, `$1"${REDACTED}"`)
+  return redactUrlSecrets(text
+    .replace(SECRET_STRING_VALUE, `$1"${REDACTED}"`)
+    .replace(ESCAPED_NAME_STRING_VALUE, (member: string, head: string, name: string) => isSecretName(decodedName(name)) ? `${head}"${REDACTED}"` : member))
+}
+
+/** A JSON member name as its escapes spell it; one that does not decode (cut in the middle of one) as written. */
+function decodedName (name: string): string {
+  try {
+    return JSON.parse(`"${name}"`) as string
+  } catch {
+    return name
+  }
 }

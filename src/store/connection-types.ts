@@ -63,7 +63,8 @@ function toEntry (definition: ConnectionTypeDefinitionInput): ConnectionTypeEntr
   for (const [name, field] of Object.entries(definition.configuration.properties)) {
     if (field.writeOnly === true || ALWAYS_SECRET.has(name)) secrets.add(name)
   }
-  addSecretFields([...secrets].map((name) => `configuration.${name}`))
+  // A configuration travels as `configuration` (connections, Connect) and as `parameters` (parameter values).
+  addSecretFields([...secrets].flatMap((name) => [`configuration.${name}`, `parameters.${name}`]))
   return { definition, secrets, validate: compileSchema(configurationSchema(definition)) }
 }
 
