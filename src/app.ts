@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { defaultConfig, type Config } from './config.js'
+import { boundsOf, defaultConfig, type Config } from './config.js'
 import { Errors } from './errors.js'
 import { decorateAuth, registerAuth } from './plugins/auth.js'
 import { registerErrorHandler, sendError, writeClientError } from './plugins/error-handler.js'
@@ -60,7 +60,14 @@ export interface AppOptions {
 export async function buildApp (options: AppOptions = {}): Promise<FastifyInstance> {
   const config: Config = { ...defaultConfig(), ...options.config }
   const faults = new Faults(config.faultSeed)
-  const store = new Store(config.database, { eventRetentionMs: config.eventRetentionS * 1000, webhookAllowedHosts: config.webhookAllowedHosts, random: faults.random, syncRunDurationMs: config.syncRunDurationMs })
+  faults.maxRules = config.rulesMax
+  const store = new Store(config.database, {
+    eventRetentionMs: config.eventRetentionS * 1000,
+    webhookAllowedHosts: config.webhookAllowedHosts,
+    random: faults.random,
+    syncRunDurationMs: config.syncRunDurationMs,
+    bounds: boundsOf(config)
+  })
   try {
     if (store.isEmpty()) {
       const source = options.fixtures === undefined ? config.fixtures : '<fixtures option>'

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { SIGNATURE_ALGORITHMS, SIGNATURE_ENCODINGS, type SignatureAlgorithm, type SignatureEncoding } from './signature.js'
 import { didYouMean } from './suggest.js'
+import { DEFAULT_BOUNDS, type Bounds } from './bounds.js'
 import { CURRENT_VERSION, SUPPORTED_VERSIONS, isSupportedVersion, type ApiVersion } from './versions.js'
 
 export const BUNDLED_FIXTURES = fileURLToPath(new URL('../fixtures/default.json', import.meta.url))
@@ -38,6 +39,15 @@ export interface Config {
   deliveryLogSize: number
   syncRunDurationMs: number
   syncScheduling: boolean
+  idempotencyMaxRecords: number
+  idempotencyMaxBytes: number
+  jobsMax: number
+  jobsMaxBytes: number
+  runsPerSync: number
+  connectSessionsMax: number
+  webhookQueueMax: number
+  eventsMax: number
+  rulesMax: number
 }
 
 /** A fixed delay (min === max) or a uniform range, in milliseconds. */
@@ -82,6 +92,13 @@ function parseBoolean (raw: string, name: string): boolean {
 function parseCount (max: number) {
   return (raw: string, name: string): number => {
     if (!/^\d+$/.test(raw.trim()) || Number(raw) > max) throw new ConfigError(`${name} must be a whole number from 0 to ${max}, got "${raw}"`)
+    return Number(raw)
+  }
+}
+
+function parsePositive (max: number) {
+  return (raw: string, name: string): number => {
+    if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > max) throw new ConfigError(`${name} must be a whole number from 1 to ${max}, got "${raw}"`)
     return Number(raw)
   }
 }
@@ -165,6 +182,15 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   deliveryLogSize: { key: 'deliveryLogSize', env: 'DELIVERY_LOG_SIZE', parse: parseCount(100_000), defaultValue: 1000, description: 'webhook delivery attempts kept for GET /__admin/deliveries' },
   syncRunDurationMs: { key: 'syncRunDurationMs', env: 'SYNC_RUN_DURATION_MS', parse: parseCount(7 * 86_400_000), defaultValue: 5000, description: 'how long a sync run stays running before it ends, in ms of simulated time (POST /__admin/clock and /__admin/executions/settle skip ahead)' },
   syncScheduling: { key: 'syncScheduling', env: 'SYNC_SCHEDULING', parse: parseBoolean, defaultValue: false, description: 'start runs of active syncs when their schedules come round on simulated time; off: schedules are only stored' },
+  idempotencyMaxRecords: { key: 'idempotencyMaxRecords', env: 'IDEMPOTENCY_MAX_RECORDS', parse: parsePositive(10_000_000), defaultValue: DEFAULT_BOUNDS.idempotencyRecords, description: 'Idempotency-Key outcomes kept per partner; past it the oldest is forgotten' },
+  idempotencyMaxBytes: { key: 'idempotencyMaxBytes', env: 'IDEMPOTENCY_MAX_BYTES', parse: parsePositive(1024 * 1024 * 1024), defaultValue: DEFAULT_BOUNDS.idempotencyBytes, description: 'bytes of Idempotency-Key outcomes kept per partner; past it the oldest are forgotten' },
+  jobsMax: { key: 'jobsMax', env: 'JOBS_MAX', parse: parsePositive(10_000_000), defaultValue: DEFAULT_BOUNDS.jobs, description: 'jobs (async=true) kept per partner; past it the oldest finished one goes' },
+  jobsMaxBytes: { key: 'jobsMaxBytes', env: 'JOBS_MAX_BYTES', parse: parsePositive(1024 * 1024 * 1024), defaultValue: DEFAULT_BOUNDS.jobBytes, description: 'bytes of job results kept per partner; past it the oldest finished jobs go' },
+  runsPerSync: { key: 'runsPerSync', env: 'RUNS_PER_SYNC', parse: parsePositive(10_000_000), defaultValue: DEFAULT_BOUNDS.runsPerSync, description: 'runs kept per bulk or model sync, the one under way included; a start drops the oldest finished past it' },
+  connectSessionsMax: { key: 'connectSessionsMax', env: 'CONNECT_SESSIONS_MAX', parse: parsePositive(10_000_000), defaultValue: DEFAULT_BOUNDS.connectSessions, description: 'open Connect sessions per organization; past it the oldest ends' },
+  webhookQueueMax: { key: 'webhookQueueMax', env: 'WEBHOOK_QUEUE_MAX', parse: parsePositive(10_000_000), defaultValue: DEFAULT_BOUNDS.webhookQueue, description: 'deliveries waiting per webhook; past it the oldest waiting one is dropped' },
+  eventsMax: { key: 'eventsMax', env: 'EVENTS_MAX', parse: parsePositive(10_000_000), defaultValue: DEFAULT_BOUNDS.events, description: 'events kept per organization (besides EVENT_RETENTION_S); past it the oldest goes' },
+  rulesMax: { key: 'rulesMax', env: 'RULES_MAX', parse: parsePositive(1_000_000), defaultValue: DEFAULT_BOUNDS.rules, description: 'rules in each list (faults, connection checks, delivery faults, execution rules); past it adding one is a 422' },
   validateResponses: { key: 'validateResponses', env: 'VALIDATE_RESPONSES', parse: parseBoolean, defaultValue: false, description: 'check every /api response against its declared schema (a mismatch becomes a 500); for tests' }
 }
 
@@ -302,4 +328,19 @@ export function exportRunnerUrl (url: string): void {
 /** Forgets the run's simulator, unless the environment has come to name another. */
 export function forgetRunnerUrl (url: string): void {
   if (process.env[RUNNER_URL_VARIABLE] === url) delete process.env[RUNNER_URL_VARIABLE]
+}
+
+/** The bounds of the stores an API caller can grow, from the settings. */
+export function boundsOf (config: Config): Bounds {
+  return {
+    idempotencyRecords: config.idempotencyMaxRecords,
+    idempotencyBytes: config.idempotencyMaxBytes,
+    jobs: config.jobsMax,
+    jobBytes: config.jobsMaxBytes,
+    runsPerSync: config.runsPerSync,
+    connectSessions: config.connectSessionsMax,
+    webhookQueue: config.webhookQueueMax,
+    events: config.eventsMax,
+    rules: config.rulesMax
+  }
 }

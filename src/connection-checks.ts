@@ -27,7 +27,7 @@ function globToRegExp (pattern: string): RegExp {
 export class ConnectionChecks extends RuleList<ConnectionCheckRule & { matcher: RegExp | null }> {
   add (input: ConnectionCheckInput): ConnectionCheckRule {
     const rule = { id: randomUUID(), ...input, failed: 0, created_at: new Date().toISOString() }
-    this.rules.push({ ...rule, matcher: input.name === undefined ? null : globToRegExp(input.name) })
+    this.push({ ...rule, matcher: input.name === undefined ? null : globToRegExp(input.name) })
     return { ...rule }
   }
 

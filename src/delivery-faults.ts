@@ -27,7 +27,7 @@ export class DeliveryFaults extends RuleList<DeliveryFaultRule> {
   add (input: DeliveryFaultInput): DeliveryFaultRule {
     const rule: DeliveryFaultRule = { id: randomUUID(), ...input, fired: 0, created_at: new Date().toISOString() }
     if (rule.organization_id !== undefined) rule.organization_id = rule.organization_id.toLowerCase()
-    this.rules.push(rule)
+    this.push(rule)
     return { ...rule }
   }
 

@@ -109,6 +109,8 @@ export const Errors = {
   ExecutionFinished: define(409, 'execution_finished', 'this execution has already finished'),
   ExecutionStateConflict: define(409, 'execution_state_conflict', 'the execution cannot move to this state from the one it is in'),
   IdempotencyKeyInUse: define(409, 'idempotency_key_in_use', 'a request with this Idempotency-Key is still being processed'),
+  IdempotencyReplayUnavailable: define(409, 'idempotency_replay_unavailable',
+    'the first answer to this Idempotency-Key held a secret (such as a minted API key), which the simulator keeps only in the memory of the process that gave it; that process has restarted since, so it cannot be given again: send the request with a new Idempotency-Key'),
   ConnectSessionExpired: define(410, 'connect_session_expired', 'this Connect session has expired; start a new one'),
   ConnectSessionUsed: define(410, 'connect_session_used', 'this Connect session has already been completed; start a new one'),
   PayloadTooLarge: define(413, 'payload_too_large', 'the request body is too large'),

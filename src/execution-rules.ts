@@ -22,7 +22,7 @@ export class ExecutionRules extends RuleList<ExecutionRule> {
   add (input: ExecutionRuleInput): ExecutionRule {
     const rule: ExecutionRule = { id: randomUUID(), ...input, fired: 0, created_at: new Date().toISOString() }
     if (rule.sync_id !== undefined) rule.sync_id = rule.sync_id.toLowerCase()
-    this.rules.push(rule)
+    this.push(rule)
     return { ...rule }
   }
 

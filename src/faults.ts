@@ -40,7 +40,7 @@ export class Faults extends RuleList<FaultRule> {
     const rule: FaultRule = { id: randomUUID(), ...input, fired: 0, created_at: new Date().toISOString() }
     if (rule.method !== undefined) rule.method = rule.method.toUpperCase()
     if (rule.partner_id !== undefined) rule.partner_id = rule.partner_id.toLowerCase()
-    this.rules.push(rule)
+    this.push(rule)
     return { ...rule }
   }
 

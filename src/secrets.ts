@@ -1,4 +1,5 @@
 import { nestsDeeperThan } from './json.js'
+import { LIMITS } from './limits.js'
 
 /**
  * The one list of secret fields, read by the logger's redaction, the request journal and redacted
@@ -197,4 +198,9 @@ function decodedName (name: string): string {
   } catch {
     return name
   }
+}
+
+/** Whether a JSON text holds anything the secrets rules would hide (a minted key, a token in a URL, ...). */
+export function holdsSecret (text: string): boolean {
+  return redactJsonText(text, LIMITS.jsonDepth) !== text
 }

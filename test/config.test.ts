@@ -11,7 +11,9 @@ t.test('defaults apply when nothing is set', async (t) => {
     bodyLimit: 1048576, idempotencyTtlS: 86400, requestTimeoutMs: 30000, validateResponses: false, connectTokenTtlS: 3600,
     eventRetentionS: 172800, webhookRetryBaseMs: 10000, webhookTimeoutMs: 10000, webhookAllowedHosts: null,
     webhookSignatureAlgorithm: 'sha256', webhookSignatureEncoding: 'hex', deliveryLogSize: 1000,
-    syncRunDurationMs: 5000, syncScheduling: false
+    syncRunDurationMs: 5000, syncScheduling: false,
+    idempotencyMaxRecords: 1000, idempotencyMaxBytes: 8388608, jobsMax: 1000, jobsMaxBytes: 8388608, runsPerSync: 100,
+    connectSessionsMax: 100, webhookQueueMax: 1000, eventsMax: 10000, rulesMax: 1000
   })
   t.ok(existsSync(BUNDLED_FIXTURES), 'the bundled fixtures path exists')
 })
@@ -23,14 +25,18 @@ t.test('every variable is read', async (t) => {
     BODY_LIMIT: '2048', IDEMPOTENCY_TTL_S: '60', REQUEST_TIMEOUT_MS: '5000', VALIDATE_RESPONSES: 'yes', CONNECT_TOKEN_TTL_S: '0',
     EVENT_RETENTION_S: '60', WEBHOOK_RETRY_BASE_MS: '5', WEBHOOK_TIMEOUT_MS: '250', WEBHOOK_ALLOWED_HOSTS: ' Hooks.Example.com, *.internal ,127.0.0.1',
     WEBHOOK_SIGNATURE_ALGORITHM: 'SHA512', WEBHOOK_SIGNATURE_ENCODING: 'base64', DELIVERY_LOG_SIZE: '10',
-    SYNC_RUN_DURATION_MS: '250', SYNC_SCHEDULING: 'true'
+    SYNC_RUN_DURATION_MS: '250', SYNC_SCHEDULING: 'true',
+    IDEMPOTENCY_MAX_RECORDS: '10', IDEMPOTENCY_MAX_BYTES: '4096', JOBS_MAX: '11', JOBS_MAX_BYTES: '8192', RUNS_PER_SYNC: '3',
+    CONNECT_SESSIONS_MAX: '4', WEBHOOK_QUEUE_MAX: '5', EVENTS_MAX: '6', RULES_MAX: '7'
   }), {
     port: 0, host: '0.0.0.0', portFile: '/tmp/port', database: '/tmp/x.db', fixtures: '/tmp/f.json', defaultVersion: '2024-02-08', requireVersion: true, logLevel: 'warn',
     adminToken: 's3cret', journalSize: 0, journalBodyBytes: 1024, journalBytes: 1048576, faultSeed: 42, latencyMs: { min: 100, max: 400 }, shutdownGraceMs: 500,
     bodyLimit: 2048, idempotencyTtlS: 60, requestTimeoutMs: 5000, validateResponses: true, connectTokenTtlS: 0,
     eventRetentionS: 60, webhookRetryBaseMs: 5, webhookTimeoutMs: 250, webhookAllowedHosts: ['hooks.example.com', '*.internal', '127.0.0.1'],
     webhookSignatureAlgorithm: 'sha512', webhookSignatureEncoding: 'base64', deliveryLogSize: 10,
-    syncRunDurationMs: 250, syncScheduling: true
+    syncRunDurationMs: 250, syncScheduling: true,
+    idempotencyMaxRecords: 10, idempotencyMaxBytes: 4096, jobsMax: 11, jobsMaxBytes: 8192, runsPerSync: 3,
+    connectSessionsMax: 4, webhookQueueMax: 5, eventsMax: 6, rulesMax: 7
   })
   t.same(loadConfig({ LATENCY_MS: '250' }).latencyMs, { min: 250, max: 250 }, 'a fixed latency')
   t.same(loadConfig({ LATENCY_MS: '0', ADMIN_TOKEN: '' }), defaultConfig(), 'zero latency and an empty token are unset')
@@ -50,7 +56,9 @@ t.test('a bad value throws a ConfigError naming the variable', async (t) => {
     [{ WEBHOOK_SIGNATURE_ALGORITHM: 'md5' }, /^WEBHOOK_SIGNATURE_ALGORITHM must be one of sha256, sha1, sha512, got "md5"/],
     [{ WEBHOOK_SIGNATURE_ENCODING: 'hex64' }, /^WEBHOOK_SIGNATURE_ENCODING must be one of hex, base64/],
     [{ WEBHOOK_ALLOWED_HOSTS: 'ok.example, http://x/y' }, /^WEBHOOK_ALLOWED_HOSTS: "http:\/\/x\/y" is not a host name/],
-    [{ LATENCY_MS: '400-100' }, /^LATENCY_MS: the range's upper bound is below its lower bound/]
+    [{ LATENCY_MS: '400-100' }, /^LATENCY_MS: the range's upper bound is below its lower bound/],
+    [{ RUNS_PER_SYNC: '0' }, /^RUNS_PER_SYNC must be a whole number from 1 to 10000000, got "0"/],
+    [{ RULES_MAX: 'many' }, /^RULES_MAX must be a whole number from 1 to/]
   ]
   for (const [env, message] of bad) {
     t.throws(() => loadConfig(env), { name: 'ConfigError', message }, JSON.stringify(env))

@@ -3,6 +3,8 @@ import { Errors } from '../errors.js'
 import { boundOrganizationId } from '../store/access.js'
 import type { Store } from '../store/index.js'
 import { VERSION_HEADER } from './version.js'
+import { actingFor } from './auth.js'
+import { holdsSecret } from '../secrets.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -41,8 +43,9 @@ export function registerIdempotency (api: FastifyInstance, store: Store, ttlSeco
       lastPurge = now
       store.idempotency.purgeOlderThan(now - ttlMs)
     }
-    const outcome = store.idempotency.start(scope, key, now, ttlMs)
+    const outcome = store.idempotency.start(scope, key, now, ttlMs, actingFor(request, store).partnerId ?? '')
     if (outcome.kind === 'in-flight') return done(Errors.IdempotencyKeyInUse())
+    if (outcome.kind === 'sealed') return done(Errors.IdempotencyReplayUnavailable())
     if (outcome.kind === 'new') {
       request.idempotency = { scope, key, completed: false }
       return done()
@@ -59,7 +62,8 @@ export function registerIdempotency (api: FastifyInstance, store: Store, ttlSeco
         const value = reply.getHeader(name)
         if (value !== undefined) headers[name] = String(value)
       }
-      store.idempotency.complete(claim.scope, claim.key, reply.statusCode, headers, typeof payload === 'string' ? payload : '')
+      const body = typeof payload === 'string' ? payload : ''
+      store.idempotency.complete(claim.scope, claim.key, reply.statusCode, headers, body, holdsSecret(body))
     }
     done(null, payload)
   })

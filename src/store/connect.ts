@@ -36,7 +36,8 @@ export interface ConnectSession {
 
 /**
  * Connect sessions: single use, and expiring. They are not part of the world (not exported or
- * snapshotted); deleting the organization, or a reset, ends them.
+ * snapshotted); deleting the organization, or a reset, ends them. An organization holds at most
+ * CONNECT_SESSIONS_MAX of them (used ones count until they expire): a new one ends the oldest.
  */
 export class ConnectSessionRepository {
   private readonly insert: Statement<[Record<string, unknown>]>
@@ -44,14 +45,18 @@ export class ConnectSessionRepository {
   private readonly markUsed: Statement<[number, string]>
   private readonly purge: Statement<[number]>
   private readonly removeAll: Statement<[]>
+  private readonly endOldest: Statement<[{ organization: string, keep: number }]>
 
-  constructor (db: Db, private readonly types: ConnectionTypeCatalog, private readonly connections: ConnectionRepository) {
+  /** `perOrganization`: open sessions an organization keeps (CONNECT_SESSIONS_MAX); a new one ends the oldest past it. */
+  constructor (db: Db, private readonly types: ConnectionTypeCatalog, private readonly connections: ConnectionRepository, private readonly perOrganization: number) {
     this.insert = db.prepare(`INSERT INTO connect_sessions (token, organization_id, name, redirect_url, types, dark, connection_id, actor, expires_at, used_at)
       VALUES (@token, @organization_id, @name, @redirect_url, @types, @dark, @connection_id, @actor, @expires_at, NULL)`)
     this.byToken = db.prepare('SELECT * FROM connect_sessions WHERE token = ?')
     this.markUsed = db.prepare('UPDATE connect_sessions SET used_at = ? WHERE token = ?')
     this.purge = db.prepare('DELETE FROM connect_sessions WHERE expires_at <= ?')
     this.removeAll = db.prepare('DELETE FROM connect_sessions')
+    this.endOldest = db.prepare(`DELETE FROM connect_sessions WHERE token IN (
+      SELECT token FROM connect_sessions WHERE organization_id = @organization ORDER BY expires_at DESC LIMIT -1 OFFSET @keep)`)
   }
 
   /**
@@ -87,6 +92,7 @@ export class ConnectSessionRepository {
       actor: JSON.stringify(actor),
       expires_at: now + ttlSeconds * 1000
     })
+    this.endOldest.run({ organization: organizationId, keep: this.perOrganization })
     return token
   }
 

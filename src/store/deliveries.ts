@@ -59,7 +59,12 @@ export class DeliveryQueue {
   private readonly releaseFor: Statement<[number, string]>
   private readonly releaseEvery: Statement<[{ now: number, organization: string | null, partner: string | null }]>
 
-  constructor (db: Db) {
+  private readonly dropOldest: Statement<[{ webhook: string, keep: number }]>
+
+  /** `perWebhook`: deliveries a webhook may have waiting (WEBHOOK_QUEUE_MAX); past it the oldest waiting are dropped. */
+  constructor (db: Db, private readonly perWebhook: number) {
+    this.dropOldest = db.prepare(`DELETE FROM deliveries WHERE seq IN (SELECT seq FROM deliveries WHERE webhook_id = @webhook
+      ORDER BY seq DESC LIMIT -1 OFFSET @keep)`)
     this.insert = db.prepare(`INSERT INTO deliveries (id, event_id, webhook_id, organization_id, event_type, body, due_ms, held, fault_id, fault_action)
       VALUES (@id, @event_id, @webhook_id, @organization_id, @event_type, @body, @due_ms, @held, @fault_id, @fault_action)`)
     // Due now, one per webhook at a time (its oldest first), none for a webhook already being called;
@@ -100,6 +105,7 @@ export class DeliveryQueue {
     }
     this.insert.run({ ...row, id: newId() })
     if (action === 'duplicate') this.insert.run({ ...row, id: newId() })
+    this.dropOldest.run({ webhook: delivery.webhook_id, keep: this.perWebhook })
   }
 
   /**

@@ -110,6 +110,8 @@ function toView (row: EventRow): EventView {
  * period of simulated time, newest first. Within an organization no two events share a
  * millisecond, so the timestamps GET /api/events pages by (starting_after, ending_before) never
  * skip or repeat one. Emitting queues a delivery when the organization has an enabled webhook.
+ * An organization keeps at most EVENTS_MAX events: past it the oldest goes (its pending delivery
+ * with it, as the queue drops deliveries whose event is gone).
  */
 export class EventLog {
   private readonly insert: Statement<[Record<string, unknown>]>
@@ -118,9 +120,16 @@ export class EventLog {
   private readonly all: Statement<[number], EventRow>
   private readonly page: Statement<[Record<string, unknown>], EventRow>
   private readonly listeners = new Set<() => void>()
+  private readonly trim: Statement<[{ organization: string, keep: number }]>
+  private readonly retentionMs: number
+  private readonly perOrganization: number
 
-  constructor (db: Db, private readonly clock: Clock, private readonly retentionMs: number, private readonly webhooks: WebhookRepository,
+  /** `bounds`: how long an event is kept (EVENT_RETENTION_S), and how many an organization keeps (EVENTS_MAX). */
+  constructor (db: Db, private readonly clock: Clock, bounds: { retentionMs: number, perOrganization: number }, private readonly webhooks: WebhookRepository,
     private readonly queue: DeliveryQueue, private readonly faults: DeliveryFaults) {
+    this.retentionMs = bounds.retentionMs
+    this.perOrganization = bounds.perOrganization
+    this.trim = db.prepare(`DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE organization_id = @organization ORDER BY seq DESC LIMIT -1 OFFSET @keep)`)
     this.insert = db.prepare('INSERT INTO events (id, organization_id, type, created_ms, payload) VALUES (@id, @organization_id, @type, @created_ms, @payload)')
     this.lastTime = db.prepare('SELECT max(created_ms) AS last FROM events WHERE organization_id = ?')
     this.purge = db.prepare('DELETE FROM events WHERE created_ms <= ?')
@@ -152,6 +161,7 @@ export class EventLog {
     const last = this.lastTime.get(organizationId)?.last ?? null
     const row: EventRow = { id: newId(), organization_id: organizationId, type, created_ms: last === null ? now : Math.max(now, last + 1), payload: JSON.stringify(payload) }
     this.insert.run({ ...row })
+    this.trim.run({ organization: organizationId, keep: this.perOrganization })
     const webhook = this.webhooks.forOrganization(organizationId)
     if (webhook !== undefined && !webhook.disabled) {
       const body = JSON.stringify({ type, event: payload })

@@ -160,9 +160,16 @@ export class ExecutionRepository {
   private readonly listeners = new Set<() => void>()
   private readonly lists = new Map<string, Statement<[string, number, number], ExecutionRow>>()
 
+  private readonly pruneFinished: Array<Statement<[{ sync: string, keep: number }]>> = []
+
   constructor (private readonly db: Db, private readonly clock: Clock, private readonly events: EventLog, private readonly rules: ExecutionRules,
-    private readonly random: () => number, private readonly runDurationMs: number) {
+    private readonly random: () => number, private readonly runDurationMs: number, private readonly runsPerSync: number) {
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM executions WHERE id = ?`)
+    // A sync's finished runs past its newest @keep, by the index of each kind.
+    for (const column of ['bulk_sync_id', 'model_sync_id']) {
+      this.pruneFinished.push(db.prepare(`DELETE FROM executions WHERE seq IN (SELECT seq FROM executions WHERE ${column} = @sync AND NOT ${ACTIVE_SQL}
+        ORDER BY seq DESC LIMIT -1 OFFSET @keep)`))
+    }
     const bySync = (extra: string): string => `SELECT ${COLUMNS} FROM executions WHERE (bulk_sync_id = @sync OR model_sync_id = @sync) ${extra}`
     this.activeOf = db.prepare(bySync(`AND ${ACTIVE_SQL} ORDER BY seq DESC LIMIT 1`))
     this.lastFinalOf = db.prepare(bySync(`AND NOT ${ACTIVE_SQL} ORDER BY seq DESC LIMIT 1`))
@@ -253,6 +260,8 @@ export class ExecutionRepository {
     const now = this.clock.now()
     const id = newId()
     this.insertRun(id, sync, request, this.plan(sync, request), { status: 'created', status_message: null, created_ms: now, started_ms: null, completed_ms: null, updated_ms: now, due_ms: now })
+    // A sync keeps its newest runs only (RUNS_PER_SYNC, this one included): older finished ones go.
+    for (const prune of this.pruneFinished) prune.run({ sync: sync.id, keep: this.runsPerSync - 1 })
     this.changed()
     return this.find(id) as StoredExecution
   }

@@ -1,54 +1,119 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import type { Statement } from 'better-sqlite3'
+import { overBudget } from '../bounds.js'
 import type { Db } from './db.js'
 
 export type IdempotencyOutcome =
   | { kind: 'new' }
   | { kind: 'in-flight' }
   | { kind: 'replay', status: number, headers: Record<string, string>, body: string }
+  /** The first answer held a secret, sealed by a process that is gone: it cannot be given again. */
+  | { kind: 'sealed' }
 
-interface Row { state: 'pending' | 'done', status: number | null, headers: string | null, body: string | null, created_at: number }
+interface Row { state: 'pending' | 'done', status: number | null, headers: string | null, body: string | null, created_at: number, sealed: number }
+
+/** How much of the idempotency store one partner may fill. */
+export interface IdempotencyBounds { records: number, bytes: number }
+
+/**
+ * A body that held a secret, encrypted (AES-256-GCM) with a key that lives only in this process's
+ * memory: on disk it is noise, and once the process is gone nobody can open it.
+ */
+class Seal {
+  private readonly key = randomBytes(32)
+
+  close (text: string): string {
+    const iv = randomBytes(12)
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv)
+    const sealed = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()])
+    return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64')
+  }
+
+  /** The text, or null when another process (another key) sealed it. */
+  open (sealed: string): string | null {
+    const raw = Buffer.from(sealed, 'base64')
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12))
+      decipher.setAuthTag(raw.subarray(12, 28))
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')
+    } catch {
+      return null
+    }
+  }
+}
 
 /**
  * Idempotency-Key records (reference 7): the first request with a key fixes the outcome; later
- * ones get it back until the record expires. Kept in SQLite, so they survive a restart.
+ * ones get it back until the record expires. Kept in SQLite, so they survive a restart, except
+ * what an answer held of a secret (a minted key): such a body is sealed (see Seal), and a repeat
+ * after a restart is refused rather than answered with another key. Each partner keeps at most
+ * its bounds' records and bytes; past them its oldest records are forgotten.
  */
 export class IdempotencyRepository {
   private readonly find: Statement<[string, string], Row>
-  private readonly upsertPending: Statement<[string, string, number]>
-  private readonly finish: Statement<[number, string, string, string, string]>
+  private readonly upsertPending: Statement<[string, string, number, string]>
+  private readonly finish: Statement<[{ status: number, headers: string, body: string, bytes: number, sealed: number, scope: string, key: string }]>
+  private readonly partnerOf: Statement<[string, string], { partner: string }>
+  private readonly kept: Statement<[string], { scope: string, key: string, bytes: number }>
+  private readonly removeOne: Statement<[string, string]>
+  private readonly seal = new Seal()
   private readonly dropPending: Statement<[string, string]>
   private readonly purge: Statement<[number]>
   private readonly removeAll: Statement<[]>
   private readonly removePending: Statement<[]>
-  private readonly begin: (scope: string, key: string, now: number, ttlMs: number) => IdempotencyOutcome
+  private readonly begin: (scope: string, key: string, now: number, ttlMs: number, partner: string) => IdempotencyOutcome
 
-  constructor (db: Db) {
-    this.find = db.prepare('SELECT state, status, headers, body, created_at FROM idempotency_keys WHERE scope = ? AND key = ?')
-    this.upsertPending = db.prepare(`INSERT INTO idempotency_keys (scope, key, state, created_at) VALUES (?, ?, 'pending', ?)
-      ON CONFLICT (scope, key) DO UPDATE SET state = 'pending', status = NULL, headers = NULL, body = NULL, created_at = excluded.created_at`)
-    this.finish = db.prepare("UPDATE idempotency_keys SET state = 'done', status = ?, headers = ?, body = ? WHERE scope = ? AND key = ?")
+  constructor (db: Db, private readonly bounds: IdempotencyBounds) {
+    this.find = db.prepare('SELECT state, status, headers, body, created_at, sealed FROM idempotency_keys WHERE scope = ? AND key = ?')
+    this.upsertPending = db.prepare(`INSERT INTO idempotency_keys (scope, key, state, created_at, partner) VALUES (?, ?, 'pending', ?, ?)
+      ON CONFLICT (scope, key) DO UPDATE SET state = 'pending', status = NULL, headers = NULL, body = NULL, bytes = 0, sealed = 0,
+        created_at = excluded.created_at, partner = excluded.partner`)
+    this.finish = db.prepare(`UPDATE idempotency_keys SET state = 'done', status = @status, headers = @headers, body = @body, bytes = @bytes, sealed = @sealed
+      WHERE scope = @scope AND key = @key`)
+    this.partnerOf = db.prepare('SELECT partner FROM idempotency_keys WHERE scope = ? AND key = ?')
+    this.kept = db.prepare("SELECT scope, key, bytes FROM idempotency_keys WHERE partner = ? AND state = 'done' ORDER BY created_at")
+    this.removeOne = db.prepare('DELETE FROM idempotency_keys WHERE scope = ? AND key = ?')
     this.dropPending = db.prepare("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'pending'")
     this.purge = db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?')
     this.removeAll = db.prepare('DELETE FROM idempotency_keys')
     this.removePending = db.prepare("DELETE FROM idempotency_keys WHERE state = 'pending'")
-    this.begin = db.transaction((scope: string, key: string, now: number, ttlMs: number): IdempotencyOutcome => {
+    this.begin = db.transaction((scope: string, key: string, now: number, ttlMs: number, partner: string): IdempotencyOutcome => {
       const row = this.find.get(scope, key)
       if (row !== undefined && row.created_at + ttlMs > now) {
         if (row.state === 'pending') return { kind: 'in-flight' }
-        return { kind: 'replay', status: row.status as number, headers: JSON.parse(row.headers ?? '{}') as Record<string, string>, body: row.body ?? '' }
+        const body = row.sealed === 1 ? this.seal.open(row.body ?? '') : row.body ?? ''
+        if (body === null) return { kind: 'sealed' }
+        return { kind: 'replay', status: row.status as number, headers: JSON.parse(row.headers ?? '{}') as Record<string, string>, body }
       }
-      this.upsertPending.run(scope, key, now)
+      this.upsertPending.run(scope, key, now, partner)
       return { kind: 'new' }
+    })
+    this.end = db.transaction((scope: string, key: string, status: number, headers: string, body: string, sealed: boolean) => {
+      const kept = sealed ? this.seal.close(body) : body
+      this.finish.run({ status, headers, body: kept, bytes: kept.length + headers.length, sealed: sealed ? 1 : 0, scope, key })
+      const partner = this.partnerOf.get(scope, key)?.partner
+      if (partner === undefined) return
+      const records = this.kept.all(partner).filter((record) => record.scope !== scope || record.key !== key)
+      // The record just made is the newest, so it is kept; the budget counts it.
+      const own = kept.length + headers.length
+      for (const record of overBudget([...records, { scope, key, bytes: own }], this.bounds.records, this.bounds.bytes)) this.removeOne.run(record.scope, record.key)
     })
   }
 
-  /** Claims a key for a new request, or says how to answer: replay the recorded outcome, or 409 while the first is running. */
-  start (scope: string, key: string, now: number, ttlMs: number): IdempotencyOutcome {
-    return this.begin(scope, key, now, ttlMs)
+  private readonly end: (scope: string, key: string, status: number, headers: string, body: string, sealed: boolean) => void
+
+  /**
+   * Claims a key for a new request (for the caller's partner: '' for none), or says how to answer:
+   * replay the recorded outcome, 409 while the first is running, or 409 when it was sealed by a
+   * process that is gone.
+   */
+  start (scope: string, key: string, now: number, ttlMs: number, partner = ''): IdempotencyOutcome {
+    return this.begin(scope, key, now, ttlMs, partner)
   }
 
-  complete (scope: string, key: string, status: number, headers: Record<string, string>, body: string): void {
-    this.finish.run(status, JSON.stringify(headers), body, scope, key)
+  /** Records the outcome; `sealed` when the body holds a secret, which must not reach the disk. */
+  complete (scope: string, key: string, status: number, headers: Record<string, string>, body: string, sealed = false): void {
+    this.end(scope, key, status, JSON.stringify(headers), body, sealed)
   }
 
   /** A claimed request that produced no response (the client went away): the key is free again. */

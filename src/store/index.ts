@@ -27,6 +27,7 @@ import { ModelRepository } from './models.js'
 import { ModelSyncRepository } from './model-syncs.js'
 import { JobRepository } from './jobs.js'
 import { SyncScheduler } from './scheduler.js'
+import { DEFAULT_BOUNDS, type Bounds } from '../bounds.js'
 
 export interface StoreOptions {
   /** How long the event log keeps an event, in simulated milliseconds (default 48 hours). */
@@ -37,6 +38,8 @@ export interface StoreOptions {
   random?: () => number
   /** How long a sync run takes from running to its end, in simulated milliseconds (default 5 s). */
   syncRunDurationMs?: number
+  /** How much of what callers can grow is kept (src/bounds.ts); the defaults for what is left out. */
+  bounds?: Partial<Bounds>
 }
 
 /** The tables the store's caches read: a write to one of them reaches tableWritten. */
@@ -80,27 +83,30 @@ export class Store {
   constructor (filename: string, options: StoreOptions = {}) {
     this.db = openDatabase(filename)
     this.random = options.random ?? Math.random
+    const bounds: Bounds = { ...DEFAULT_BOUNDS, ...options.bounds }
+    for (const rules of [this.checks, this.executionRules]) rules.maxRules = bounds.rules
     this.roles = new RoleRepository(this.db)
     this.organizations = new OrganizationRepository(this.db, this.roles)
     this.users = new UserRepository(this.db, this.roles)
     this.credentials = new CredentialRepository(this.db)
     this.connectionTypes = new ConnectionTypeCatalog(this.db)
     this.connections = new ConnectionRepository(this.db, this.connectionTypes, this.checks)
-    this.connect = new ConnectSessionRepository(this.db, this.connectionTypes, this.connections)
-    this.deliveries = new DeliveryQueue(this.db)
+    this.connect = new ConnectSessionRepository(this.db, this.connectionTypes, this.connections, bounds.connectSessions)
+    this.deliveries = new DeliveryQueue(this.db, bounds.webhookQueue)
     this.webhooks = new WebhookRepository(this.db, this.clock, options.webhookAllowedHosts ?? null, this.deliveries)
     this.deliveryFaults = new DeliveryFaults(this.random)
-    this.events = new EventLog(this.db, this.clock, options.eventRetentionMs ?? 48 * 3600 * 1000, this.webhooks, this.deliveries, this.deliveryFaults)
-    this.executions = new ExecutionRepository(this.db, this.clock, this.events, this.executionRules, this.random, options.syncRunDurationMs ?? 5000)
+    this.deliveryFaults.maxRules = bounds.rules
+    this.events = new EventLog(this.db, this.clock, { retentionMs: options.eventRetentionMs ?? 48 * 3600 * 1000, perOrganization: bounds.events }, this.webhooks, this.deliveries, this.deliveryFaults)
+    this.executions = new ExecutionRepository(this.db, this.clock, this.events, this.executionRules, this.random, options.syncRunDurationMs ?? 5000, bounds.runsPerSync)
     this.models = new ModelRepository(this.db, this.clock, this.connections, this.connectionTypes)
     this.modelSyncs = new ModelSyncRepository(this.db, this.clock, this.connections, this.connectionTypes, this.models, this.executions)
     this.bulkSyncs = new BulkSyncRepository(this.db, this.clock, this.connections, this.connectionTypes, this.executions)
-    this.jobs = new JobRepository(this.db, this.clock)
+    this.jobs = new JobRepository(this.db, this.clock, { count: bounds.jobs, bytes: bounds.jobBytes })
     this.scheduler = new SyncScheduler(this.db, this.bulkSyncs, this.modelSyncs, this.executions)
     this.connections.beforeSyncsRemoved = (syncIds) => { for (const id of syncIds) this.executions.cancelForDeletion(id) }
     this.access = new AccessPolicy(this.organizations, this.users, this.roles, this.connections, this.webhooks, this)
     this.world = new WorldRepository(this.db, this.connectionTypes, this.connections, this.webhooks, this.events, this)
-    this.idempotency = new IdempotencyRepository(this.db)
+    this.idempotency = new IdempotencyRepository(this.db, { records: bounds.idempotencyRecords, bytes: bounds.idempotencyBytes })
     this.idempotency.dropStaleClaims()
     this.inTransaction = this.db.transaction((fn: () => unknown) => fn())
     this.totalChanges = this.db.prepare('SELECT total_changes()').pluck()

@@ -6,6 +6,7 @@ import { JOB_TYPES } from '../schemas/syncs.js'
 import type { Db } from './db.js'
 import { canonicalId, newId } from './ids.js'
 import { fixtureTime } from './text.js'
+import { overBudget } from '../bounds.js'
 
 export type JobType = typeof JOB_TYPES[number]
 
@@ -25,6 +26,8 @@ function toView (row: JobRow): JobView {
  * Asynchronous jobs (reference 8): a route called with async=true answers at once with a job,
  * running; the runner (src/runner.ts) finishes it at its next turn, and GET /api/jobs/:type/:id
  * then gives its result. The work itself is done when the job starts: only its report waits.
+ * A partner keeps at most JOBS_MAX jobs and JOBS_MAX_BYTES of their results: past either, its
+ * oldest finished jobs are forgotten (GET answers 404 for them).
  */
 export class JobRepository {
   private readonly byId: Statement<[string], JobRow>
@@ -34,8 +37,11 @@ export class JobRepository {
   private readonly nextDueRow: Statement<[], { due: number | null }>
   private readonly all: Statement<[], JobRow>
   private readonly listeners = new Set<() => void>()
+  private readonly partnerJobs: Statement<[string], { id: string, status: string, bytes: number }>
+  private readonly removeOne: Statement<[string]>
 
-  constructor (db: Db, private readonly clock: Clock) {
+  /** `bounds`: how many jobs, and how many bytes of results, a partner keeps (JOBS_MAX, JOBS_MAX_BYTES). */
+  constructor (db: Db, private readonly clock: Clock, private readonly bounds: { count: number, bytes: number }) {
     const columns = 'id, organization_id, type, status, result, error, created_ms, due_ms'
     this.byId = db.prepare(`SELECT ${columns} FROM jobs WHERE id = ?`)
     this.insert = db.prepare(`INSERT INTO jobs (${columns}) VALUES (@id, @organization_id, @type, @status, @result, @error, @created_ms, @due_ms)`)
@@ -43,6 +49,12 @@ export class JobRepository {
     this.dueRows = db.prepare('SELECT id FROM jobs WHERE due_ms IS NOT NULL AND due_ms <= ? ORDER BY due_ms, seq LIMIT 500')
     this.nextDueRow = db.prepare('SELECT min(due_ms) AS due FROM jobs WHERE due_ms IS NOT NULL')
     this.all = db.prepare(`SELECT ${columns} FROM jobs ORDER BY seq`)
+    // A partner's jobs, oldest first, with what each weighs ('' for a deployment's organizations).
+    this.partnerJobs = db.prepare(`SELECT j.id, j.status, octet_length(coalesce(j.result, '')) + octet_length(coalesce(j.error, '')) AS bytes
+      FROM jobs j JOIN organizations o ON o.id = j.organization_id
+      WHERE coalesce(o.partner_id, '') = (SELECT coalesce(partner_id, '') FROM organizations WHERE id = ?)
+      ORDER BY j.seq`)
+    this.removeOne = db.prepare('DELETE FROM jobs WHERE id = ?')
   }
 
   onChange (listener: () => void): () => void {
@@ -55,8 +67,16 @@ export class JobRepository {
     const now = this.clock.now()
     const id = newId()
     this.insert.run({ id, organization_id: organizationId, type, status: 'running', result: JSON.stringify(result), error: null, created_ms: now, due_ms: now })
+    this.keepWithinBounds(organizationId)
     for (const listener of this.listeners) listener()
     return toView(this.byId.get(id) as JobRow)
+  }
+
+  /** The partner of this organization keeps at most its bounds' jobs and bytes: its oldest finished jobs go. */
+  private keepWithinBounds (organizationId: string): void {
+    for (const job of overBudget(this.partnerJobs.all(organizationId), this.bounds.count, this.bounds.bytes)) {
+      if (job.status === 'done') this.removeOne.run(job.id)
+    }
   }
 
   /** A job by type and id, in one of the organizations given (the caller's reach); an unknown type is a 400. */

@@ -307,6 +307,21 @@ export const MIGRATIONS: readonly string[] = [
     due_ms INTEGER
   );
   CREATE INDEX jobs_due ON jobs(due_ms) WHERE due_ms IS NOT NULL;
+  `,
+  // 7: bounds on what callers can grow (src/bounds.ts). Idempotency records say whose they are
+  // (the caller's partner), what they weigh and whether their body is sealed (it held a secret,
+  // such as a minted key: encrypted with a key only the answering process has). Records kept
+  // before this version may hold a minted key in plain text: they are dropped.
+  `
+  DELETE FROM idempotency_keys;
+  ALTER TABLE idempotency_keys ADD COLUMN partner TEXT NOT NULL DEFAULT '';
+  ALTER TABLE idempotency_keys ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE idempotency_keys ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX idempotency_keys_partner ON idempotency_keys(partner, created_at);
+  CREATE INDEX connect_sessions_expiry ON connect_sessions(expires_at);
+  CREATE INDEX jobs_organization ON jobs(organization_id, seq);
+  CREATE INDEX deliveries_webhook_seq ON deliveries(webhook_id, seq);
+  CREATE INDEX events_organization_seq ON events(organization_id, seq);
   `
 ]
 
