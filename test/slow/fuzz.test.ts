@@ -377,3 +377,98 @@ t.test('sync, model and job routes with working credentials: deeper paths reache
   t.same(integrityProblems(app.store.db), [], 'the store is consistent after the run')
   await controlPlaneReadable(t, app)
 })
+
+/** A secret the hostile run below plants everywhere it can; no reader may ever see it again. */
+const PLANTED = 'planted-secret-7f3a'
+
+t.test('hostile inputs: escaped secret names, credentials in URLs, secret queries and headers, admin bodies with unknown fields, clock advances', async (t) => {
+  const lines: string[] = []
+  const { Writable } = await import('node:stream')
+  const { REDACTED_PATHS } = await import('../../src/logging.js')
+  const stream = new Writable({ write (chunk: Buffer, _enc, done) { lines.push(chunk.toString()); done() } })
+  const app = await build(t, {
+    logger: { level: 'info', stream, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    config: { webhookRetryBaseMs: 1, webhookTimeoutMs: 1000, webhookAllowedHosts: ['127.0.0.1'], journalBodyBytes: 96 }
+  })
+  const declared = new Map(app.routeTable.map((route) => [`${route.method} ${route.url}`, route.statuses]))
+  const apiWrites = app.routeTable.filter((r) => r.url.startsWith('/api/') && ['POST', 'PUT', 'PATCH'].includes(r.method))
+  const apiReads = app.routeTable.filter((r) => r.url.startsWith('/api/') && r.method === 'GET')
+  const adminWrites = app.routeTable.filter((r) => r.url.startsWith('/__admin/') && ['POST', 'PUT', 'DELETE'].includes(r.method))
+  const working = fc.constantFrom(W.acme.key, W.jane.key, W.org.orgKey, W.deploymentKey).map((k) => `Bearer ${k}`)
+  const secretName = fc.constantFrom('secr\\u0065t', 'p\\u0061ssword', 'client_s\\u0065cret', 't\\u006fken', '\\u0070assword', 'api_k\\u0065y', 'encryption_p\\u0061ssphrase')
+  const escapedBody = fc.tuple(plausibleObject, secretName, fc.nat({ max: 400 }))
+    .map(([object, name, pad]) => JSON.stringify({ ...object, pad: 'p'.repeat(pad) }).replace(/^\{/, `{"${name}":"${PLANTED}",`))
+  const urlWithSecret = fc.constantFrom(
+    `http://user:${PLANTED}@127.0.0.1:1/hooks`, `http://${PLANTED}@127.0.0.1:1/x`, `https://127.0.0.1:1/in?token=${PLANTED}`, `http://127.0.0.1:1/in?a=1&password=${PLANTED}#f`)
+  const unknownField = fc.constantFrom('to', 'stauts', 'hard', 'advance_ms', 'organisation_id', 'partner', 'x', 'timeout', 'nmae')
+  const hostile = fc.oneof(
+    fc.record({ kind: fc.constant('escaped' as const), route: fc.constantFrom(...apiWrites), auth: working, body: escapedBody }),
+    fc.record({ kind: fc.constant('url' as const), url: urlWithSecret, auth: working, field: fc.constantFrom('endpoint', 'redirect_url') }),
+    fc.record({ kind: fc.constant('query' as const), route: fc.constantFrom(...apiReads), auth: working, name: fc.constantFrom('password', 'token', 'api_key', 'secret', 'client_secret') }),
+    fc.record({ kind: fc.constant('headers' as const), route: fc.constantFrom(...apiReads), auth: working, header: fc.constantFrom('cookie', 'proxy-authorization', 'x-api-key') }),
+    fc.record({ kind: fc.constant('admin' as const), route: fc.constantFrom(...adminWrites), field: unknownField, object: plausibleObject }),
+    fc.record({ kind: fc.constant('clock' as const), advance: fc.oneof(fc.integer({ min: -10, max: 400_000_000 }), fc.double({ noNaN: false }), fc.constantFrom(315_360_000, 315_360_001, 1e300, -0)) })
+  )
+  const statuses = new Map<number, number>()
+  await fc.assert(fc.asyncProperty(hostile, fc.array(idArbitrary, { minLength: 3, maxLength: 3 }), async (h, ids) => {
+    let i = 0
+    const fill = (url: string): string => url.replace(/:\w+/g, () => ids[i++] ?? W.org.id)
+    let res: { statusCode: number, body: string }
+    let allowed: number[]
+    switch (h.kind) {
+      case 'escaped':
+        res = await app.inject({ method: h.route.method as 'POST', url: fill(h.route.url), headers: { authorization: h.auth, 'content-type': 'application/json' }, payload: h.body })
+        allowed = [...ALWAYS, 403, 409, ...(declared.get(`${h.route.method} ${h.route.url}`) ?? [])]
+        break
+      case 'url': {
+        const url = h.field === 'endpoint' ? '/api/webhooks' : '/api/connections/connect'
+        const payload = h.field === 'endpoint' ? { endpoint: h.url, secret: 'whsec' } : { name: `Hostile ${ids[0] ?? ''}`.slice(0, 60), type: 'postgresql', redirect_url: h.url }
+        res = await app.inject({ method: 'POST', url, headers: { authorization: h.auth, 'content-type': 'application/json' }, payload: JSON.stringify(payload) })
+        allowed = [...ALWAYS, 403, 409]
+        break
+      }
+      case 'query':
+        res = await app.inject({ method: 'GET', url: `${fill(h.route.url)}?${h.name}=${PLANTED}`, headers: { authorization: h.auth } })
+        allowed = [...ALWAYS, 403, ...(declared.get(`GET ${h.route.url}`) ?? [])]
+        break
+      case 'headers':
+        res = await app.inject({ method: 'GET', url: fill(h.route.url), headers: { authorization: h.auth, [h.header]: `x ${PLANTED}` } })
+        allowed = [...ALWAYS, 403, ...(declared.get(`GET ${h.route.url}`) ?? [])]
+        break
+      case 'admin': {
+        const url = h.route.url.replace(/:\w+/g, (name) => name === ':name' ? 'snap' : W.org.id)
+        res = await app.inject({ method: h.route.method as 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ ...h.object, [h.field]: 1 }) })
+        // A body with a field the control plane does not know is refused, naming a field of the body it does not know
+        // (the fixture document's own checks speak for PUT /fixtures).
+        const sent = Object.keys({ ...h.object, [h.field]: 1 })
+        const problem = res.statusCode === 422 ? (JSON.parse(res.body) as { metadata: { field?: string, problem?: string } }).metadata : undefined
+        const named = problem !== undefined && (h.route.url === '/__admin/fixtures' ||
+          (/^unknown field/.test(problem.problem ?? '') && sent.includes((problem.field ?? '').split(/[.[]/)[0] as string)))
+        if (!named) throw new Error(`an unknown admin field was not refused by name: ${h.route.method} ${url} ${h.field} -> ${res.statusCode} ${res.body.slice(0, 300)}`)
+        allowed = [422]
+        break
+      }
+      case 'clock':
+        res = await app.inject({ method: 'POST', url: '/__admin/clock', headers: { 'content-type': 'application/json' }, payload: `{"advance_s":${String(h.advance)}}` })
+        allowed = [200, 400, 422]
+        break
+    }
+    statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
+    app.control.clearFaults()
+    app.control.clearDeliveryFaults()
+    app.control.clearExecutionRules()
+    if (serverFault(res) || !([...allowed, 200].includes(res.statusCode) || notSimulatedAnswer(res))) throw new Error(`undocumented status: ${h.kind} -> ${res.statusCode} ${res.body.slice(0, 300)}`)
+    if (res.statusCode >= 400 && !isErrorShape(JSON.parse(res.body))) throw new Error(`error body not in the error shape: ${h.kind} -> ${res.body.slice(0, 300)}`)
+  }), { numRuns: Math.max(500, Math.round(RUNS / 5)), seed: SEED, endOnFailure: true })
+  t.comment(`hostile inputs: ${[...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`)
+  await app.control.settleDeliveries({ timeoutMs: 60_000, fastForward: true })
+  const readers = {
+    journal: JSON.stringify(app.control.requests({ limit: 100_000 })),
+    deliveries: JSON.stringify(app.control.deliveries({ limit: 100_000 })),
+    'redacted export': JSON.stringify(app.control.exportFixtures({ redact: true })),
+    logs: lines.join('\n')
+  }
+  for (const [reader, text] of Object.entries(readers)) t.notOk(text.includes(PLANTED), `the planted secret is not in the ${reader}`)
+  t.same(integrityProblems(app.store.db), [], 'the store is consistent after the run')
+  await controlPlaneReadable(t, app)
+})
