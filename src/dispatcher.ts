@@ -280,33 +280,22 @@ export class DeliveryDispatcher extends Worker {
       fault: delivery.fault_id
     }
     this.attempts++
-    if (delivery.fault_action === 'drop') {
+    /** Ends the delivery unsent (nothing to retry), recording why. */
+    const endUnsent = (outcome: 'dropped' | 'failed', error: string, durationMs = 0): void => {
       this.store.deliveries.finish(delivery.id)
-      this.log.record({ ...base, outcome: 'dropped', status: null, error: `dropped by delivery fault ${delivery.fault_id ?? ''}`, response: null, duration_ms: 0, signature: null, next_attempt_at: null })
-      return
+      this.log.record({ ...base, outcome, status: null, error, response: null, duration_ms: durationMs, signature: null, next_attempt_at: null })
     }
+    if (delivery.fault_action === 'drop') return endUnsent('dropped', `dropped by delivery fault ${delivery.fault_id ?? ''}`)
     const url = new URL(delivery.endpoint)
-    if (!hostAllowed(this.options.allowedHosts, url)) {
-      this.store.deliveries.finish(delivery.id)
-      this.log.record({ ...base, outcome: 'failed', status: null, error: `host ${url.hostname} is not in WEBHOOK_ALLOWED_HOSTS`, response: null, duration_ms: 0, signature: null, next_attempt_at: null })
-      return
-    }
-    if (pointsAtSelf(url, this.store.webhooks.listeningPorts)) {
-      this.store.deliveries.finish(delivery.id)
-      this.log.record({ ...base, outcome: 'failed', status: null, error: `refused: the endpoint ${SELF_REFUSAL}`, response: null, duration_ms: 0, signature: null, next_attempt_at: null })
-      return
-    }
+    if (!hostAllowed(this.options.allowedHosts, url)) return endUnsent('failed', `host ${url.hostname} is not in WEBHOOK_ALLOWED_HOSTS`)
+    if (pointsAtSelf(url, this.store.webhooks.listeningPorts)) return endUnsent('failed', `refused: the endpoint ${SELF_REFUSAL}`)
     const signature = signBody(delivery.body, delivery.secret, this.options.signature)
     const headers = { 'content-type': 'application/json', 'user-agent': this.options.userAgent, [SIGNATURE_HEADER.toLowerCase()]: signature }
     const wallStart = performance.now()
     const answer = await post(url, delivery.body, headers, this.options.timeoutMs, this.active, this.store.webhooks.listeningPorts)
     const duration = Math.round(performance.now() - wallStart)
     if (this.closed) return
-    if (answer.error === SELF_LOOKUP) {
-      this.store.deliveries.finish(delivery.id)
-      this.log.record({ ...base, outcome: 'failed', status: null, error: `refused: ${url.hostname} resolves to this machine, and the endpoint ${SELF_REFUSAL}`, response: null, duration_ms: duration, signature: null, next_attempt_at: null })
-      return
-    }
+    if (answer.error === SELF_LOOKUP) return endUnsent('failed', `refused: ${url.hostname} resolves to this machine, and the endpoint ${SELF_REFUSAL}`, duration)
     const ok = answer.status !== null && answer.status >= 200 && answer.status < 300 && answer.error === null
     const error = ok ? null : answer.error ?? `answered ${answer.status ?? 'nothing'}`
     const record = { ...base, status: answer.status, error, response: answer.response, duration_ms: duration, signature }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import { Errors } from '../errors.js'
 import { boundOrganizationId } from '../store/access.js'
 import type { Store } from '../store/index.js'
+import type { IdempotencyClaim } from '../store/idempotency.js'
 import { VERSION_HEADER } from './version.js'
 import { actingFor } from './auth.js'
 import { holdsSecret } from '../secrets.js'
@@ -9,7 +10,7 @@ import { holdsSecret } from '../secrets.js'
 declare module 'fastify' {
   interface FastifyRequest {
     /** The Idempotency-Key this request claimed, if it is the first with that key. */
-    idempotency: { scope: string, key: string, completed: boolean } | null
+    idempotency: (IdempotencyClaim & { completed: boolean }) | null
   }
 }
 
@@ -43,11 +44,12 @@ export function registerIdempotency (api: FastifyInstance, store: Store, ttlSeco
       lastPurge = now
       store.idempotency.purgeOlderThan(now - ttlMs)
     }
-    const outcome = store.idempotency.start(scope, key, now, ttlMs, actingFor(request, store).partnerId ?? '')
+    const partner = actingFor(request, store).partnerId ?? ''
+    const outcome = store.idempotency.start(scope, key, now, ttlMs, partner)
     if (outcome.kind === 'in-flight') return done(Errors.IdempotencyKeyInUse())
     if (outcome.kind === 'sealed') return done(Errors.IdempotencyReplayUnavailable())
     if (outcome.kind === 'new') {
-      request.idempotency = { scope, key, completed: false }
+      request.idempotency = { scope, key, partner, completed: false }
       return done()
     }
     reply.code(outcome.status).headers(outcome.headers).header('idempotent-replayed', 'true').serializer((payload) => payload as string).send(outcome.body)
@@ -63,7 +65,7 @@ export function registerIdempotency (api: FastifyInstance, store: Store, ttlSeco
         if (value !== undefined) headers[name] = String(value)
       }
       const body = typeof payload === 'string' ? payload : ''
-      store.idempotency.complete(claim.scope, claim.key, reply.statusCode, headers, body, holdsSecret(body))
+      store.idempotency.complete(claim, reply.statusCode, headers, body, holdsSecret(body))
     }
     done(null, payload)
   })

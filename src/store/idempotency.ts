@@ -12,6 +12,9 @@ export type IdempotencyOutcome =
 
 interface Row { state: 'pending' | 'done', status: number | null, headers: string | null, body: string | null, created_at: number, sealed: number }
 
+/** A key claimed by a request: the credential's scope, the key, and the partner whose budget it counts against ('' for none). */
+export interface IdempotencyClaim { scope: string, key: string, partner: string }
+
 /** How much of the idempotency store one partner may fill. */
 export interface IdempotencyBounds { records: number, bytes: number }
 
@@ -53,7 +56,6 @@ export class IdempotencyRepository {
   private readonly find: Statement<[string, string], Row>
   private readonly upsertPending: Statement<[string, string, number, string]>
   private readonly finish: Statement<[{ status: number, headers: string, body: string, bytes: number, sealed: number, scope: string, key: string }]>
-  private readonly partnerOf: Statement<[string, string], { partner: string }>
   private readonly kept: Statement<[string], { scope: string, key: string, bytes: number }>
   private readonly removeOne: Statement<[string, string]>
   private readonly seal = new Seal()
@@ -70,7 +72,6 @@ export class IdempotencyRepository {
         created_at = excluded.created_at, partner = excluded.partner`)
     this.finish = db.prepare(`UPDATE idempotency_keys SET state = 'done', status = @status, headers = @headers, body = @body, bytes = @bytes, sealed = @sealed
       WHERE scope = @scope AND key = @key`)
-    this.partnerOf = db.prepare('SELECT partner FROM idempotency_keys WHERE scope = ? AND key = ?')
     this.kept = db.prepare("SELECT scope, key, bytes FROM idempotency_keys WHERE partner = ? AND state = 'done' ORDER BY created_at")
     this.removeOne = db.prepare('DELETE FROM idempotency_keys WHERE scope = ? AND key = ?')
     this.dropPending = db.prepare("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'pending'")
@@ -88,19 +89,18 @@ export class IdempotencyRepository {
       this.upsertPending.run(scope, key, now, partner)
       return { kind: 'new' }
     })
-    this.end = db.transaction((scope: string, key: string, status: number, headers: string, body: string, sealed: boolean) => {
+    this.end = db.transaction((claim: IdempotencyClaim, status: number, headers: string, body: string, sealed: boolean) => {
+      const { scope, key } = claim
       const kept = sealed ? this.seal.close(body) : body
-      this.finish.run({ status, headers, body: kept, bytes: kept.length + headers.length, sealed: sealed ? 1 : 0, scope, key })
-      const partner = this.partnerOf.get(scope, key)?.partner
-      if (partner === undefined) return
-      const records = this.kept.all(partner).filter((record) => record.scope !== scope || record.key !== key)
+      const bytes = kept.length + headers.length
+      this.finish.run({ status, headers, body: kept, bytes, sealed: sealed ? 1 : 0, scope, key })
       // The record just made is the newest, so it is kept; the budget counts it.
-      const own = kept.length + headers.length
-      for (const record of overBudget([...records, { scope, key, bytes: own }], this.bounds.records, this.bounds.bytes)) this.removeOne.run(record.scope, record.key)
+      const records = this.kept.all(claim.partner).filter((record) => record.scope !== scope || record.key !== key)
+      for (const record of overBudget([...records, { scope, key, bytes }], this.bounds.records, this.bounds.bytes)) this.removeOne.run(record.scope, record.key)
     })
   }
 
-  private readonly end: (scope: string, key: string, status: number, headers: string, body: string, sealed: boolean) => void
+  private readonly end: (claim: IdempotencyClaim, status: number, headers: string, body: string, sealed: boolean) => void
 
   /**
    * Claims a key for a new request (for the caller's partner: '' for none), or says how to answer:
@@ -111,9 +111,9 @@ export class IdempotencyRepository {
     return this.begin(scope, key, now, ttlMs, partner)
   }
 
-  /** Records the outcome; `sealed` when the body holds a secret, which must not reach the disk. */
-  complete (scope: string, key: string, status: number, headers: Record<string, string>, body: string, sealed = false): void {
-    this.end(scope, key, status, JSON.stringify(headers), body, sealed)
+  /** Records the outcome of a claim that start() answered `new`; `sealed` when the body holds a secret, which must not reach the disk. */
+  complete (claim: IdempotencyClaim, status: number, headers: Record<string, string>, body: string, sealed = false): void {
+    this.end(claim, status, JSON.stringify(headers), body, sealed)
   }
 
   /** A claimed request that produced no response (the client went away): the key is free again. */
