@@ -320,6 +320,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX idempotency_keys_partner ON idempotency_keys(partner, created_at);
   CREATE INDEX connect_sessions_expiry ON connect_sessions(expires_at);
   CREATE INDEX jobs_organization ON jobs(organization_id, seq);
+  DROP INDEX deliveries_webhook;
   CREATE INDEX deliveries_webhook_seq ON deliveries(webhook_id, seq);
   CREATE INDEX events_organization_seq ON events(organization_id, seq);
   `
