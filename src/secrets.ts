@@ -130,11 +130,6 @@ export function redactUrlSecrets (text: string): string {
   return text.replace(URL_USERINFO, `$1${REDACTED}@`).replace(SECRET_QUERY_PARAMETER, `$1${REDACTED}`).replace(CONNECT_PAGE_TOKEN, `$1${REDACTED}`)
 }
 
-/** Whether a field name (as decoded from JSON) holds a secret wherever it is: the textual forms cannot see parents. */
-function isSecretName (name: string): boolean {
-  return NAMES.has(name)
-}
-
 function redactedValue (value: unknown): unknown {
   return Array.isArray(value) ? value.map(() => REDACTED) : REDACTED
 }
@@ -188,7 +183,8 @@ export function redactJsonText (text: string, maxDepth: number): string {
   }
   return redactUrlSecrets(text
     .replace(SECRET_STRING_VALUE, `$1"${REDACTED}"`)
-    .replace(ESCAPED_NAME_STRING_VALUE, (member: string, head: string, name: string) => isSecretName(decodedName(name)) ? `${head}"${REDACTED}"` : member))
+    // Text cannot show a member's parent: a secret's name is enough, erring on the side of hiding.
+    .replace(ESCAPED_NAME_STRING_VALUE, (member: string, head: string, name: string) => NAMES.has(decodedName(name)) ? `${head}"${REDACTED}"` : member))
 }
 
 /** A JSON member name as its escapes spell it; one that does not decode (cut in the middle of one) as written. */

@@ -125,6 +125,12 @@ t.test('a webhook has at most WEBHOOK_QUEUE_MAX deliveries waiting, and an organ
   t.match(await app.control.settleDeliveries({ timeoutMs: 0 }), { settled: false, pending: 3 })
   t.equal(dataOf<Data[]>(await call(app, 'GET', '/api/events', J)).length, 4)
   t.equal(app.store.db.prepare('SELECT count(*) FROM events WHERE organization_id = ?').pluck().get(W.org.id), 4)
+
+  const fewer = await build(t, { config: { webhookQueueMax: 10, eventsMax: 2 } })
+  await call(fewer, 'POST', '/api/webhooks', J, { endpoint: 'http://127.0.0.1:9/hooks', secret: 'whsec' })
+  await call(fewer, 'POST', '/__admin/delivery-faults', {}, { action: 'delay', delay_ms: 3_600_000 })
+  for (let i = 0; i < 5; i++) fewer.control.emitEvent({ organization_id: W.org.id, type: 'sync.failed', event: {} })
+  t.match(await fewer.control.settleDeliveries({ timeoutMs: 0 }), { settled: false, pending: 2 }, 'an event that goes takes its waiting delivery with it')
 })
 
 t.test('each rule list holds at most RULES_MAX rules of at most 64 KiB each; past either, adding is a 422 and nothing is added', async (t) => {
