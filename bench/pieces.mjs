@@ -25,7 +25,7 @@ const OURS = [
   ['start-up (left out)', /dist\/.*$/]
 ]
 const HELPERS = [/dist\/store\/(ids|access)\.js$/, /dist\/(json|secrets)\.js$/]
-const isHelper = (frame) => HELPERS.some((re) => re.test(frame.url)) || (frame.functionName === 'actingFor' && frame.url.endsWith('dist/plugins/auth.js'))
+const isHelper = (frame) => HELPERS.some((re) => re.test(frame.url)) || (frame.functionName === 'actingFor' && frame.url.endsWith('dist/http/plugins/auth.js'))
 const START_UP = 'start-up (left out)'
 
 function pieceOfStack (frames) {

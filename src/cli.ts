@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs'
-import { BUNDLED_FIXTURES, ConfigError, helpText, parseCommandLine } from './config.js'
-import { loggerOptions } from './logging.js'
-import { PACKAGE_VERSION } from './package-info.js'
-import { createSimulator, type Simulator } from './simulator.js'
-import { startupProblem } from './startup-errors.js'
+import { BUNDLED_FIXTURES, ConfigError, helpText, parseCommandLine } from './core/config.js'
+import { loggerOptions } from './core/logging.js'
+import { PACKAGE_VERSION } from './core/package-info.js'
+import { createSimulator, type Simulator } from './simulator/simulator.js'
+import { startupProblem } from './core/startup-errors.js'
 
 /** Exit codes: 2 for a setting whose value is malformed, 1 for a failure to start with well-formed settings. */
 const BAD_OPTION = 2

@@ -6,9 +6,9 @@
  *   const admin = new AdminClient('http://127.0.0.1:8080', { token: adminToken })
  *   const tenant = await admin.createTenant({ name: 'my suite' })
  */
-import type { SettleResult } from './dispatcher.js'
-import type { FaultRule, FaultRuleInput } from './faults.js'
-import type { JournalEntry, JournalFilter } from './journal.js'
+import type { SettleResult } from './background/dispatcher.js'
+import type { FaultRule, FaultRuleInput } from './control/faults.js'
+import type { JournalEntry, JournalFilter } from './control/journal.js'
 import type { Tenant } from './store/tenants.js'
 import type { SnapshotInfo } from './store/world.js'
 

@@ -7,12 +7,12 @@
  * starts one simulator for the run and hands its URL to the tests in POLYTOMIC_MOCK_URL; in a test
  * file, useTenant() gives the file a partner of its own, so workers run files in parallel apart.
  */
-import { connectionFromEnvironment, registerTenant, type RunSimulator, startRunSimulator, type RunnerHooks, type TenantContext } from './runners.js'
+import { connectionFromEnvironment, registerTenant, type RunSimulator, startRunSimulator, type RunnerHooks, type TenantContext } from './simulator/runners.js'
 
 export { AdminClient, AdminError } from './client.js'
 /** Where a run's simulator listens (set by the global set-up, or by you for one already running), and its admin token. */
-export { RUNNER_URL_VARIABLE as URL_VARIABLE, RUNNER_TOKEN_VARIABLE as TOKEN_VARIABLE } from './config.js'
-export type { TenantContext } from './runners.js'
+export { RUNNER_URL_VARIABLE as URL_VARIABLE, RUNNER_TOKEN_VARIABLE as TOKEN_VARIABLE } from './core/config.js'
+export type { TenantContext } from './simulator/runners.js'
 
 /** Where the global set-up leaves the run's simulator for the global tear-down: the same process, a different module load. */
 const RUN = Symbol.for('polytomic-mock.jest.run')

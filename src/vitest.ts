@@ -7,11 +7,11 @@
  * a partner of its own, so files run in parallel without seeing each other's data.
  */
 import { afterAll, beforeAll, inject } from 'vitest'
-import { runnerSimulator } from './config.js'
-import { registerTenant, startRunSimulator, type TenantContext } from './runners.js'
+import { runnerSimulator } from './core/config.js'
+import { registerTenant, startRunSimulator, type TenantContext } from './simulator/runners.js'
 
 export { AdminClient, AdminError } from './client.js'
-export type { TenantContext } from './runners.js'
+export type { TenantContext } from './simulator/runners.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {

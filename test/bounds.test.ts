@@ -1,4 +1,4 @@
-// Every store an API caller can grow keeps to its bound (src/bounds.ts), oldest out first, per
+// Every store an API caller can grow keeps to its bound (src/core/bounds.ts), oldest out first, per
 // partner where one tenant could otherwise push out another's; rules are refused past theirs.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { W, apiError, bearer, build, call } from './helper.js'
-import { buildApp } from '../src/app.js'
+import { buildApp } from '../src/http/app.js'
 
 const J = bearer(W.jane.key)
 type Data = Record<string, unknown>

@@ -4,8 +4,8 @@
 // 2025-09-18; the status list; scoping. Runs are executions.test.ts's.
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { BUNDLED_FIXTURES } from '../src/config.js'
-import type { Fixtures } from '../src/schemas/fixtures.js'
+import { BUNDLED_FIXTURES } from '../src/core/config.js'
+import type { Fixtures } from '../src/http/schemas/fixtures.js'
 import { W, apiError, basic, bearer, build, call } from './helper.js'
 
 const J = bearer(W.jane.key)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { BUNDLED_FIXTURES, ConfigError, defaultConfig, loadConfig } from '../src/config.js'
+import { BUNDLED_FIXTURES, ConfigError, defaultConfig, loadConfig } from '../src/core/config.js'
 import { existsSync } from 'node:fs'
 
 t.test('defaults apply when nothing is set', async (t) => {
@@ -67,7 +67,7 @@ t.test('a bad value throws a ConfigError naming the variable', async (t) => {
 })
 
 t.test('parseCommandLine: flags mirror the variables and beat them', async (t) => {
-  const { parseCommandLine, helpText, flagOf, SETTINGS } = await import('../src/config.js')
+  const { parseCommandLine, helpText, flagOf, SETTINGS } = await import('../src/core/config.js')
   t.same(parseCommandLine([], {}), { action: 'run', config: defaultConfig() })
   const { config } = parseCommandLine(['--port', '9000', '--default-version=2023-04-25', '--require-version', '--admin-token', 't'], { PORT: '1', DEFAULT_VERSION: 'bad', ADMIN_TOKEN: 'env' })
   t.match(config, { port: 9000, defaultVersion: '2023-04-25', requireVersion: true, adminToken: 't' })

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { verifySignature } from '../src/index.js'
 import { W, bearer, build, call, until } from './helper.js'
 import { receiver, type Receiver } from './support/receiver.js'
-import type { AppOptions } from '../src/app.js'
+import type { AppOptions } from '../src/http/app.js'
 
 const JANE = bearer(W.jane.key)
 const SECRET = 'whsec-test-secret'

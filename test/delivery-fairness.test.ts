@@ -2,7 +2,7 @@
 import t from 'tap'
 import { W, bearer, build, call } from './helper.js'
 import { receiver } from './support/receiver.js'
-import { PER_PARTNER } from '../src/dispatcher.js'
+import { PER_PARTNER } from '../src/background/dispatcher.js'
 
 t.test('a partner whose 64 receivers never answer holds only its own slots: another partner\'s first attempt goes out at once', async (t) => {
   // Attempts at the dead receivers last far longer than the wait below: only fair turns let the healthy one through.

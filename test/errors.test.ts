@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ApiError, Errors, GenericErrors, errorForStatus, validationError } from '../src/errors.js'
+import { ApiError, Errors, GenericErrors, errorForStatus, validationError } from '../src/core/errors.js'
 
 t.test('the error table has unique snake_case keys, error statuses and messages', async (t) => {
   const keys = new Set<string>()

@@ -2,7 +2,7 @@
 // timestamp bounds, retention on simulated time, and scoping.
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { EVENT_PAYLOAD_FIELDS } from '../src/schemas/events.js'
+import { EVENT_PAYLOAD_FIELDS } from '../src/http/schemas/events.js'
 import { W, apiError, bearer, build, call } from './helper.js'
 
 const JANE = bearer(W.jane.key)

@@ -303,7 +303,7 @@ t.test('admin: rules are checked, listed, removed and cleared by reset; settle f
 })
 
 t.test('in-process: the Simulator steers runs, and close() leaves no runner behind', async (t) => {
-  const { createSimulator } = await import('../src/simulator.js')
+  const { createSimulator } = await import('../src/simulator/simulator.js')
   const sim = await createSimulator({ syncRunDurationMs: HOUR })
   t.teardown(() => sim.close())
   const app = sim.app

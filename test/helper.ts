@@ -1,6 +1,6 @@
 import type { Test } from 'tap'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import { buildApp, type AppOptions } from '../src/app.js'
+import { buildApp, type AppOptions } from '../src/http/app.js'
 import { uuidV5 } from '../src/store/ids.js'
 
 /** The bundled world (fixtures/default.json), by name. */

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { buildApp } from '../src/app.js'
+import { buildApp } from '../src/http/app.js'
 import { W, apiError, basic, bearer, build, call, until } from './helper.js'
 
 const usersUrl = `/api/organizations/${W.org.id}/users`

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { SUPPORTED_VERSIONS } from '../src/versions.js'
+import { SUPPORTED_VERSIONS } from '../src/core/versions.js'
 import { W, basic, bearer, build, call } from './helper.js'
 
 const FLAGS = { is_user: false, is_organization: false, is_partner: false, is_system: false }

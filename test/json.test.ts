@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import t from 'tap'
-import { locateJsonSyntaxError, nestsDeeperThan, parseOrText, unsafeJsonProblem } from '../src/json.js'
-import { REDACTED, redactJsonText, redactSecrets } from '../src/secrets.js'
+import { locateJsonSyntaxError, nestsDeeperThan, parseOrText, unsafeJsonProblem } from '../src/core/json.js'
+import { REDACTED, redactJsonText, redactSecrets } from '../src/core/secrets.js'
 import { seedFrom } from './support/seed.js'
 
 const SEED = seedFrom('FUZZ_SEED')

@@ -1,11 +1,11 @@
-// One module of limits (src/limits.ts) serves the route schemas and the store: each limit is
+// One module of limits (src/core/limits.ts) serves the route schemas and the store: each limit is
 // accepted at its edge and refused one past it, with the same message whichever layer refuses
 // (the schema on the API, the store's rule in a fixture document).
 import t from 'tap'
-import { LIMITS } from '../src/limits.js'
-import { buildApp } from '../src/app.js'
+import { LIMITS } from '../src/core/limits.js'
+import { buildApp } from '../src/http/app.js'
 import { apiError, W, bearer, build, call } from './helper.js'
-import type { Fixtures } from '../src/schemas/fixtures.js'
+import type { Fixtures } from '../src/http/schemas/fixtures.js'
 
 const P = bearer(W.acme.key)
 const usersUrl = `/api/organizations/${W.org.id}/users`

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import t from 'tap'
-import { REDACTED_PATHS, lineBatcher } from '../src/logging.js'
-import { SECRET_FIELDS } from '../src/secrets.js'
+import { REDACTED_PATHS, lineBatcher } from '../src/core/logging.js'
+import { SECRET_FIELDS } from '../src/core/secrets.js'
 import { W, basic, bearer, build, call } from './helper.js'
 
 t.test('one JSON log line per request, with method, path, status, duration, version and caller; no secrets', async (t) => {
@@ -25,7 +25,7 @@ t.test('one JSON log line per request, with method, path, status, duration, vers
   }
 })
 
-t.test('redaction censors every secret field of the one list (src/secrets.ts), and nothing else', async (t) => {
+t.test('redaction censors every secret field of the one list (src/core/secrets.ts), and nothing else', async (t) => {
   const lines: string[] = []
   const stream = new Writable({ write (chunk: Buffer, _enc, done) { lines.push(chunk.toString()); done() } })
   const app = await build(t, { logger: { level: 'info', stream, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } } })
@@ -76,7 +76,7 @@ t.test('log lines of one event-loop turn reach stdout in one write at its end, n
 })
 
 t.test('pino-pretty is optional: pretty on a terminal when it is installed, JSON lines otherwise', async (t) => {
-  const { loggerOptions, prettyInstalled } = await import('../src/logging.js')
+  const { loggerOptions, prettyInstalled } = await import('../src/core/logging.js')
   t.equal(prettyInstalled(), true, 'installed here, as a devDependency')
   t.equal(prettyInstalled(() => { throw Object.assign(new Error('Cannot find module'), { code: 'MODULE_NOT_FOUND' }) }), false)
   t.match(loggerOptions('info', true), { transport: { target: 'pino-pretty' } }, 'a terminal, pino-pretty installed')

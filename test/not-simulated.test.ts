@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { PolytomicClient, PolytomicError } from 'polytomic'
-import { SDK_OPERATIONS } from '../src/sdk-operations.js'
-import { unsimulatedOperations } from '../src/routes/not-simulated.js'
+import { SDK_OPERATIONS } from '../src/http/sdk-operations.js'
+import { unsimulatedOperations } from '../src/http/routes/not-simulated.js'
 import { W, apiError, bearer, build, call, listen } from './helper.js'
 
 const once = { maxRetries: 0 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { SETTINGS, flagOf } from '../src/config.js'
+import { SETTINGS, flagOf } from '../src/core/config.js'
 import { build } from './helper.js'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { ResponseCache } from '../src/response-cache.js'
+import { ResponseCache } from '../src/http/response-cache.js'
 import type { FastifyInstance } from 'fastify'
 import { W, basic, bearer, build, call } from './helper.js'
 

@@ -1,8 +1,8 @@
 // The runner helpers' shared part, with a runner's hooks played by hand: the Jest and vitest
 // projects in test/slow/consumers.test.ts run the real thing from the packed tarball.
 import t from 'tap'
-import { RUNNER_URL_VARIABLE, runnerSimulator } from '../src/config.js'
-import { registerTenant, startRunSimulator } from '../src/runners.js'
+import { RUNNER_URL_VARIABLE, runnerSimulator } from '../src/core/config.js'
+import { registerTenant, startRunSimulator } from '../src/simulator/runners.js'
 
 t.test('runnerSimulator reads the URL and token a global set-up or a user exported', async (t) => {
   t.equal(runnerSimulator({}), null)

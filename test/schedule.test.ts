@@ -1,7 +1,7 @@
-// When a schedule comes round (src/schedule.ts): the times simulated scheduling and
+// When a schedule comes round (src/store/syncs/schedule.ts): the times simulated scheduling and
 // next_execution_time are computed from, all in UTC.
 import t from 'tap'
-import { checkSchedule, nextRunAfter } from '../src/schedule.js'
+import { checkSchedule, nextRunAfter } from '../src/store/syncs/schedule.js'
 
 const at = (iso: string): number => Date.parse(iso)
 const next = (schedule: Parameters<typeof nextRunAfter>[0], after: string): string | null => {

@@ -1,8 +1,8 @@
 // Every place a secret could leak through the journal, the logs, the delivery log and redacted
-// exports, each redacted by the one secrets module (src/secrets.ts).
+// exports, each redacted by the one secrets module (src/core/secrets.ts).
 import { Writable } from 'node:stream'
 import t from 'tap'
-import { REDACTED_PATHS } from '../src/logging.js'
+import { REDACTED_PATHS } from '../src/core/logging.js'
 import { W, bearer, build, call } from './helper.js'
 
 const JANE = bearer(W.jane.key)

@@ -5,8 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { createSimulator, type Simulator } from '../src/simulator.js'
-import { startupProblem } from '../src/startup-errors.js'
+import { createSimulator, type Simulator } from '../src/simulator/simulator.js'
+import { startupProblem } from '../src/core/startup-errors.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'pm-startup-'))
 

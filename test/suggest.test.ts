@@ -1,7 +1,7 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { readFileSync } from 'node:fs'
-import { closestName, distance, editsAllowed, unknownFieldProblem } from '../src/suggest.js'
+import { closestName, distance, editsAllowed, unknownFieldProblem } from '../src/core/suggest.js'
 import { W, bearer, build, call } from './helper.js'
 
 /** The configuration field names of every bundled connection type, type by type. */

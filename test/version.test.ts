@@ -1,6 +1,6 @@
 import t from 'tap'
 import { JANE, W, apiError, bearer, build, call } from './helper.js'
-import { SUPPORTED_VERSIONS } from '../src/versions.js'
+import { SUPPORTED_VERSIONS } from '../src/core/versions.js'
 
 const janeUrl = `/api/organizations/${W.org.id}/users/${W.jane.id}`
 const P = bearer(W.acme.key)

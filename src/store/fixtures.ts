@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs'
 import type { ErrorObject, ValidateFunction } from 'ajv'
-import { ApiError } from '../errors.js'
-import { FixtureDocument, FixtureDocumentShape, type Fixtures } from '../schemas/fixtures.js'
-import { locateJsonSyntaxError } from '../json.js'
-import { compileSchema, firstIssue } from '../validation.js'
+import { ApiError } from '../core/errors.js'
+import { FixtureDocument, FixtureDocumentShape, type Fixtures } from '../http/schemas/fixtures.js'
+import { locateJsonSyntaxError } from '../core/json.js'
+import { compileSchema, firstIssue } from '../http/validation.js'
 import { canonicalId } from './ids.js'
 import type { Store } from './index.js'
-import { definitionProblem } from './connection-types.js'
+import { definitionProblem } from './connections/connection-types.js'
 
 /** A fixture problem, naming the file, the entry and the field. */
 export class FixtureError extends Error {

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import type { Statement } from 'better-sqlite3'
-import { overBudget } from '../bounds.js'
+import { overBudget } from '../core/bounds.js'
 import type { Db } from './db.js'
 
 export type IdempotencyOutcome =

@@ -1,33 +1,33 @@
 import type { Statement } from 'better-sqlite3'
 import { openDatabase, type Db } from './db.js'
-import { AccessPolicy } from './access.js'
-import { CredentialRepository } from './credentials.js'
-import { OrganizationRepository } from './organizations.js'
-import { RoleRepository } from './roles.js'
-import { UserRepository } from './users.js'
-import { describeCaller, type Identity } from './identity.js'
+import { AccessPolicy } from './identity/access.js'
+import { CredentialRepository } from './identity/credentials.js'
+import { OrganizationRepository } from './identity/organizations.js'
+import { RoleRepository } from './identity/roles.js'
+import { UserRepository } from './identity/users.js'
+import { describeCaller, type Identity } from './identity/identity.js'
 import { loadFixtures } from './fixtures.js'
 import { BASELINE, WorldRepository } from './world.js'
 import { IdempotencyRepository } from './idempotency.js'
-import type { Fixtures } from '../schemas/fixtures.js'
+import type { Fixtures } from '../http/schemas/fixtures.js'
 import type { Caller } from './types.js'
-import { ConnectionChecks } from '../connection-checks.js'
-import { ConnectionTypeCatalog } from './connection-types.js'
-import { ConnectionRepository, type Actor } from './connections.js'
-import { ConnectSessionRepository } from './connect.js'
-import { Clock } from '../clock.js'
-import { DeliveryFaults } from '../delivery-faults.js'
-import { DeliveryQueue } from './deliveries.js'
-import { EventLog } from './events.js'
-import { WebhookRepository } from './webhooks.js'
-import { ExecutionRules } from '../execution-rules.js'
-import { ExecutionRepository } from './executions.js'
-import { BulkSyncRepository } from './bulk-syncs.js'
-import { ModelRepository } from './models.js'
-import { ModelSyncRepository } from './model-syncs.js'
-import { JobRepository } from './jobs.js'
-import { SyncScheduler } from './scheduler.js'
-import { DEFAULT_BOUNDS, type Bounds } from '../bounds.js'
+import { ConnectionChecks } from '../control/connection-checks.js'
+import { ConnectionTypeCatalog } from './connections/connection-types.js'
+import { ConnectionRepository, type Actor } from './connections/connections.js'
+import { ConnectSessionRepository } from './connections/connect.js'
+import { Clock } from '../control/clock.js'
+import { DeliveryFaults } from '../control/delivery-faults.js'
+import { DeliveryQueue } from './events/deliveries.js'
+import { EventLog } from './events/events.js'
+import { WebhookRepository } from './events/webhooks.js'
+import { ExecutionRules } from '../control/execution-rules.js'
+import { ExecutionRepository } from './syncs/executions.js'
+import { BulkSyncRepository } from './syncs/bulk-syncs.js'
+import { ModelRepository } from './syncs/models.js'
+import { ModelSyncRepository } from './syncs/model-syncs.js'
+import { JobRepository } from './syncs/jobs.js'
+import { SyncScheduler } from '../background/scheduler.js'
+import { DEFAULT_BOUNDS, type Bounds } from '../core/bounds.js'
 
 export interface StoreOptions {
   /** How long the event log keeps an event, in simulated milliseconds (default 48 hours). */
@@ -38,7 +38,7 @@ export interface StoreOptions {
   random?: () => number
   /** How long a sync run takes from running to its end, in simulated milliseconds (default 5 s). */
   syncRunDurationMs?: number
-  /** How much of what callers can grow is kept (src/bounds.ts); the defaults for what is left out. */
+  /** How much of what callers can grow is kept (src/core/bounds.ts); the defaults for what is left out. */
   bounds?: Partial<Bounds>
 }
 
@@ -179,7 +179,7 @@ export class Store {
 
   /**
    * A number that changes whenever anything in the database is written (SQLite's total_changes()
-   * on this connection): the response cache (src/plugins/response-cache.ts) keeps an answer only
+   * on this connection): the response cache (src/http/plugins/response-cache.ts) keeps an answer only
    * while it stays the same.
    */
   writeGeneration (): number {

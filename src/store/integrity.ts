@@ -1,5 +1,5 @@
 import type { Db } from './db.js'
-import { EVENT_TYPES } from '../schemas/events.js'
+import { EVENT_TYPES } from '../http/schemas/events.js'
 
 /**
  * Everything that must hold in a stored world; an empty list means consistent. Used by the

@@ -1,4 +1,4 @@
-import { validationError } from '../errors.js'
+import { validationError } from '../core/errors.js'
 
 /** An opaque page token as this server gives it: an offset, encoded. One it did not give is a 422. */
 export function decodePageToken (token: string | undefined): number {

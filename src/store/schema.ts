@@ -308,7 +308,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX jobs_due ON jobs(due_ms) WHERE due_ms IS NOT NULL;
   `,
-  // 7: bounds on what callers can grow (src/bounds.ts). Idempotency records say whose they are
+  // 7: bounds on what callers can grow (src/core/bounds.ts). Idempotency records say whose they are
   // (the caller's partner), what they weigh and whether their body is sealed (it held a secret,
   // such as a minted key: encrypted with a key only the answering process has). Records kept
   // before this version may hold a minted key in plain text: they are dropped.

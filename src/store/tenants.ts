@@ -1,4 +1,4 @@
-import { Errors } from '../errors.js'
+import { Errors } from '../core/errors.js'
 import { newId, newKeyValue } from './ids.js'
 import type { Store } from './index.js'
 

@@ -1,5 +1,5 @@
-import { validationError } from '../errors.js'
-import { LIMITS } from '../limits.js'
+import { validationError } from '../core/errors.js'
+import { LIMITS } from '../core/limits.js'
 
 /** A required, trimmed, non-empty name (organizations and roles). */
 export function requiredName (value: unknown, field = 'name'): string {

@@ -1,8 +1,8 @@
-import type { FixtureOrganization, FixturePartner } from '../schemas/fixtures.js'
-import type { Infer } from '../schemas/infer.js'
-import type { Organization as OrganizationSchema } from '../schemas/organizations.js'
-import type { Role as RoleSchema } from '../schemas/roles.js'
-import type { User as UserSchema } from '../schemas/users.js'
+import type { FixtureOrganization, FixturePartner } from '../http/schemas/fixtures.js'
+import type { Infer } from '../http/schemas/infer.js'
+import type { Organization as OrganizationSchema } from '../http/schemas/organizations.js'
+import type { Role as RoleSchema } from '../http/schemas/roles.js'
+import type { User as UserSchema } from '../http/schemas/users.js'
 
 /** Shapes the store hands to routes, in the API's field names: the types of the response schemas. */
 export type Organization = Infer<typeof OrganizationSchema>

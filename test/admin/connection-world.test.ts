@@ -1,8 +1,8 @@
 // Connections in the world: fixture documents (types and connections), export and import, reset,
 // snapshots and tenant deletion.
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
-import type { Fixtures } from '../../src/schemas/fixtures.js'
+import { buildApp } from '../../src/http/app.js'
+import type { Fixtures } from '../../src/http/schemas/fixtures.js'
 import { integrityProblems } from '../../src/store/integrity.js'
 import { W, bearer, build, call, postgres } from '../helper.js'
 

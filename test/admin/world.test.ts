@@ -1,5 +1,5 @@
 import t from 'tap'
-import { PACKAGE_VERSION } from '../../src/package-info.js'
+import { PACKAGE_VERSION } from '../../src/core/package-info.js'
 import { JANE, W, apiError, bearer, build, call } from '../helper.js'
 
 const P = bearer(W.acme.key)

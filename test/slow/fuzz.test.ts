@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { integrityProblems } from '../../src/store/integrity.js'
-import { SUPPORTED_VERSIONS } from '../../src/versions.js'
+import { SUPPORTED_VERSIONS } from '../../src/core/versions.js'
 import { W, build, call, postgres } from '../helper.js'
 import { seedFrom } from '../support/seed.js'
 
@@ -384,7 +384,7 @@ const PLANTED = 'planted-secret-7f3a'
 t.test('hostile inputs: escaped secret names, credentials in URLs, secret queries and headers, admin bodies with unknown fields, clock advances', async (t) => {
   const lines: string[] = []
   const { Writable } = await import('node:stream')
-  const { REDACTED_PATHS } = await import('../../src/logging.js')
+  const { REDACTED_PATHS } = await import('../../src/core/logging.js')
   const stream = new Writable({ write (chunk: Buffer, _enc, done) { lines.push(chunk.toString()); done() } })
   const app = await build(t, {
     logger: { level: 'info', stream, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },

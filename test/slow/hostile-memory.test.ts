@@ -1,4 +1,4 @@
-// A hostile customer with a user key, against the bounds of src/bounds.ts: issue 25's memory loop,
+// A hostile customer with a user key, against the bounds of src/core/bounds.ts: issue 25's memory loop,
 // scaled to run in under a minute. PUTs of a model with a ~900 KB configuration, each with a fresh
 // Idempotency-Key, half of them with ?async=true (a job each), sync runs, Connect sessions with
 // ~1.9 KB redirect URLs, and (as an admin caller) fault rules with ~900 KB bodies. Before the

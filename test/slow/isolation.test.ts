@@ -1,7 +1,7 @@
 // Randomized isolation: several tenants with data; every /api operation of one tenant's
 // credentials aimed at every other tenant's ids must be a 404 or 403, and change nothing.
 import t from 'tap'
-import { seededRandom } from '../../src/faults.js'
+import { seededRandom } from '../../src/control/faults.js'
 import { integrityProblems } from '../../src/store/integrity.js'
 import { basic, bearer, build, call } from '../helper.js'
 import { seedFrom } from '../support/seed.js'

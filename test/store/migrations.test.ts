@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
+import { buildApp } from '../../src/http/app.js'
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/schema.js'
 import { W, bearer, call } from '../helper.js'
 

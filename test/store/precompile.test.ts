@@ -3,8 +3,8 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import t from 'tap'
 import type { ValidateFunction } from 'ajv'
-import { precompiledSource, startupSchemas } from '../../src/precompile.js'
-import { createAjv, firstIssue, schemaDigest } from '../../src/validation.js'
+import { precompiledSource, startupSchemas } from '../../src/http/precompile.js'
+import { createAjv, firstIssue, schemaDigest } from '../../src/http/validation.js'
 import { W } from '../helper.js'
 
 // Inside the project, so that the generated module resolves ajv and ajv-formats as dist/ does.

@@ -1,0 +1,287 @@
+import { ApiError, Errors, validationError } from '../core/errors.js'
+import type { FaultRule, FaultRuleInput, Faults } from './faults.js'
+import type { Journal, JournalEntry, JournalFilter } from './journal.js'
+import { unsafeJsonProblem } from '../core/json.js'
+import { LIMITS } from '../core/limits.js'
+import { AdvanceExecutionBody, ClockBody, ConnectCompleteBody, ConnectionCheckBody, DeliveryFaultBody, EmitEventBody, ExecutionRuleBody, FaultBody, SettleBody } from '../http/schemas/admin.js'
+import type { ExecutionRule, ExecutionRuleInput } from './execution-rules.js'
+import type { AdvanceTarget } from '../store/syncs/executions.js'
+import type { DeliveryFaultInput, DeliveryFaultRule } from './delivery-faults.js'
+import type { DeliveryAttempt, DeliveryDispatcher, DeliveryFilter, SettleOptions, SettleResult } from '../background/dispatcher.js'
+import { plausiblePayload, type EventView } from '../store/events/events.js'
+import type { EventType } from '../http/schemas/events.js'
+import type { ConnectionCheckInput, ConnectionCheckRule } from './connection-checks.js'
+import type { SavedConnectionView } from '../store/connections/connections.js'
+import { redactSecrets } from '../core/secrets.js'
+import type { Fixtures } from '../http/schemas/fixtures.js'
+import { FixtureError, validateFixtures } from '../store/fixtures.js'
+import type { Store } from '../store/index.js'
+import { createTenant, deleteTenant, type Tenant } from '../store/tenants.js'
+import { BASELINE, type SnapshotInfo } from '../store/world.js'
+import type { ValidateFunction } from 'ajv'
+import { compileSchema, firstIssue } from '../http/validation.js'
+
+/** The route's own validator (POST /__admin/faults), so that a rule added in-process meets the same checks. */
+const validateFaultRule = compileSchema<FaultRuleInput>(FaultBody)
+const validateConnectionCheck = compileSchema<ConnectionCheckInput>(ConnectionCheckBody)
+const validateEmitEvent = compileSchema<EmitEventInput>(EmitEventBody)
+const validateDeliveryFault = compileSchema<DeliveryFaultInput>(DeliveryFaultBody)
+const validateSettle = compileSchema<{ timeout_ms?: number, fast_forward?: boolean, organization_id?: string, partner_id?: string }>(SettleBody)
+const validateClock = compileSchema<{ advance_s: number }>(ClockBody)
+const validateExecutionRule = compileSchema<ExecutionRuleInput>(ExecutionRuleBody)
+const validateAdvance = compileSchema<AdvanceInput>(AdvanceExecutionBody)
+const validateConnectCompletion = compileSchema<{ type?: string, configuration: Record<string, unknown> }>(ConnectCompleteBody)
+
+/** A copy of an in-process input checked by its route's schema (an unknown field is refused): a 422 naming the field. */
+function checked<T> (validate: ValidateFunction<T>, given: unknown): T {
+  const input = typeof given === 'object' && given !== null && !Array.isArray(given) ? { ...given } : given
+  if (!validate(input)) {
+    const issue = firstIssue(validate.errors ?? [])
+    throw validationError(issue === undefined || issue.path === '' ? 'body' : issue.path, issue?.problem ?? 'is invalid')
+  }
+  return input
+}
+
+/** POST /__admin/events, sim.emitEvent: an event of a type for an organization, with any fields of its payload. */
+export interface EmitEventInput { organization_id: string, type: EventType, event?: Record<string, unknown> }
+
+/** POST /__admin/executions/:id/advance, sim.advanceExecution: the next state, or a named one. */
+export interface AdvanceInput { status?: AdvanceTarget, message?: string }
+
+/** A run as the control plane shows it: its sync, kind and the API's view of it. */
+export interface ExecutionView { kind: 'bulk' | 'model', sync_id: string, organization_id: string, execution: Record<string, unknown> }
+
+/** The clock as GET and POST /__admin/clock show it. */
+export interface ClockView { now: string, offset_ms: number }
+
+function invalidFixtures (err: FixtureError): ApiError {
+  return Errors.InvalidFixtures({ message: err.message, metadata: { path: err.path, problem: err.problem } })
+}
+
+/**
+ * The test control plane's operations, shared by the /__admin routes and the in-process API.
+ * Every write is one transaction, so it never interleaves half-way with an API request.
+ */
+export class ControlPlane {
+  constructor (private readonly store: Store, private readonly journal: Journal, private readonly faults: Faults, private readonly dispatcher: DeliveryDispatcher) {}
+
+  /**
+   * Back to the baseline world; minted keys, idempotency records, Connect sessions, fault rules,
+   * connection-check rules, delivery fault rules, execution rules, the journal and the delivery log are cleared too,
+   * deliveries of events that are gone are cancelled, and simulated time is the wall clock again.
+   */
+  reset (): Record<string, number> {
+    this.store.reset()
+    this.store.idempotency.clear()
+    this.store.checks.clear()
+    this.store.deliveryFaults.clear()
+    this.store.executionRules.clear()
+    this.journal.clear()
+    this.dispatcher.log.clear()
+    this.faults.clear()
+    return this.store.world.counts()
+  }
+
+  /** The world as a fixture document; with redact, every secret field (src/core/secrets.ts) is replaced, for sharing rather than reloading. */
+  exportFixtures (options: { redact?: boolean } = {}): Fixtures {
+    const document = this.store.world.export()
+    return options.redact === true ? redactSecrets(document) : document
+  }
+
+  /** Replaces the world (and the reset baseline) with a fixture document; a bad one is a 422 and changes nothing. */
+  replaceFixtures (document: unknown, source = '<request body>'): Record<string, number> {
+    try {
+      this.store.replaceWorld(validateFixtures(document, source), source)
+    } catch (err) {
+      throw err instanceof FixtureError ? invalidFixtures(err) : err
+    }
+    return this.store.world.counts()
+  }
+
+  snapshot (name: string): SnapshotInfo {
+    return this.store.transaction(() => this.store.world.saveSnapshot(name))
+  }
+
+  /** The snapshot's world; pending deliveries of events or webhooks it does not hold are cancelled. */
+  restore (name: string): Record<string, number> {
+    if (name === BASELINE || !this.store.world.hasSnapshot(name)) throw Errors.SnapshotNotFound()
+    this.store.transaction(() => {
+      this.store.world.restoreSnapshot(name)
+      this.store.deliveries.sweep()
+    })
+    return this.store.world.counts()
+  }
+
+  deleteSnapshot (name: string): void {
+    if (name === BASELINE || !this.store.world.deleteSnapshot(name)) throw Errors.SnapshotNotFound()
+  }
+
+  snapshots (): SnapshotInfo[] {
+    return this.store.world.listSnapshots()
+  }
+
+  createTenant (input: { name?: string } = {}): Tenant {
+    return this.store.transaction(() => createTenant(this.store, input))
+  }
+
+  /** The partner and everything under it, pending webhook deliveries included. */
+  deleteTenant (partnerId: string): void {
+    this.store.transaction(() => {
+      deleteTenant(this.store, partnerId)
+      this.store.deliveries.sweep()
+    })
+  }
+
+  requests (filter: JournalFilter = {}): JournalEntry[] {
+    return this.journal.query(filter)
+  }
+
+  clearRequests (): number {
+    return this.journal.clear()
+  }
+
+  addFault (given: FaultRuleInput): FaultRule {
+    const input = checked(validateFaultRule, given)
+    // Over HTTP the body parser already refused such a body; in-process, anything can be passed.
+    const problem = input.body === undefined ? null : unsafeJsonProblem(input.body, LIMITS.jsonDepth)
+    if (problem !== null) throw validationError('body', problem)
+    return this.faults.add(input)
+  }
+
+  faultRules (): FaultRule[] {
+    return this.faults.list()
+  }
+
+  removeFault (id: string): void {
+    if (!this.faults.remove(id)) throw Errors.FaultNotFound()
+  }
+
+  clearFaults (): number {
+    return this.faults.clear()
+  }
+
+  /** Makes the simulated connection check fail for a type and/or a name pattern, `times` times or until removed. */
+  addConnectionCheck (given: ConnectionCheckInput): ConnectionCheckRule {
+    return this.store.checks.add(checked(validateConnectionCheck, given))
+  }
+
+  connectionChecks (): ConnectionCheckRule[] {
+    return this.store.checks.list()
+  }
+
+  removeConnectionCheck (id: string): void {
+    if (!this.store.checks.remove(id)) throw Errors.ConnectionCheckNotFound()
+  }
+
+  clearConnectionChecks (): number {
+    return this.store.checks.clear()
+  }
+
+  /**
+   * Completes a Connect session as the customer's browser would (the hosted form's submit): the
+   * connection is created in the session's organization and the token is used up.
+   */
+  completeConnect (token: string, given: { type?: string, configuration: Record<string, unknown> }): { connection: SavedConnectionView, redirect_url: string } {
+    const input = checked(validateConnectCompletion, given)
+    const { connection, redirectUrl } = this.store.transaction(() => this.store.connect.complete(token, input))
+    return { connection: this.store.connections.savedView(connection), redirect_url: redirectUrl }
+  }
+
+  /**
+   * Emits an event as Polytomic would (into the log, and to the organization's webhook): the
+   * payload's fields are checked against the type's shape and the rest filled in plausibly.
+   */
+  emitEvent (given: EmitEventInput): EventView {
+    const input = checked(validateEmitEvent, given)
+    return this.store.transaction(() => {
+      const organization = this.store.organizations.find(input.organization_id)
+      if (organization === undefined) throw Errors.OrganizationNotFound()
+      return this.store.events.emit(organization.id, input.type, plausiblePayload(input.type, organization.id, input.event ?? {}, this.store.random))
+    })
+  }
+
+  deliveries (filter: DeliveryFilter = {}): DeliveryAttempt[] {
+    return this.dispatcher.log.query(filter)
+  }
+
+  /**
+   * Waits (at most timeoutMs, default 10 s) until no webhook delivery is pending or in flight: every
+   * organization's, or only one organization's or one partner's.
+   */
+  async settleDeliveries (options: SettleOptions = {}): Promise<SettleResult> {
+    const given: Record<string, unknown> = {}
+    if (options.timeoutMs !== undefined) given.timeout_ms = options.timeoutMs
+    if (options.fastForward !== undefined) given.fast_forward = options.fastForward
+    if (options.organizationId !== undefined) given.organization_id = options.organizationId
+    if (options.partnerId !== undefined) given.partner_id = options.partnerId
+    const input = checked(validateSettle, given)
+    return this.dispatcher.settle({ timeoutMs: input.timeout_ms, fastForward: input.fast_forward, organizationId: input.organization_id, partnerId: input.partner_id })
+  }
+
+  addDeliveryFault (given: DeliveryFaultInput): DeliveryFaultRule {
+    return this.store.deliveryFaults.add(checked(validateDeliveryFault, given))
+  }
+
+  deliveryFaults (): DeliveryFaultRule[] {
+    return this.store.deliveryFaults.list()
+  }
+
+  removeDeliveryFault (id: string): void {
+    if (!this.store.deliveryFaults.remove(id)) throw Errors.DeliveryFaultNotFound()
+  }
+
+  clearDeliveryFaults (): number {
+    return this.store.deliveryFaults.clear()
+  }
+
+  /** Decides how the next matching sync runs end (complete, fail, complete with errors, hang), `times` times or until removed. */
+  addExecutionRule (given: ExecutionRuleInput): ExecutionRule {
+    return this.store.executionRules.add(checked(validateExecutionRule, given))
+  }
+
+  executionRules (): ExecutionRule[] {
+    return this.store.executionRules.list()
+  }
+
+  removeExecutionRule (id: string): void {
+    if (!this.store.executionRules.remove(id)) throw Errors.ExecutionRuleNotFound()
+  }
+
+  clearExecutionRules (): number {
+    return this.store.executionRules.clear()
+  }
+
+  private executionView (id: string): ExecutionView {
+    const execution = this.store.executions.find(id)
+    if (execution === undefined) throw Errors.ExecutionNotFound()
+    return { kind: execution.kind, sync_id: execution.sync_id, organization_id: execution.organization_id, execution: this.store.executions.view(execution) }
+  }
+
+  /** Moves one run to its next state now, or to a named one (its events are emitted on the way). */
+  advanceExecution (id: string, given: AdvanceInput = {}): ExecutionView {
+    const input = checked(validateAdvance, given)
+    this.store.transaction(() => this.store.executions.advance(id, input.status, input.message))
+    return this.executionView(id)
+  }
+
+  /**
+   * Every run that is not hanging taken to its end now, and every job finished: what the runner
+   * would do as simulated time passes, at once. Hanging runs are counted (advance them).
+   */
+  settleExecutions (): { finished: number, hanging: number, jobs: number } {
+    return this.store.transaction(() => {
+      const runs = this.store.executions.settle()
+      return { ...runs, jobs: this.store.jobs.finishDue(Number.MAX_SAFE_INTEGER) }
+    })
+  }
+
+  clock (): ClockView {
+    return { now: new Date(this.store.clock.now()).toISOString(), offset_ms: this.store.clock.offsetMs }
+  }
+
+  /** Moves simulated time forward: events age (retention), waiting retries and delays fall due. */
+  advanceClock (seconds: number): ClockView {
+    this.store.clock.advance(checked(validateClock, { advance_s: seconds }).advance_s * 1000)
+    return this.clock()
+  }
+}

@@ -1,0 +1,175 @@
+import { timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { Errors } from '../../core/errors.js'
+import type { FaultRuleInput } from '../../control/faults.js'
+import {
+  AdvanceExecutionBody, ClockBody, NoBody, NoQuery, ConnectCompleteBody, ExecutionRuleBody, ConnectTokenParam, ConnectionCheckBody, DeliveryFaultBody, DeliveryQuery, EmitEventBody, ExportQuery, FaultBody, IdParam,
+  JournalQuery, PartnerIdParam, SettleBody, SnapshotBody, SnapshotParams, TenantBody
+} from '../schemas/admin.js'
+import type { AdvanceInput, EmitEventInput } from '../../control/control-plane.js'
+import type { ExecutionRuleInput } from '../../control/execution-rules.js'
+import type { DeliveryFaultInput } from '../../control/delivery-faults.js'
+import type { ConnectionCheckInput } from '../../control/connection-checks.js'
+import { hashKey } from '../../store/ids.js'
+import { compileSchema } from '../validation.js'
+
+export interface AdminOptions {
+  adminToken: string | null
+  packageVersion: string
+  startedAt: number
+}
+
+function sameSecret (a: string, b: string): boolean {
+  return timingSafeEqual(Buffer.from(hashKey(a), 'hex'), Buffer.from(hashKey(b), 'hex'))
+}
+
+/** /__admin: the test control plane over HTTP. No Polytomic path uses it; it is never journaled. */
+export default async function adminRoutes (admin: FastifyInstance, options: AdminOptions): Promise<void> {
+  const { control } = admin
+
+  // The control plane takes no field it does not know: a misspelt one would change what a call does
+  // (the /api routes drop unknown fields instead, as Polytomic does). Every route gets a closed query
+  // schema, and every route that could carry a body a closed body schema, unless it declares its own.
+  admin.setValidatorCompiler(({ schema }) => compileSchema(schema))
+  admin.addHook('onRoute', (route) => {
+    const schema = { ...route.schema }
+    schema.querystring ??= NoQuery
+    if (route.method !== 'GET' && route.method !== 'HEAD' && route.bodyLimit === undefined) schema.body ??= NoBody
+    route.schema = schema
+  })
+
+  admin.addHook('onRequest', (request, _reply, done) => {
+    if (options.adminToken === null || request.routeOptions.url === '/__admin/health') return done()
+    const header = request.headers.authorization ?? ''
+    const token = header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : ''
+    done(token !== '' && sameSecret(token, options.adminToken) ? undefined : Errors.AdminUnauthorized())
+  })
+
+  admin.get('/health', async () => ({
+    status: 'ok',
+    version: options.packageVersion,
+    uptime_s: Math.round((Date.now() - options.startedAt) / 1000)
+  }))
+
+  admin.get('/openapi.json', async () => await admin.openApiDocument())
+
+  admin.post('/reset', async () => ({ status: 'ok', counts: control.reset() }))
+
+  admin.get<{ Querystring: { redact?: string } }>('/fixtures', { schema: { querystring: ExportQuery } }, async (request) =>
+    control.exportFixtures({ redact: request.query.redact === 'true' }))
+
+  admin.put('/fixtures', { bodyLimit: 256 * 1024 * 1024 }, async (request) => ({ status: 'ok', counts: control.replaceFixtures(request.body) }))
+
+  admin.get('/snapshots', async () => control.snapshots())
+
+  admin.post<{ Body: { name: string } }>('/snapshots', { schema: { body: SnapshotBody } }, async (request, reply) =>
+    reply.code(201).send(control.snapshot(request.body.name)))
+
+  admin.post<{ Params: { name: string } }>('/snapshots/:name/restore', { schema: { params: SnapshotParams } }, async (request) =>
+    ({ status: 'ok', name: request.params.name, counts: control.restore(request.params.name) }))
+
+  admin.delete<{ Params: { name: string } }>('/snapshots/:name', { schema: { params: SnapshotParams } }, async (request) => {
+    control.deleteSnapshot(request.params.name)
+    return { status: 'ok', name: request.params.name }
+  })
+
+  admin.post<{ Body: { name?: string } | null }>('/tenants', { schema: { body: TenantBody } }, async (request, reply) =>
+    reply.code(201).send(control.createTenant(request.body ?? {})))
+
+  admin.delete<{ Params: { partner_id: string } }>('/tenants/:partner_id', { schema: { params: PartnerIdParam } }, async (request) => {
+    control.deleteTenant(request.params.partner_id)
+    return { status: 'ok', partner_id: request.params.partner_id.toLowerCase() }
+  })
+
+  admin.get<{ Querystring: Record<string, string | undefined> }>('/requests', { schema: { querystring: JournalQuery } }, async (request) => {
+    const q = request.query
+    return control.requests({
+      method: q.method,
+      path: q.path,
+      status: q.status === undefined ? undefined : Number(q.status),
+      partner_id: q.partner_id,
+      since: q.since,
+      limit: q.limit === undefined ? undefined : Number(q.limit)
+    })
+  })
+
+  admin.delete('/requests', async () => ({ status: 'ok', cleared: control.clearRequests() }))
+
+  admin.get('/faults', async () => control.faultRules())
+
+  admin.post<{ Body: FaultRuleInput }>('/faults', { schema: { body: FaultBody } }, async (request, reply) => reply.code(201).send(control.addFault(request.body)))
+
+  admin.delete<{ Params: { id: string } }>('/faults/:id', { schema: { params: IdParam } }, async (request) => {
+    control.removeFault(request.params.id)
+    return { status: 'ok', id: request.params.id }
+  })
+
+  admin.delete('/faults', async () => ({ status: 'ok', cleared: control.clearFaults() }))
+
+  admin.get('/connection-checks', async () => control.connectionChecks())
+
+  admin.post<{ Body: ConnectionCheckInput }>('/connection-checks', { schema: { body: ConnectionCheckBody } }, async (request, reply) =>
+    reply.code(201).send(control.addConnectionCheck(request.body)))
+
+  admin.delete<{ Params: { id: string } }>('/connection-checks/:id', { schema: { params: IdParam } }, async (request) => {
+    control.removeConnectionCheck(request.params.id)
+    return { status: 'ok', id: request.params.id }
+  })
+
+  admin.delete('/connection-checks', async () => ({ status: 'ok', cleared: control.clearConnectionChecks() }))
+
+  admin.post<{ Params: { token: string }, Body: { type?: string, configuration: Record<string, unknown> } }>('/connect/:token/complete', {
+    schema: { params: ConnectTokenParam, body: ConnectCompleteBody, response: { 200: { type: 'object', additionalProperties: true }, 409: { type: 'object', additionalProperties: true }, 410: { type: 'object', additionalProperties: true } } }
+  }, async (request) => control.completeConnect(request.params.token, request.body))
+
+  admin.post<{ Body: EmitEventInput }>('/events', { schema: { body: EmitEventBody } }, async (request, reply) =>
+    reply.code(201).send(control.emitEvent(request.body)))
+
+  admin.get<{ Querystring: Record<string, string | undefined> }>('/deliveries', { schema: { querystring: DeliveryQuery } }, async (request) => {
+    const q = request.query
+    return control.deliveries({ organization_id: q.organization_id, event_id: q.event_id, webhook_id: q.webhook_id, limit: q.limit === undefined ? undefined : Number(q.limit) })
+  })
+
+  admin.post<{ Body: { timeout_ms?: number, fast_forward?: boolean, organization_id?: string, partner_id?: string } | null }>('/deliveries/settle', {
+    schema: { body: SettleBody }
+  }, async (request) => {
+    const body = request.body ?? {}
+    return control.settleDeliveries({ timeoutMs: body.timeout_ms, fastForward: body.fast_forward, organizationId: body.organization_id, partnerId: body.partner_id })
+  })
+
+  admin.get('/delivery-faults', async () => control.deliveryFaults())
+
+  admin.post<{ Body: DeliveryFaultInput }>('/delivery-faults', { schema: { body: DeliveryFaultBody } }, async (request, reply) =>
+    reply.code(201).send(control.addDeliveryFault(request.body)))
+
+  admin.delete<{ Params: { id: string } }>('/delivery-faults/:id', { schema: { params: IdParam } }, async (request) => {
+    control.removeDeliveryFault(request.params.id)
+    return { status: 'ok', id: request.params.id }
+  })
+
+  admin.delete('/delivery-faults', async () => ({ status: 'ok', cleared: control.clearDeliveryFaults() }))
+
+  // Sync runs: rules for how they end, and stepping or settling them.
+  for (const url of ['/executions', '/execution-rules']) {
+    admin.post<{ Body: ExecutionRuleInput }>(url, { schema: { body: ExecutionRuleBody } }, async (request, reply) =>
+      reply.code(201).send(control.addExecutionRule(request.body)))
+  }
+
+  admin.get('/execution-rules', async () => control.executionRules())
+
+  admin.delete<{ Params: { id: string } }>('/execution-rules/:id', { schema: { params: IdParam } }, async (request) => {
+    control.removeExecutionRule(request.params.id)
+    return { status: 'ok', id: request.params.id }
+  })
+
+  admin.delete('/execution-rules', async () => ({ status: 'ok', cleared: control.clearExecutionRules() }))
+
+  admin.post('/executions/settle', async () => ({ status: 'ok', ...control.settleExecutions() }))
+
+  admin.post<{ Params: { id: string }, Body: AdvanceInput | null }>('/executions/:id/advance', { schema: { params: IdParam, body: AdvanceExecutionBody } }, async (request) =>
+    control.advanceExecution(request.params.id, request.body ?? {}))
+
+  admin.get('/clock', async () => control.clock())
+
+  admin.post<{ Body: { advance_s: number } }>('/clock', { schema: { body: ClockBody } }, async (request) => control.advanceClock(request.body.advance_s))
+}

@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify'
+import { Errors } from '../../core/errors.js'
+import { errorResponses } from '../schemas/common.js'
+import { SDK_OPERATIONS, SDK_VERSION, type SdkOperation } from '../sdk-operations.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route of an SDK operation the simulator does not implement: it answers 501 not_simulated. */
+    notSimulated?: boolean
+  }
+}
+
+/** A route's shape without its parameter names: "/api/syncs/{id}" and "/api/syncs/:sync_id" are the same route. */
+export function routeShape (method: string, path: string): string {
+  return `${method} ${path.replace(/\{[^}]+\}|:[^/]+/g, ':')}`
+}
+
+/** The SDK operations none of the given routes implements. */
+export function unsimulatedOperations (routes: ReadonlyArray<{ method: string, url: string }>): SdkOperation[] {
+  const implemented = new Set(routes.map((r) => routeShape(r.method, r.url)))
+  return SDK_OPERATIONS.filter(([method, path]) => !implemented.has(routeShape(method, path)))
+}
+
+/**
+ * Every operation of the official SDK that no other route implements answers 501 not_simulated,
+ * naming the SDK method, after the same version, auth, fault and journal hooks as any /api route:
+ * a bad credential is still a 401. A path Polytomic does not have stays a 404.
+ * Register inside the /api scope, after every other /api route.
+ */
+export default async function notSimulatedRoutes (api: FastifyInstance): Promise<void> {
+  for (const [method, path, sdkMethod] of unsimulatedOperations(api.routeTable)) {
+    const message = `${sdkMethod} (${method} ${path}) is not simulated by polytomic-mock; the README's "Coverage" table lists what is`
+    api.route({
+      method,
+      url: path.slice('/api'.length).replace(/\{([^}]+)\}/g, ':$1'),
+      config: { notSimulated: true },
+      schema: { response: errorResponses(400, 401, 403, 501) },
+      handler: async () => {
+        throw Errors.NotSimulated({ message, metadata: { sdk_method: sdkMethod, sdk_version: SDK_VERSION, method, path } })
+      }
+    })
+  }
+}

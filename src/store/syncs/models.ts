@@ -1,0 +1,178 @@
+import type { Statement } from 'better-sqlite3'
+import type { Clock } from '../../control/clock.js'
+import { Errors, validationError } from '../../core/errors.js'
+import type { FixtureModel } from '../../http/schemas/fixtures.js'
+import { ModelBody, type ModelInput } from '../../http/schemas/syncs.js'
+import { didYouMean } from '../../core/suggest.js'
+import type { ConnectionTypeCatalog } from '../connections/connection-types.js'
+import type { Actor, ConnectionRepository } from '../connections/connections.js'
+import type { Db } from '../db.js'
+import { canonicalId, newId } from '../ids.js'
+import { pickKnown } from '../shape.js'
+import { actorJson, actorOf, defined, stamp, usableConnection } from './sync-rules.js'
+import { requiredName } from '../text.js'
+
+/** A model's field (ModelField): a field named in `fields`, or one of `additional_fields` (user added). */
+export interface ModelFieldView { id: string, name: string, label: string, type: string, example?: string, user_added: boolean }
+
+/** What the model was given, as stored (CreateModelRequest without name, connection and organization). */
+type ModelDefinition = Omit<ModelInput, 'name' | 'connection_id' | 'organization_id' | 'refresh'> & { configuration: Record<string, unknown> }
+
+interface ModelRow {
+  id: string
+  organization_id: string
+  connection_id: string
+  name: string
+  definition: string
+  version: number
+  created_at: string
+  created_by: string | null
+  updated_at: string
+  updated_by: string | null
+}
+
+export interface StoredModel {
+  id: string
+  organization_id: string
+  connection_id: string
+  name: string
+  definition: ModelDefinition
+  version: number
+  created_at: string
+  created_by: Actor | undefined
+  updated_at: string
+  updated_by: Actor | undefined
+}
+
+function toStored (row: ModelRow): StoredModel {
+  return { ...row, definition: JSON.parse(row.definition) as ModelDefinition, created_by: actorOf(row.created_by), updated_by: actorOf(row.updated_by) }
+}
+
+/** The fields of a model (ModelField), named first, then the additional ones; ids are the field names. */
+export function modelFields (model: StoredModel): ModelFieldView[] {
+  const named = (model.definition.fields ?? []).map((name) => ({ id: name, name, label: name, type: 'string', user_added: false }))
+  const added = (model.definition.additional_fields ?? []).map((f) => defined({ id: f.name, name: f.name, label: f.label, type: f.type, example: f.example, user_added: true }))
+  return [...named, ...added]
+}
+
+/**
+ * Models (reference 9): a query or table of a source connection of the organization. The
+ * simulator runs no query: a model's fields are those it names (fields, additional_fields). A
+ * model a sync uses cannot be deleted (422); every update counts up its version.
+ */
+export class ModelRepository {
+  private readonly byId: Statement<[string], ModelRow>
+  private readonly byOrganization: Statement<[string], ModelRow>
+  private readonly all: Statement<[], ModelRow>
+  private readonly insert: Statement<[Record<string, unknown>]>
+  private readonly update: Statement<[Record<string, unknown>]>
+  private readonly remove: Statement<[string]>
+  private readonly usedBy: Statement<[string], { sync_id: string }>
+
+  constructor (db: Db, private readonly clock: Clock, private readonly connections: ConnectionRepository, private readonly types: ConnectionTypeCatalog) {
+    const columns = 'id, organization_id, connection_id, name, definition, version, created_at, created_by, updated_at, updated_by'
+    this.byId = db.prepare(`SELECT ${columns} FROM models WHERE id = ?`)
+    this.byOrganization = db.prepare(`SELECT ${columns} FROM models WHERE organization_id = ? ORDER BY seq`)
+    this.all = db.prepare(`SELECT ${columns} FROM models ORDER BY seq`)
+    this.insert = db.prepare(`INSERT INTO models (${columns}) VALUES (@id, @organization_id, @connection_id, @name, @definition, @version, @created_at, @created_by, @updated_at, @updated_by)`)
+    this.update = db.prepare(`UPDATE models SET connection_id = @connection_id, name = @name, definition = @definition, version = version + 1,
+      updated_at = @updated_at, updated_by = @updated_by WHERE id = @id`)
+    this.remove = db.prepare('DELETE FROM models WHERE id = ?')
+    this.usedBy = db.prepare('SELECT sync_id FROM model_sync_models WHERE model_id = ? ORDER BY sync_id')
+  }
+
+  find (id: string): StoredModel | undefined {
+    const row = this.byId.get(canonicalId(id))
+    return row === undefined ? undefined : toStored(row)
+  }
+
+  list (organizationId: string): StoredModel[] {
+    return this.byOrganization.all(organizationId).map(toStored)
+  }
+
+  private checked (organizationId: string, input: ModelInput): { name: string, connection: string, definition: ModelDefinition } {
+    const name = requiredName(input.name)
+    const connection = usableConnection(this.connections, this.types, organizationId, input.connection_id, 'source', 'connection_id')
+    const given = pickKnown(input, ModelBody) as ModelInput
+    const definition = defined({ ...given, name: undefined, connection_id: undefined, organization_id: undefined, refresh: undefined }) as ModelDefinition
+    const names = [...(given.fields ?? []), ...(given.additional_fields ?? []).map((f) => f.name)]
+    const seen = new Set<string>()
+    names.forEach((field, index) => {
+      if (seen.has(field)) throw validationError(index < (given.fields ?? []).length ? `fields[${index}]` : 'additional_fields', `duplicate field ${field}`)
+      seen.add(field)
+    })
+    if (given.identifier !== undefined && names.length > 0 && !names.includes(given.identifier)) {
+      throw validationError('identifier', `is not one of the model's fields${didYouMean(given.identifier, names)}`)
+    }
+    return { name, connection: connection.id, definition }
+  }
+
+  /** Call inside a transaction. */
+  create (organizationId: string, input: ModelInput, actor: Actor | null, options: { id?: string, created_at?: string, updated_at?: string, version?: number } = {}): StoredModel {
+    const checked = this.checked(organizationId, input)
+    const id = options.id ?? newId()
+    const now = this.clock.now()
+    this.insert.run({
+      id,
+      organization_id: organizationId,
+      connection_id: checked.connection,
+      name: checked.name,
+      definition: JSON.stringify(checked.definition),
+      version: options.version ?? 1,
+      created_at: stamp(options.created_at, now),
+      created_by: actorJson(actor),
+      updated_at: stamp(options.updated_at ?? options.created_at, now),
+      updated_by: actorJson(actor)
+    })
+    return this.find(id) as StoredModel
+  }
+
+  /** PUT: a full replacement; the version counts up. Call inside a transaction. */
+  replace (existing: StoredModel, input: ModelInput, actor: Actor): StoredModel {
+    const checked = this.checked(existing.organization_id, input)
+    this.update.run({ id: existing.id, connection_id: checked.connection, name: checked.name, definition: JSON.stringify(checked.definition), updated_at: new Date(this.clock.now()).toISOString(), updated_by: JSON.stringify(actor) })
+    return this.find(existing.id) as StoredModel
+  }
+
+  /** A model a sync uses is a 422 naming the syncs. Call inside a transaction. */
+  delete (existing: StoredModel): void {
+    const syncs = this.usedBy.all(existing.id).map((row) => row.sync_id)
+    if (syncs.length > 0) throw Errors.ModelInUse({ metadata: { syncs } })
+    this.remove.run(existing.id)
+  }
+
+  /** ModelResponse. */
+  view (model: StoredModel): Record<string, unknown> {
+    const d = model.definition
+    return defined({
+      id: model.id,
+      organization_id: model.organization_id,
+      name: model.name,
+      type: this.connections.find(model.connection_id)?.type,
+      connection_id: model.connection_id,
+      configuration: d.configuration,
+      fields: modelFields(model),
+      identifier: d.identifier,
+      labels: (d.labels ?? []).map((label) => ({ name: label })),
+      relations: d.relations,
+      tracking_columns: d.tracking_columns,
+      enricher: d.enricher,
+      policies: d.policies ?? [],
+      version: model.version,
+      created_at: model.created_at,
+      created_by: model.created_by,
+      updated_at: model.updated_at,
+      updated_by: model.updated_by
+    })
+  }
+
+  load (organizationId: string, fixture: FixtureModel): void {
+    this.create(organizationId, fixture as ModelInput, null, { id: canonicalId(fixture.id), created_at: fixture.created_at, updated_at: fixture.updated_at, version: fixture.version })
+  }
+
+  exportAll (): FixtureModel[] {
+    return this.all.all().map(toStored).map((m) => ({
+      id: m.id, organization_id: m.organization_id, name: m.name, connection_id: m.connection_id, ...m.definition, version: m.version, created_at: m.created_at, updated_at: m.updated_at
+    }))
+  }
+}
