@@ -3,7 +3,7 @@ import { callerOf } from '../plugins/auth.js'
 import { envelopeBody, versionOf } from '../plugins/version.js'
 import { errorResponses } from '../schemas/common.js'
 import {
-  ActivateBody, ActivateEnvelope, BulkExecutionEnvelope, BulkExecutionListEnvelope, BulkExecutionListQuery, BulkScheduleBody, BulkScheduleEnvelope,
+  BulkExecutionEnvelope, BulkExecutionListEnvelope, BulkExecutionListQuery, BulkScheduleBody, BulkScheduleEnvelope,
   BulkScheduleListEnvelope, BulkSchemaEnvelope, BulkSchemaListEnvelope, BulkStatusEnvelope, BulkStatusListEnvelope, BulkStatusListQuery, BulkSyncEnvelope,
   BulkSyncListEnvelope, BulkSyncListQuery, CreateBulkSyncBody, MessageEnvelope, PatchBulkSchemasBody, RefreshSchemasQuery, SchemaListQuery, StartBulkSyncBody,
   SyncExecutionParams, SyncParams, SyncScheduleParams, SyncSchemaParams, UpdateBulkSchemaBody, UpdateBulkSyncBody,
@@ -11,6 +11,7 @@ import {
 } from '../schemas/syncs.js'
 import type { StoredBulkSync } from '../../store/syncs/bulk-syncs.js'
 import { decodePageToken, page, pageSize } from '../../store/paging.js'
+import { syncRoutes } from './sync-routes.js'
 
 type Id = { id: string }
 const LIST_PAGE = 50
@@ -24,6 +25,30 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
     store.access.reachableBulkSync(callerOf(request), (request.params as Id).id, organizationId)
   const actor = (request: FastifyRequest): ReturnType<typeof store.actorOf> => store.actorOf(callerOf(request))
   const nextExecution = (s: StoredBulkSync): string | undefined => store.scheduler.nextExecution(s, 'bulk', store.clock.now())
+  const lifecycle = syncRoutes<StoredBulkSync, CreateBulkSyncInput | UpdateBulkSyncInput, StartBulkSyncInput>(api, {
+    kind: 'bulk',
+    path: '/bulk/syncs',
+    repository: store.bulkSyncs,
+    reach: (caller, id, organizationId) => store.access.reachableBulkSync(caller, id, organizationId),
+    startRequest: (s, body: StartBulkSyncInput | null | undefined) => store.bulkSyncs.startRequest(s, body, 'manual'),
+    executionView: (e) => store.executions.bulkView(e),
+    startedView: (e) => store.executions.bulkView(e),
+    listOptions: (q) => ({
+      ascending: q.ascending === 'true', only: q.only_terminal === 'true' ? 'terminal' : undefined, limit: pageSize(q.limit, EXECUTION_PAGE, MAX_EXECUTION_PAGE), page_token: q.page_token
+    }),
+    schemas: {
+      create: CreateBulkSyncBody,
+      replace: UpdateBulkSyncBody,
+      start: StartBulkSyncBody,
+      sync: BulkSyncEnvelope,
+      started: BulkExecutionEnvelope,
+      execution: BulkExecutionEnvelope,
+      executionList: BulkExecutionListEnvelope,
+      executionListQuery: BulkExecutionListQuery,
+      status: BulkStatusEnvelope,
+      itemQuery: RefreshSchemasQuery
+    }
+  })
 
   api.get<{ Querystring: { active?: string, organization_id?: string, page_token?: string, limit?: string } }>('/bulk/syncs', {
     schema: { querystring: BulkSyncListQuery, response: { 200: BulkSyncListEnvelope, ...errorResponses(400, 401, 404, 422) } }
@@ -44,13 +69,7 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
     reply.send(body)
   })
 
-  api.post<{ Body: CreateBulkSyncInput }>('/bulk/syncs', {
-    schema: { body: CreateBulkSyncBody, response: { 200: BulkSyncEnvelope, ...errorResponses(400, 401, 403, 404, 422) } }
-  }, (request, reply) => {
-    const organization = store.access.organizationToActIn(callerOf(request), request.body.organization_id)
-    const created = store.transaction(() => store.bulkSyncs.create(organization.id, request.body, actor(request)))
-    reply.send(envelopeBody(request, store.bulkSyncs.view(created)))
-  })
+  lifecycle.create()
 
   api.get<{ Querystring: { all?: string, active?: string, sync_id?: string | string[], organization_id?: string } }>('/bulk/syncs/status', {
     schema: { querystring: BulkStatusListQuery, response: { 200: BulkStatusListEnvelope, ...errorResponses(400, 401, 404, 422) } }
@@ -75,66 +94,14 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
     })))
   })
 
-  api.get<{ Params: Id }>('/bulk/syncs/:id', {
-    schema: { params: SyncParams, querystring: RefreshSchemasQuery, response: { 200: BulkSyncEnvelope, ...errorResponses(400, 401, 404) } }
-  }, (request, reply) => {
-    reply.send(envelopeBody(request, store.bulkSyncs.view(sync(request))))
-  })
-
-  api.put<{ Params: Id, Body: UpdateBulkSyncInput }>('/bulk/syncs/:id', {
-    schema: { params: SyncParams, body: UpdateBulkSyncBody, response: { 200: BulkSyncEnvelope, ...errorResponses(400, 401, 403, 404, 422) } }
-  }, (request, reply) => {
-    const updated = store.transaction(() => store.bulkSyncs.replace(sync(request, request.body.organization_id), request.body, actor(request)))
-    reply.send(envelopeBody(request, store.bulkSyncs.view(updated)))
-  })
-
-  api.delete<{ Params: Id }>('/bulk/syncs/:id', {
-    schema: { params: SyncParams, querystring: RefreshSchemasQuery, response: { 200: { type: 'null' }, ...errorResponses(400, 401, 403, 404) } }
-  }, (request, reply) => {
-    store.transaction(() => store.bulkSyncs.delete(sync(request)))
-    reply.code(200).send()
-  })
-
-  api.post<{ Params: Id, Body: { active: boolean } }>('/bulk/syncs/:id/activate', {
-    schema: { params: SyncParams, body: ActivateBody, response: { 200: ActivateEnvelope, ...errorResponses(400, 401, 403, 404, 422) } }
-  }, (request, reply) => {
-    const updated = store.transaction(() => store.bulkSyncs.setActive(sync(request), request.body.active, actor(request)))
-    reply.send(envelopeBody(request, { id: updated.id, active: updated.active }))
-  })
-
-  api.post<{ Params: Id }>('/bulk/syncs/:id/cancel', {
-    schema: { params: SyncParams, response: { 200: MessageEnvelope, ...errorResponses(400, 401, 403, 404) } }
-  }, (request, reply) => {
-    reply.send(envelopeBody(request, { message: store.transaction(() => store.executions.cancelActive(sync(request).id)) }))
-  })
-
-  api.post<{ Params: Id, Body: StartBulkSyncInput | null }>('/bulk/syncs/:id/executions', {
-    schema: { params: SyncParams, body: StartBulkSyncBody, response: { 200: BulkExecutionEnvelope, ...errorResponses(400, 401, 403, 404, 409, 422) } }
-  }, (request, reply) => {
-    const execution = store.transaction(() => {
-      const s = sync(request)
-      return store.executions.start(store.bulkSyncs.facts(s), store.bulkSyncs.startRequest(s, request.body, 'manual'))
-    })
-    reply.send(envelopeBody(request, store.executions.bulkView(execution)))
-  })
-
-  api.get<{ Params: Id, Querystring: { page_token?: string, only_terminal?: string, ascending?: string, limit?: string } }>('/bulk/syncs/:id/executions', {
-    schema: { params: SyncParams, querystring: BulkExecutionListQuery, response: { 200: BulkExecutionListEnvelope, ...errorResponses(400, 401, 404, 422) } }
-  }, (request, reply) => {
-    const q = request.query
-    const page = store.executions.list('bulk', sync(request).id, {
-      ascending: q.ascending === 'true', only: q.only_terminal === 'true' ? 'terminal' : undefined, limit: pageSize(q.limit, EXECUTION_PAGE, MAX_EXECUTION_PAGE), page_token: q.page_token
-    })
-    const body: Record<string, unknown> = envelopeBody(request, page.executions.map((e) => store.executions.bulkView(e)))
-    body.pagination = page.next_page_token === undefined ? {} : { next_page_token: page.next_page_token }
-    reply.send(body)
-  })
-
-  api.get<{ Params: { id: string, exec_id: string } }>('/bulk/syncs/:id/executions/:exec_id', {
-    schema: { params: SyncExecutionParams, response: { 200: BulkExecutionEnvelope, ...errorResponses(400, 401, 404) } }
-  }, (request, reply) => {
-    reply.send(envelopeBody(request, store.executions.bulkView(store.executions.require('bulk', sync(request).id, request.params.exec_id))))
-  })
+  lifecycle.read()
+  lifecycle.replace()
+  lifecycle.remove()
+  lifecycle.activate()
+  lifecycle.cancel()
+  lifecycle.start()
+  lifecycle.executions()
+  lifecycle.execution()
 
   api.post<{ Params: { id: string, exec_id: string } }>('/bulk/syncs/:id/executions/:exec_id/cancel', {
     schema: { params: SyncExecutionParams, response: { 200: MessageEnvelope, ...errorResponses(400, 401, 403, 404, 409) } }
@@ -143,15 +110,7 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
     reply.send(envelopeBody(request, { message: `cancellation of execution ${execution.id} requested` }))
   })
 
-  api.get<{ Params: Id }>('/bulk/syncs/:id/status', {
-    schema: { params: SyncParams, response: { 200: BulkStatusEnvelope, ...errorResponses(400, 401, 404) } }
-  }, (request, reply) => {
-    const s = sync(request)
-    const status: Record<string, unknown> = store.executions.status(s.id)
-    const next = nextExecution(s)
-    if (next !== undefined) status.next_execution_time = next
-    reply.send(envelopeBody(request, status))
-  })
+  lifecycle.status()
 
   // Additional schedules (camelCase wire keys, reference 6.5)
 

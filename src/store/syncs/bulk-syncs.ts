@@ -14,7 +14,9 @@ import type { Db } from '../db.js'
 import { outputName, type ExecutionRepository, type StartRequest, type SyncFacts } from './executions.js'
 import { canonicalId, newId } from '../ids.js'
 import { pickKnown } from '../shape.js'
-import { actorJson, actorOf, anchorAfter, defined, stamp, usableConnection } from './sync-rules.js'
+import { defined, usableConnection } from './sync-rules.js'
+import { SyncRepository, type CheckedSync, type StoredSyncBase, type SyncRow } from './sync-repository.js'
+import { statements } from '../table.js'
 import { requiredName } from '../text.js'
 
 /** Everything of a bulk sync but its id, organization, name, connections and active flag (BulkSyncResponse). */
@@ -34,34 +36,9 @@ export interface BulkDefinition {
   policies: string[]
 }
 
-interface BulkSyncRow {
-  id: string
-  organization_id: string
+export interface StoredBulkSync extends StoredSyncBase<BulkDefinition> {
   source_connection_id: string
   destination_connection_id: string
-  name: string
-  active: number
-  definition: string
-  schedule_anchor_ms: number
-  created_at: string
-  created_by: string | null
-  updated_at: string
-  updated_by: string | null
-}
-
-export interface StoredBulkSync {
-  id: string
-  organization_id: string
-  name: string
-  active: boolean
-  source_connection_id: string
-  destination_connection_id: string
-  definition: BulkDefinition
-  schedule_anchor_ms: number
-  created_at: string
-  created_by: Actor | undefined
-  updated_at: string
-  updated_by: Actor | undefined
 }
 
 interface FieldSetting { id: string, enabled: boolean, obfuscated: boolean, user_output_name?: string }
@@ -81,6 +58,18 @@ export interface StoredSchema {
   filters: Filter[]
 }
 
+interface BulkStatements {
+  schemaRows: Statement<[string], { id: string, definition: string }>
+  schemaRow: Statement<[string, string], { id: string, definition: string }>
+  upsertSchema: Statement<[Record<string, unknown>]>
+  nextPosition: Statement<[string], { next: number }>
+  scheduleRows: Statement<[string], Record<string, string | null>>
+  scheduleRow: Statement<[string], Record<string, string | null>>
+  insertSchedule: Statement<[Record<string, unknown>]>
+  updateSchedule: Statement<[Record<string, unknown>]>
+  removeSchedule: Statement<[string]>
+}
+
 /** An additional schedule (V4BulkSyncScheduleApi: camelCase). */
 interface StoredSchedule {
   id: string
@@ -90,23 +79,6 @@ interface StoredSchedule {
   created_by: string | null
   updated_at: string
   updated_by: string | null
-}
-
-function toStored (row: BulkSyncRow): StoredBulkSync {
-  return {
-    id: row.id,
-    organization_id: row.organization_id,
-    name: row.name,
-    active: row.active === 1,
-    source_connection_id: row.source_connection_id,
-    destination_connection_id: row.destination_connection_id,
-    definition: JSON.parse(row.definition) as BulkDefinition,
-    schedule_anchor_ms: row.schedule_anchor_ms,
-    created_at: row.created_at,
-    created_by: actorOf(row.created_by),
-    updated_at: row.updated_at,
-    updated_by: actorOf(row.updated_by)
-  }
 }
 
 /** The schedule of an additional schedule in the snake-case form nextRunAfter reads. */
@@ -151,64 +123,37 @@ function schemaFrom (value: unknown): StoredSchema {
  * schemas are those it is given); additional schedules. PUT replaces the top level and leaves the
  * schemas alone. Runs are the execution repository's.
  */
-export class BulkSyncRepository {
-  private readonly byId: Statement<[string], BulkSyncRow>
-  private readonly byOrganization: Statement<[string], BulkSyncRow>
-  private readonly all: Statement<[], BulkSyncRow>
-  private readonly insert: Statement<[Record<string, unknown>]>
-  private readonly update: Statement<[Record<string, unknown>]>
-  private readonly updateActive: Statement<[number, number, string, string, string]>
-  private readonly remove: Statement<[string]>
-  private readonly schemaRows: Statement<[string], { id: string, definition: string }>
-  private readonly schemaRow: Statement<[string, string], { id: string, definition: string }>
-  private readonly upsertSchema: Statement<[Record<string, unknown>]>
-  private readonly nextPosition: Statement<[string], { next: number }>
-  private readonly scheduleRows: Statement<[string], Record<string, string | null>>
-  private readonly scheduleRow: Statement<[string], Record<string, string | null>>
-  private readonly insertSchedule: Statement<[Record<string, unknown>]>
-  private readonly updateSchedule: Statement<[Record<string, unknown>]>
-  private readonly removeSchedule: Statement<[string]>
+export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefinition, CreateBulkSyncInput | UpdateBulkSyncInput> {
+  private readonly bulk: BulkStatements
 
-  constructor (db: Db, private readonly clock: Clock, private readonly connections: ConnectionRepository, private readonly types: ConnectionTypeCatalog,
-    private readonly executions: ExecutionRepository) {
-    const columns = 'id, organization_id, source_connection_id, destination_connection_id, name, active, definition, schedule_anchor_ms, created_at, created_by, updated_at, updated_by'
-    this.byId = db.prepare(`SELECT ${columns} FROM bulk_syncs WHERE id = ?`)
-    this.byOrganization = db.prepare(`SELECT ${columns} FROM bulk_syncs WHERE organization_id = ? ORDER BY seq`)
-    this.all = db.prepare(`SELECT ${columns} FROM bulk_syncs ORDER BY seq`)
-    this.insert = db.prepare(`INSERT INTO bulk_syncs (${columns}) VALUES (@id, @organization_id, @source_connection_id, @destination_connection_id, @name, @active,
-      @definition, @schedule_anchor_ms, @created_at, @created_by, @updated_at, @updated_by)`)
-    this.update = db.prepare(`UPDATE bulk_syncs SET source_connection_id = @source_connection_id, destination_connection_id = @destination_connection_id,
-      name = @name, active = @active, definition = @definition, schedule_anchor_ms = @schedule_anchor_ms, updated_at = @updated_at, updated_by = @updated_by WHERE id = @id`)
-    this.updateActive = db.prepare('UPDATE bulk_syncs SET active = ?, schedule_anchor_ms = ?, updated_at = ?, updated_by = ? WHERE id = ?')
-    this.remove = db.prepare('DELETE FROM bulk_syncs WHERE id = ?')
-    this.schemaRows = db.prepare('SELECT id, definition FROM bulk_sync_schemas WHERE sync_id = ? ORDER BY position')
-    this.schemaRow = db.prepare('SELECT id, definition FROM bulk_sync_schemas WHERE sync_id = ? AND id = ?')
-    this.upsertSchema = db.prepare(`INSERT INTO bulk_sync_schemas (sync_id, id, position, definition) VALUES (@sync_id, @id, @position, @definition)
-      ON CONFLICT (sync_id, id) DO UPDATE SET definition = excluded.definition`)
-    this.nextPosition = db.prepare('SELECT coalesce(max(position), -1) + 1 AS next FROM bulk_sync_schemas WHERE sync_id = ?')
+  constructor (db: Db, clock: Clock, private readonly connections: ConnectionRepository, private readonly types: ConnectionTypeCatalog,
+    executions: ExecutionRepository) {
+    super(db, 'bulk_syncs', ['source_connection_id', 'destination_connection_id'], clock, executions)
     const scheduleColumns = 'id, sync_id, definition, created_at, created_by, updated_at, updated_by'
-    this.scheduleRows = db.prepare(`SELECT ${scheduleColumns} FROM bulk_sync_schedules WHERE sync_id = ? ORDER BY seq`)
-    this.scheduleRow = db.prepare(`SELECT ${scheduleColumns} FROM bulk_sync_schedules WHERE id = ?`)
-    this.insertSchedule = db.prepare(`INSERT INTO bulk_sync_schedules (${scheduleColumns}) VALUES (@id, @sync_id, @definition, @created_at, @created_by, @updated_at, @updated_by)`)
-    this.updateSchedule = db.prepare('UPDATE bulk_sync_schedules SET definition = @definition, updated_at = @updated_at, updated_by = @updated_by WHERE id = @id')
-    this.removeSchedule = db.prepare('DELETE FROM bulk_sync_schedules WHERE id = ?')
+    this.bulk = statements<BulkStatements>(db, {
+      schemaRows: 'SELECT id, definition FROM bulk_sync_schemas WHERE sync_id = ? ORDER BY position',
+      schemaRow: 'SELECT id, definition FROM bulk_sync_schemas WHERE sync_id = ? AND id = ?',
+      upsertSchema: `INSERT INTO bulk_sync_schemas (sync_id, id, position, definition) VALUES (@sync_id, @id, @position, @definition)
+        ON CONFLICT (sync_id, id) DO UPDATE SET definition = excluded.definition`,
+      nextPosition: 'SELECT coalesce(max(position), -1) + 1 AS next FROM bulk_sync_schemas WHERE sync_id = ?',
+      scheduleRows: `SELECT ${scheduleColumns} FROM bulk_sync_schedules WHERE sync_id = ? ORDER BY seq`,
+      scheduleRow: `SELECT ${scheduleColumns} FROM bulk_sync_schedules WHERE id = ?`,
+      insertSchedule: `INSERT INTO bulk_sync_schedules (${scheduleColumns}) VALUES (@id, @sync_id, @definition, @created_at, @created_by, @updated_at, @updated_by)`,
+      updateSchedule: 'UPDATE bulk_sync_schedules SET definition = @definition, updated_at = @updated_at, updated_by = @updated_by WHERE id = @id',
+      removeSchedule: 'DELETE FROM bulk_sync_schedules WHERE id = ?'
+    })
   }
 
-  find (id: string): StoredBulkSync | undefined {
-    const row = this.byId.get(canonicalId(id))
-    return row === undefined ? undefined : toStored(row)
+  protected override toStored (base: StoredSyncBase<BulkDefinition>, row: SyncRow): StoredBulkSync {
+    return { ...base, source_connection_id: row.source_connection_id as string, destination_connection_id: row.destination_connection_id as string }
   }
 
   list (organizationId: string, active?: boolean): StoredBulkSync[] {
-    return this.byOrganization.all(organizationId).map(toStored).filter((sync) => active === undefined || sync.active === active)
-  }
-
-  listAll (): StoredBulkSync[] {
-    return this.all.all().map(toStored)
+    return this.inOrganization(organizationId).filter((sync) => active === undefined || sync.active === active)
   }
 
   /** The checked top level of a create or PUT: a 422 names the first problem. */
-  private checked (organizationId: string, input: CreateBulkSyncInput | UpdateBulkSyncInput): { name: string, source: string, destination: string, active: boolean, definition: BulkDefinition } {
+  protected override check (organizationId: string, input: CreateBulkSyncInput | UpdateBulkSyncInput): CheckedSync<BulkDefinition> {
     const name = requiredName(input.name)
     const source = usableConnection(this.connections, this.types, organizationId, input.source_connection_id, 'source', 'source_connection_id')
     const destination = usableConnection(this.connections, this.types, organizationId, input.destination_connection_id, 'destination', 'destination_connection_id')
@@ -228,67 +173,20 @@ export class BulkSyncRepository {
       disable_record_timestamps: given.disable_record_timestamps ?? false,
       policies: given.policies ?? []
     })
-    return { name, source: source.id, destination: destination.id, active: input.active ?? false, definition }
+    return { name, active: input.active ?? false, columns: { source_connection_id: source.id, destination_connection_id: destination.id }, definition }
   }
 
-  /** A new bulk sync with its schemas. Call inside a transaction. */
-  create (organizationId: string, input: CreateBulkSyncInput, actor: Actor | null, options: { id?: string, created_at?: string, updated_at?: string } = {}): StoredBulkSync {
-    const checked = this.checked(organizationId, input)
-    const schemas = (input.schemas ?? []).map(schemaFrom)
+  /** A new bulk sync's schemas, as create gives them; PUT leaves the schemas alone. */
+  protected override written (id: string, _checked: CheckedSync<BulkDefinition>, input: CreateBulkSyncInput | UpdateBulkSyncInput, created: boolean): void {
+    if (!created) return
+    const schemas = ((input as CreateBulkSyncInput).schemas ?? []).map(schemaFrom)
     uniqueIds(schemas.map((s) => s.id), 'schemas')
-    const id = options.id ?? newId()
-    const now = this.clock.now()
-    this.insert.run({
-      id,
-      organization_id: organizationId,
-      source_connection_id: checked.source,
-      destination_connection_id: checked.destination,
-      name: checked.name,
-      active: checked.active ? 1 : 0,
-      definition: JSON.stringify(checked.definition),
-      schedule_anchor_ms: now,
-      created_at: stamp(options.created_at, now),
-      created_by: actorJson(actor),
-      updated_at: stamp(options.updated_at ?? options.created_at, now),
-      updated_by: actorJson(actor)
-    })
     schemas.forEach((schema, position) => this.writeSchema(id, schema, position))
-    return this.find(id) as StoredBulkSync
   }
 
-  /** PUT: the top level replaced (what is left out goes back to its default); schemas stay. Call inside a transaction. */
-  replace (existing: StoredBulkSync, input: UpdateBulkSyncInput, actor: Actor): StoredBulkSync {
-    const checked = this.checked(existing.organization_id, input)
-    const now = this.clock.now()
-    this.update.run({
-      id: existing.id,
-      source_connection_id: checked.source,
-      destination_connection_id: checked.destination,
-      name: checked.name,
-      active: checked.active ? 1 : 0,
-      definition: JSON.stringify(checked.definition),
-      schedule_anchor_ms: anchorAfter(existing, checked.active, now),
-      updated_at: new Date(now).toISOString(),
-      updated_by: actorJson(actor)
-    })
-    return this.find(existing.id) as StoredBulkSync
-  }
-
-  /**
-   * activate: on or off. Turning a bulk sync off also asks its running execution to stop
-   * (reference 6.2); turning it on schedules from now. Call inside a transaction.
-   */
-  setActive (existing: StoredBulkSync, active: boolean, actor: Actor): StoredBulkSync {
-    const now = this.clock.now()
-    this.updateActive.run(active ? 1 : 0, anchorAfter(existing, active, now), new Date(now).toISOString(), JSON.stringify(actor), existing.id)
-    if (!active) this.executions.cancelActive(existing.id)
-    return this.find(existing.id) as StoredBulkSync
-  }
-
-  /** Its running execution canceled, then the sync with its schemas, schedules and history. Call inside a transaction. */
-  delete (existing: StoredBulkSync): void {
-    this.executions.cancelForDeletion(existing.id)
-    this.remove.run(existing.id)
+  /** Turning a bulk sync off also asks its running execution to stop (reference 6.2). */
+  protected override deactivated (existing: StoredBulkSync): void {
+    this.executions.cancelActive(existing.id)
   }
 
   /** What its events and runs say about it. */
@@ -344,17 +242,17 @@ export class BulkSyncRepository {
   // Schemas
 
   schemas (syncId: string): StoredSchema[] {
-    return this.schemaRows.all(syncId).map((row) => JSON.parse(row.definition) as StoredSchema)
+    return this.bulk.schemaRows.all(syncId).map((row) => JSON.parse(row.definition) as StoredSchema)
   }
 
   schema (syncId: string, schemaId: string): StoredSchema {
-    const row = this.schemaRow.get(syncId, schemaId)
+    const row = this.bulk.schemaRow.get(syncId, schemaId)
     if (row === undefined) throw Errors.SchemaNotFound()
     return JSON.parse(row.definition) as StoredSchema
   }
 
   private writeSchema (syncId: string, schema: StoredSchema, position?: number): void {
-    this.upsertSchema.run({ sync_id: syncId, id: schema.id, position: position ?? this.nextPosition.get(syncId)?.next ?? 0, definition: JSON.stringify(schema) })
+    this.bulk.upsertSchema.run({ sync_id: syncId, id: schema.id, position: position ?? this.bulk.nextPosition.get(syncId)?.next ?? 0, definition: JSON.stringify(schema) })
   }
 
   /** UpdateBulkSchema over a stored schema: what is given replaces; an empty fields list enables every field. */
@@ -384,7 +282,7 @@ export class BulkSyncRepository {
   patchSchemas (syncId: string, list: Array<UpdateBulkSchemaInput & { id: string }>): StoredSchema[] {
     uniqueIds(list.map((s) => s.id), 'schemas')
     for (const entry of list) {
-      const row = this.schemaRow.get(syncId, entry.id)
+      const row = this.bulk.schemaRow.get(syncId, entry.id)
       const base = row === undefined ? schemaFrom(entry.id) : JSON.parse(row.definition) as StoredSchema
       this.writeSchema(syncId, this.applySchemaUpdate(base, entry))
     }
@@ -428,11 +326,11 @@ export class BulkSyncRepository {
   // Additional schedules
 
   schedules (syncId: string): StoredSchedule[] {
-    return this.scheduleRows.all(syncId).map(scheduleOf)
+    return this.bulk.scheduleRows.all(syncId).map(scheduleOf)
   }
 
   schedule (syncId: string, scheduleId: string): StoredSchedule {
-    const row = this.scheduleRow.get(canonicalId(scheduleId))
+    const row = this.bulk.scheduleRow.get(canonicalId(scheduleId))
     if (row === undefined || row.sync_id !== syncId) throw Errors.ScheduleNotFound()
     return scheduleOf(row)
   }
@@ -441,18 +339,18 @@ export class BulkSyncRepository {
   addSchedule (syncId: string, input: ScheduleApiInput, actor: Actor | null, options: { id?: string } = {}): StoredSchedule {
     const id = options.id ?? newId()
     const now = new Date(this.clock.now()).toISOString()
-    this.insertSchedule.run({ id, sync_id: syncId, definition: JSON.stringify(checkedScheduleApi(input)), created_at: now, created_by: actorName(actor), updated_at: now, updated_by: actorName(actor) })
+    this.bulk.insertSchedule.run({ id, sync_id: syncId, definition: JSON.stringify(checkedScheduleApi(input)), created_at: now, created_by: actorName(actor), updated_at: now, updated_by: actorName(actor) })
     return this.schedule(syncId, id)
   }
 
   /** Call inside a transaction. */
   replaceSchedule (existing: StoredSchedule, input: ScheduleApiInput, actor: Actor): StoredSchedule {
-    this.updateSchedule.run({ id: existing.id, definition: JSON.stringify(checkedScheduleApi(input)), updated_at: new Date(this.clock.now()).toISOString(), updated_by: actorName(actor) })
+    this.bulk.updateSchedule.run({ id: existing.id, definition: JSON.stringify(checkedScheduleApi(input)), updated_at: new Date(this.clock.now()).toISOString(), updated_by: actorName(actor) })
     return this.schedule(existing.sync_id, existing.id)
   }
 
   deleteSchedule (existing: StoredSchedule): void {
-    this.removeSchedule.run(existing.id)
+    this.bulk.removeSchedule.run(existing.id)
   }
 
   /** BulkBulkSyncSchedule (camelCase), with the id the routes take. */
@@ -475,7 +373,7 @@ export class BulkSyncRepository {
 
   /** A bulk sync from a fixture document, checked as the API checks it. Call inside a transaction. */
   load (organizationId: string, fixture: FixtureBulkSync): void {
-    const sync = this.create(organizationId, fixture as CreateBulkSyncInput, null, { id: canonicalId(fixture.id), created_at: fixture.created_at, updated_at: fixture.updated_at })
+    const sync = this.loadOne(organizationId, fixture)
     for (const schedule of fixture.schedules ?? []) this.addSchedule(sync.id, schedule.schedule, null, { id: canonicalId(schedule.id) })
   }
 

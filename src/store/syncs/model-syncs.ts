@@ -6,110 +6,58 @@ import type { FixtureModelSync } from '../../http/schemas/fixtures.js'
 import { ModelSyncBody, type ModelSyncInput, type StartModelSyncInput } from '../../http/schemas/syncs.js'
 import { didYouMean } from '../../core/suggest.js'
 import type { ConnectionTypeCatalog } from '../connections/connection-types.js'
-import type { Actor, ConnectionRepository } from '../connections/connections.js'
+import type { ConnectionRepository } from '../connections/connections.js'
 import type { Db } from '../db.js'
 import type { ExecutionRepository, StartRequest, SyncFacts } from './executions.js'
-import { canonicalId, newId } from '../ids.js'
+import { canonicalId } from '../ids.js'
 import { modelFields, type ModelRepository } from './models.js'
 import { pickKnown } from '../shape.js'
-import { actorJson, actorOf, anchorAfter, defined, stamp, usableConnection } from './sync-rules.js'
+import { defined, usableConnection } from './sync-rules.js'
+import { SyncRepository, type CheckedSync, type StoredSyncBase, type SyncRow } from './sync-repository.js'
+import { statements } from '../table.js'
 import { requiredName } from '../text.js'
 
 /** What a model sync was given, as stored (CreateModelSyncRequest without name and organization). */
 type ModelSyncDefinition = Omit<ModelSyncInput, 'name' | 'organization_id' | 'active'>
 
-interface ModelSyncRow {
-  id: string
-  organization_id: string
+export interface StoredModelSync extends StoredSyncBase<ModelSyncDefinition> {
   target_connection_id: string
-  name: string
   mode: string
-  active: number
-  definition: string
-  schedule_anchor_ms: number
-  created_at: string
-  created_by: string | null
-  updated_at: string
-  updated_by: string | null
-}
-
-export interface StoredModelSync {
-  id: string
-  organization_id: string
-  target_connection_id: string
-  name: string
-  mode: string
-  active: boolean
-  definition: ModelSyncDefinition
   model_ids: string[]
-  schedule_anchor_ms: number
-  created_at: string
-  created_by: Actor | undefined
-  updated_at: string
-  updated_by: Actor | undefined
 }
 
 type Source = { model_id: string, field: string }
+
+interface ModelLinks { unlinkModels: Statement<[string]>, linkModel: Statement<[string, string]> }
 
 /**
  * Model syncs (reference 7): a target connection of the organization with the destination
  * capability, fields mapped from models of the organization (a field a model does not have is a
  * 422), an identity for the modes that match records (update, updateOrCreate). model_ids are the
- * models the sync reads, in the order first named.
+ * models the sync reads, in the order first named. Unlike a bulk sync, turning one off leaves a
+ * running execution to finish (reference 7.3).
  */
-export class ModelSyncRepository {
-  private readonly byId: Statement<[string], ModelSyncRow>
-  private readonly byOrganization: Statement<[string], ModelSyncRow>
-  private readonly all: Statement<[], ModelSyncRow>
-  private readonly insert: Statement<[Record<string, unknown>]>
-  private readonly update: Statement<[Record<string, unknown>]>
-  private readonly updateActive: Statement<[number, number, string, string, string]>
-  private readonly remove: Statement<[string]>
-  private readonly unlinkModels: Statement<[string]>
-  private readonly linkModel: Statement<[string, string]>
+export class ModelSyncRepository extends SyncRepository<StoredModelSync, ModelSyncDefinition, ModelSyncInput> {
+  private readonly links: ModelLinks
 
-  constructor (db: Db, private readonly clock: Clock, private readonly connections: ConnectionRepository, private readonly types: ConnectionTypeCatalog,
-    private readonly models: ModelRepository, private readonly executions: ExecutionRepository) {
-    const columns = 'id, organization_id, target_connection_id, name, mode, active, definition, schedule_anchor_ms, created_at, created_by, updated_at, updated_by'
-    this.byId = db.prepare(`SELECT ${columns} FROM model_syncs WHERE id = ?`)
-    this.byOrganization = db.prepare(`SELECT ${columns} FROM model_syncs WHERE organization_id = ? ORDER BY seq`)
-    this.all = db.prepare(`SELECT ${columns} FROM model_syncs ORDER BY seq`)
-    this.insert = db.prepare(`INSERT INTO model_syncs (${columns}) VALUES (@id, @organization_id, @target_connection_id, @name, @mode, @active, @definition,
-      @schedule_anchor_ms, @created_at, @created_by, @updated_at, @updated_by)`)
-    this.update = db.prepare(`UPDATE model_syncs SET target_connection_id = @target_connection_id, name = @name, mode = @mode, active = @active,
-      definition = @definition, schedule_anchor_ms = @schedule_anchor_ms, updated_at = @updated_at, updated_by = @updated_by WHERE id = @id`)
-    this.updateActive = db.prepare('UPDATE model_syncs SET active = ?, schedule_anchor_ms = ?, updated_at = ?, updated_by = ? WHERE id = ?')
-    this.remove = db.prepare('DELETE FROM model_syncs WHERE id = ?')
-    this.unlinkModels = db.prepare('DELETE FROM model_sync_models WHERE sync_id = ?')
-    this.linkModel = db.prepare('INSERT OR IGNORE INTO model_sync_models (sync_id, model_id) VALUES (?, ?)')
+  constructor (db: Db, clock: Clock, private readonly connections: ConnectionRepository, private readonly types: ConnectionTypeCatalog,
+    private readonly models: ModelRepository, executions: ExecutionRepository) {
+    super(db, 'model_syncs', ['target_connection_id', 'mode'], clock, executions)
+    this.links = statements<ModelLinks>(db, {
+      unlinkModels: 'DELETE FROM model_sync_models WHERE sync_id = ?',
+      linkModel: 'INSERT OR IGNORE INTO model_sync_models (sync_id, model_id) VALUES (?, ?)'
+    })
   }
 
-  private toStored (row: ModelSyncRow): StoredModelSync {
-    const definition = JSON.parse(row.definition) as ModelSyncDefinition
-    return {
-      ...row,
-      active: row.active === 1,
-      definition,
-      model_ids: modelIdsOf(definition),
-      created_by: actorOf(row.created_by),
-      updated_by: actorOf(row.updated_by)
-    }
-  }
-
-  find (id: string): StoredModelSync | undefined {
-    const row = this.byId.get(canonicalId(id))
-    return row === undefined ? undefined : this.toStored(row)
+  protected override toStored (base: StoredSyncBase<ModelSyncDefinition>, row: SyncRow): StoredModelSync {
+    return { ...base, target_connection_id: row.target_connection_id as string, mode: row.mode as string, model_ids: modelIdsOf(base.definition) }
   }
 
   list (organizationId: string, filter: { active?: boolean, mode?: string, target_connection_id?: string } = {}): StoredModelSync[] {
-    return this.byOrganization.all(organizationId).map((row) => this.toStored(row)).filter((sync) =>
+    return this.inOrganization(organizationId).filter((sync) =>
       (filter.active === undefined || sync.active === filter.active) &&
       (filter.mode === undefined || sync.mode === filter.mode) &&
       (filter.target_connection_id === undefined || sync.target_connection_id === canonicalId(filter.target_connection_id)))
-  }
-
-  listAll (): StoredModelSync[] {
-    return this.all.all().map((row) => this.toStored(row))
   }
 
   /** A source (model and field) the sync names: a model of the organization, and one of its fields when it declares any. */
@@ -121,7 +69,7 @@ export class ModelSyncRepository {
     return { model_id: model.id, field: source.field }
   }
 
-  private checked (organizationId: string, input: ModelSyncInput): { name: string, active: boolean, definition: ModelSyncDefinition } {
+  protected override check (organizationId: string, input: ModelSyncInput): CheckedSync<ModelSyncDefinition> {
     const name = requiredName(input.name)
     const given = pickKnown(input, ModelSyncBody) as ModelSyncInput
     const target = usableConnection(this.connections, this.types, organizationId, given.target.connection_id, 'destination', 'target.connection_id')
@@ -147,67 +95,13 @@ export class ModelSyncRepository {
       filters,
       overrides
     }) as ModelSyncDefinition
-    return { name, active: input.active ?? false, definition }
+    return { name, active: input.active ?? false, columns: { target_connection_id: definition.target.connection_id, mode: definition.mode }, definition }
   }
 
-  private link (syncId: string, definition: ModelSyncDefinition): void {
-    this.unlinkModels.run(syncId)
-    for (const modelId of modelIdsOf(definition)) this.linkModel.run(syncId, modelId)
-  }
-
-  /** Call inside a transaction. */
-  create (organizationId: string, input: ModelSyncInput, actor: Actor | null, options: { id?: string, created_at?: string, updated_at?: string } = {}): StoredModelSync {
-    const checked = this.checked(organizationId, input)
-    const id = options.id ?? newId()
-    const now = this.clock.now()
-    this.insert.run({
-      id,
-      organization_id: organizationId,
-      target_connection_id: checked.definition.target.connection_id,
-      name: checked.name,
-      mode: checked.definition.mode,
-      active: checked.active ? 1 : 0,
-      definition: JSON.stringify(checked.definition),
-      schedule_anchor_ms: now,
-      created_at: stamp(options.created_at, now),
-      created_by: actorJson(actor),
-      updated_at: stamp(options.updated_at ?? options.created_at, now),
-      updated_by: actorJson(actor)
-    })
-    this.link(id, checked.definition)
-    return this.find(id) as StoredModelSync
-  }
-
-  /** PUT: a full replacement. Call inside a transaction. */
-  replace (existing: StoredModelSync, input: ModelSyncInput, actor: Actor): StoredModelSync {
-    const checked = this.checked(existing.organization_id, input)
-    const now = this.clock.now()
-    this.update.run({
-      id: existing.id,
-      target_connection_id: checked.definition.target.connection_id,
-      name: checked.name,
-      mode: checked.definition.mode,
-      active: checked.active ? 1 : 0,
-      definition: JSON.stringify(checked.definition),
-      schedule_anchor_ms: anchorAfter(existing, checked.active, now),
-      updated_at: new Date(now).toISOString(),
-      updated_by: JSON.stringify(actor)
-    })
-    this.link(existing.id, checked.definition)
-    return this.find(existing.id) as StoredModelSync
-  }
-
-  /** activate: on or off; unlike a bulk sync, a running execution is left to finish (reference 7.3). Call inside a transaction. */
-  setActive (existing: StoredModelSync, active: boolean, actor: Actor): StoredModelSync {
-    const now = this.clock.now()
-    this.updateActive.run(active ? 1 : 0, anchorAfter(existing, active, now), new Date(now).toISOString(), JSON.stringify(actor), existing.id)
-    return this.find(existing.id) as StoredModelSync
-  }
-
-  /** Its running execution canceled, then the sync and its history. Call inside a transaction. */
-  delete (existing: StoredModelSync): void {
-    this.executions.cancelForDeletion(existing.id)
-    this.remove.run(existing.id)
+  /** The models it reads, linked again after each write (a model in use cannot be deleted). */
+  protected override written (id: string, checked: CheckedSync<ModelSyncDefinition>): void {
+    this.links.unlinkModels.run(id)
+    for (const modelId of modelIdsOf(checked.definition)) this.links.linkModel.run(id, modelId)
   }
 
   facts (sync: StoredModelSync): SyncFacts {
@@ -238,7 +132,7 @@ export class ModelSyncRepository {
   }
 
   load (organizationId: string, fixture: FixtureModelSync): void {
-    this.create(organizationId, fixture as ModelSyncInput, null, { id: canonicalId(fixture.id), created_at: fixture.created_at, updated_at: fixture.updated_at })
+    this.loadOne(organizationId, fixture)
   }
 
   exportAll (): FixtureModelSync[] {

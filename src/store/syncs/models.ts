@@ -9,7 +9,8 @@ import type { Actor, ConnectionRepository } from '../connections/connections.js'
 import type { Db } from '../db.js'
 import { canonicalId, newId } from '../ids.js'
 import { pickKnown } from '../shape.js'
-import { actorJson, actorOf, defined, stamp, usableConnection } from './sync-rules.js'
+import { actorOf, defined, usableConnection } from './sync-rules.js'
+import { AUDIT_COLUMNS, createdStamps, ownedTable, statements, updatedStamps, type CreateOptions, type OwnedTable } from '../table.js'
 import { requiredName } from '../text.js'
 
 /** A model's field (ModelField): a field named in `fields`, or one of `additional_fields` (user added). */
@@ -61,33 +62,25 @@ export function modelFields (model: StoredModel): ModelFieldView[] {
  * model a sync uses cannot be deleted (422); every update counts up its version.
  */
 export class ModelRepository {
-  private readonly byId: Statement<[string], ModelRow>
-  private readonly byOrganization: Statement<[string], ModelRow>
-  private readonly all: Statement<[], ModelRow>
-  private readonly insert: Statement<[Record<string, unknown>]>
-  private readonly update: Statement<[Record<string, unknown>]>
-  private readonly remove: Statement<[string]>
-  private readonly usedBy: Statement<[string], { sync_id: string }>
+  private readonly table: OwnedTable<ModelRow>
+  private readonly sql: { update: Statement<[Record<string, unknown>]>, usedBy: Statement<[string], { sync_id: string }> }
 
   constructor (db: Db, private readonly clock: Clock, private readonly connections: ConnectionRepository, private readonly types: ConnectionTypeCatalog) {
-    const columns = 'id, organization_id, connection_id, name, definition, version, created_at, created_by, updated_at, updated_by'
-    this.byId = db.prepare(`SELECT ${columns} FROM models WHERE id = ?`)
-    this.byOrganization = db.prepare(`SELECT ${columns} FROM models WHERE organization_id = ? ORDER BY seq`)
-    this.all = db.prepare(`SELECT ${columns} FROM models ORDER BY seq`)
-    this.insert = db.prepare(`INSERT INTO models (${columns}) VALUES (@id, @organization_id, @connection_id, @name, @definition, @version, @created_at, @created_by, @updated_at, @updated_by)`)
-    this.update = db.prepare(`UPDATE models SET connection_id = @connection_id, name = @name, definition = @definition, version = version + 1,
-      updated_at = @updated_at, updated_by = @updated_by WHERE id = @id`)
-    this.remove = db.prepare('DELETE FROM models WHERE id = ?')
-    this.usedBy = db.prepare('SELECT sync_id FROM model_sync_models WHERE model_id = ? ORDER BY sync_id')
+    this.table = ownedTable<ModelRow>(db, 'models', ['id', 'organization_id', 'connection_id', 'name', 'definition', 'version', ...AUDIT_COLUMNS])
+    this.sql = statements<ModelRepository['sql']>(db, {
+      update: `UPDATE models SET connection_id = @connection_id, name = @name, definition = @definition, version = version + 1,
+        updated_at = @updated_at, updated_by = @updated_by WHERE id = @id`,
+      usedBy: 'SELECT sync_id FROM model_sync_models WHERE model_id = ? ORDER BY sync_id'
+    })
   }
 
   find (id: string): StoredModel | undefined {
-    const row = this.byId.get(canonicalId(id))
+    const row = this.table.byId.get(canonicalId(id))
     return row === undefined ? undefined : toStored(row)
   }
 
   list (organizationId: string): StoredModel[] {
-    return this.byOrganization.all(organizationId).map(toStored)
+    return this.table.byOrganization.all(organizationId).map(toStored)
   }
 
   private checked (organizationId: string, input: ModelInput): { name: string, connection: string, definition: ModelDefinition } {
@@ -108,21 +101,18 @@ export class ModelRepository {
   }
 
   /** Call inside a transaction. */
-  create (organizationId: string, input: ModelInput, actor: Actor | null, options: { id?: string, created_at?: string, updated_at?: string, version?: number } = {}): StoredModel {
+  create (organizationId: string, input: ModelInput, actor: Actor | null, options: CreateOptions & { version?: number } = {}): StoredModel {
     const checked = this.checked(organizationId, input)
     const id = options.id ?? newId()
     const now = this.clock.now()
-    this.insert.run({
+    this.table.insert.run({
       id,
       organization_id: organizationId,
       connection_id: checked.connection,
       name: checked.name,
       definition: JSON.stringify(checked.definition),
       version: options.version ?? 1,
-      created_at: stamp(options.created_at, now),
-      created_by: actorJson(actor),
-      updated_at: stamp(options.updated_at ?? options.created_at, now),
-      updated_by: actorJson(actor)
+      ...createdStamps(actor, options, now)
     })
     return this.find(id) as StoredModel
   }
@@ -130,15 +120,17 @@ export class ModelRepository {
   /** PUT: a full replacement; the version counts up. Call inside a transaction. */
   replace (existing: StoredModel, input: ModelInput, actor: Actor): StoredModel {
     const checked = this.checked(existing.organization_id, input)
-    this.update.run({ id: existing.id, connection_id: checked.connection, name: checked.name, definition: JSON.stringify(checked.definition), updated_at: new Date(this.clock.now()).toISOString(), updated_by: JSON.stringify(actor) })
+    this.sql.update.run({
+      id: existing.id, connection_id: checked.connection, name: checked.name, definition: JSON.stringify(checked.definition), ...updatedStamps(actor, this.clock.now())
+    })
     return this.find(existing.id) as StoredModel
   }
 
   /** A model a sync uses is a 422 naming the syncs. Call inside a transaction. */
   delete (existing: StoredModel): void {
-    const syncs = this.usedBy.all(existing.id).map((row) => row.sync_id)
+    const syncs = this.sql.usedBy.all(existing.id).map((row) => row.sync_id)
     if (syncs.length > 0) throw Errors.ModelInUse({ metadata: { syncs } })
-    this.remove.run(existing.id)
+    this.table.remove.run(existing.id)
   }
 
   /** ModelResponse. */
@@ -171,7 +163,7 @@ export class ModelRepository {
   }
 
   exportAll (): FixtureModel[] {
-    return this.all.all().map(toStored).map((m) => ({
+    return this.table.all.all().map(toStored).map((m) => ({
       id: m.id, organization_id: m.organization_id, name: m.name, connection_id: m.connection_id, ...m.definition, version: m.version, created_at: m.created_at, updated_at: m.updated_at
     }))
   }

@@ -18,14 +18,8 @@ export function usableConnection (connections: ConnectionRepository, types: Conn
   return connection
 }
 
-/** An actor as JSON for a column. */
-export const actorJson = (actor: Actor | null): string | null => actor === null ? null : JSON.stringify(actor)
+/** An actor from its column. */
 export const actorOf = (json: string | null): Actor | undefined => json === null ? undefined : JSON.parse(json) as Actor
-
-/** A date-time from a fixture, or now. */
-export function stamp (value: string | undefined, now: number): string {
-  return value ?? new Date(now).toISOString()
-}
 
 /** Copies the fields of an object that are set (not undefined), for a response. */
 export function defined<T extends Record<string, unknown>> (value: T): T {
