@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import type { Statement } from 'better-sqlite3'
 import { overBudget } from '../core/bounds.js'
+import { statements } from './table.js'
 import type { Db } from './db.js'
 
 export type IdempotencyOutcome =
@@ -45,6 +46,18 @@ class Seal {
   }
 }
 
+interface IdempotencyStatements {
+  find: Statement<[string, string], Row>
+  upsertPending: Statement<[string, string, number, string]>
+  finish: Statement<[{ status: number, headers: string, body: string, bytes: number, sealed: number, scope: string, key: string }]>
+  kept: Statement<[string], { scope: string, key: string, bytes: number }>
+  removeOne: Statement<[string, string]>
+  dropPending: Statement<[string, string]>
+  purge: Statement<[number]>
+  removeAll: Statement<[]>
+  removePending: Statement<[]>
+}
+
 /**
  * Idempotency-Key records (reference 7): the first request with a key fixes the outcome; later
  * ones get it back until the record expires. Kept in SQLite, so they survive a restart, except
@@ -53,50 +66,44 @@ class Seal {
  * its bounds' records and bytes; past them its oldest records are forgotten.
  */
 export class IdempotencyRepository {
-  private readonly find: Statement<[string, string], Row>
-  private readonly upsertPending: Statement<[string, string, number, string]>
-  private readonly finish: Statement<[{ status: number, headers: string, body: string, bytes: number, sealed: number, scope: string, key: string }]>
-  private readonly kept: Statement<[string], { scope: string, key: string, bytes: number }>
-  private readonly removeOne: Statement<[string, string]>
+  private readonly sql: IdempotencyStatements
   private readonly seal = new Seal()
-  private readonly dropPending: Statement<[string, string]>
-  private readonly purge: Statement<[number]>
-  private readonly removeAll: Statement<[]>
-  private readonly removePending: Statement<[]>
   private readonly begin: (scope: string, key: string, now: number, ttlMs: number, partner: string) => IdempotencyOutcome
 
   constructor (db: Db, private readonly bounds: IdempotencyBounds) {
-    this.find = db.prepare('SELECT state, status, headers, body, created_at, sealed FROM idempotency_keys WHERE scope = ? AND key = ?')
-    this.upsertPending = db.prepare(`INSERT INTO idempotency_keys (scope, key, state, created_at, partner) VALUES (?, ?, 'pending', ?, ?)
-      ON CONFLICT (scope, key) DO UPDATE SET state = 'pending', status = NULL, headers = NULL, body = NULL, bytes = 0, sealed = 0,
-        created_at = excluded.created_at, partner = excluded.partner`)
-    this.finish = db.prepare(`UPDATE idempotency_keys SET state = 'done', status = @status, headers = @headers, body = @body, bytes = @bytes, sealed = @sealed
-      WHERE scope = @scope AND key = @key`)
-    this.kept = db.prepare("SELECT scope, key, bytes FROM idempotency_keys WHERE partner = ? AND state = 'done' ORDER BY created_at")
-    this.removeOne = db.prepare('DELETE FROM idempotency_keys WHERE scope = ? AND key = ?')
-    this.dropPending = db.prepare("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'pending'")
-    this.purge = db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?')
-    this.removeAll = db.prepare('DELETE FROM idempotency_keys')
-    this.removePending = db.prepare("DELETE FROM idempotency_keys WHERE state = 'pending'")
+    this.sql = statements<IdempotencyStatements>(db, {
+      find: 'SELECT state, status, headers, body, created_at, sealed FROM idempotency_keys WHERE scope = ? AND key = ?',
+      upsertPending: `INSERT INTO idempotency_keys (scope, key, state, created_at, partner) VALUES (?, ?, 'pending', ?, ?)
+        ON CONFLICT (scope, key) DO UPDATE SET state = 'pending', status = NULL, headers = NULL, body = NULL, bytes = 0, sealed = 0,
+          created_at = excluded.created_at, partner = excluded.partner`,
+      finish: `UPDATE idempotency_keys SET state = 'done', status = @status, headers = @headers, body = @body, bytes = @bytes, sealed = @sealed
+        WHERE scope = @scope AND key = @key`,
+      kept: "SELECT scope, key, bytes FROM idempotency_keys WHERE partner = ? AND state = 'done' ORDER BY created_at",
+      removeOne: 'DELETE FROM idempotency_keys WHERE scope = ? AND key = ?',
+      dropPending: "DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'pending'",
+      purge: 'DELETE FROM idempotency_keys WHERE created_at < ?',
+      removeAll: 'DELETE FROM idempotency_keys',
+      removePending: "DELETE FROM idempotency_keys WHERE state = 'pending'"
+    })
     this.begin = db.transaction((scope: string, key: string, now: number, ttlMs: number, partner: string): IdempotencyOutcome => {
-      const row = this.find.get(scope, key)
+      const row = this.sql.find.get(scope, key)
       if (row !== undefined && row.created_at + ttlMs > now) {
         if (row.state === 'pending') return { kind: 'in-flight' }
         const body = row.sealed === 1 ? this.seal.open(row.body ?? '') : row.body ?? ''
         if (body === null) return { kind: 'sealed' }
         return { kind: 'replay', status: row.status as number, headers: JSON.parse(row.headers ?? '{}') as Record<string, string>, body }
       }
-      this.upsertPending.run(scope, key, now, partner)
+      this.sql.upsertPending.run(scope, key, now, partner)
       return { kind: 'new' }
     })
     this.end = db.transaction((claim: IdempotencyClaim, status: number, headers: string, body: string, sealed: boolean) => {
       const { scope, key } = claim
       const kept = sealed ? this.seal.close(body) : body
       const bytes = kept.length + headers.length
-      this.finish.run({ status, headers, body: kept, bytes, sealed: sealed ? 1 : 0, scope, key })
+      this.sql.finish.run({ status, headers, body: kept, bytes, sealed: sealed ? 1 : 0, scope, key })
       // The record just made is the newest, so it is kept; the budget counts it.
-      const records = this.kept.all(claim.partner).filter((record) => record.scope !== scope || record.key !== key)
-      for (const record of overBudget([...records, { scope, key, bytes }], this.bounds.records, this.bounds.bytes)) this.removeOne.run(record.scope, record.key)
+      const records = this.sql.kept.all(claim.partner).filter((record) => record.scope !== scope || record.key !== key)
+      for (const record of overBudget([...records, { scope, key, bytes }], this.bounds.records, this.bounds.bytes)) this.sql.removeOne.run(record.scope, record.key)
     })
   }
 
@@ -118,19 +125,19 @@ export class IdempotencyRepository {
 
   /** A claimed request that produced no response (the client went away): the key is free again. */
   abandon (scope: string, key: string): void {
-    this.dropPending.run(scope, key)
+    this.sql.dropPending.run(scope, key)
   }
 
   purgeOlderThan (cutoff: number): void {
-    this.purge.run(cutoff)
+    this.sql.purge.run(cutoff)
   }
 
   clear (): void {
-    this.removeAll.run()
+    this.sql.removeAll.run()
   }
 
   /** At start no request can be in flight: claims left by a crash are dropped. */
   dropStaleClaims (): void {
-    this.removePending.run()
+    this.sql.removePending.run()
   }
 }

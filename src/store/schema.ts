@@ -1,3 +1,17 @@
+/** The first columns of a table of an organization's resources. */
+const OWNED = `    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,`
+/** The audit columns, last in a table. */
+const AUDITED = `    created_at TEXT NOT NULL,
+    created_by TEXT,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT`
+/** What both kinds of sync keep beside their connections: on or off, the body, the scheduling anchor. */
+const SYNC_STATE = `    active INTEGER NOT NULL,
+    definition TEXT NOT NULL,
+    schedule_anchor_ms INTEGER NOT NULL,`
+
 /**
  * The database schema, as numbered migrations. PRAGMA user_version records how
  * many have run; a database from a newer simulator is refused, never altered.
@@ -29,9 +43,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX organizations_partner_name ON organizations(coalesce(partner_id, ''), name_key);
 
   CREATE TABLE roles (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+${OWNED}
     name TEXT NOT NULL,
     name_key TEXT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('admin', 'member', 'custom')),
@@ -40,9 +52,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX roles_system_kind ON roles(organization_id, kind) WHERE kind <> 'custom';
 
   CREATE TABLE users (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+${OWNED}
     email TEXT NOT NULL,
     UNIQUE (organization_id, email)
   );
@@ -108,9 +118,7 @@ export const MIGRATIONS: readonly string[] = [
   );
 
   CREATE TABLE connections (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+${OWNED}
     parent_id TEXT REFERENCES connections(id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     name_key TEXT NOT NULL,
@@ -160,9 +168,7 @@ export const MIGRATIONS: readonly string[] = [
   );
 
   CREATE TABLE events (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+${OWNED}
     type TEXT NOT NULL,
     created_ms INTEGER NOT NULL,
     payload TEXT NOT NULL
@@ -194,35 +200,23 @@ export const MIGRATIONS: readonly string[] = [
   // the fields the API takes, already checked; columns hold what queries and rules read.
   `
   CREATE TABLE models (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+${OWNED}
     connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     definition TEXT NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
-    created_at TEXT NOT NULL,
-    created_by TEXT,
-    updated_at TEXT NOT NULL,
-    updated_by TEXT
+${AUDITED}
   );
   CREATE INDEX models_organization ON models(organization_id);
   CREATE INDEX models_connection ON models(connection_id);
 
   CREATE TABLE model_syncs (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+${OWNED}
     target_connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     mode TEXT NOT NULL,
-    active INTEGER NOT NULL,
-    definition TEXT NOT NULL,
-    schedule_anchor_ms INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    created_by TEXT,
-    updated_at TEXT NOT NULL,
-    updated_by TEXT
+${SYNC_STATE}
+${AUDITED}
   );
   CREATE INDEX model_syncs_organization ON model_syncs(organization_id);
   CREATE INDEX model_syncs_target ON model_syncs(target_connection_id);
@@ -235,19 +229,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX model_sync_models_model ON model_sync_models(model_id);
 
   CREATE TABLE bulk_syncs (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+${OWNED}
     source_connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
     destination_connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
     name TEXT NOT NULL,
-    active INTEGER NOT NULL,
-    definition TEXT NOT NULL,
-    schedule_anchor_ms INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    created_by TEXT,
-    updated_at TEXT NOT NULL,
-    updated_by TEXT
+${SYNC_STATE}
+${AUDITED}
   );
   CREATE INDEX bulk_syncs_organization ON bulk_syncs(organization_id);
   CREATE INDEX bulk_syncs_source ON bulk_syncs(source_connection_id);
@@ -266,17 +253,12 @@ export const MIGRATIONS: readonly string[] = [
     id TEXT NOT NULL UNIQUE,
     sync_id TEXT NOT NULL REFERENCES bulk_syncs(id) ON DELETE CASCADE,
     definition TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    created_by TEXT,
-    updated_at TEXT NOT NULL,
-    updated_by TEXT
+${AUDITED}
   );
   CREATE INDEX bulk_sync_schedules_sync ON bulk_sync_schedules(sync_id);
 
   CREATE TABLE executions (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+${OWNED}
     bulk_sync_id TEXT REFERENCES bulk_syncs(id) ON DELETE CASCADE,
     model_sync_id TEXT REFERENCES model_syncs(id) ON DELETE CASCADE,
     status TEXT NOT NULL,
@@ -296,9 +278,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX executions_due ON executions(due_ms) WHERE due_ms IS NOT NULL;
 
   CREATE TABLE jobs (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+${OWNED}
     type TEXT NOT NULL,
     status TEXT NOT NULL,
     result TEXT,

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3'
 import type { Actor } from './connections/connections.js'
 import type { Db } from './db.js'
+import { newId } from './ids.js'
 
 /**
  * A repository's statements, prepared at once from their SQL by name. The type parameter says what
@@ -45,6 +46,17 @@ export function createdStamps (actor: Actor | null, options: CreateOptions, now:
   const by = actor === null ? null : JSON.stringify(actor)
   const at = (value: string | undefined): string => value ?? new Date(now).toISOString()
   return { created_at: at(options.created_at), created_by: by, updated_at: at(options.updated_at ?? options.created_at), updated_by: by }
+}
+
+/**
+ * A new row of an organization's resource: its id (a fixture's, or a new one), the kind's columns
+ * and the audit stamps. Returns the id. Call inside a transaction.
+ */
+export function insertOwned (table: OwnedTable<unknown>, organizationId: string, columns: Record<string, unknown>,
+  actor: Actor | null, options: CreateOptions, now: number): string {
+  const id = options.id ?? newId()
+  table.insert.run({ id, organization_id: organizationId, ...columns, ...createdStamps(actor, options, now) })
+  return id
 }
 
 /** The audit columns of an update: by the actor, now. */

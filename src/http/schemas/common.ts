@@ -1,4 +1,10 @@
 /** Schemas shared by every route module. */
+import { LIMITS } from '../../core/limits.js'
+
+/** A string of at most maxLength characters. */
+export const Text = (maxLength: number) => ({ type: 'string', maxLength }) as const
+/** An id as a request gives it. */
+export const Id = Text(LIMITS.id)
 
 /** ApiError (reference 8.1): every error except 401 before 2025-09-18. */
 export const ApiErrorBody = {

@@ -1,6 +1,6 @@
 /** Schemas of connection types, connections, Connect and sharing (partner-surface reference 2 and 3). */
 import { LIMITS } from '../../core/limits.js'
-import { envelopeSchema } from './common.js'
+import { envelopeSchema, Text } from './common.js'
 import type { Infer } from './infer.js'
 
 /** A connection type's id: what requests name it by. */
@@ -8,7 +8,6 @@ export const TYPE_ID_PATTERN = '^[a-z][a-z0-9_]{0,63}$'
 /** A configuration field's name (not starting with "__": the Connect form keeps those for itself). */
 export const FIELD_NAME_PATTERN = '^(?!__)[A-Za-z_][A-Za-z0-9_]{0,63}$'
 
-const Text = (maxLength: number) => ({ type: 'string', maxLength }) as const
 const Scalar = { type: ['string', 'number', 'integer', 'boolean'] } as const
 
 /** One configuration field of a connection type: a scalar, described for the API and the Connect form. */
@@ -100,6 +99,7 @@ export const CreateConnectionBody = {
   required: ['name', 'type', 'configuration'],
   properties: { ...connectionFields, redirect_url: Text(LIMITS.url) }
 } as const
+export type CreateConnectionInput = Infer<typeof CreateConnectionBody>
 
 /** Update: type optional, reconnect instead of redirect_url. */
 export const UpdateConnectionBody = {
@@ -108,6 +108,7 @@ export const UpdateConnectionBody = {
   required: ['name', 'configuration'],
   properties: { ...connectionFields, reconnect: { type: 'boolean' } }
 } as const
+export type UpdateConnectionInput = Infer<typeof UpdateConnectionBody>
 
 export const TestConnectionBody = {
   type: 'object',
@@ -115,6 +116,7 @@ export const TestConnectionBody = {
   required: ['type', 'configuration'],
   properties: { type: TypeId, configuration: Configuration, connection_id: Text(LIMITS.id), organization_id: Text(LIMITS.id) }
 } as const
+export type TestConnectionInput = Infer<typeof TestConnectionBody>
 
 /** The guide spells it redirectURL, the SDK redirect_url: either is taken (reference 3.6). */
 export const ConnectBody = {
@@ -133,6 +135,7 @@ export const ConnectBody = {
     connection: Text(LIMITS.id)
   }
 } as const
+export type ConnectInput = Infer<typeof ConnectBody>
 
 export const ShareBody = {
   type: 'object',
@@ -140,6 +143,7 @@ export const ShareBody = {
   required: ['child_organization_id'],
   properties: { child_organization_id: Text(LIMITS.id), name: Text(LIMITS.name) }
 } as const
+export type ShareInput = Infer<typeof ShareBody>
 
 export const ParameterValuesBody = {
   type: 'object',
@@ -147,6 +151,7 @@ export const ParameterValuesBody = {
   required: ['field'],
   properties: { field: Text(64), parameters: Configuration, connection_id: Text(LIMITS.id), query: Text(LIMITS.name) }
 } as const
+export type ParameterValuesInput = Infer<typeof ParameterValuesBody>
 
 export const ConnectionListQuery = {
   type: 'object',
@@ -167,13 +172,6 @@ export const OrganizationConnectionParams = {
   required: ['org_id', 'connection_id'],
   properties: { org_id: { type: 'string' }, connection_id: { type: 'string' } }
 } as const
-
-export type CreateConnectionInput = Infer<typeof CreateConnectionBody>
-export type UpdateConnectionInput = Infer<typeof UpdateConnectionBody>
-export type TestConnectionInput = Infer<typeof TestConnectionBody>
-export type ConnectInput = Infer<typeof ConnectBody>
-export type ShareInput = Infer<typeof ShareBody>
-export type ParameterValuesInput = Infer<typeof ParameterValuesBody>
 
 // Responses
 

@@ -1,10 +1,8 @@
 /** Schemas of webhooks and events (partner-surface reference 4 and 5). */
 import { LIMITS } from '../../core/limits.js'
-import { envelopeSchema } from './common.js'
+import { envelopeSchema, Text, Id } from './common.js'
 import type { Infer } from './infer.js'
 
-const Text = (maxLength: number) => ({ type: 'string', maxLength }) as const
-const Id = Text(LIMITS.id)
 const Count = { type: 'integer', minimum: 0, maximum: 1e12 } as const
 const TextList = { type: 'array', maxItems: 1000, items: Text(LIMITS.url) } as const
 

@@ -7,11 +7,9 @@
  * error (Go's decoder ignores it too); the store keeps only the fields named here (pickKnown).
  */
 import { LIMITS } from '../../core/limits.js'
-import { envelopeSchema } from './common.js'
+import { envelopeSchema, Text, Id } from './common.js'
 import type { Infer } from './infer.js'
 
-const Text = (maxLength: number) => ({ type: 'string', maxLength }) as const
-const Id = Text(LIMITS.id)
 const Name = Text(LIMITS.name)
 const Bool = { type: 'boolean' } as const
 const Strings = (maxItems: number, maxLength: number = LIMITS.name) => ({ type: 'array', maxItems, items: Text(maxLength) }) as const
@@ -86,6 +84,16 @@ const FieldConfiguration = {
   ]
 } as const
 
+/** What a schema of a bulk sync sets beside its fields, in create and in update alike. */
+const schemaSettings = {
+  filters: { type: 'array', maxItems: 200, items: BulkFilterShape },
+  partition_key: Text(LIMITS.name),
+  tracking_field: Text(LIMITS.name),
+  data_cutoff_timestamp: Text(64),
+  disable_data_cutoff: Bool,
+  user_output_name: Text(LIMITS.name)
+} as const
+
 /** A schema as create takes it: its id alone, or a SchemaConfiguration. */
 export const SchemaConfigurationShape = {
   type: 'object',
@@ -94,12 +102,7 @@ export const SchemaConfigurationShape = {
     id: Text(LIMITS.name),
     enabled: Bool,
     fields: { type: 'array', maxItems: 2000, items: FieldConfiguration },
-    filters: { type: 'array', maxItems: 200, items: BulkFilterShape },
-    partition_key: Text(LIMITS.name),
-    tracking_field: Text(LIMITS.name),
-    data_cutoff_timestamp: Text(64),
-    disable_data_cutoff: Bool,
-    user_output_name: Text(LIMITS.name)
+    ...schemaSettings
   }
 } as const
 
@@ -130,6 +133,7 @@ export const CreateBulkSyncBody = {
   required: ['name', 'source_connection_id', 'destination_connection_id', 'destination_configuration', 'schedule'],
   properties: { ...bulkSyncFields, schemas: { type: 'array', maxItems: 2000, items: { anyOf: [Text(LIMITS.name), SchemaConfigurationShape] } } }
 } as const
+export type CreateBulkSyncInput = Infer<typeof CreateBulkSyncBody>
 
 /** PUT replaces the top level; schemas change only through /schemas (reference 6.2). */
 export const UpdateBulkSyncBody = {
@@ -138,6 +142,7 @@ export const UpdateBulkSyncBody = {
   required: ['name', 'source_connection_id', 'destination_connection_id', 'destination_configuration', 'schedule'],
   properties: { ...bulkSyncFields, schemas: { type: 'array', maxItems: 2000 } }
 } as const
+export type UpdateBulkSyncInput = Infer<typeof UpdateBulkSyncBody>
 
 export const BulkSyncListQuery = {
   type: 'object',
@@ -165,6 +170,7 @@ export const StartBulkSyncBody = {
     schemas: Strings(2000)
   }
 } as const
+export type StartBulkSyncInput = Infer<typeof StartBulkSyncBody>
 
 export const BulkExecutionListQuery = {
   type: 'object',
@@ -219,20 +225,17 @@ export const UpdateBulkSchemaBody = {
   properties: {
     enabled: Bool,
     fields: { type: 'array', maxItems: 2000, items: { type: 'object', required: ['id'], properties: { id: Text(LIMITS.name), enabled: Bool, obfuscated: Bool, user_output_name: Text(LIMITS.name) } } },
-    filters: { type: 'array', maxItems: 200, items: BulkFilterShape },
-    partition_key: Text(LIMITS.name),
-    tracking_field: Text(LIMITS.name),
-    data_cutoff_timestamp: Text(64),
-    disable_data_cutoff: Bool,
-    user_output_name: Text(LIMITS.name)
+    ...schemaSettings
   }
 } as const
+export type UpdateBulkSchemaInput = Infer<typeof UpdateBulkSchemaBody>
 
 export const PatchBulkSchemasBody = {
   type: 'object',
   additionalProperties: false,
   properties: { schemas: { type: 'array', maxItems: 2000, items: { type: 'object', required: ['id'], properties: { ...UpdateBulkSchemaBody.properties, id: Text(LIMITS.name) } } } }
 } as const
+export type PatchBulkSchemasInput = Infer<typeof PatchBulkSchemasBody>
 
 export const SyncParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const
 export const SyncExecutionParams = { type: 'object', required: ['id', 'exec_id'], properties: { id: { type: 'string' }, exec_id: { type: 'string' } } } as const
@@ -240,14 +243,8 @@ export const SyncScheduleParams = { type: 'object', required: ['id', 'schedule_i
 export const SyncSchemaParams = { type: 'object', required: ['id', 'schema_id'], properties: { id: { type: 'string' }, schema_id: { type: 'string', maxLength: LIMITS.name } } } as const
 export const JobParams = { type: 'object', required: ['type', 'id'], properties: { type: { type: 'string' }, id: { type: 'string' } } } as const
 
-export type CreateBulkSyncInput = Infer<typeof CreateBulkSyncBody>
-export type UpdateBulkSyncInput = Infer<typeof UpdateBulkSyncBody>
-export type BulkScheduleInput = Infer<typeof BulkScheduleShape>
-export type StartBulkSyncInput = Infer<typeof StartBulkSyncBody>
 export type ScheduleApiInput = Infer<typeof ScheduleApiShape>
-export type UpdateBulkSchemaInput = Infer<typeof UpdateBulkSchemaBody>
-export type PatchBulkSchemasInput = Infer<typeof PatchBulkSchemasBody>
-
+export type BulkScheduleInput = Infer<typeof BulkScheduleShape>
 // Models
 
 const ModelFieldRequest = {
@@ -398,6 +395,15 @@ const Actor = { type: 'object', properties: { id: { type: 'string' }, name: { ty
 const Str = { type: 'string' } as const
 const Num = { type: 'number' } as const
 const Obj = { type: 'object', additionalProperties: true } as const
+/** The audit fields of a created resource. */
+const Audited = { created_at: Str, created_by: Actor, updated_at: Str, updated_by: Actor } as const
+/** When a run (or a schema of it) was created, started, completed and last changed. */
+const RunTimes = { created_at: Str, started_at: Str, completed_at: Str, updated_at: Str } as const
+/** What a bulk run (or a schema of it) counted. */
+const RunCounts = { record_count: Num, error_count: Num, warning_count: Num } as const
+/** A run of either kind of sync: its id and type, then the kind's own fields. */
+const executionSchema = <I extends string, P extends object>($id: I, properties: P) =>
+  ({ $id, type: 'object', required: ['id', 'status', 'created_at'], properties: { id: Str, type: Str, ...properties } }) as const
 const ScheduleOut = {
   type: 'object',
   properties: { frequency: Str, minute: Str, hour: Str, day_of_week: Str, day_of_month: Str, month: Str, multi: Obj }
@@ -427,10 +433,7 @@ export const BulkSync = {
     data_cutoff_timestamp: Str,
     disable_record_timestamps: Bool,
     policies: { type: 'array', items: Str },
-    created_at: Str,
-    created_by: Actor,
-    updated_at: Str,
-    updated_by: Actor
+    ...Audited
   }
 } as const
 
@@ -441,40 +444,23 @@ const SchemaExecution = {
     output_name: Str,
     status: { type: 'string', enum: BULK_SCHEMA_EXECUTION_STATUSES },
     status_message: Str,
-    record_count: Num,
-    error_count: Num,
-    warning_count: Num,
-    created_at: Str,
-    started_at: Str,
-    completed_at: Str,
-    updated_at: Str
+    ...RunCounts,
+    ...RunTimes
   }
 } as const
 
-export const BulkSyncExecution = {
-  $id: 'BulkSyncExecution',
-  type: 'object',
-  required: ['id', 'status', 'created_at'],
-  properties: {
-    id: Str,
-    type: Str,
-    status: { type: 'string', enum: BULK_EXECUTION_STATUSES },
-    status_message: Str,
-    created_at: Str,
-    started_at: Str,
-    completed_at: Str,
-    updated_at: Str,
-    record_count: Num,
-    error_count: Num,
-    warning_count: Num,
-    is_test: Bool,
-    is_resync: Bool,
-    is_partial: Bool,
-    fetch_mode: Str,
-    output_disposition: Str,
-    schemas: { type: 'array', items: SchemaExecution }
-  }
-} as const
+export const BulkSyncExecution = executionSchema('BulkSyncExecution', {
+  status: { type: 'string', enum: BULK_EXECUTION_STATUSES },
+  status_message: Str,
+  ...RunTimes,
+  ...RunCounts,
+  is_test: Bool,
+  is_resync: Bool,
+  is_partial: Bool,
+  fetch_mode: Str,
+  output_disposition: Str,
+  schemas: { type: 'array', items: SchemaExecution }
+})
 
 export const BulkSchema = {
   $id: 'BulkSchema',
@@ -540,10 +526,7 @@ export const Model = {
     enricher: Obj,
     policies: { type: 'array', items: Str },
     version: Num,
-    created_at: Str,
-    created_by: Actor,
-    updated_at: Str,
-    updated_by: Actor
+    ...Audited
   }
 } as const
 
@@ -574,28 +557,18 @@ export const ModelSync = {
     encryption_passphrase: Str,
     policies: { type: 'array', items: Str },
     model_ids: { type: 'array', items: Str },
-    created_at: Str,
-    created_by: Actor,
-    updated_at: Str,
-    updated_by: Actor
+    ...Audited
   }
 } as const
 
-export const ModelSyncExecution = {
-  $id: 'ModelSyncExecution',
-  type: 'object',
-  required: ['id', 'status', 'created_at'],
-  properties: {
-    id: Str,
-    type: Str,
-    status: Str,
-    created_at: Str,
-    started_at: Str,
-    completed_at: Str,
-    errors: { type: 'array', items: Str },
-    counts: { type: 'object', properties: { total: Num, insert: Num, update: Num, upserts: Num, delete: Num, error: Num, warnings: Num } }
-  }
-} as const
+export const ModelSyncExecution = executionSchema('ModelSyncExecution', {
+  status: Str,
+  created_at: Str,
+  started_at: Str,
+  completed_at: Str,
+  errors: { type: 'array', items: Str },
+  counts: { type: 'object', properties: { total: Num, insert: Num, update: Num, upserts: Num, delete: Num, error: Num, warnings: Num } }
+})
 
 export const Job = {
   $id: 'Job',

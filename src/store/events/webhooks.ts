@@ -3,6 +3,7 @@ import type { Clock } from '../../control/clock.js'
 import { Errors, validationError } from '../../core/errors.js'
 import type { WebhookInput } from '../../http/schemas/events.js'
 import type { FixtureWebhook } from '../../http/schemas/fixtures.js'
+import { statements } from '../table.js'
 import type { Db } from '../db.js'
 import type { DeliveryQueue } from './deliveries.js'
 import { canonicalId, newId } from '../ids.js'
@@ -42,44 +43,50 @@ export function hostAllowed (allowed: readonly string[] | null, url: URL): boole
   return allowed.some((entry) => entry.startsWith('*.') ? host.endsWith(entry.slice(1)) : host === entry)
 }
 
+interface WebhookStatements {
+  byId: Statement<[string], WebhookRow>
+  byOrganization: Statement<[string], WebhookRow>
+  all: Statement<[], WebhookRow>
+  insert: Statement<[Record<string, unknown>]>
+  update: Statement<[Record<string, unknown>]>
+  updateDisabled: Statement<[number, string]>
+  remove: Statement<[string]>
+}
+
 /**
  * Webhooks: at most one per organization (reference 4), with an absolute http(s) endpoint within
  * the allowed hosts and a secret. Disabling keeps the configuration; the delivery queue drops what
  * was pending for it (events while disabled are not queued).
  */
 export class WebhookRepository {
-  private readonly byId: Statement<[string], WebhookRow>
-  private readonly byOrganization: Statement<[string], WebhookRow>
-  private readonly all: Statement<[], WebhookRow>
-  private readonly insert: Statement<[Record<string, unknown>]>
-  private readonly update: Statement<[Record<string, unknown>]>
-  private readonly updateDisabled: Statement<[number, string]>
-  private readonly remove: Statement<[string]>
+  private readonly sql: WebhookStatements
   /** The ports the simulator listens on (set by the app once it exists): an endpoint must not name one of them on this machine. */
   listeningPorts: ListeningPorts = () => []
 
   constructor (db: Db, private readonly clock: Clock, private readonly allowedHosts: readonly string[] | null, private readonly queue: DeliveryQueue) {
-    this.byId = db.prepare('SELECT id, organization_id, endpoint, secret, disabled, created_at FROM webhooks WHERE id = ?')
-    this.byOrganization = db.prepare('SELECT id, organization_id, endpoint, secret, disabled, created_at FROM webhooks WHERE organization_id = ?')
-    this.all = db.prepare('SELECT id, organization_id, endpoint, secret, disabled, created_at FROM webhooks ORDER BY seq')
-    this.insert = db.prepare('INSERT INTO webhooks (id, organization_id, endpoint, secret, disabled, created_at) VALUES (@id, @organization_id, @endpoint, @secret, @disabled, @created_at)')
-    this.update = db.prepare('UPDATE webhooks SET endpoint = @endpoint, secret = @secret WHERE id = @id')
-    this.updateDisabled = db.prepare('UPDATE webhooks SET disabled = ? WHERE id = ?')
-    this.remove = db.prepare('DELETE FROM webhooks WHERE id = ?')
+    this.sql = statements<WebhookStatements>(db, {
+      byId: 'SELECT id, organization_id, endpoint, secret, disabled, created_at FROM webhooks WHERE id = ?',
+      byOrganization: 'SELECT id, organization_id, endpoint, secret, disabled, created_at FROM webhooks WHERE organization_id = ?',
+      all: 'SELECT id, organization_id, endpoint, secret, disabled, created_at FROM webhooks ORDER BY seq',
+      insert: 'INSERT INTO webhooks (id, organization_id, endpoint, secret, disabled, created_at) VALUES (@id, @organization_id, @endpoint, @secret, @disabled, @created_at)',
+      update: 'UPDATE webhooks SET endpoint = @endpoint, secret = @secret WHERE id = @id',
+      updateDisabled: 'UPDATE webhooks SET disabled = ? WHERE id = ?',
+      remove: 'DELETE FROM webhooks WHERE id = ?'
+    })
   }
 
   find (id: string): StoredWebhook | undefined {
-    const row = this.byId.get(canonicalId(id))
+    const row = this.sql.byId.get(canonicalId(id))
     return row === undefined ? undefined : toStored(row)
   }
 
   forOrganization (organizationId: string): StoredWebhook | undefined {
-    const row = this.byOrganization.get(organizationId)
+    const row = this.sql.byOrganization.get(organizationId)
     return row === undefined ? undefined : toStored(row)
   }
 
   listAll (): StoredWebhook[] {
-    return this.all.all().map(toStored)
+    return this.sql.all.all().map(toStored)
   }
 
   /** The webhooks of these organizations, in the order given. */
@@ -89,9 +96,9 @@ export class WebhookRepository {
 
   /** Call inside a transaction. A second webhook in one organization is a 409. */
   create (organizationId: string, input: WebhookInput, options: { id?: string, disabled?: boolean, created_at?: string } = {}): StoredWebhook {
-    if (this.byOrganization.get(organizationId) !== undefined) throw Errors.WebhookExists()
+    if (this.sql.byOrganization.get(organizationId) !== undefined) throw Errors.WebhookExists()
     const id = options.id ?? newId()
-    this.insert.run({
+    this.sql.insert.run({
       id,
       organization_id: organizationId,
       endpoint: this.checkedEndpoint(input.endpoint),
@@ -104,20 +111,20 @@ export class WebhookRepository {
 
   /** PUT: endpoint and secret both replaced; enabled state and creation time kept. Call inside a transaction. */
   replace (existing: StoredWebhook, input: WebhookInput): StoredWebhook {
-    this.update.run({ id: existing.id, endpoint: this.checkedEndpoint(input.endpoint), secret: checkedSecret(input.secret) })
+    this.sql.update.run({ id: existing.id, endpoint: this.checkedEndpoint(input.endpoint), secret: checkedSecret(input.secret) })
     return this.find(existing.id) as StoredWebhook
   }
 
   /** Disabling cancels what was pending for the webhook: enabling resumes with the next event, nothing is replayed. Call inside a transaction. */
   setDisabled (existing: StoredWebhook, disabled: boolean): StoredWebhook {
-    this.updateDisabled.run(disabled ? 1 : 0, existing.id)
+    this.sql.updateDisabled.run(disabled ? 1 : 0, existing.id)
     this.queue.sweep()
     return { ...existing, disabled }
   }
 
   /** Call inside a transaction; pending deliveries to the webhook are cancelled. */
   delete (existing: StoredWebhook): void {
-    this.remove.run(existing.id)
+    this.sql.remove.run(existing.id)
     this.queue.sweep()
   }
 

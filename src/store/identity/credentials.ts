@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { Statement } from 'better-sqlite3'
+import { statements } from '../table.js'
 import type { Db } from '../db.js'
 import { Errors } from '../../core/errors.js'
 import { canonicalId, hashKey, isUuid, newKeyValue } from '../ids.js'
@@ -13,22 +14,26 @@ function sameDigest (a: string, b: string): boolean {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
 }
 
+interface CredentialStatements {
+  apiKeyByHash: Statement<[string], KeyRow>
+  partnerByHash: Statement<[string], PartnerRow>
+  partnerById: Statement<[string], PartnerRow>
+  deploymentByHash: Statement<[string], { key_hash: string }>
+  organizationPartner: Statement<[string], { partner_id: string | null }>
+  insertApiKey: Statement<[string, string | null, string, string | null]>
+  insertPartner: Statement<[string, string, string, string | null, string]>
+  insertDeploymentKey: Statement<[string, string | null]>
+  revokeUserKeys: Statement<[string]>
+  removePartner: Statement<[string]>
+  anyKeyHash: Statement<[string, string, string], { found: number }>
+}
+
 /**
  * API keys, partner keys and deployment keys. Secrets are stored as SHA-256 digests; the value is
  * kept only for keys that came from fixtures, so that an export can give them back.
  */
 export class CredentialRepository {
-  private readonly apiKeyByHash: Statement<[string], KeyRow>
-  private readonly partnerByHash: Statement<[string], PartnerRow>
-  private readonly partnerById: Statement<[string], PartnerRow>
-  private readonly deploymentByHash: Statement<[string], { key_hash: string }>
-  private readonly organizationPartner: Statement<[string], { partner_id: string | null }>
-  private readonly insertApiKey: Statement<[string, string | null, string, string | null]>
-  private readonly insertPartner: Statement<[string, string, string, string | null, string]>
-  private readonly insertDeploymentKey: Statement<[string, string | null]>
-  private readonly revokeUserKeys: Statement<[string]>
-  private readonly removePartner: Statement<[string]>
-  private readonly anyKeyHash: Statement<[string, string, string], { found: number }>
+  private readonly sql: CredentialStatements
 
   /**
    * Resolved callers by the digest of what was presented, so that a key seen before costs one hash
@@ -40,18 +45,20 @@ export class CredentialRepository {
   private static readonly CACHE_LIMIT = 10_000
 
   constructor (db: Db) {
-    this.apiKeyByHash = db.prepare('SELECT key_hash, organization_id, user_id FROM api_keys WHERE key_hash = ?')
-    this.partnerByHash = db.prepare('SELECT id, name, key_hash, organization_id FROM partners WHERE key_hash = ?')
-    this.partnerById = db.prepare('SELECT id, name, key_hash, organization_id FROM partners WHERE id = ?')
-    this.deploymentByHash = db.prepare('SELECT key_hash FROM deployment_keys WHERE key_hash = ?')
-    this.organizationPartner = db.prepare('SELECT partner_id FROM organizations WHERE id = ?')
-    this.insertApiKey = db.prepare('INSERT INTO api_keys (key_hash, key, organization_id, user_id) VALUES (?, ?, ?, ?)')
-    this.insertPartner = db.prepare('INSERT INTO partners (id, name, key_hash, key, organization_id) VALUES (?, ?, ?, ?, ?)')
-    this.insertDeploymentKey = db.prepare('INSERT INTO deployment_keys (key_hash, key) VALUES (?, ?)')
-    this.removePartner = db.prepare('DELETE FROM partners WHERE id = ?')
-    this.revokeUserKeys = db.prepare('DELETE FROM api_keys WHERE user_id = ?')
-    this.anyKeyHash = db.prepare(`SELECT EXISTS (SELECT 1 FROM api_keys WHERE key_hash = ?)
-      OR EXISTS (SELECT 1 FROM partners WHERE key_hash = ?) OR EXISTS (SELECT 1 FROM deployment_keys WHERE key_hash = ?) AS found`)
+    this.sql = statements<CredentialStatements>(db, {
+      apiKeyByHash: 'SELECT key_hash, organization_id, user_id FROM api_keys WHERE key_hash = ?',
+      partnerByHash: 'SELECT id, name, key_hash, organization_id FROM partners WHERE key_hash = ?',
+      partnerById: 'SELECT id, name, key_hash, organization_id FROM partners WHERE id = ?',
+      deploymentByHash: 'SELECT key_hash FROM deployment_keys WHERE key_hash = ?',
+      organizationPartner: 'SELECT partner_id FROM organizations WHERE id = ?',
+      insertApiKey: 'INSERT INTO api_keys (key_hash, key, organization_id, user_id) VALUES (?, ?, ?, ?)',
+      insertPartner: 'INSERT INTO partners (id, name, key_hash, key, organization_id) VALUES (?, ?, ?, ?, ?)',
+      insertDeploymentKey: 'INSERT INTO deployment_keys (key_hash, key) VALUES (?, ?)',
+      removePartner: 'DELETE FROM partners WHERE id = ?',
+      revokeUserKeys: 'DELETE FROM api_keys WHERE user_id = ?',
+      anyKeyHash: `SELECT EXISTS (SELECT 1 FROM api_keys WHERE key_hash = ?)
+        OR EXISTS (SELECT 1 FROM partners WHERE key_hash = ?) OR EXISTS (SELECT 1 FROM deployment_keys WHERE key_hash = ?) AS found`
+    })
   }
 
   /** `Authorization: Bearer <key>`: a user, organization, partner or deployment key. */
@@ -76,17 +83,17 @@ export class CredentialRepository {
   }
 
   private lookup (hash: string): Caller | null {
-    const apiKey = this.apiKeyByHash.get(hash)
+    const apiKey = this.sql.apiKeyByHash.get(hash)
     if (apiKey !== undefined && sameDigest(apiKey.key_hash, hash)) {
       return apiKey.user_id === null
         ? { kind: 'organization', keyHash: hash, organizationId: apiKey.organization_id }
         : { kind: 'user', keyHash: hash, organizationId: apiKey.organization_id, userId: apiKey.user_id }
     }
-    const partner = this.partnerByHash.get(hash)
+    const partner = this.sql.partnerByHash.get(hash)
     if (partner !== undefined && sameDigest(partner.key_hash, hash)) {
       return { kind: 'partner', keyHash: hash, partnerId: partner.id, ownerOrganizationId: partner.organization_id, scopedOrganizationId: null }
     }
-    const deployment = this.deploymentByHash.get(hash)
+    const deployment = this.sql.deploymentByHash.get(hash)
     if (deployment !== undefined && sameDigest(deployment.key_hash, hash)) {
       return { kind: 'deployment', keyHash: hash, scopedOrganizationId: null }
     }
@@ -114,7 +121,7 @@ export class CredentialRepository {
     }
     if (!isUuid(username)) return null
     const organizationId = canonicalId(username)
-    const organization = this.organizationPartner.get(organizationId)
+    const organization = this.sql.organizationPartner.get(organizationId)
     if (organization === undefined) return null
     const caller = this.resolveBearer(password)
     if (caller?.kind === 'partner' && organization.partner_id === caller.partnerId) {
@@ -125,43 +132,43 @@ export class CredentialRepository {
   }
 
   findPartner (id: string): Partner | undefined {
-    const row = this.partnerById.get(id)
+    const row = this.sql.partnerById.get(id)
     return row === undefined ? undefined : { id: row.id, name: row.name, organization_id: row.organization_id }
   }
 
   private isDigestTaken (digest: string): boolean {
-    return this.anyKeyHash.get(digest, digest, digest)?.found === 1
+    return this.sql.anyKeyHash.get(digest, digest, digest)?.found === 1
   }
 
   /** Mints a user API key; with force, the user's existing keys are revoked first. Returns the value, shown once. */
   mintUserKey (organizationId: string, userId: string, force: boolean): string {
-    if (force) this.revokeUserKeys.run(userId)
+    if (force) this.sql.revokeUserKeys.run(userId)
     const value = newKeyValue()
-    this.insertApiKey.run(hashKey(value), null, organizationId, userId)
+    this.sql.insertApiKey.run(hashKey(value), null, organizationId, userId)
     return value
   }
 
   /** A key whose value is known (fixtures, tenants): the value is stored so that exports can return it. */
   addApiKey (value: string, organizationId: string, userId: string | null): void {
-    this.insertApiKey.run(hashKey(value), value, organizationId, userId)
+    this.sql.insertApiKey.run(hashKey(value), value, organizationId, userId)
   }
 
   /** A minted key carried over from an export: only its digest is known. */
   addApiKeyDigest (digest: string, organizationId: string, userId: string | null): void {
     if (this.isDigestTaken(digest)) throw Errors.ValidationFailed({ message: 'this key is already used by another credential' })
-    this.insertApiKey.run(digest, null, organizationId, userId)
+    this.sql.insertApiKey.run(digest, null, organizationId, userId)
   }
 
   addPartner (partner: Partner, key: string): void {
-    this.insertPartner.run(partner.id, partner.name, hashKey(key), key, partner.organization_id)
+    this.sql.insertPartner.run(partner.id, partner.name, hashKey(key), key, partner.organization_id)
   }
 
   /** Deletes a partner; its organizations (and all under them) go by foreign key cascade. */
   deletePartner (id: string): void {
-    this.removePartner.run(id)
+    this.sql.removePartner.run(id)
   }
 
   addDeploymentKey (key: string): void {
-    this.insertDeploymentKey.run(hashKey(key), key)
+    this.sql.insertDeploymentKey.run(hashKey(key), key)
   }
 }

@@ -7,10 +7,10 @@ import { didYouMean } from '../../core/suggest.js'
 import type { ConnectionTypeCatalog } from '../connections/connection-types.js'
 import type { Actor, ConnectionRepository } from '../connections/connections.js'
 import type { Db } from '../db.js'
-import { canonicalId, newId } from '../ids.js'
+import { canonicalId } from '../ids.js'
 import { pickKnown } from '../shape.js'
 import { actorOf, defined, usableConnection } from './sync-rules.js'
-import { AUDIT_COLUMNS, createdStamps, ownedTable, statements, updatedStamps, type CreateOptions, type OwnedTable } from '../table.js'
+import { AUDIT_COLUMNS, insertOwned, ownedTable, statements, updatedStamps, type CreateOptions, type OwnedTable } from '../table.js'
 import { requiredName } from '../text.js'
 
 /** A model's field (ModelField): a field named in `fields`, or one of `additional_fields` (user added). */
@@ -103,17 +103,12 @@ export class ModelRepository {
   /** Call inside a transaction. */
   create (organizationId: string, input: ModelInput, actor: Actor | null, options: CreateOptions & { version?: number } = {}): StoredModel {
     const checked = this.checked(organizationId, input)
-    const id = options.id ?? newId()
-    const now = this.clock.now()
-    this.table.insert.run({
-      id,
-      organization_id: organizationId,
+    const id = insertOwned(this.table, organizationId, {
       connection_id: checked.connection,
       name: checked.name,
       definition: JSON.stringify(checked.definition),
-      version: options.version ?? 1,
-      ...createdStamps(actor, options, now)
-    })
+      version: options.version ?? 1
+    }, actor, options, this.clock.now())
     return this.find(id) as StoredModel
   }
 

@@ -3,8 +3,8 @@ import type { Clock } from '../../control/clock.js'
 import type { Actor } from '../connections/connections.js'
 import type { Db } from '../db.js'
 import type { ExecutionRepository } from './executions.js'
-import { canonicalId, newId } from '../ids.js'
-import { AUDIT_COLUMNS, createdStamps, ownedTable, statements, updatedStamps, type CreateOptions, type OwnedTable } from '../table.js'
+import { canonicalId } from '../ids.js'
+import { AUDIT_COLUMNS, insertOwned, ownedTable, statements, updatedStamps, type CreateOptions, type OwnedTable } from '../table.js'
 import { actorOf, anchorAfter } from './sync-rules.js'
 
 /** The columns both kinds of sync store; a kind adds its own (its connections, a model sync's mode). */
@@ -113,18 +113,14 @@ export abstract class SyncRepository<S extends StoredSyncBase<D>, D, Input> {
   /** Call inside a transaction. */
   create (organizationId: string, input: Input, actor: Actor | null, options: CreateOptions = {}): S {
     const checked = this.check(organizationId, input)
-    const id = options.id ?? newId()
     const now = this.clock.now()
-    this.table.insert.run({
-      id,
-      organization_id: organizationId,
+    const id = insertOwned(this.table, organizationId, {
       ...checked.columns,
       name: checked.name,
       active: checked.active ? 1 : 0,
       definition: JSON.stringify(checked.definition),
-      schedule_anchor_ms: now,
-      ...createdStamps(actor, options, now)
-    })
+      schedule_anchor_ms: now
+    }, actor, options, now)
     this.written(id, checked, input, true)
     return this.find(id) as S
   }
