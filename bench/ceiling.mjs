@@ -10,4 +10,8 @@ app.get(path, (_request, reply) => {
 })
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' })
 process.stdout.write('ready\n')
-for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => { app.close().then(() => process.exit(0)) })
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, () => {
+    app.close().then(() => process.exit(0))
+  })
+}

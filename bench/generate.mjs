@@ -17,7 +17,12 @@ export function world (bundledPath, orgs, usersPerOrg) {
     const orgId = id(`org-${o}`)
     fixtures.organizations.push({ id: orgId, name: `Bench Org ${o}`, partner_id: ACME_PARTNER })
     for (let u = 0; u < usersPerOrg; u++) {
-      fixtures.users.push({ id: id(`user-${o}-${u}`), organization_id: orgId, email: `user${u}@org${o}.example`, role: u === 0 ? 'admin' : 'user' })
+      fixtures.users.push({
+        id: id(`user-${o}-${u}`),
+        organization_id: orgId,
+        email: `user${u}@org${o}.example`,
+        role: u === 0 ? 'admin' : 'user'
+      })
     }
   }
   return fixtures

@@ -40,7 +40,10 @@ export async function measureCallCosts (root) {
     const cache = new ResponseCache()
     const keyOf = () => responseCacheKey(caller, '2025-09-18', USER_PATH)
     cache.get(keyOf(), store.writeGeneration())
-    cache.set(keyOf(), store.writeGeneration(), { headers: { 'content-type': 'application/json; charset=utf-8' }, payload })
+    cache.set(keyOf(), store.writeGeneration(), {
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      payload
+    })
     return {
       auth: perCall(() => store.credentials.resolveBearer(PARTNER_KEY)),
       cacheLookup: perCall(() => cache.get(keyOf(), store.writeGeneration())),
@@ -85,5 +88,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const costs = await measureCallCosts(root)
   for (const [name, us] of Object.entries(costs)) process.stdout.write(`${name}: ${us.toFixed(2)} µs per call\n`)
   const second = await measureSecondInstance(root)
-  process.stdout.write(`second simulator in one process, createSimulator() to first answer: median ${second.medianMs.toFixed(0)} ms over ${second.rounds}\n`)
+  process.stdout.write(
+    `second simulator in one process, createSimulator() to first answer: median ${second.medianMs.toFixed(0)} ms over ${second.rounds}\n`
+  )
 }

@@ -17,21 +17,35 @@ export const PARTNER = { authorization: 'Bearer partner-key-acme' }
 export const USER_PATH = `/api/organizations/${ORG}/users/${JANE}`
 
 export const log = (line = '') => process.stdout.write(`${line}\n`)
-export const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = Math.floor(s.length / 2); return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2 }
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** The simulator's settings in the benchmark; `overrides` are what one scenario changes. */
-export const simEnv = (fixtures, overrides = {}) => ({ FIXTURES: fixtures, LOG_LEVEL: 'warn', DATABASE: ':memory:', ...overrides })
+export const simEnv = (fixtures, overrides = {}) => ({
+  FIXTURES: fixtures,
+  LOG_LEVEL: 'warn',
+  DATABASE: ':memory:',
+  ...overrides
+})
 
 async function freePort () {
   return new Promise((resolve) => {
     const server = createServer()
-    server.listen(0, '127.0.0.1', () => { const { port } = server.address(); server.close(() => resolve(port)) })
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
   })
 }
 
 const children = new Set()
-process.on('exit', () => { for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+})
 
 /**
  * Spawns a server (its stdout, where the simulator logs, goes to /dev/null as a container's would
@@ -41,18 +55,35 @@ process.on('exit', () => { for (const child of children) if (child.exitCode === 
 export async function startServer (name, args, env, probePath, probeHeaders = {}) {
   const port = await freePort()
   const started = process.hrtime.bigint()
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit']
+  })
   children.add(child)
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 60_000
   for (;;) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${name} did not start`)
-    const ok = await fetch(url + probePath, { headers: probeHeaders }).then((r) => r.status === 200, () => false)
+    const ok = await fetch(url + probePath, { headers: probeHeaders }).then(
+      (r) => r.status === 200,
+      () => false
+    )
     if (ok) break
     await sleep(2)
   }
   const startupMs = Number(process.hrtime.bigint() - started) / 1e6
-  return { name, child, url, startupMs, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM') }) }
+  return {
+    name,
+    child,
+    url,
+    startupMs,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve)
+        child.kill('SIGTERM')
+      })
+  }
 }
 
 export function rssMb (child) {
@@ -72,10 +103,25 @@ function cpuMicros (child) {
  */
 export async function load (server, { path, ...request }, duration) {
   const before = cpuMicros(server.child)
-  const result = await autocannon({ url: path === undefined ? server.url : server.url + path, connections: CONNECTIONS, duration, ...request })
+  const result = await autocannon({
+    url: path === undefined ? server.url : server.url + path,
+    connections: CONNECTIONS,
+    duration,
+    ...request
+  })
   const cpu = cpuMicros(server.child) - before
   const bad = result.non2xx + result.errors
-  if (bad > 0) throw new Error(`${server.url}${path ?? ''}: ${result.non2xx} non-2xx responses and ${result.errors} errors; the benchmark only counts successes`)
+  if (bad > 0) {
+    throw new Error(
+      `${server.url}${path ?? ''}: ${result.non2xx} non-2xx responses and ${result.errors} errors; the benchmark only counts successes`
+    )
+  }
   const requests = result.requests.total
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: requests, cpuPerRequest: requests > 0 ? cpu / requests : NaN }
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: requests,
+    cpuPerRequest: requests > 0 ? cpu / requests : NaN
+  }
 }

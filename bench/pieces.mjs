@@ -25,7 +25,9 @@ const OURS = [
   ['start-up (left out)', /dist\/.*$/]
 ]
 const HELPERS = [/dist\/store\/(ids|access)\.js$/, /dist\/(json|secrets)\.js$/]
-const isHelper = (frame) => HELPERS.some((re) => re.test(frame.url)) || (frame.functionName === 'actingFor' && frame.url.endsWith('dist/http/plugins/auth.js'))
+const isHelper = (frame) =>
+  HELPERS.some((re) => re.test(frame.url)) ||
+  (frame.functionName === 'actingFor' && frame.url.endsWith('dist/http/plugins/auth.js'))
 const START_UP = 'start-up (left out)'
 
 function pieceOfStack (frames) {
@@ -33,8 +35,12 @@ function pieceOfStack (frames) {
   if (leaf.functionName === '(idle)') return null
   if (leaf.functionName === '(garbage collector)') return 'garbage collection'
   for (const frame of frames) {
-    if (/node_modules\/(pino|sonic-boom)\/|dist\/plugins\/request-log\.js$/.test(frame.url)) return 'logging: the request line'
-    if (/node_modules\/fast-json-stringify\//.test(frame.url)) return 'route handler (lookups on a cache miss) and serialization'
+    if (/node_modules\/(pino|sonic-boom)\/|dist\/plugins\/request-log\.js$/.test(frame.url)) {
+      return 'logging: the request line'
+    }
+    if (/node_modules\/fast-json-stringify\//.test(frame.url)) {
+      return 'route handler (lookups on a cache miss) and serialization'
+    }
     if (/dist\/(app|simulator|cli)\.js$/.test(frame.url) || /node_modules\/avvio\//.test(frame.url)) return START_UP
     // Fastify between the leaf and our code: the work is Fastify's (or Node's) that our hook set off
     // by going on (done(), reply.send()), not the hook's own.
@@ -69,7 +75,13 @@ function charge (profile) {
 async function profiled (name, args, env, headers, duration) {
   const dir = mkdtempSync(join(tmpdir(), 'pm-profile-'))
   try {
-    const server = await startServer(name, ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${PROFILE_INTERVAL_US}`, ...args], env, USER_PATH, headers)
+    const server = await startServer(
+      name,
+      ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${PROFILE_INTERVAL_US}`, ...args],
+      env,
+      USER_PATH,
+      headers
+    )
     const request = { method: 'GET', path: USER_PATH, headers }
     let requests = 1
     for (const seconds of [1, duration]) requests += (await load(server, request, seconds)).total
@@ -90,13 +102,27 @@ async function profiled (name, args, env, headers, duration) {
  */
 export async function measurePieces (fixtures, ceilingEnv, duration) {
   const ceiling = await profiled('profiled ceiling', CEILING, ceilingEnv, {}, duration)
-  const simulator = await profiled('profiled simulator', CLI, simEnv(fixtures, { LOG_LEVEL: 'info' }), PARTNER, duration)
+  const simulator = await profiled(
+    'profiled simulator',
+    CLI,
+    simEnv(fixtures, { LOG_LEVEL: 'info' }),
+    PARTNER,
+    duration
+  )
   return { intervalUs: PROFILE_INTERVAL_US, ceiling, simulator }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const result = await measurePieces(join(ROOT, 'fixtures', 'default.json'), { CEILING_BODY: '{}', CEILING_PATH: USER_PATH }, Number(process.env.BENCH_DURATION ?? 10))
-  for (const [piece, us] of result.simulator.rows) log(`${us.toFixed(2).padStart(7)} µs  ${(100 * us / result.simulator.total).toFixed(0).padStart(3)}%  ${piece}`)
-  log(`${result.simulator.total.toFixed(2).padStart(7)} µs  total over ${result.simulator.requests} requests; the ceiling ${result.ceiling.total.toFixed(2)} µs over ${result.ceiling.requests}`)
+  const result = await measurePieces(
+    join(ROOT, 'fixtures', 'default.json'),
+    { CEILING_BODY: '{}', CEILING_PATH: USER_PATH },
+    Number(process.env.BENCH_DURATION ?? 10)
+  )
+  for (const [piece, us] of result.simulator.rows) {
+    log(`${us.toFixed(2).padStart(7)} µs  ${((100 * us) / result.simulator.total).toFixed(0).padStart(3)}%  ${piece}`)
+  }
+  log(
+    `${result.simulator.total.toFixed(2).padStart(7)} µs  total over ${result.simulator.requests} requests; the ceiling ${result.ceiling.total.toFixed(2)} µs over ${result.ceiling.requests}`
+  )
   process.exit(0)
 }

@@ -31,5 +31,7 @@ export async function measureRestore (root, users = 3000, rounds = 5) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const r = await measureRestore(join(import.meta.dirname, '..'))
-  process.stdout.write(`snapshot restore of ${r.users} users: median ${r.medianMs.toFixed(1)} ms over ${r.rounds} rounds\n`)
+  process.stdout.write(
+    `snapshot restore of ${r.users} users: median ${r.medianMs.toFixed(1)} ms over ${r.rounds} rounds\n`
+  )
 }

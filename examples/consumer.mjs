@@ -19,9 +19,13 @@ const { data: organizations } = await orgs.json()
 for (const org of organizations) {
   const res = await fetch(`${base}/api/organizations/${org.id}/users`, { headers })
   const { data: users } = await res.json()
-  process.stdout.write(`${org.name} (${org.id}): ${users.map((u) => `${u.email} [${u.role}]`).join(', ') || 'no users'}\n`)
+  process.stdout.write(
+    `${org.name} (${org.id}): ${users.map((u) => `${u.email} [${u.role}]`).join(', ') || 'no users'}\n`
+  )
 }
 
 const sent = await admin.requests({ since, path: '/api/organizations*' })
-if (sent.length !== organizations.length + 1) throw new Error(`the journal holds ${sent.length} of the ${organizations.length + 1} requests sent`)
+if (sent.length !== organizations.length + 1) {
+  throw new Error(`the journal holds ${sent.length} of the ${organizations.length + 1} requests sent`)
+}
 process.stdout.write(`the journal saw all ${sent.length} requests\n`)

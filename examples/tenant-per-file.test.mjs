@@ -21,7 +21,10 @@ const admin = (method, path, body) => request(method, `/__admin${path}`, { body 
 /** The code under test: a tiny partner client that retries once on 429 and 5xx. */
 async function inviteUser (tenant, email) {
   for (let attempt = 0; ; attempt++) {
-    const res = await request('POST', `/api/organizations/${tenant.organization_id}/users`, { token: tenant.partner_key, body: { email } })
+    const res = await request('POST', `/api/organizations/${tenant.organization_id}/users`, {
+      token: tenant.partner_key,
+      body: { email }
+    })
     if ((res.status === 429 || res.status >= 500) && attempt === 0) continue
     return res
   }
@@ -42,14 +45,18 @@ test('inviting a user sends one POST with the email', async () => {
   assert.equal(res.status, 200)
   assert.equal(res.body.data.email, 'ada@example.com')
 
-  const journal = (await admin('GET', `/requests?partner_id=${tenant.partner_id}&method=POST&path=/api/organizations/*`)).body
+  const journal = (
+    await admin('GET', `/requests?partner_id=${tenant.partner_id}&method=POST&path=/api/organizations/*`)
+  ).body
   assert.equal(journal.length, 1)
   assert.deepEqual(journal[0].body, { email: 'Ada@Example.com' })
   assert.match(journal[0].headers.authorization, /^Bearer partner sha256:/)
 })
 
 test('a 500 from Polytomic is retried once', async () => {
-  const rule = (await admin('POST', '/faults', { partner_id: tenant.partner_id, method: 'POST', status: 500, times: 1 })).body
+  const rule = (
+    await admin('POST', '/faults', { partner_id: tenant.partner_id, method: 'POST', status: 500, times: 1 })
+  ).body
   const res = await inviteUser(tenant, 'grace@example.com')
   assert.equal(res.status, 200)
   const fired = (await admin('GET', `/requests?partner_id=${tenant.partner_id}&status=500`)).body
@@ -58,7 +65,12 @@ test('a 500 from Polytomic is retried once', async () => {
 })
 
 test('a 429 with Retry-After reaches the client', async () => {
-  await admin('POST', '/faults', { partner_id: tenant.partner_id, status: 429, headers: { 'Retry-After': '1' }, times: 2 })
+  await admin('POST', '/faults', {
+    partner_id: tenant.partner_id,
+    status: 429,
+    headers: { 'Retry-After': '1' },
+    times: 2
+  })
   const res = await inviteUser(tenant, 'linus@example.com')
   assert.equal(res.status, 429)
   assert.equal(res.headers.get('retry-after'), '1')
@@ -67,5 +79,8 @@ test('a 429 with Retry-After reaches the client', async () => {
 
 test('the tenant sees only its own organization', async () => {
   const res = await request('GET', '/api/organizations', { token: tenant.partner_key })
-  assert.deepEqual(res.body.data.map((o) => o.id), [tenant.organization_id])
+  assert.deepEqual(
+    res.body.data.map((o) => o.id),
+    [tenant.organization_id]
+  )
 })

@@ -23,12 +23,19 @@ function verified (raw, header) {
 
 const seen = new Set()
 const server = createServer((req, res) => {
-  if (req.method !== 'POST') { res.writeHead(405).end(); return }
+  if (req.method !== 'POST') {
+    res.writeHead(405).end()
+    return
+  }
   const chunks = []
   let size = 0
   req.on('data', (chunk) => {
     size += chunk.length
-    if (size > MAX_BODY) { res.writeHead(413).end(); req.destroy(); return }
+    if (size > MAX_BODY) {
+      res.writeHead(413).end()
+      req.destroy()
+      return
+    }
     chunks.push(chunk)
   })
   req.on('end', () => {
@@ -43,7 +50,9 @@ const server = createServer((req, res) => {
     const key = `${type}:${event.execution_id}`
     const duplicate = seen.has(key)
     seen.add(key)
-    process.stdout.write(`verified: ${type} sync=${event.sync_name} execution=${event.execution_id}${duplicate ? ' (duplicate, ignored)' : ''}\n`)
+    process.stdout.write(
+      `verified: ${type} sync=${event.sync_name} execution=${event.execution_id}${duplicate ? ' (duplicate, ignored)' : ''}\n`
+    )
     res.writeHead(204).end()
   })
 })

@@ -12,11 +12,16 @@ const CANNOT_START = 1
 
 function fail (message: string, code: number, err?: unknown, logLevel?: string): never {
   process.stderr.write(`polytomic-mock: ${message}\n`)
-  if ((logLevel === 'debug' || logLevel === 'trace') && err instanceof Error && err.stack !== undefined) process.stderr.write(`${err.stack}\n`)
+  if ((logLevel === 'debug' || logLevel === 'trace') && err instanceof Error && err.stack !== undefined) {
+    process.stderr.write(`${err.stack}\n`)
+  }
   process.exit(code)
 }
 
-/** Stops on SIGTERM/SIGINT: no new connections, in-flight requests finish within the grace period, the database closes, exit 0. A second signal exits at once. */
+/**
+ * Stops on SIGTERM/SIGINT: no new connections, in-flight requests finish within the grace period, the
+ * database closes, exit 0. A second signal exits at once.
+ */
 function handleSignals (simulator: Simulator, graceMs: number): void {
   let stopping = false
   const stop = (signal: NodeJS.Signals): void => {
@@ -31,13 +36,16 @@ function handleSignals (simulator: Simulator, graceMs: number): void {
       simulator.app.server.closeAllConnections()
     }, graceMs)
     force.unref()
-    simulator.close().then(() => {
-      clearTimeout(force)
-      process.exit(0)
-    }, (err: unknown) => {
-      simulator.app.log.error({ err }, 'error while shutting down')
-      process.exit(1)
-    })
+    simulator.close().then(
+      () => {
+        clearTimeout(force)
+        process.exit(0)
+      },
+      (err: unknown) => {
+        simulator.app.log.error({ err }, 'error while shutting down')
+        process.exit(1)
+      }
+    )
   }
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
@@ -52,14 +60,25 @@ async function main (): Promise<void> {
     throw err
   }
   const { action, config } = parsed
-  if (action === 'help') return void process.stdout.write(helpText())
-  if (action === 'version') return void process.stdout.write(`${PACKAGE_VERSION}\n`)
-  if (action === 'print-fixtures') return void process.stdout.write(readFileSync(BUNDLED_FIXTURES, 'utf8'))
+  const printed = {
+    help: helpText,
+    version: () => `${PACKAGE_VERSION}\n`,
+    'print-fixtures': () => readFileSync(BUNDLED_FIXTURES, 'utf8')
+  }
+  if (action !== 'run') {
+    process.stdout.write(printed[action]())
+    return
+  }
 
   const cannotStart = (err: unknown): never => {
     const problem = startupProblem(err, config)
     const detail = err instanceof Error ? err.message : String(err)
-    fail(problem ?? `could not start: ${detail} (LOG_LEVEL=debug shows where)`, err instanceof ConfigError ? BAD_OPTION : CANNOT_START, err, config.logLevel)
+    fail(
+      problem ?? `could not start: ${detail} (LOG_LEVEL=debug shows where)`,
+      err instanceof ConfigError ? BAD_OPTION : CANNOT_START,
+      err,
+      config.logLevel
+    )
   }
   let simulator: Simulator
   try {
@@ -75,10 +94,17 @@ async function main (): Promise<void> {
     await simulator.close().catch(() => {})
     return cannotStart(err)
   }
-  if (config.adminToken === null) simulator.app.log.warn('ADMIN_TOKEN is unset: the /__admin control plane is open to anyone who can reach this port')
-  simulator.app.log.info({ url, database: config.database, fixtures: config.fixtures, default_version: config.defaultVersion }, `polytomic-mock listening on ${url}`)
+  if (config.adminToken === null) {
+    simulator.app.log.warn('ADMIN_TOKEN is unset: the /__admin control plane is open to anyone who can reach this port')
+  }
+  simulator.app.log.info(
+    { url, database: config.database, fixtures: config.fixtures, default_version: config.defaultVersion },
+    `polytomic-mock listening on ${url}`
+  )
   // Scripts look for the URL on stdout: when the level hides the line above, it is printed plainly.
   if (['fatal', 'error', 'warn'].includes(config.logLevel)) process.stdout.write(`polytomic-mock listening on ${url}\n`)
 }
 
-main().catch((err: unknown) => fail(`could not start: ${err instanceof Error ? err.message : String(err)}`, CANNOT_START))
+main().catch((err: unknown) =>
+  fail(`could not start: ${err instanceof Error ? err.message : String(err)}`, CANNOT_START)
+)

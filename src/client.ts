@@ -20,9 +20,18 @@ export interface AdminClientOptions {
 }
 
 /** POST /__admin/deliveries/settle, in its wire names. */
-export interface SettleDeliveriesBody { timeout_ms?: number, fast_forward?: boolean, organization_id?: string, partner_id?: string }
+export interface SettleDeliveriesBody {
+  timeout_ms?: number
+  fast_forward?: boolean
+  organization_id?: string
+  partner_id?: string
+}
 
-export interface Health { status: 'ok', version: string, uptime_s: number }
+export interface Health {
+  status: 'ok'
+  version: string
+  uptime_s: number
+}
 
 /** An admin call the simulator refused: its status and its error body ({ status, message, key, metadata }). */
 export class AdminError extends Error {
@@ -30,7 +39,10 @@ export class AdminError extends Error {
   readonly body: unknown
 
   constructor (method: string, path: string, status: number, body: unknown) {
-    const detail = typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string' ? (body as { message: string }).message : JSON.stringify(body)
+    const detail =
+      typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
+        ? (body as { message: string }).message
+        : JSON.stringify(body)
     super(`${method} /__admin${path} answered ${status}: ${detail}`)
     this.name = 'AdminError'
     this.status = status
@@ -50,22 +62,32 @@ export class AdminClient {
     } catch {
       throw new TypeError(`AdminClient needs the simulator's base URL (http://host:port), got ${JSON.stringify(url)}`)
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`AdminClient needs an http(s) URL, got ${JSON.stringify(url)}`)
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new TypeError(`AdminClient needs an http(s) URL, got ${JSON.stringify(url)}`)
+    }
     this.url = parsed.href.replace(/\/+$/, '')
     this.#token = options.token ?? null
   }
 
   /** GET /__admin/health: answers without the token. */
-  async health (): Promise<Health> { return this.call('GET', '/health') }
+  async health (): Promise<Health> {
+    return this.call('GET', '/health')
+  }
 
   /** Back to the fixtures the simulator started with; counts of what was loaded. */
-  async reset (): Promise<Record<string, number>> { return (await this.call<{ counts: Record<string, number> }>('POST', '/reset')).counts }
+  async reset (): Promise<Record<string, number>> {
+    return (await this.call<{ counts: Record<string, number> }>('POST', '/reset')).counts
+  }
 
   /** A partner of its own, with an organization, an admin user and their keys: one per test file. */
-  async createTenant (input: { name?: string } = {}): Promise<Tenant> { return this.call('POST', '/tenants', input) }
+  async createTenant (input: { name?: string } = {}): Promise<Tenant> {
+    return this.call('POST', '/tenants', input)
+  }
 
   /** Removes a tenant's partner and everything it owns. */
-  async deleteTenant (partnerId: string): Promise<void> { await this.call('DELETE', `/tenants/${encodeURIComponent(partnerId)}`) }
+  async deleteTenant (partnerId: string): Promise<void> {
+    await this.call('DELETE', `/tenants/${encodeURIComponent(partnerId)}`)
+  }
 
   /** The request journal, newest first. */
   async requests (filter: JournalFilter = {}): Promise<JournalEntry[]> {
@@ -75,30 +97,53 @@ export class AdminClient {
     return this.call('GET', `/requests${qs === '' ? '' : `?${qs}`}`)
   }
 
-  async addFault (rule: FaultRuleInput): Promise<FaultRule> { return this.call('POST', '/faults', rule) }
+  async addFault (rule: FaultRuleInput): Promise<FaultRule> {
+    return this.call('POST', '/faults', rule)
+  }
 
   /**
    * Waits until no webhook delivery is pending or in flight: everyone's, or one organization's or
    * partner's (a tenant waits only for its own).
    */
-  async settleDeliveries (options: SettleDeliveriesBody = {}): Promise<SettleResult> { return this.call('POST', '/deliveries/settle', options) }
+  async settleDeliveries (options: SettleDeliveriesBody = {}): Promise<SettleResult> {
+    return this.call('POST', '/deliveries/settle', options)
+  }
 
   /** Removes every fault rule; how many there were. */
-  async clearFaults (): Promise<number> { return (await this.call<{ cleared: number }>('DELETE', '/faults')).cleared }
+  async clearFaults (): Promise<number> {
+    return (await this.call<{ cleared: number }>('DELETE', '/faults')).cleared
+  }
 
-  async snapshot (name: string): Promise<SnapshotInfo> { return this.call('POST', '/snapshots', { name }) }
+  async snapshot (name: string): Promise<SnapshotInfo> {
+    return this.call('POST', '/snapshots', { name })
+  }
 
-  async restore (name: string): Promise<Record<string, number>> { return (await this.call<{ counts: Record<string, number> }>('POST', `/snapshots/${encodeURIComponent(name)}/restore`)).counts }
+  async restore (name: string): Promise<Record<string, number>> {
+    return (
+      await this.call<{ counts: Record<string, number> }>('POST', `/snapshots/${encodeURIComponent(name)}/restore`)
+    ).counts
+  }
 
-  /** Any admin route: the path after /__admin, e.g. call('POST', '/executions/settle'). Throws AdminError on a 4xx or 5xx. */
-  async call<T = unknown> (method: string, path: string, body?: unknown): Promise<T> {
+  /**
+   * Any admin route: the path after /__admin, e.g. call('POST', '/executions/settle'). Throws AdminError on a
+   * 4xx or 5xx.
+   */
+  async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {}
     if (this.#token !== null) headers.authorization = `Bearer ${this.#token}`
     if (body !== undefined) headers['content-type'] = 'application/json'
-    const res = await fetch(`${this.url}/__admin${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    const res = await fetch(`${this.url}/__admin${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body)
+    })
     const text = await res.text()
     let parsed: unknown = text
-    try { parsed = text === '' ? undefined : JSON.parse(text) } catch { /* kept as text */ }
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text)
+    } catch {
+      /* kept as text */
+    }
     if (!res.ok) throw new AdminError(method, path, res.status, parsed)
     return parsed as T
   }

@@ -12,8 +12,21 @@ export type { SnapshotInfo } from './store/world.js'
 export type { Caller, Organization, Role, User } from './store/index.js'
 export type { ConnectionCheckInput, ConnectionCheckRule } from './control/connection-checks.js'
 export type { ConnectionView, SavedConnectionView } from './store/connections/connections.js'
-export { verifySignature, signBody, SIGNATURE_HEADER, type SignatureOptions, type SignatureAlgorithm, type SignatureEncoding } from './core/signature.js'
-export type { DeliveryAttempt, DeliveryFilter, DeliveryOutcome, SettleOptions, SettleResult } from './background/dispatcher.js'
+export {
+  verifySignature,
+  signBody,
+  SIGNATURE_HEADER,
+  type SignatureOptions,
+  type SignatureAlgorithm,
+  type SignatureEncoding
+} from './core/signature.js'
+export type {
+  DeliveryAttempt,
+  DeliveryFilter,
+  DeliveryOutcome,
+  SettleOptions,
+  SettleResult
+} from './background/dispatcher.js'
 export type { DeliveryFaultInput, DeliveryFaultRule } from './control/delivery-faults.js'
 export type { EmitEventInput, ClockView, AdvanceInput, ExecutionView } from './control/control-plane.js'
 export type { ExecutionRule, ExecutionRuleInput } from './control/execution-rules.js'

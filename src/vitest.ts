@@ -23,7 +23,9 @@ declare module 'vitest' {
 }
 
 /** What vitest hands a global set-up: vitest 2 a context, vitest 3 and 4 the project; both can provide. */
-interface Provider { provide: (key: 'polytomicMockUrl' | 'polytomicMockAdminToken', value: string | null) => void }
+interface Provider {
+  provide: (key: 'polytomicMockUrl' | 'polytomicMockAdminToken', value: string | null) => void
+}
 
 /**
  * The global set-up: starts the simulator (or takes the one POLYTOMIC_MOCK_URL names), provides
@@ -38,11 +40,22 @@ export async function setup (project: Provider): Promise<() => Promise<void>> {
 
 export default setup
 
-/** A tenant for this test file, created before its first test and deleted after its last. Call at the top of the file. */
+/**
+ * A tenant for this test file, created before its first test and deleted after its last. Call at the top of
+ * the file.
+ */
 export function useTenant (options: { name?: string } = {}): TenantContext {
-  return registerTenant({ beforeAll, afterAll }, () => {
-    const url = inject('polytomicMockUrl') ?? runnerSimulator()?.url
-    if (url === undefined) throw new Error('polytomicMockUrl is not provided: add globalSetup: [\'polytomic-mock/vitest\'] to the test section of your vitest config')
-    return { url, token: inject('polytomicMockAdminToken') ?? null }
-  }, options)
+  return registerTenant(
+    { beforeAll, afterAll },
+    () => {
+      const url = inject('polytomicMockUrl') ?? runnerSimulator()?.url
+      if (url === undefined) {
+        throw new Error(
+          "polytomicMockUrl is not provided: add globalSetup: ['polytomic-mock/vitest'] to the test section of your vitest config"
+        )
+      }
+      return { url, token: inject('polytomicMockAdminToken') ?? null }
+    },
+    options
+  )
 }

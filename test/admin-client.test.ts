@@ -3,7 +3,10 @@ import t, { type Test } from 'tap'
 import { AdminClient, AdminError } from '../src/client.js'
 import { createSimulator } from '../src/index.js'
 
-async function started (t: Test, adminToken: string | null = 'admin-secret'): Promise<{ url: string, admin: AdminClient }> {
+async function started (
+  t: Test,
+  adminToken: string | null = 'admin-secret'
+): Promise<{ url: string; admin: AdminClient }> {
   const sim = await createSimulator({ adminToken })
   t.teardown(() => sim.close())
   const url = await sim.listen({ port: 0, host: '127.0.0.1' })
@@ -19,7 +22,9 @@ t.test('every method, with the admin token', async (t) => {
   t.match(tenant, { partner_id: String, organization_id: String, partner_key: String })
   const fault = await admin.addFault({ partner_id: tenant.partner_id, status: 503, times: 1 })
   t.match(fault, { id: String, status: 503 })
-  const faulted = await fetch(`${url}/api/organizations`, { headers: { authorization: `Bearer ${tenant.partner_key}` } })
+  const faulted = await fetch(`${url}/api/organizations`, {
+    headers: { authorization: `Bearer ${tenant.partner_key}` }
+  })
   t.equal(faulted.status, 503)
   const ok = await fetch(`${url}/api/organizations`, { headers: { authorization: `Bearer ${tenant.partner_key}` } })
   t.equal(ok.status, 200)
@@ -35,11 +40,23 @@ t.test('every method, with the admin token', async (t) => {
 
   t.match(await admin.snapshot('with-tenant'), { name: 'with-tenant' })
   await admin.deleteTenant(tenant.partner_id)
-  t.equal((await fetch(`${url}/api/organizations`, { headers: { authorization: `Bearer ${tenant.partner_key}` } })).status, 401, 'the tenant is gone')
+  t.equal(
+    (await fetch(`${url}/api/organizations`, { headers: { authorization: `Bearer ${tenant.partner_key}` } })).status,
+    401,
+    'the tenant is gone'
+  )
   t.match(await admin.restore('with-tenant'), { organizations: Number })
-  t.equal((await fetch(`${url}/api/organizations`, { headers: { authorization: `Bearer ${tenant.partner_key}` } })).status, 200, 'and back')
+  t.equal(
+    (await fetch(`${url}/api/organizations`, { headers: { authorization: `Bearer ${tenant.partner_key}` } })).status,
+    200,
+    'and back'
+  )
   t.match(await admin.reset(), { organizations: Number })
-  t.equal((await fetch(`${url}/api/organizations`, { headers: { authorization: `Bearer ${tenant.partner_key}` } })).status, 401, 'reset drops it')
+  t.equal(
+    (await fetch(`${url}/api/organizations`, { headers: { authorization: `Bearer ${tenant.partner_key}` } })).status,
+    401,
+    'reset drops it'
+  )
   t.match(await admin.call('POST', '/executions/settle'), { status: 'ok', finished: 0 })
 })
 
@@ -49,10 +66,14 @@ t.test('refusals are AdminErrors with the status and the error body', async (t) 
   t.match(await anonymous.health(), { status: 'ok' }, 'health needs no token')
   const refused = await anonymous.reset().catch((err: unknown) => err)
   t.ok(refused instanceof AdminError)
-  t.match(refused, { status: 401, body: { key: 'admin_unauthorized' }, message: 'POST /__admin/reset answered 401: a valid admin token is required' })
-  const missing = await admin.restore('never-saved').catch((err: unknown) => err) as AdminError
+  t.match(refused, {
+    status: 401,
+    body: { key: 'admin_unauthorized' },
+    message: 'POST /__admin/reset answered 401: a valid admin token is required'
+  })
+  const missing = (await admin.restore('never-saved').catch((err: unknown) => err)) as AdminError
   t.equal(missing.status, 404)
-  const invalid = await admin.addFault({ status: 99 } as never).catch((err: unknown) => err) as AdminError
+  const invalid = (await admin.addFault({ status: 99 }).catch((err: unknown) => err)) as AdminError
   t.equal(invalid.status, 422)
   t.throws(() => new AdminClient('localhost:8080'), TypeError)
   t.throws(() => new AdminClient('not a url'), /base URL/)

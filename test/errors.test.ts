@@ -18,12 +18,23 @@ t.test('the error table has unique snake_case keys, error statuses and messages'
 
 t.test('an error can carry its own message, metadata and headers', async (t) => {
   const err = Errors.TooManyRequests({ message: 'slow down', metadata: { a: 1 }, headers: { 'retry-after': '2' } })
-  t.same([err.status, err.key, err.message, err.metadata, err.headers], [429, 'too_many_requests', 'slow down', { a: 1 }, { 'retry-after': '2' }])
+  t.same(
+    [err.status, err.key, err.message, err.metadata, err.headers],
+    [429, 'too_many_requests', 'slow down', { a: 1 }, { 'retry-after': '2' }]
+  )
 })
 
 t.test('validationError names the field in the message and metadata', async (t) => {
   const err = validationError('role_ids[2]', 'is not a role of this organization')
-  t.same([err.status, err.key, err.message, err.metadata], [422, 'validation_failed', 'role_ids[2]: is not a role of this organization', { field: 'role_ids[2]', problem: 'is not a role of this organization' }])
+  t.same(
+    [err.status, err.key, err.message, err.metadata],
+    [
+      422,
+      'validation_failed',
+      'role_ids[2]: is not a role of this organization',
+      { field: 'role_ids[2]', problem: 'is not a role of this organization' }
+    ]
+  )
 })
 
 t.test('errorForStatus gives each status its one generic entry', async (t) => {
@@ -32,5 +43,7 @@ t.test('errorForStatus gives each status its one generic entry', async (t) => {
   t.equal(errorForStatus(409)?.key, 'conflict', 'not organization_name_taken')
   t.equal(errorForStatus(500)?.key, 'internal_error')
   t.equal(errorForStatus(418), undefined)
-  for (const [status, def] of Object.entries(GenericErrors)) t.equal(def.status, Number(status), `the generic ${status} has status ${status}`)
+  for (const [status, def] of Object.entries(GenericErrors)) {
+    t.equal(def.status, Number(status), `the generic ${status} has status ${status}`)
+  }
 })

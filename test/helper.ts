@@ -40,7 +40,10 @@ export const W = {
     copyId: 'f2d5b8e3-4c6a-4d9f-8b2e-7a3c5d9f1b24',
     name: 'Acme Warehouse'
   },
-  /** My Organization's Snowflake destination, and the bulk sync from the shared warehouse copy into it, with its one completed run. */
+  /**
+   * My Organization's Snowflake destination, and the bulk sync from the shared warehouse copy into it, with
+   * its one completed run.
+   */
   analytics: {
     id: 'c3e6a9f4-5d7b-4e0a-9c3f-8b4d6e0a2c35',
     name: 'Analytics Snowflake'
@@ -75,7 +78,10 @@ export function basic (username: string, password: string): Record<string, strin
 
 /** A fresh app over its own in-memory database, closed when the test ends. */
 export async function build (t: Test, options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = await buildApp({ ...options, config: { database: ':memory:', validateResponses: true, ...options.config } })
+  const app = await buildApp({
+    ...options,
+    config: { database: ':memory:', validateResponses: true, ...options.config }
+  })
   t.teardown(() => app.close())
   return app
 }
@@ -87,7 +93,13 @@ export interface Call {
 }
 
 /** inject() with a JSON body and a parsed JSON response (undefined for an empty one). */
-export async function call (app: FastifyInstance, method: InjectOptions['method'], url: string, headers: Record<string, string> = {}, body?: unknown): Promise<Call> {
+export async function call (
+  app: FastifyInstance,
+  method: InjectOptions['method'],
+  url: string,
+  headers: Record<string, string> = {},
+  body?: unknown
+): Promise<Call> {
   const options: InjectOptions = { method, url, headers: { ...headers } }
   if (body !== undefined) {
     options.payload = typeof body === 'string' ? body : JSON.stringify(body)
@@ -98,7 +110,12 @@ export async function call (app: FastifyInstance, method: InjectOptions['method'
 }
 
 /** The ApiError body (reference 8.1). */
-export function apiError (status: number, key: string, message: string, metadata: Record<string, unknown> = {}): Record<string, unknown> {
+export function apiError (
+  status: number,
+  key: string,
+  message: string,
+  metadata: Record<string, unknown> = {}
+): Record<string, unknown> {
   return { status, message, key, metadata }
 }
 
@@ -111,7 +128,11 @@ export async function listen (app: FastifyInstance): Promise<string> {
  * Waits until `condition` holds, checking once per turn of the event loop: a wait on a signal,
  * not on the clock. The bound is generous; only a condition that never comes reaches it.
  */
-export async function until (what: string, condition: () => boolean | Promise<boolean>, boundMs = 60_000): Promise<void> {
+export async function until (
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  boundMs = 60_000
+): Promise<void> {
   const started = Date.now()
   while (!(await condition())) {
     if (Date.now() - started > boundMs) throw new Error(`gave up waiting for ${what} after ${boundMs} ms`)
@@ -119,8 +140,14 @@ export async function until (what: string, condition: () => boolean | Promise<bo
   }
 }
 
-
 /** A valid PostgreSQL configuration (the password is the only secret). */
 export function postgres (overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { hostname: 'db.example.com', port: 5432, database: 'analytics', username: 'loader', password: 's3cret-pw', ...overrides }
+  return {
+    hostname: 'db.example.com',
+    port: 5432,
+    database: 'analytics',
+    username: 'loader',
+    password: 's3cret-pw',
+    ...overrides
+  }
 }

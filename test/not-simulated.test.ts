@@ -10,16 +10,31 @@ const once = { maxRetries: 0 }
 t.test('every SDK operation the simulator lacks answers 501 not_simulated, after the credential check', async (t) => {
   const app = await build(t)
   const missing = app.routeTable.filter((r) => r.notSimulated)
-  t.ok(missing.length > 20 && missing.length < SDK_OPERATIONS.length / 2, `${missing.length} of ${SDK_OPERATIONS.length} operations are not simulated`)
-  t.same(unsimulatedOperations(app.routeTable.filter((r) => !r.notSimulated)).length, missing.length, 'each lacking operation has exactly one 501 route')
+  t.ok(
+    missing.length > 20 && missing.length < SDK_OPERATIONS.length / 2,
+    `${missing.length} of ${SDK_OPERATIONS.length} operations are not simulated`
+  )
+  t.same(
+    unsimulatedOperations(app.routeTable.filter((r) => !r.notSimulated)).length,
+    missing.length,
+    'each lacking operation has exactly one 501 route'
+  )
   for (const [method, path, sdkMethod] of unsimulatedOperations(app.routeTable.filter((r) => !r.notSimulated))) {
     const url = path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000001')
     const body = method === 'GET' || method === 'DELETE' ? undefined : {}
-    const anonymous = await call(app, method as 'GET', url, {}, body)
+    const anonymous = await call(app, method, url, {}, body)
     t.equal(anonymous.status, 401, `${method} ${path} without a credential`)
-    const res = await call(app, method as 'GET', url, bearer(W.acme.key), body)
-    t.same(res.body, apiError(501, 'not_simulated', `${sdkMethod} (${method} ${path}) is not simulated by polytomic-mock; the README's "Coverage" table lists what is`,
-      { sdk_method: sdkMethod, sdk_version: '1.18.1', method, path }), `${method} ${path} is ${sdkMethod}`)
+    const res = await call(app, method, url, bearer(W.acme.key), body)
+    t.same(
+      res.body,
+      apiError(
+        501,
+        'not_simulated',
+        `${sdkMethod} (${method} ${path}) is not simulated by polytomic-mock; the README's "Coverage" table lists what is`,
+        { sdk_method: sdkMethod, sdk_version: '1.18.1', method, path }
+      ),
+      `${method} ${path} is ${sdkMethod}`
+    )
     t.equal(res.status, 501)
   }
 })
@@ -32,7 +47,11 @@ t.test('paths Polytomic does not have stay 404, and simulated routes are untouch
   const journal = await call(app, 'GET', '/__admin/requests?status=501')
   t.same(journal.body, [], 'nothing answered 501 yet')
   await call(app, 'GET', '/api/permissions/policies', bearer(W.acme.key))
-  t.equal(((await call(app, 'GET', '/__admin/requests?status=501')).body as unknown[]).length, 1, 'a 501 is journaled like any answer')
+  t.equal(
+    ((await call(app, 'GET', '/__admin/requests?status=501')).body as unknown[]).length,
+    1,
+    'a 501 is journaled like any answer'
+  )
 })
 
 t.test('the official SDK raises its error with the 501 body', async (t) => {
@@ -42,16 +61,20 @@ t.test('the official SDK raises its error with the 501 body', async (t) => {
   t.ok(err instanceof PolytomicError, 'a PolytomicError')
   t.equal((err as PolytomicError).statusCode, 501)
   t.match((err as PolytomicError).body, { key: 'not_simulated', metadata: { sdk_method: 'permissions.policies.list' } })
-  const sample = await client.models.sample('00000000-0000-4000-8000-000000000001', undefined, once).catch((e: unknown) => e)
+  const sample = await client.models
+    .sample('00000000-0000-4000-8000-000000000001', undefined, once)
+    .catch((e: unknown) => e)
   t.match((sample as PolytomicError).body, { key: 'not_simulated', metadata: { sdk_method: 'models.sample' } })
 })
 
-t.test('the README\'s coverage table is the SDK\'s operations against the simulator\'s routes', async (t) => {
+t.test("the README's coverage table is the SDK's operations against the simulator's routes", async (t) => {
   const app = await build(t)
   const text = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
   const readme = text.slice(text.indexOf('### Coverage'), text.indexOf('\n## ', text.indexOf('### Coverage')))
-  const lacking = new Set(unsimulatedOperations(app.routeTable.filter((r) => !r.notSimulated)).map(([, , sdkMethod]) => sdkMethod))
-  const rows = new Map<string, { simulated: string[], not: string[] }>()
+  const lacking = new Set(
+    unsimulatedOperations(app.routeTable.filter((r) => !r.notSimulated)).map(([, , sdkMethod]) => sdkMethod)
+  )
+  const rows = new Map<string, { simulated: string[]; not: string[] }>()
   for (const [, resource, simulated, not] of readme.matchAll(/^\| `([\w.]+)` \| (.*) \| (.*) \|$/gm)) {
     const names = (cell: string): string[] => [...cell.matchAll(/`(\w+)`/g)].map((m) => m[1] as string)
     rows.set(resource as string, { simulated: names(simulated as string), not: names(not as string) })
@@ -62,9 +85,20 @@ t.test('the README\'s coverage table is the SDK\'s operations against the simula
     const method = sdkMethod.slice(sdkMethod.lastIndexOf('.') + 1)
     const row = rows.get(resource)
     const column = lacking.has(sdkMethod) ? row?.not : row?.simulated
-    t.ok(column?.includes(method), `${sdkMethod} is listed as ${lacking.has(sdkMethod) ? 'not simulated' : 'simulated'}`)
+    t.ok(
+      column?.includes(method),
+      `${sdkMethod} is listed as ${lacking.has(sdkMethod) ? 'not simulated' : 'simulated'}`
+    )
     listed++
   }
-  t.equal([...rows.values()].reduce((n, r) => n + r.simulated.length + r.not.length, 0), listed, 'and nothing else is listed')
-  t.match(text, `- ${lacking.size} of the SDK's ${SDK_OPERATIONS.length} operations are not simulated`, 'Known differences counts them right')
+  t.equal(
+    [...rows.values()].reduce((n, r) => n + r.simulated.length + r.not.length, 0),
+    listed,
+    'and nothing else is listed'
+  )
+  t.match(
+    text,
+    `- ${lacking.size} of the SDK's ${SDK_OPERATIONS.length} operations are not simulated`,
+    'Known differences counts them right'
+  )
 })

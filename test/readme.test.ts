@@ -5,7 +5,7 @@ import { build } from './helper.js'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 
-t.test('the README\'s configuration table lists every setting with its variable and option', async (t) => {
+t.test("the README's configuration table lists every setting with its variable and option", async (t) => {
   for (const setting of Object.values(SETTINGS)) {
     t.match(readme, new RegExp(`^\\| \`${setting.env}\` \\| \`${flagOf(setting)}\` \\|`, 'm'), setting.env)
   }
@@ -18,15 +18,29 @@ t.test('the README documents every admin route', async (t) => {
   for (const route of routes) t.ok(readme.includes(route.url), `${route.method} ${route.url}`)
 })
 
-t.test('docs/bounds.md names every bound\'s setting with its default', async (t) => {
+t.test("docs/bounds.md names every bound's setting with its default", async (t) => {
   const bounds = readFileSync(new URL('../docs/bounds.md', import.meta.url), 'utf8')
-  const envs = ['IDEMPOTENCY_MAX_RECORDS', 'IDEMPOTENCY_MAX_BYTES', 'JOBS_MAX', 'JOBS_MAX_BYTES', 'RUNS_PER_SYNC', 'CONNECT_SESSIONS_MAX', 'WEBHOOK_QUEUE_MAX', 'EVENTS_MAX', 'RULES_MAX']
+  const envs = [
+    'IDEMPOTENCY_MAX_RECORDS',
+    'IDEMPOTENCY_MAX_BYTES',
+    'JOBS_MAX',
+    'JOBS_MAX_BYTES',
+    'RUNS_PER_SYNC',
+    'CONNECT_SESSIONS_MAX',
+    'WEBHOOK_QUEUE_MAX',
+    'EVENTS_MAX',
+    'RULES_MAX'
+  ]
   const settings = Object.values(SETTINGS)
   for (const env of envs) {
     const setting = settings.find((s) => s.env === env)
     t.ok(setting, `${env} is a setting`)
     const value = setting?.defaultValue as number
     const shown = value % (1024 * 1024) === 0 ? `${value / (1024 * 1024)} MiB` : value.toLocaleString('en-US')
-    t.match(bounds, new RegExp(`\\| \`${env}\` \\| ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\|`), `${env} with its default ${shown}`)
+    t.match(
+      bounds,
+      new RegExp(`\\| \`${env}\` \\| ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\|`),
+      `${env} with its default ${shown}`
+    )
   }
 })

@@ -3,10 +3,17 @@ import { ResponseCache } from '../src/http/response-cache.js'
 import type { FastifyInstance } from 'fastify'
 import { W, basic, bearer, build, call } from './helper.js'
 
-interface Body { data: Record<string, unknown>, [key: string]: unknown }
+interface Body {
+  data: Record<string, unknown>
+  [key: string]: unknown
+}
 
 /** A GET as sent and answered: status, headers, the exact bytes and the parsed body. */
-async function get (app: FastifyInstance, url: string, headers: Record<string, string>): Promise<{ status: number, headers: Record<string, unknown>, text: string, json: Body }> {
+async function get (
+  app: FastifyInstance,
+  url: string,
+  headers: Record<string, string>
+): Promise<{ status: number; headers: Record<string, unknown>; text: string; json: Body }> {
   const res = await app.inject({ method: 'GET', url, headers })
   return { status: res.statusCode, headers: res.headers, text: res.body, json: JSON.parse(res.body) as Body }
 }
@@ -15,7 +22,11 @@ const janeUrl = `/api/organizations/${W.org.id}/users/${W.jane.id}`
 
 /** Counts the calls of a store method while the test runs (the method still does its work). */
 function countCalls<T extends object> (t: Test, object: T, method: keyof T & string): () => number {
-  const captured = t.capture(object, method as never, (object[method] as (...args: unknown[]) => unknown).bind(object) as never)
+  const captured = t.capture(
+    object,
+    method as never,
+    (object[method] as (...args: unknown[]) => unknown).bind(object) as never
+  )
   return () => captured.args().length
 }
 
@@ -36,7 +47,9 @@ t.test('any write is seen by the next GET: through the API, the store in-process
   t.equal((await get(app, janeUrl, bearer(W.acme.key))).json.data.role, 'admin')
   await call(app, 'PUT', janeUrl, bearer(W.acme.key), { email: W.jane.email, role: 'user' })
   t.equal((await get(app, janeUrl, bearer(W.acme.key))).json.data.role, 'user', 'after a PUT')
-  app.store.transaction(() => app.store.users.update(app.store.users.find(W.org.id, W.jane.id), { email: W.jane.email, role: 'admin' }, 'replace'))
+  app.store.transaction(() =>
+    app.store.users.update(app.store.users.find(W.org.id, W.jane.id), { email: W.jane.email, role: 'admin' }, 'replace')
+  )
   t.equal((await get(app, janeUrl, bearer(W.acme.key))).json.data.role, 'admin', 'after an in-process write')
   await call(app, 'DELETE', janeUrl, bearer(W.acme.key))
   t.equal((await get(app, janeUrl, bearer(W.acme.key))).status, 404, 'after a delete')
@@ -72,19 +85,22 @@ t.test('fault rules, the journal and errors see a cached answer as any other', a
   t.equal((await get(app, missing, bearer(W.acme.key))).status, 404, 'an error is answered afresh, never kept')
 })
 
-t.test('ResponseCache: a generation change empties it; an answer from an older generation is not kept; bounded', async (t) => {
-  const answer = (payload: string): { headers: Record<string, string>, payload: string } => ({ headers: {}, payload })
-  const cache = new ResponseCache({ entries: 2, bytes: 10 })
-  t.equal(cache.get('a', 1), undefined)
-  cache.set('a', 1, answer('1'))
-  t.same(cache.get('a', 1), answer('1'))
-  t.equal(cache.get('a', 2), undefined, 'another generation')
-  cache.set('a', 1, answer('1'))
-  t.equal(cache.get('a', 2), undefined, 'computed before the write: not kept')
-  cache.set('a', 2, answer('1'))
-  cache.set('b', 2, answer('2'))
-  cache.set('c', 2, answer('3'))
-  t.equal(cache.size, 1, 'past its entries it starts again')
-  cache.set('d', 2, answer('0123456789x'))
-  t.equal(cache.get('d', 2), undefined, 'an answer larger than the whole budget is not kept')
-})
+t.test(
+  'ResponseCache: a generation change empties it; an answer from an older generation is not kept; bounded',
+  async (t) => {
+    const answer = (payload: string): { headers: Record<string, string>; payload: string } => ({ headers: {}, payload })
+    const cache = new ResponseCache({ entries: 2, bytes: 10 })
+    t.equal(cache.get('a', 1), undefined)
+    cache.set('a', 1, answer('1'))
+    t.same(cache.get('a', 1), answer('1'))
+    t.equal(cache.get('a', 2), undefined, 'another generation')
+    cache.set('a', 1, answer('1'))
+    t.equal(cache.get('a', 2), undefined, 'computed before the write: not kept')
+    cache.set('a', 2, answer('1'))
+    cache.set('b', 2, answer('2'))
+    cache.set('c', 2, answer('3'))
+    t.equal(cache.size, 1, 'past its entries it starts again')
+    cache.set('d', 2, answer('0123456789x'))
+    t.equal(cache.get('d', 2), undefined, 'an answer larger than the whole budget is not kept')
+  }
+)

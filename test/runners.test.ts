@@ -8,13 +8,18 @@ t.test('runnerSimulator reads the URL and token a global set-up or a user export
   t.equal(runnerSimulator({}), null)
   t.equal(runnerSimulator({ POLYTOMIC_MOCK_URL: '' }), null)
   t.same(runnerSimulator({ POLYTOMIC_MOCK_URL: 'http://127.0.0.1:1' }), { url: 'http://127.0.0.1:1', token: null })
-  t.same(runnerSimulator({ POLYTOMIC_MOCK_URL: 'http://sim:8080', POLYTOMIC_MOCK_ADMIN_TOKEN: 's' }), { url: 'http://sim:8080', token: 's' })
+  t.same(runnerSimulator({ POLYTOMIC_MOCK_URL: 'http://sim:8080', POLYTOMIC_MOCK_ADMIN_TOKEN: 's' }), {
+    url: 'http://sim:8080',
+    token: 's'
+  })
 })
 
-t.test('a run simulator, a tenant made before the file\'s tests and removed after them', async (t) => {
+t.test("a run simulator, a tenant made before the file's tests and removed after them", async (t) => {
   const saved = process.env[RUNNER_URL_VARIABLE]
   delete process.env[RUNNER_URL_VARIABLE]
-  t.teardown(() => { if (saved !== undefined) process.env[RUNNER_URL_VARIABLE] = saved })
+  t.teardown(() => {
+    if (saved !== undefined) process.env[RUNNER_URL_VARIABLE] = saved
+  })
   const run = await startRunSimulator()
   t.equal(process.env[RUNNER_URL_VARIABLE], run.url, 'exported for the workers')
   const reused = await startRunSimulator()
@@ -24,23 +29,68 @@ t.test('a run simulator, a tenant made before the file\'s tests and removed afte
 
   const before: Array<() => Promise<void>> = []
   const after: Array<() => Promise<void>> = []
-  const tenant = registerTenant({ beforeAll: (fn) => before.push(fn), afterAll: (fn) => after.push(fn) }, () => ({ url: run.url, token: null }), { name: 'hand-run' })
+  const tenant = registerTenant(
+    { beforeAll: (fn) => before.push(fn), afterAll: (fn) => after.push(fn) },
+    () => ({ url: run.url, token: null }),
+    { name: 'hand-run' }
+  )
   t.throws(() => tenant.partner_key, /useTenant\(\): partner_key is read before the tenant exists/)
   for (const fn of before) await fn()
-  t.match(tenant, { partner_id: String, partner_key: String, organization_id: String, admin_user_id: String, admin_user_key: String, url: run.url })
-  const orgs = await (await fetch(`${tenant.url}/api/organizations`, { headers: { authorization: `Bearer ${tenant.partner_key}` } })).json() as { data: Array<{ id: string, name: string }> }
-  t.same(orgs.data.map((o) => o.id), [tenant.organization_id])
+  t.match(tenant, {
+    partner_id: String,
+    partner_key: String,
+    organization_id: String,
+    admin_user_id: String,
+    admin_user_key: String,
+    url: run.url
+  })
+  const orgs = (await (
+    await fetch(`${tenant.url}/api/organizations`, { headers: { authorization: `Bearer ${tenant.partner_key}` } })
+  ).json()) as { data: Array<{ id: string; name: string }> }
+  t.same(
+    orgs.data.map((o) => o.id),
+    [tenant.organization_id]
+  )
   t.equal(orgs.data[0]?.name, 'hand-run HQ', 'named as asked')
-  t.equal((await tenant.admin.requests({ partner_id: tenant.partner_id })).length, 1, 'the admin client is scoped by the caller, not by the helper')
-  // Another partner's delivery that can never go out (disabled fast-forward, a far-off retry) does not hold the tenant's settle.
-  await fetch(`${tenant.url}/api/webhooks`, { method: 'POST', headers: { authorization: 'Bearer user-key-jane', 'content-type': 'application/json' }, body: JSON.stringify({ endpoint: 'http://127.0.0.1:9/hooks', secret: 'whsec' }) })
-  await tenant.admin.call('POST', '/delivery-faults', { action: 'delay', delay_ms: 3_600_000, organization_id: '248df4b7-aa70-47b8-a036-33ac447e668d', times: 1 })
-  await tenant.admin.call('POST', '/events', { organization_id: '248df4b7-aa70-47b8-a036-33ac447e668d', type: 'sync.failed' })
-  t.match(await tenant.settleDeliveries({ timeout_ms: 60_000 }), { settled: true, pending: 0 }, 'the tenant settles only its own deliveries')
-  t.match(await tenant.admin.settleDeliveries({ timeout_ms: 0 }), { settled: false, pending: 1 }, 'everyone\'s settle still sees the other one')
+  t.equal(
+    (await tenant.admin.requests({ partner_id: tenant.partner_id })).length,
+    1,
+    'the admin client is scoped by the caller, not by the helper'
+  )
+  // Another partner's delivery that can never go out (disabled fast-forward, a far-off retry) does not hold
+  // the tenant's settle.
+  await fetch(`${tenant.url}/api/webhooks`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer user-key-jane', 'content-type': 'application/json' },
+    body: JSON.stringify({ endpoint: 'http://127.0.0.1:9/hooks', secret: 'whsec' })
+  })
+  await tenant.admin.call('POST', '/delivery-faults', {
+    action: 'delay',
+    delay_ms: 3_600_000,
+    organization_id: '248df4b7-aa70-47b8-a036-33ac447e668d',
+    times: 1
+  })
+  await tenant.admin.call('POST', '/events', {
+    organization_id: '248df4b7-aa70-47b8-a036-33ac447e668d',
+    type: 'sync.failed'
+  })
+  t.match(
+    await tenant.settleDeliveries({ timeout_ms: 60_000 }),
+    { settled: true, pending: 0 },
+    'the tenant settles only its own deliveries'
+  )
+  t.match(
+    await tenant.admin.settleDeliveries({ timeout_ms: 0 }),
+    { settled: false, pending: 1 },
+    "everyone's settle still sees the other one"
+  )
   const key = tenant.partner_key
   for (const fn of after) await fn()
-  t.equal((await fetch(`${run.url}/api/organizations`, { headers: { authorization: `Bearer ${key}` } })).status, 401, 'the tenant is deleted after the file')
+  t.equal(
+    (await fetch(`${run.url}/api/organizations`, { headers: { authorization: `Bearer ${key}` } })).status,
+    401,
+    'the tenant is deleted after the file'
+  )
   t.throws(() => tenant.url, /before the tenant exists/, 'and its fields are no longer served')
   await run.close()
   t.equal(process.env[RUNNER_URL_VARIABLE], undefined, 'closing the run forgets its URL')

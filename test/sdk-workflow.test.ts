@@ -36,7 +36,10 @@ t.test('the documented partner workflow, end to end with the official SDK over a
   })
 
   const roles = await asUser.permissions.roles.list(once)
-  t.same(roles.data?.map((r) => r.name), ['Admin', 'Member'])
+  t.same(
+    roles.data?.map((r) => r.name),
+    ['Admin', 'Member']
+  )
   const custom = await asUser.permissions.roles.create({ name: 'Analyst' }, once)
   t.equal(custom.data?.organization_id, orgId)
   await asUser.permissions.roles.remove(custom.data?.id as string, once)
@@ -50,14 +53,20 @@ t.test('the documented partner workflow, end to end with the official SDK over a
   t.ok(gone instanceof Polytomic.NotFoundError)
 })
 
-t.test('the SDK raises ConflictError for a duplicate organization name and ForbiddenError for the owner organization', async (t) => {
-  const app = await build(t)
-  const environment = await listen(app)
-  const partner = new PolytomicClient({ environment, token: W.acme.key })
-  const conflict = await partner.organization.create({ name: 'my organization' }, once).catch((err: unknown) => err)
-  t.ok(conflict instanceof Polytomic.ConflictError)
-  const owner = await partner.organization.remove(W.acme.ownerOrgId, once).catch((err: unknown) => err)
-  t.ok(owner instanceof Polytomic.ForbiddenError)
-  const list = await partner.organization.list(once)
-  t.same(list.data?.map((o) => o.id), [W.acme.ownerOrgId, W.org.id])
-})
+t.test(
+  'the SDK raises ConflictError for a duplicate organization name and ForbiddenError for the owner organization',
+  async (t) => {
+    const app = await build(t)
+    const environment = await listen(app)
+    const partner = new PolytomicClient({ environment, token: W.acme.key })
+    const conflict = await partner.organization.create({ name: 'my organization' }, once).catch((err: unknown) => err)
+    t.ok(conflict instanceof Polytomic.ConflictError)
+    const owner = await partner.organization.remove(W.acme.ownerOrgId, once).catch((err: unknown) => err)
+    t.ok(owner instanceof Polytomic.ForbiddenError)
+    const list = await partner.organization.list(once)
+    t.same(
+      list.data?.map((o) => o.id),
+      [W.acme.ownerOrgId, W.org.id]
+    )
+  }
+)

@@ -12,14 +12,25 @@ import { GENEROUS_MS } from './support/child.js'
 const FILE = fileURLToPath(new URL('./support/left-open.node-test.ts', import.meta.url))
 
 t.test('a node:test run whose simulator is left open still ends, and passes', async (t) => {
-  const child = spawn(process.execPath, ['--import=tsx', '--test', '--test-reporter=tap', FILE], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import=tsx', '--test', '--test-reporter=tap', FILE], {
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let output = ''
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
   const code = await new Promise<number | null>((resolve) => {
     // Reached only if the run hangs: then it is stopped, and the test fails below.
-    const bound = setTimeout(() => { child.kill('SIGKILL') }, GENEROUS_MS)
-    child.on('exit', (exitCode, signal) => { clearTimeout(bound); resolve(signal === null ? exitCode : null) })
+    const bound = setTimeout(() => {
+      child.kill('SIGKILL')
+    }, GENEROUS_MS)
+    child.on('exit', (exitCode, signal) => {
+      clearTimeout(bound)
+      resolve(signal === null ? exitCode : null)
+    })
   })
   t.equal(code, 0, `node --test ended by itself:\n${output}`)
   t.match(output, /^# pass 2$/m)
@@ -29,6 +40,7 @@ t.test('a node:test run whose simulator is left open still ends, and passes', as
 t.test('Symbol.asyncDispose closes, and is close() itself', async (t) => {
   const sim = await createSimulator()
   await sim.listen({ port: 0, host: '127.0.0.1' })
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- compares the two methods, calls neither
   t.equal(sim[Symbol.asyncDispose], sim.close)
   await sim[Symbol.asyncDispose]()
   t.equal(sim.url, null)
@@ -43,7 +55,7 @@ t.test('keepProcessAlive keeps the listening socket referenced, as the CLI needs
   const quiet = await createSimulator()
   t.teardown(() => quiet.close())
   await quiet.listen({ port: 0, host: '127.0.0.1' })
-  t.equal(servers(), before, 'a test suite\'s simulator holds nothing')
+  t.equal(servers(), before, "a test suite's simulator holds nothing")
   const serving = await createSimulator()
   t.teardown(() => serving.close())
   await serving.listen({ port: 0, host: '127.0.0.1', keepProcessAlive: true })
@@ -63,6 +75,9 @@ t.test('portFile: the library writes the chosen port once listening and removes 
   t.notOk(existsSync(portFile), 'removed on close')
 
   const nowhere = await createSimulator({ portFile: join(folder, 'missing', 'port') })
-  await t.rejects(nowhere.listen({ port: 0, host: '127.0.0.1' }), /^PORT_FILE .*missing\/port cannot be written \(ENOENT/)
+  await t.rejects(
+    nowhere.listen({ port: 0, host: '127.0.0.1' }),
+    /^PORT_FILE .*missing\/port cannot be written \(ENOENT/
+  )
   t.equal(nowhere.app.server.listening, false, 'a listen that failed closed what it opened')
 })

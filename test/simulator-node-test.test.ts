@@ -23,7 +23,10 @@ test('a node:test suite gets a tenant and drives the SDK on port 0', async () =>
   assert.equal(me.data?.id, tenant.admin_user_id)
   assert.equal(me.data?.organization_id, tenant.organization_id)
   const roles = await client.permissions.roles.list({ maxRetries: 0 })
-  assert.deepEqual(roles.data?.map((r) => r.name), ['Admin', 'Member'])
+  assert.deepEqual(
+    roles.data?.map((r) => r.name),
+    ['Admin', 'Member']
+  )
 })
 
 test('the journal records what the suite sent', async () => {

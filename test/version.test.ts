@@ -4,7 +4,12 @@ import { SUPPORTED_VERSIONS } from '../src/core/versions.js'
 
 const janeUrl = `/api/organizations/${W.org.id}/users/${W.jane.id}`
 const P = bearer(W.acme.key)
-const UNSUPPORTED = apiError(400, 'unsupported_version', `unsupported API version; supported versions: ${SUPPORTED_VERSIONS.join(', ')}`, { supported_versions: [...SUPPORTED_VERSIONS] })
+const UNSUPPORTED = apiError(
+  400,
+  'unsupported_version',
+  `unsupported API version; supported versions: ${SUPPORTED_VERSIONS.join(', ')}`,
+  { supported_versions: [...SUPPORTED_VERSIONS] }
+)
 
 t.test('every supported version is served and named in the response header', async (t) => {
   const app = await build(t)
@@ -31,7 +36,14 @@ t.test('REQUIRE_VERSION answers 400 to a request without the header', async (t) 
   const res = await call(app, 'GET', janeUrl, P)
   t.equal(res.status, 400)
   t.equal(res.headers['x-polytomic-version'], '2025-09-18')
-  t.same(res.body, apiError(400, 'version_required', `the X-Polytomic-Version header is required; supported versions: ${SUPPORTED_VERSIONS.join(', ')}`))
+  t.same(
+    res.body,
+    apiError(
+      400,
+      'version_required',
+      `the X-Polytomic-Version header is required; supported versions: ${SUPPORTED_VERSIONS.join(', ')}`
+    )
+  )
   const ok = await call(app, 'GET', janeUrl, { ...P, 'x-polytomic-version': '2024-02-08' })
   t.equal(ok.status, 200)
 })
@@ -46,23 +58,41 @@ t.test('an unsupported version is 400 listing the supported ones, checked before
   }
 })
 
-t.test('errors carry the version header and the version\'s error shape', async (t) => {
+t.test("errors carry the version header and the version's error shape", async (t) => {
   const app = await build(t)
   const v2021 = await call(app, 'GET', janeUrl, { 'x-polytomic-version': '2021-05-23' })
   t.equal(v2021.status, 401)
   t.equal(v2021.headers['x-polytomic-version'], '2021-05-23')
-  t.same(v2021.body, { result: null, error: { status: 'Unauthorized', error: 'missing Authorization header', code: 401 } })
-  const v2021NotFound = await call(app, 'GET', `/api/organizations/${W.org.id}/users/nope`, { ...P, 'x-polytomic-version': '2021-05-23' })
+  t.same(v2021.body, {
+    result: null,
+    error: { status: 'Unauthorized', error: 'missing Authorization header', code: 401 }
+  })
+  const v2021NotFound = await call(app, 'GET', `/api/organizations/${W.org.id}/users/nope`, {
+    ...P,
+    'x-polytomic-version': '2021-05-23'
+  })
   t.same(v2021NotFound.body, { result: null, error: apiError(404, 'user_not_found', 'user not found') })
   for (const version of ['2022-12-12', '2023-04-25', '2024-02-08']) {
     const res = await call(app, 'GET', janeUrl, { 'x-polytomic-version': version })
     t.equal(res.headers['x-polytomic-version'], version)
-    t.same(res.body, { status: 'Unauthorized', error: 'missing Authorization header', code: 401 }, `${version} 401 is RestErrResponse`)
+    t.same(
+      res.body,
+      { status: 'Unauthorized', error: 'missing Authorization header', code: 401 },
+      `${version} 401 is RestErrResponse`
+    )
   }
   const current = await call(app, 'GET', janeUrl, { 'x-polytomic-version': '2025-09-18' })
-  t.same(current.body, apiError(401, 'missing_credentials', 'missing Authorization header'), '2025-09-18 401 is ApiError')
+  t.same(
+    current.body,
+    apiError(401, 'missing_credentials', 'missing Authorization header'),
+    '2025-09-18 401 is ApiError'
+  )
   const forbidden = await call(app, 'GET', janeUrl, { ...bearer(W.john.key), 'x-polytomic-version': '2024-02-08' })
-  t.same(forbidden.body, apiError(403, 'admin_role_required', 'this operation requires an admin user'), 'non-401 errors are ApiError in every version')
+  t.same(
+    forbidden.body,
+    apiError(403, 'admin_role_required', 'this operation requires an admin user'),
+    'non-401 errors are ApiError in every version'
+  )
 })
 
 t.test('routes outside /api carry no version header', async (t) => {

@@ -29,7 +29,10 @@ export const RESPONSE_BYTES = 1024
 export const PER_PARTNER = 4
 export const CONCURRENCY = 64
 
-/** canceled: the delivery was removed (reset, restore, a deletion, a disabled webhook) while this attempt was in flight. */
+/**
+ * canceled: the delivery was removed (reset, restore, a deletion, a disabled webhook) while this attempt was
+ * in flight.
+ */
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'dropped' | 'canceled'
 
 /** One attempt, as GET /__admin/deliveries lists it. */
@@ -73,7 +76,10 @@ export class DeliveryLog {
   private entries: DeliveryAttempt[] = []
   private nextId = 1
 
-  constructor (private readonly size: number, private readonly onRecord: (attempt: DeliveryAttempt) => void = () => {}) {}
+  constructor (
+    private readonly size: number,
+    private readonly onRecord: (attempt: DeliveryAttempt) => void = () => {}
+  ) {}
 
   /** The endpoint is kept without what its URL may carry of a secret (user information, a token in its query). */
   record (attempt: Omit<DeliveryAttempt, 'id'>): void {
@@ -116,7 +122,11 @@ export interface DispatcherOptions {
 }
 
 /** An attempt under way: whose it is, for fair turns and for a scoped settle. */
-interface InFlight { promise: Promise<void>, organizationId: string, partner: string }
+interface InFlight {
+  promise: Promise<void>
+  organizationId: string
+  partner: string
+}
 
 export interface SettleOptions {
   timeoutMs?: number
@@ -138,7 +148,11 @@ export interface SettleResult {
   attempts: number
 }
 
-interface Answer { status: number | null, error: string | null, response: string | null }
+interface Answer {
+  status: number | null
+  error: string | null
+  response: string | null
+}
 
 /** The code of a lookup refused because the name resolves to this simulator (final: never retried). */
 const SELF_LOOKUP = 'ESELF'
@@ -162,7 +176,14 @@ function lookupRefusingSelf (port: number, ports: ListeningPorts): LookupFunctio
 }
 
 /** POSTs a body and reads at most RESPONSE_BYTES of the answer; never follows a redirect, never throws. */
-function post (url: URL, body: string, headers: Record<string, string>, timeoutMs: number, active: Set<http.ClientRequest>, ports: ListeningPorts): Promise<Answer> {
+function post (
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  active: Set<http.ClientRequest>,
+  ports: ListeningPorts
+): Promise<Answer> {
   return new Promise((resolve) => {
     let done = false
     const chunks: Buffer[] = []
@@ -176,7 +197,8 @@ function post (url: URL, body: string, headers: Record<string, string>, timeoutM
       request.destroy()
       resolve(answer)
     }
-    const responseText = (): string | null => status === null ? null : Buffer.concat(chunks).subarray(0, RESPONSE_BYTES).toString('utf8')
+    const responseText = (): string | null =>
+      status === null ? null : Buffer.concat(chunks).subarray(0, RESPONSE_BYTES).toString('utf8')
     const client = url.protocol === 'https:' ? https : http
     const request = client.request(url, {
       method: 'POST',
@@ -185,8 +207,13 @@ function post (url: URL, body: string, headers: Record<string, string>, timeoutM
       lookup: lookupRefusingSelf(portOf(url), ports)
     })
     active.add(request)
-    const timer = setTimeout(() => finish({ status, error: `no answer within ${timeoutMs} ms`, response: responseText() }), timeoutMs)
-    request.on('error', (err: NodeJS.ErrnoException) => finish({ status, error: err.code ?? err.message, response: responseText() }))
+    const timer = setTimeout(
+      () => finish({ status, error: `no answer within ${timeoutMs} ms`, response: responseText() }),
+      timeoutMs
+    )
+    request.on('error', (err: NodeJS.ErrnoException) =>
+      finish({ status, error: err.code ?? err.message, response: responseText() })
+    )
     request.on('response', (response) => {
       status = response.statusCode ?? null
       response.on('data', (chunk: Buffer) => {
@@ -214,7 +241,12 @@ export class DeliveryDispatcher extends Worker {
   private attempts = 0
   private readonly unsubscribe: Array<() => void>
 
-  constructor (private readonly store: Store, private readonly clock: Clock, readonly log: DeliveryLog, private readonly options: DispatcherOptions) {
+  constructor (
+    private readonly store: Store,
+    private readonly clock: Clock,
+    readonly log: DeliveryLog,
+    private readonly options: DispatcherOptions
+  ) {
     super()
     this.unsubscribe = [store.events.onEmit(() => this.wake()), clock.onMove(() => this.wake())]
   }
@@ -228,7 +260,8 @@ export class DeliveryDispatcher extends Worker {
       const running = new Map<string, number>()
       for (const flight of this.inFlight.values()) running.set(flight.partner, (running.get(flight.partner) ?? 0) + 1)
       // The partner with the fewest attempts under way goes first, then the next, in turns.
-      const due = this.store.deliveries.due(now, busy, PER_PARTNER)
+      const due = this.store.deliveries
+        .due(now, busy, PER_PARTNER)
         .map((delivery, index) => ({ delivery, index, place: delivery.turn + (running.get(delivery.partner) ?? 0) }))
         .sort((a, b) => a.place - b.place || a.index - b.index)
       for (const { delivery } of due) {
@@ -243,7 +276,11 @@ export class DeliveryDispatcher extends Worker {
           this.notify()
           this.wake()
         })
-        this.inFlight.set(delivery.webhook_id, { promise, organizationId: delivery.organization_id, partner: delivery.partner })
+        this.inFlight.set(delivery.webhook_id, {
+          promise,
+          organizationId: delivery.organization_id,
+          partner: delivery.partner
+        })
       }
     }
     const next = this.store.deliveries.nextDue(busy)
@@ -258,9 +295,22 @@ export class DeliveryDispatcher extends Worker {
       if (this.closed) return
       this.store.deliveries.finish(delivery.id)
       this.log.record({
-        delivery_id: delivery.id, event_id: delivery.event_id, event_type: delivery.event_type, organization_id: delivery.organization_id, webhook_id: delivery.webhook_id,
-        endpoint: delivery.endpoint, attempt: delivery.attempts + 1, time: new Date(this.clock.now()).toISOString(), outcome: 'failed', status: null,
-        error: `the simulator could not attempt this delivery: ${(err as Error).message}`, response: null, duration_ms: 0, signature: null, next_attempt_at: null, fault: delivery.fault_id
+        delivery_id: delivery.id,
+        event_id: delivery.event_id,
+        event_type: delivery.event_type,
+        organization_id: delivery.organization_id,
+        webhook_id: delivery.webhook_id,
+        endpoint: delivery.endpoint,
+        attempt: delivery.attempts + 1,
+        time: new Date(this.clock.now()).toISOString(),
+        outcome: 'failed',
+        status: null,
+        error: `the simulator could not attempt this delivery: ${(err as Error).message}`,
+        response: null,
+        duration_ms: 0,
+        signature: null,
+        next_attempt_at: null,
+        fault: delivery.fault_id
       })
     }
   }
@@ -283,29 +333,72 @@ export class DeliveryDispatcher extends Worker {
     /** Ends the delivery unsent (nothing to retry), recording why. */
     const endUnsent = (outcome: 'dropped' | 'failed', error: string, durationMs = 0): void => {
       this.store.deliveries.finish(delivery.id)
-      this.log.record({ ...base, outcome, status: null, error, response: null, duration_ms: durationMs, signature: null, next_attempt_at: null })
+      this.log.record({
+        ...base,
+        outcome,
+        status: null,
+        error,
+        response: null,
+        duration_ms: durationMs,
+        signature: null,
+        next_attempt_at: null
+      })
     }
-    if (delivery.fault_action === 'drop') return endUnsent('dropped', `dropped by delivery fault ${delivery.fault_id ?? ''}`)
+    if (delivery.fault_action === 'drop') {
+      return endUnsent('dropped', `dropped by delivery fault ${delivery.fault_id ?? ''}`)
+    }
     const url = new URL(delivery.endpoint)
-    if (!hostAllowed(this.options.allowedHosts, url)) return endUnsent('failed', `host ${url.hostname} is not in WEBHOOK_ALLOWED_HOSTS`)
-    if (pointsAtSelf(url, this.store.webhooks.listeningPorts)) return endUnsent('failed', `refused: the endpoint ${SELF_REFUSAL}`)
+    if (!hostAllowed(this.options.allowedHosts, url)) {
+      return endUnsent('failed', `host ${url.hostname} is not in WEBHOOK_ALLOWED_HOSTS`)
+    }
+    if (pointsAtSelf(url, this.store.webhooks.listeningPorts)) {
+      return endUnsent('failed', `refused: the endpoint ${SELF_REFUSAL}`)
+    }
     const signature = signBody(delivery.body, delivery.secret, this.options.signature)
-    const headers = { 'content-type': 'application/json', 'user-agent': this.options.userAgent, [SIGNATURE_HEADER.toLowerCase()]: signature }
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': this.options.userAgent,
+      [SIGNATURE_HEADER.toLowerCase()]: signature
+    }
     const wallStart = performance.now()
-    const answer = await post(url, delivery.body, headers, this.options.timeoutMs, this.active, this.store.webhooks.listeningPorts)
+    const answer = await post(
+      url,
+      delivery.body,
+      headers,
+      this.options.timeoutMs,
+      this.active,
+      this.store.webhooks.listeningPorts
+    )
     const duration = Math.round(performance.now() - wallStart)
     if (this.closed) return
-    if (answer.error === SELF_LOOKUP) return endUnsent('failed', `refused: ${url.hostname} resolves to this machine, and the endpoint ${SELF_REFUSAL}`, duration)
+    if (answer.error === SELF_LOOKUP) {
+      return endUnsent(
+        'failed',
+        `refused: ${url.hostname} resolves to this machine, and the endpoint ${SELF_REFUSAL}`,
+        duration
+      )
+    }
     const ok = answer.status !== null && answer.status >= 200 && answer.status < 300 && answer.error === null
-    const error = ok ? null : answer.error ?? `answered ${answer.status ?? 'nothing'}`
-    const record = { ...base, status: answer.status, error, response: answer.response, duration_ms: duration, signature }
+    const error = ok ? null : (answer.error ?? `answered ${answer.status ?? 'nothing'}`)
+    const record = {
+      ...base,
+      status: answer.status,
+      error,
+      response: answer.response,
+      duration_ms: duration,
+      signature
+    }
     if (ok || attemptNumber > MAX_RETRIES) {
       const live = this.store.deliveries.finish(delivery.id)
       this.log.record({ ...record, outcome: ok ? 'delivered' : live ? 'failed' : 'canceled', next_attempt_at: null })
     } else {
       const due = this.clock.now() + this.options.retryBaseMs * 2 ** (attemptNumber - 1)
       const live = this.store.deliveries.retryAt(delivery.id, attemptNumber, due)
-      this.log.record({ ...record, outcome: live ? 'retrying' : 'canceled', next_attempt_at: live ? new Date(due).toISOString() : null })
+      this.log.record({
+        ...record,
+        outcome: live ? 'retrying' : 'canceled',
+        next_attempt_at: live ? new Date(due).toISOString() : null
+      })
     }
     this.store.deliveries.releaseHeld(delivery.webhook_id, this.clock.now())
   }
@@ -341,16 +434,30 @@ export class DeliveryDispatcher extends Worker {
     const inFlight = (): number => {
       let count = 0
       for (const flight of this.inFlight.values()) {
-        if ((organization === undefined || flight.organizationId === organization) && (partner === undefined || flight.partner === partner)) count++
+        if (
+          (organization === undefined || flight.organizationId === organization) &&
+          (partner === undefined || flight.partner === partner)
+        ) {
+          count++
+        }
       }
       return count
     }
     for (;;) {
-      if (this.closed) return { settled: false, pending: this.store.deliveries.counts(scope).pending, in_flight: 0, attempts: this.attempts - before }
+      if (this.closed) {
+        return {
+          settled: false,
+          pending: this.store.deliveries.counts(scope).pending,
+          in_flight: 0,
+          attempts: this.attempts - before
+        }
+      }
       this.store.deliveries.sweep()
       const { pending, held } = this.store.deliveries.counts(scope)
       const flying = inFlight()
-      if (pending === 0 && flying === 0) return { settled: true, pending: 0, in_flight: 0, attempts: this.attempts - before }
+      if (pending === 0 && flying === 0) {
+        return { settled: true, pending: 0, in_flight: 0, attempts: this.attempts - before }
+      }
       if (options.fastForward === true) this.store.deliveries.fastForward(this.clock.now(), scope)
       else if (held === pending && flying === 0) this.store.deliveries.releaseAllHeld(this.clock.now(), scope)
       const remaining = deadline - Date.now()

@@ -20,9 +20,18 @@ const ERROR_BACKOFF_MS = 1000
 export class SyncRunner extends Worker {
   private readonly unsubscribe: Array<() => void>
 
-  constructor (private readonly store: Store, private readonly clock: Clock, private readonly log: FastifyBaseLogger, private readonly options: RunnerOptions) {
+  constructor (
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly log: FastifyBaseLogger,
+    private readonly options: RunnerOptions
+  ) {
     super()
-    this.unsubscribe = [store.executions.onChange(() => this.wake()), store.jobs.onChange(() => this.wake()), clock.onMove(() => this.wake())]
+    this.unsubscribe = [
+      store.executions.onChange(() => this.wake()),
+      store.jobs.onChange(() => this.wake()),
+      clock.onMove(() => this.wake())
+    ]
   }
 
   protected turn (): void {

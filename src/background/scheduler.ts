@@ -15,17 +15,25 @@ export class SyncScheduler {
   private readonly anchorBulk: Statement<[number, string]>
   private readonly anchorModel: Statement<[number, string]>
 
-  constructor (db: Db, private readonly bulkSyncs: BulkSyncRepository, private readonly modelSyncs: ModelSyncRepository, private readonly executions: ExecutionRepository) {
+  constructor (
+    db: Db,
+    private readonly bulkSyncs: BulkSyncRepository,
+    private readonly modelSyncs: ModelSyncRepository,
+    private readonly executions: ExecutionRepository
+  ) {
     this.anchorBulk = db.prepare('UPDATE bulk_syncs SET schedule_anchor_ms = ? WHERE id = ?')
     this.anchorModel = db.prepare('UPDATE model_syncs SET schedule_anchor_ms = ? WHERE id = ?')
   }
 
   private schedulesOf (sync: StoredBulkSync | StoredModelSync, kind: 'bulk' | 'model'): ScheduleParts[] {
-    const own = sync.definition.schedule as ScheduleParts
+    const own = sync.definition.schedule
     return kind === 'bulk' ? [own, ...this.bulkSyncs.schedules(sync.id).map((s) => scheduleParts(s.schedule))] : [own]
   }
 
-  /** The first time after `after` that any of the sync's schedules comes round, or null (manual, or not run by the clock). */
+  /**
+   * The first time after `after` that any of the sync's schedules comes round, or null (manual, or not run by
+   * the clock).
+   */
   private nextAfter (sync: StoredBulkSync | StoredModelSync, kind: 'bulk' | 'model', after: number): number | null {
     let next: number | null = null
     for (const schedule of this.schedulesOf(sync, kind)) {
@@ -35,13 +43,19 @@ export class SyncScheduler {
     return next
   }
 
-  /** next_execution_time of a status: when an active sync's schedule next comes round (whether or not scheduling is on), or undefined. */
+  /**
+   * next_execution_time of a status: when an active sync's schedule next comes round (whether or not
+   * scheduling is on), or undefined.
+   */
   nextExecution (sync: StoredBulkSync | StoredModelSync, kind: 'bulk' | 'model', now: number): string | undefined {
     const next = sync.active ? this.nextAfter(sync, kind, Math.max(sync.schedule_anchor_ms, now)) : null
     return next === null ? undefined : new Date(next).toISOString()
   }
 
-  /** Starts the runs whose schedules have come round by now; returns when the next one is due. Call inside a transaction. */
+  /**
+   * Starts the runs whose schedules have come round by now; returns when the next one is due. Call inside a
+   * transaction.
+   */
   startDue (now: number): number | null {
     let earliest: number | null = null
     const consider = (sync: StoredBulkSync | StoredModelSync, kind: 'bulk' | 'model'): void => {
@@ -50,8 +64,16 @@ export class SyncScheduler {
       if (next !== null && next <= now) {
         ;(kind === 'bulk' ? this.anchorBulk : this.anchorModel).run(now, sync.id)
         if (this.executions.active(sync.id) === undefined) {
-          const request = kind === 'bulk' ? this.bulkSyncs.startRequest(sync as StoredBulkSync, {}, 'schedule') : this.modelSyncs.startRequest({}, 'schedule')
-          this.executions.start(kind === 'bulk' ? this.bulkSyncs.facts(sync as StoredBulkSync) : this.modelSyncs.facts(sync as StoredModelSync), request)
+          const request =
+            kind === 'bulk'
+              ? this.bulkSyncs.startRequest(sync as StoredBulkSync, {}, 'schedule')
+              : this.modelSyncs.startRequest({}, 'schedule')
+          this.executions.start(
+            kind === 'bulk'
+              ? this.bulkSyncs.facts(sync as StoredBulkSync)
+              : this.modelSyncs.facts(sync as StoredModelSync),
+            request
+          )
         }
         next = this.nextAfter(sync, kind, now)
       }

@@ -35,7 +35,10 @@ export class Clock {
     const left = LATEST_SIMULATED_MS - this.now()
     if (step > left) {
       const latest = new Date(LATEST_SIMULATED_MS).toISOString()
-      throw validationError('advance_s', `would move simulated time past ${latest}: at most ${Math.max(0, Math.floor(left / 1000))} seconds are left (POST /__admin/reset puts it back)`)
+      throw validationError(
+        'advance_s',
+        `would move simulated time past ${latest}: at most ${Math.max(0, Math.floor(left / 1000))} seconds are left (POST /__admin/reset puts it back)`
+      )
     }
     this.offset += step
     for (const listener of this.listeners) listener()

@@ -15,7 +15,10 @@ export type ConnectionCheckRule = ConnectionCheckInput & {
 
 /** "Staging *" -> /^Staging .*$/: `*` is any run of characters, everything else is literal. */
 function globToRegExp (pattern: string): RegExp {
-  const escaped = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')
+  const escaped = pattern
+    .split('*')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*')
   return new RegExp(`^${escaped}$`, 's')
 }
 

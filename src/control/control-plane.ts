@@ -3,11 +3,27 @@ import type { FaultRule, FaultRuleInput, Faults } from './faults.js'
 import type { Journal, JournalEntry, JournalFilter } from './journal.js'
 import { unsafeJsonProblem } from '../core/json.js'
 import { LIMITS } from '../core/limits.js'
-import { AdvanceExecutionBody, ClockBody, ConnectCompleteBody, ConnectionCheckBody, DeliveryFaultBody, EmitEventBody, ExecutionRuleBody, FaultBody, SettleBody } from '../http/schemas/admin.js'
+import {
+  AdvanceExecutionBody,
+  ClockBody,
+  ConnectCompleteBody,
+  ConnectionCheckBody,
+  DeliveryFaultBody,
+  EmitEventBody,
+  ExecutionRuleBody,
+  FaultBody,
+  SettleBody
+} from '../http/schemas/admin.js'
 import type { ExecutionRule, ExecutionRuleInput } from './execution-rules.js'
 import type { AdvanceTarget } from '../store/syncs/executions.js'
 import type { DeliveryFaultInput, DeliveryFaultRule } from './delivery-faults.js'
-import type { DeliveryAttempt, DeliveryDispatcher, DeliveryFilter, SettleOptions, SettleResult } from '../background/dispatcher.js'
+import type {
+  DeliveryAttempt,
+  DeliveryDispatcher,
+  DeliveryFilter,
+  SettleOptions,
+  SettleResult
+} from '../background/dispatcher.js'
 import { plausiblePayload, type EventView } from '../store/events/events.js'
 import type { EventType } from '../http/schemas/events.js'
 import type { ConnectionCheckInput, ConnectionCheckRule } from './connection-checks.js'
@@ -26,33 +42,61 @@ const validateFaultRule = compileSchema<FaultRuleInput>(FaultBody)
 const validateConnectionCheck = compileSchema<ConnectionCheckInput>(ConnectionCheckBody)
 const validateEmitEvent = compileSchema<EmitEventInput>(EmitEventBody)
 const validateDeliveryFault = compileSchema<DeliveryFaultInput>(DeliveryFaultBody)
-const validateSettle = compileSchema<{ timeout_ms?: number, fast_forward?: boolean, organization_id?: string, partner_id?: string }>(SettleBody)
+const validateSettle = compileSchema<{
+  timeout_ms?: number
+  fast_forward?: boolean
+  organization_id?: string
+  partner_id?: string
+}>(SettleBody)
 const validateClock = compileSchema<{ advance_s: number }>(ClockBody)
 const validateExecutionRule = compileSchema<ExecutionRuleInput>(ExecutionRuleBody)
 const validateAdvance = compileSchema<AdvanceInput>(AdvanceExecutionBody)
-const validateConnectCompletion = compileSchema<{ type?: string, configuration: Record<string, unknown> }>(ConnectCompleteBody)
+const validateConnectCompletion = compileSchema<{ type?: string; configuration: Record<string, unknown> }>(
+  ConnectCompleteBody
+)
 
-/** A copy of an in-process input checked by its route's schema (an unknown field is refused): a 422 naming the field. */
+/**
+ * A copy of an in-process input checked by its route's schema (an unknown field is refused): a 422 naming the
+ * field.
+ */
 function checked<T> (validate: ValidateFunction<T>, given: unknown): T {
   const input = typeof given === 'object' && given !== null && !Array.isArray(given) ? { ...given } : given
   if (!validate(input)) {
     const issue = firstIssue(validate.errors ?? [])
-    throw validationError(issue === undefined || issue.path === '' ? 'body' : issue.path, issue?.problem ?? 'is invalid')
+    throw validationError(
+      issue === undefined || issue.path === '' ? 'body' : issue.path,
+      issue?.problem ?? 'is invalid'
+    )
   }
   return input
 }
 
 /** POST /__admin/events, sim.emitEvent: an event of a type for an organization, with any fields of its payload. */
-export interface EmitEventInput { organization_id: string, type: EventType, event?: Record<string, unknown> }
+export interface EmitEventInput {
+  organization_id: string
+  type: EventType
+  event?: Record<string, unknown>
+}
 
 /** POST /__admin/executions/:id/advance, sim.advanceExecution: the next state, or a named one. */
-export interface AdvanceInput { status?: AdvanceTarget, message?: string }
+export interface AdvanceInput {
+  status?: AdvanceTarget
+  message?: string
+}
 
 /** A run as the control plane shows it: its sync, kind and the API's view of it. */
-export interface ExecutionView { kind: 'bulk' | 'model', sync_id: string, organization_id: string, execution: Record<string, unknown> }
+export interface ExecutionView {
+  kind: 'bulk' | 'model'
+  sync_id: string
+  organization_id: string
+  execution: Record<string, unknown>
+}
 
 /** The clock as GET and POST /__admin/clock show it. */
-export interface ClockView { now: string, offset_ms: number }
+export interface ClockView {
+  now: string
+  offset_ms: number
+}
 
 function invalidFixtures (err: FixtureError): ApiError {
   return Errors.InvalidFixtures({ message: err.message, metadata: { path: err.path, problem: err.problem } })
@@ -63,7 +107,12 @@ function invalidFixtures (err: FixtureError): ApiError {
  * Every write is one transaction, so it never interleaves half-way with an API request.
  */
 export class ControlPlane {
-  constructor (private readonly store: Store, private readonly journal: Journal, private readonly faults: Faults, private readonly dispatcher: DeliveryDispatcher) {}
+  constructor (
+    private readonly store: Store,
+    private readonly journal: Journal,
+    private readonly faults: Faults,
+    private readonly dispatcher: DeliveryDispatcher
+  ) {}
 
   /**
    * Back to the baseline world; minted keys, idempotency records, Connect sessions, fault rules,
@@ -82,7 +131,10 @@ export class ControlPlane {
     return this.store.world.counts()
   }
 
-  /** The world as a fixture document; with redact, every secret field (src/core/secrets.ts) is replaced, for sharing rather than reloading. */
+  /**
+   * The world as a fixture document; with redact, every secret field (src/core/secrets.ts) is replaced, for
+   * sharing rather than reloading.
+   */
   exportFixtures (options: { redact?: boolean } = {}): Fixtures {
     const document = this.store.world.export()
     return options.redact === true ? redactSecrets(document) : document
@@ -181,7 +233,10 @@ export class ControlPlane {
    * Completes a Connect session as the customer's browser would (the hosted form's submit): the
    * connection is created in the session's organization and the token is used up.
    */
-  completeConnect (token: string, given: { type?: string, configuration: Record<string, unknown> }): { connection: SavedConnectionView, redirect_url: string } {
+  completeConnect (
+    token: string,
+    given: { type?: string; configuration: Record<string, unknown> }
+  ): { connection: SavedConnectionView; redirect_url: string } {
     const input = checked(validateConnectCompletion, given)
     const { connection, redirectUrl } = this.store.transaction(() => this.store.connect.complete(token, input))
     return { connection: this.store.connections.savedView(connection), redirect_url: redirectUrl }
@@ -196,7 +251,11 @@ export class ControlPlane {
     return this.store.transaction(() => {
       const organization = this.store.organizations.find(input.organization_id)
       if (organization === undefined) throw Errors.OrganizationNotFound()
-      return this.store.events.emit(organization.id, input.type, plausiblePayload(input.type, organization.id, input.event ?? {}, this.store.random))
+      return this.store.events.emit(
+        organization.id,
+        input.type,
+        plausiblePayload(input.type, organization.id, input.event ?? {}, this.store.random)
+      )
     })
   }
 
@@ -215,7 +274,12 @@ export class ControlPlane {
     if (options.organizationId !== undefined) given.organization_id = options.organizationId
     if (options.partnerId !== undefined) given.partner_id = options.partnerId
     const input = checked(validateSettle, given)
-    return this.dispatcher.settle({ timeoutMs: input.timeout_ms, fastForward: input.fast_forward, organizationId: input.organization_id, partnerId: input.partner_id })
+    return this.dispatcher.settle({
+      timeoutMs: input.timeout_ms,
+      fastForward: input.fast_forward,
+      organizationId: input.organization_id,
+      partnerId: input.partner_id
+    })
   }
 
   addDeliveryFault (given: DeliveryFaultInput): DeliveryFaultRule {
@@ -234,7 +298,10 @@ export class ControlPlane {
     return this.store.deliveryFaults.clear()
   }
 
-  /** Decides how the next matching sync runs end (complete, fail, complete with errors, hang), `times` times or until removed. */
+  /**
+   * Decides how the next matching sync runs end (complete, fail, complete with errors, hang), `times` times
+   * or until removed.
+   */
   addExecutionRule (given: ExecutionRuleInput): ExecutionRule {
     return this.store.executionRules.add(checked(validateExecutionRule, given))
   }
@@ -254,7 +321,12 @@ export class ControlPlane {
   private executionView (id: string): ExecutionView {
     const execution = this.store.executions.find(id)
     if (execution === undefined) throw Errors.ExecutionNotFound()
-    return { kind: execution.kind, sync_id: execution.sync_id, organization_id: execution.organization_id, execution: this.store.executions.view(execution) }
+    return {
+      kind: execution.kind,
+      sync_id: execution.sync_id,
+      organization_id: execution.organization_id,
+      execution: this.store.executions.view(execution)
+    }
   }
 
   /** Moves one run to its next state now, or to a named one (its events are emitted on the way). */
@@ -268,7 +340,7 @@ export class ControlPlane {
    * Every run that is not hanging taken to its end now, and every job finished: what the runner
    * would do as simulated time passes, at once. Hanging runs are counted (advance them).
    */
-  settleExecutions (): { finished: number, hanging: number, jobs: number } {
+  settleExecutions (): { finished: number; hanging: number; jobs: number } {
     return this.store.transaction(() => {
       const runs = this.store.executions.settle()
       return { ...runs, jobs: this.store.jobs.finishDue(Number.MAX_SAFE_INTEGER) }

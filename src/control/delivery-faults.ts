@@ -35,7 +35,10 @@ export class DeliveryFaults extends RuleList<DeliveryFaultRule> {
     return this.rules.map((rule) => ({ ...rule }))
   }
 
-  /** The first rule that matches a delivery of this event and fires; counts it, and drops it once it has fired `times` times. */
+  /**
+   * The first rule that matches a delivery of this event and fires; counts it, and drops it once it has fired
+   * `times` times.
+   */
   fire (organizationId: string, eventType: string): DeliveryFaultRule | undefined {
     for (const rule of this.rules) {
       if (rule.organization_id !== undefined && rule.organization_id !== organizationId) continue

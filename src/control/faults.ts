@@ -48,7 +48,10 @@ export class Faults extends RuleList<FaultRule> {
     return this.rules.map((rule) => ({ ...rule }))
   }
 
-  /** The first rule that matches and fires (its probability drawn); counts it, and drops it once it has fired `times` times. */
+  /**
+   * The first rule that matches and fires (its probability drawn); counts it, and drops it once it has fired
+   * `times` times.
+   */
   fire (method: string, path: string, partnerId: string | null): FaultRule | undefined {
     for (const rule of this.rules) {
       if (rule.method !== undefined && rule.method !== method) continue

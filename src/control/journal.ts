@@ -72,7 +72,11 @@ export interface JournalFilter {
   limit?: number
 }
 
-interface BoundedText { text: string | null, size: number, truncated: boolean }
+interface BoundedText {
+  text: string | null
+  size: number
+  truncated: boolean
+}
 
 /** A text as recorded: as sent (bounded when read), or already bounded when it was surely too long to keep whole. */
 type KeptText = string | BoundedText | null
@@ -162,8 +166,13 @@ export class Journal {
       fault: entry.fault,
       bytes: 0
     }
-    stored.bytes = ENTRY_OVERHEAD + entry.path.length + sizeOfStrings(entry.headers) + sizeOfStrings(entry.query) +
-      keptLength(stored.body) + keptLength(stored.response)
+    stored.bytes =
+      ENTRY_OVERHEAD +
+      entry.path.length +
+      sizeOfStrings(entry.headers) +
+      sizeOfStrings(entry.query) +
+      keptLength(stored.body) +
+      keptLength(stored.response)
     if (this.count === this.limits.entries) this.dropOldest()
     while (this.count > 0 && this.bytes + stored.bytes > this.limits.totalBytes) this.dropOldest()
     this.ring[(this.head + this.count) % this.limits.entries] = stored
@@ -238,7 +247,7 @@ function keep (text: string | null, cap: number): KeptText {
 }
 
 function keptLength (kept: KeptText): number {
-  return kept === null ? 0 : typeof kept === 'string' ? kept.length : kept.text?.length ?? 0
+  return kept === null ? 0 : typeof kept === 'string' ? kept.length : (kept.text?.length ?? 0)
 }
 
 function readBounded (kept: KeptText, cap: number): BoundedText {

@@ -13,10 +13,15 @@ export class RuleList<R extends { id: string }> {
   /** Adds a rule, within the list's bounds: at most maxRules of them, each at most RULE_BYTES as JSON. */
   protected push (rule: R): void {
     if (this.rules.length >= this.maxRules) {
-      throw validationError('rules', `this list holds ${this.maxRules} rules already, its most (RULES_MAX): remove some first`)
+      throw validationError(
+        'rules',
+        `this list holds ${this.maxRules} rules already, its most (RULES_MAX): remove some first`
+      )
     }
     const size = Buffer.byteLength(JSON.stringify(rule))
-    if (size > RULE_BYTES) throw validationError('body', `a rule may weigh at most ${RULE_BYTES} bytes as JSON; this one weighs ${size}`)
+    if (size > RULE_BYTES) {
+      throw validationError('body', `a rule may weigh at most ${RULE_BYTES} bytes as JSON; this one weighs ${size}`)
+    }
     this.rules.push(rule)
   }
 
@@ -32,7 +37,7 @@ export class RuleList<R extends { id: string }> {
   }
 
   /** Counts a rule's firing, and drops it once it has fired `times` times. */
-  protected spend (rule: R & { fired: number, times?: number }): void {
+  protected spend (rule: R & { fired: number; times?: number }): void {
     rule.fired++
     if (rule.times !== undefined && rule.fired >= rule.times) this.remove(rule.id)
   }

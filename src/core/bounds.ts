@@ -44,7 +44,11 @@ export const RULE_BYTES = 64 * 1024
  * The oldest items to drop so that what is kept fits `maxCount` and `maxBytes`, the newest always
  * kept: given the items oldest first, with their sizes.
  */
-export function overBudget<T extends { bytes: number }> (itemsOldestFirst: readonly T[], maxCount: number, maxBytes = Number.POSITIVE_INFINITY): T[] {
+export function overBudget<T extends { bytes: number }> (
+  itemsOldestFirst: readonly T[],
+  maxCount: number,
+  maxBytes = Number.POSITIVE_INFINITY
+): T[] {
   let count = itemsOldestFirst.length
   let bytes = 0
   for (const item of itemsOldestFirst) bytes += item.bytes

@@ -1,6 +1,11 @@
 import { join } from 'node:path'
 import { FIXTURES_DIR } from './paths.js'
-import { SIGNATURE_ALGORITHMS, SIGNATURE_ENCODINGS, type SignatureAlgorithm, type SignatureEncoding } from './signature.js'
+import {
+  SIGNATURE_ALGORITHMS,
+  SIGNATURE_ENCODINGS,
+  type SignatureAlgorithm,
+  type SignatureEncoding
+} from './signature.js'
 import { didYouMean } from './suggest.js'
 import { DEFAULT_BOUNDS, type Bounds } from './bounds.js'
 import { CURRENT_VERSION, SUPPORTED_VERSIONS, isSupportedVersion, type ApiVersion } from './versions.js'
@@ -8,7 +13,7 @@ import { CURRENT_VERSION, SUPPORTED_VERSIONS, isSupportedVersion, type ApiVersio
 export const BUNDLED_FIXTURES = join(FIXTURES_DIR, 'default.json')
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
-export type LogLevel = typeof LOG_LEVELS[number]
+export type LogLevel = (typeof LOG_LEVELS)[number]
 
 export interface Config {
   port: number
@@ -57,7 +62,10 @@ export interface LatencyRange {
   max: number
 }
 
-/** A setting's value that cannot be used. A TypeError, so that createSimulator() callers get the usual kind of error. */
+/**
+ * A setting's value that cannot be used. A TypeError, so that createSimulator() callers get the usual kind of
+ * error.
+ */
 export class ConfigError extends TypeError {
   constructor (message: string) {
     super(message)
@@ -74,7 +82,9 @@ interface Setting<K extends keyof Config> {
 }
 
 function parsePort (raw: string, name: string): number {
-  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) throw new ConfigError(`${name} must be a port number from 0 to 65535, got "${raw}"`)
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) {
+    throw new ConfigError(`${name} must be a port number from 0 to 65535, got "${raw}"`)
+  }
   return Number(raw)
 }
 
@@ -92,14 +102,18 @@ function parseBoolean (raw: string, name: string): boolean {
 
 function parseCount (max: number) {
   return (raw: string, name: string): number => {
-    if (!/^\d+$/.test(raw.trim()) || Number(raw) > max) throw new ConfigError(`${name} must be a whole number from 0 to ${max}, got "${raw}"`)
+    if (!/^\d+$/.test(raw.trim()) || Number(raw) > max) {
+      throw new ConfigError(`${name} must be a whole number from 0 to ${max}, got "${raw}"`)
+    }
     return Number(raw)
   }
 }
 
 function parsePositive (max: number) {
   return (raw: string, name: string): number => {
-    if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > max) throw new ConfigError(`${name} must be a whole number from 1 to ${max}, got "${raw}"`)
+    if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > max) {
+      throw new ConfigError(`${name} must be a whole number from 1 to ${max}, got "${raw}"`)
+    }
     return Number(raw)
   }
 }
@@ -127,72 +141,315 @@ function parseLatency (raw: string, name: string): LatencyRange | null {
 function parseChoice<T extends string> (choices: readonly T[]) {
   return (raw: string, name: string): T => {
     const value = raw.trim().toLowerCase()
-    if (!(choices as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${raw}"`)
+    if (!(choices as readonly string[]).includes(value)) {
+      throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${raw}"`)
+    }
     return value as T
   }
 }
 
 /** "hooks.example.com, *.internal, 127.0.0.1": host names, "*." for subdomains; empty for any host. */
 function parseHosts (raw: string, name: string): string[] | null {
-  const hosts = raw.split(',').map((host) => host.trim().toLowerCase()).filter((host) => host !== '')
+  const hosts = raw
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter((host) => host !== '')
   if (hosts.length === 0) return null
   for (const host of hosts) {
-    if (!/^(\*\.)?[a-z0-9_.:[\]-]+$/.test(host)) throw new ConfigError(`${name}: "${host}" is not a host name (use names like hooks.example.com or *.example.com)`)
+    if (!/^(\*\.)?[a-z0-9_.:[\]-]+$/.test(host)) {
+      throw new ConfigError(`${name}: "${host}" is not a host name (use names like hooks.example.com or *.example.com)`)
+    }
   }
   return hosts
 }
 
 function parseVersion (raw: string, name: string): ApiVersion {
-  if (!isSupportedVersion(raw)) throw new ConfigError(`${name} must be one of ${SUPPORTED_VERSIONS.join(', ')}, got "${raw}"`)
+  if (!isSupportedVersion(raw)) {
+    throw new ConfigError(`${name} must be one of ${SUPPORTED_VERSIONS.join(', ')}, got "${raw}"`)
+  }
   return raw
 }
 
 function parseLogLevel (raw: string, name: string): LogLevel {
   const value = raw.trim().toLowerCase()
-  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`)
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`)
+  }
   return value as LogLevel
 }
 
 /** Every setting, its environment variable, parser, default and meaning: the README's table comes from here. */
 export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
-  port: { key: 'port', env: 'PORT', parse: parsePort, defaultValue: 8080, description: 'TCP port to listen on (0 picks a free one)' },
-  host: { key: 'host', env: 'HOST', parse: parseNonEmpty, defaultValue: '127.0.0.1', description: 'interface to listen on' },
-  portFile: { key: 'portFile', env: 'PORT_FILE', parse: parseOptionalText, defaultValue: null, description: 'file the chosen port is written to once listening (for PORT=0 in scripts); removed on shutdown' },
-  database: { key: 'database', env: 'DATABASE', parse: parseNonEmpty, defaultValue: ':memory:', description: 'SQLite file; :memory: keeps the world in memory only' },
-  fixtures: { key: 'fixtures', env: 'FIXTURES', parse: parseNonEmpty, defaultValue: BUNDLED_FIXTURES, description: 'fixture file loaded into an empty database' },
-  defaultVersion: { key: 'defaultVersion', env: 'DEFAULT_VERSION', parse: parseVersion, defaultValue: CURRENT_VERSION, description: 'version served when a request has no X-Polytomic-Version' },
-  requireVersion: { key: 'requireVersion', env: 'REQUIRE_VERSION', parse: parseBoolean, defaultValue: false, description: 'answer 400 to requests without X-Polytomic-Version' },
-  logLevel: { key: 'logLevel', env: 'LOG_LEVEL', parse: parseLogLevel, defaultValue: 'info', description: 'pino log level' },
-  adminToken: { key: 'adminToken', env: 'ADMIN_TOKEN', parse: parseOptionalText, defaultValue: null, description: 'Bearer token required by /__admin routes (except health); unset: open' },
-  journalSize: { key: 'journalSize', env: 'JOURNAL_SIZE', parse: parseCount(100_000), defaultValue: 1000, description: 'requests kept in the journal; 0 turns it off' },
-  journalBodyBytes: { key: 'journalBodyBytes', env: 'JOURNAL_BODY_BYTES', parse: parseCount(16 * 1024 * 1024), defaultValue: 64 * 1024, description: 'bytes of each request body and each response kept in a journal entry; longer ones are cut and marked' },
-  journalBytes: { key: 'journalBytes', env: 'JOURNAL_BYTES', parse: parseCount(1024 * 1024 * 1024), defaultValue: 32 * 1024 * 1024, description: 'memory budget of the whole journal in bytes; the oldest entries are dropped first' },
-  faultSeed: { key: 'faultSeed', env: 'FAULT_SEED', parse: parseSeed, defaultValue: null, description: 'seed for fault probabilities and latency ranges (repeatable runs)' },
-  latencyMs: { key: 'latencyMs', env: 'LATENCY_MS', parse: parseLatency, defaultValue: null, description: 'delay added to every /api response: "250" or "100-400"' },
-  shutdownGraceMs: { key: 'shutdownGraceMs', env: 'SHUTDOWN_GRACE_MS', parse: parseCount(600_000), defaultValue: 10_000, description: 'on SIGTERM/SIGINT, how long in-flight requests may take before connections are cut' },
-  bodyLimit: { key: 'bodyLimit', env: 'BODY_LIMIT', parse: parseCount(1024 * 1024 * 1024), defaultValue: 1024 * 1024, description: 'largest /api request body in bytes; larger is 413' },
-  idempotencyTtlS: { key: 'idempotencyTtlS', env: 'IDEMPOTENCY_TTL_S', parse: parseCount(365 * 86400), defaultValue: 86400, description: 'how long an Idempotency-Key outcome is kept, in seconds' },
-  requestTimeoutMs: { key: 'requestTimeoutMs', env: 'REQUEST_TIMEOUT_MS', parse: parseCount(3_600_000), defaultValue: 30_000, description: 'time a client has to send a whole request (headers: at most 10 s); a stalled client is cut' },
-  connectTokenTtlS: { key: 'connectTokenTtlS', env: 'CONNECT_TOKEN_TTL_S', parse: parseCount(30 * 86400), defaultValue: 3600, description: 'how long a Connect session token (POST /api/connections/connect) stays usable, in seconds' },
-  eventRetentionS: { key: 'eventRetentionS', env: 'EVENT_RETENTION_S', parse: parseCount(10 * 365 * 86400), defaultValue: 48 * 3600, description: 'how long GET /api/events keeps an event, in seconds of simulated time (POST /__admin/clock moves it)' },
-  webhookRetryBaseMs: { key: 'webhookRetryBaseMs', env: 'WEBHOOK_RETRY_BASE_MS', parse: parseCount(3_600_000), defaultValue: 10_000, description: 'first retry delay of a failed webhook delivery; each of the 5 retries waits twice the one before' },
-  webhookTimeoutMs: { key: 'webhookTimeoutMs', env: 'WEBHOOK_TIMEOUT_MS', parse: parseCount(600_000), defaultValue: 10_000, description: 'how long a webhook receiver has to answer before the attempt counts as failed' },
-  webhookAllowedHosts: { key: 'webhookAllowedHosts', env: 'WEBHOOK_ALLOWED_HOSTS', parse: parseHosts, defaultValue: null, description: 'comma-separated hosts webhook endpoints may name ("*.example.com" for subdomains); unset: any' },
-  webhookSignatureAlgorithm: { key: 'webhookSignatureAlgorithm', env: 'WEBHOOK_SIGNATURE_ALGORITHM', parse: parseChoice(SIGNATURE_ALGORITHMS), defaultValue: 'sha256', description: 'HMAC hash of the Polytomic-Signature header: sha256, sha1 or sha512' },
-  webhookSignatureEncoding: { key: 'webhookSignatureEncoding', env: 'WEBHOOK_SIGNATURE_ENCODING', parse: parseChoice(SIGNATURE_ENCODINGS), defaultValue: 'hex', description: 'encoding of the Polytomic-Signature header: hex or base64' },
-  deliveryLogSize: { key: 'deliveryLogSize', env: 'DELIVERY_LOG_SIZE', parse: parseCount(100_000), defaultValue: 1000, description: 'webhook delivery attempts kept for GET /__admin/deliveries' },
-  syncRunDurationMs: { key: 'syncRunDurationMs', env: 'SYNC_RUN_DURATION_MS', parse: parseCount(7 * 86_400_000), defaultValue: 5000, description: 'how long a sync run stays running before it ends, in ms of simulated time (POST /__admin/clock and /__admin/executions/settle skip ahead)' },
-  syncScheduling: { key: 'syncScheduling', env: 'SYNC_SCHEDULING', parse: parseBoolean, defaultValue: false, description: 'start runs of active syncs when their schedules come round on simulated time; off: schedules are only stored' },
-  idempotencyMaxRecords: { key: 'idempotencyMaxRecords', env: 'IDEMPOTENCY_MAX_RECORDS', parse: parsePositive(10_000_000), defaultValue: DEFAULT_BOUNDS.idempotencyRecords, description: 'Idempotency-Key outcomes kept per partner; past it the oldest is forgotten' },
-  idempotencyMaxBytes: { key: 'idempotencyMaxBytes', env: 'IDEMPOTENCY_MAX_BYTES', parse: parsePositive(1024 * 1024 * 1024), defaultValue: DEFAULT_BOUNDS.idempotencyBytes, description: 'bytes of Idempotency-Key outcomes kept per partner; past it the oldest are forgotten' },
-  jobsMax: { key: 'jobsMax', env: 'JOBS_MAX', parse: parsePositive(10_000_000), defaultValue: DEFAULT_BOUNDS.jobs, description: 'jobs (async=true) kept per partner; past it the oldest finished one goes' },
-  jobsMaxBytes: { key: 'jobsMaxBytes', env: 'JOBS_MAX_BYTES', parse: parsePositive(1024 * 1024 * 1024), defaultValue: DEFAULT_BOUNDS.jobBytes, description: 'bytes of job results kept per partner; past it the oldest finished jobs go' },
-  runsPerSync: { key: 'runsPerSync', env: 'RUNS_PER_SYNC', parse: parsePositive(10_000_000), defaultValue: DEFAULT_BOUNDS.runsPerSync, description: 'runs kept per bulk or model sync, the one under way included; a start drops the oldest finished past it' },
-  connectSessionsMax: { key: 'connectSessionsMax', env: 'CONNECT_SESSIONS_MAX', parse: parsePositive(10_000_000), defaultValue: DEFAULT_BOUNDS.connectSessions, description: 'open Connect sessions per organization; past it the oldest ends' },
-  webhookQueueMax: { key: 'webhookQueueMax', env: 'WEBHOOK_QUEUE_MAX', parse: parsePositive(10_000_000), defaultValue: DEFAULT_BOUNDS.webhookQueue, description: 'deliveries waiting per webhook; past it the oldest waiting one is dropped' },
-  eventsMax: { key: 'eventsMax', env: 'EVENTS_MAX', parse: parsePositive(10_000_000), defaultValue: DEFAULT_BOUNDS.events, description: 'events kept per organization (besides EVENT_RETENTION_S); past it the oldest goes' },
-  rulesMax: { key: 'rulesMax', env: 'RULES_MAX', parse: parsePositive(1_000_000), defaultValue: DEFAULT_BOUNDS.rules, description: 'rules in each list (faults, connection checks, delivery faults, execution rules); past it adding one is a 422' },
-  validateResponses: { key: 'validateResponses', env: 'VALIDATE_RESPONSES', parse: parseBoolean, defaultValue: false, description: 'check every /api response against its declared schema (a mismatch becomes a 500); for tests' }
+  port: {
+    key: 'port',
+    env: 'PORT',
+    parse: parsePort,
+    defaultValue: 8080,
+    description: 'TCP port to listen on (0 picks a free one)'
+  },
+  host: {
+    key: 'host',
+    env: 'HOST',
+    parse: parseNonEmpty,
+    defaultValue: '127.0.0.1',
+    description: 'interface to listen on'
+  },
+  portFile: {
+    key: 'portFile',
+    env: 'PORT_FILE',
+    parse: parseOptionalText,
+    defaultValue: null,
+    description: 'file the chosen port is written to once listening (for PORT=0 in scripts); removed on shutdown'
+  },
+  database: {
+    key: 'database',
+    env: 'DATABASE',
+    parse: parseNonEmpty,
+    defaultValue: ':memory:',
+    description: 'SQLite file; :memory: keeps the world in memory only'
+  },
+  fixtures: {
+    key: 'fixtures',
+    env: 'FIXTURES',
+    parse: parseNonEmpty,
+    defaultValue: BUNDLED_FIXTURES,
+    description: 'fixture file loaded into an empty database'
+  },
+  defaultVersion: {
+    key: 'defaultVersion',
+    env: 'DEFAULT_VERSION',
+    parse: parseVersion,
+    defaultValue: CURRENT_VERSION,
+    description: 'version served when a request has no X-Polytomic-Version'
+  },
+  requireVersion: {
+    key: 'requireVersion',
+    env: 'REQUIRE_VERSION',
+    parse: parseBoolean,
+    defaultValue: false,
+    description: 'answer 400 to requests without X-Polytomic-Version'
+  },
+  logLevel: {
+    key: 'logLevel',
+    env: 'LOG_LEVEL',
+    parse: parseLogLevel,
+    defaultValue: 'info',
+    description: 'pino log level'
+  },
+  adminToken: {
+    key: 'adminToken',
+    env: 'ADMIN_TOKEN',
+    parse: parseOptionalText,
+    defaultValue: null,
+    description: 'Bearer token required by /__admin routes (except health); unset: open'
+  },
+  journalSize: {
+    key: 'journalSize',
+    env: 'JOURNAL_SIZE',
+    parse: parseCount(100_000),
+    defaultValue: 1000,
+    description: 'requests kept in the journal; 0 turns it off'
+  },
+  journalBodyBytes: {
+    key: 'journalBodyBytes',
+    env: 'JOURNAL_BODY_BYTES',
+    parse: parseCount(16 * 1024 * 1024),
+    defaultValue: 64 * 1024,
+    description: 'bytes of each request body and each response kept in a journal entry; longer ones are cut and marked'
+  },
+  journalBytes: {
+    key: 'journalBytes',
+    env: 'JOURNAL_BYTES',
+    parse: parseCount(1024 * 1024 * 1024),
+    defaultValue: 32 * 1024 * 1024,
+    description: 'memory budget of the whole journal in bytes; the oldest entries are dropped first'
+  },
+  faultSeed: {
+    key: 'faultSeed',
+    env: 'FAULT_SEED',
+    parse: parseSeed,
+    defaultValue: null,
+    description: 'seed for fault probabilities and latency ranges (repeatable runs)'
+  },
+  latencyMs: {
+    key: 'latencyMs',
+    env: 'LATENCY_MS',
+    parse: parseLatency,
+    defaultValue: null,
+    description: 'delay added to every /api response: "250" or "100-400"'
+  },
+  shutdownGraceMs: {
+    key: 'shutdownGraceMs',
+    env: 'SHUTDOWN_GRACE_MS',
+    parse: parseCount(600_000),
+    defaultValue: 10_000,
+    description: 'on SIGTERM/SIGINT, how long in-flight requests may take before connections are cut'
+  },
+  bodyLimit: {
+    key: 'bodyLimit',
+    env: 'BODY_LIMIT',
+    parse: parseCount(1024 * 1024 * 1024),
+    defaultValue: 1024 * 1024,
+    description: 'largest /api request body in bytes; larger is 413'
+  },
+  idempotencyTtlS: {
+    key: 'idempotencyTtlS',
+    env: 'IDEMPOTENCY_TTL_S',
+    parse: parseCount(365 * 86400),
+    defaultValue: 86400,
+    description: 'how long an Idempotency-Key outcome is kept, in seconds'
+  },
+  requestTimeoutMs: {
+    key: 'requestTimeoutMs',
+    env: 'REQUEST_TIMEOUT_MS',
+    parse: parseCount(3_600_000),
+    defaultValue: 30_000,
+    description: 'time a client has to send a whole request (headers: at most 10 s); a stalled client is cut'
+  },
+  connectTokenTtlS: {
+    key: 'connectTokenTtlS',
+    env: 'CONNECT_TOKEN_TTL_S',
+    parse: parseCount(30 * 86400),
+    defaultValue: 3600,
+    description: 'how long a Connect session token (POST /api/connections/connect) stays usable, in seconds'
+  },
+  eventRetentionS: {
+    key: 'eventRetentionS',
+    env: 'EVENT_RETENTION_S',
+    parse: parseCount(10 * 365 * 86400),
+    defaultValue: 48 * 3600,
+    description: 'how long GET /api/events keeps an event, in seconds of simulated time (POST /__admin/clock moves it)'
+  },
+  webhookRetryBaseMs: {
+    key: 'webhookRetryBaseMs',
+    env: 'WEBHOOK_RETRY_BASE_MS',
+    parse: parseCount(3_600_000),
+    defaultValue: 10_000,
+    description: 'first retry delay of a failed webhook delivery; each of the 5 retries waits twice the one before'
+  },
+  webhookTimeoutMs: {
+    key: 'webhookTimeoutMs',
+    env: 'WEBHOOK_TIMEOUT_MS',
+    parse: parseCount(600_000),
+    defaultValue: 10_000,
+    description: 'how long a webhook receiver has to answer before the attempt counts as failed'
+  },
+  webhookAllowedHosts: {
+    key: 'webhookAllowedHosts',
+    env: 'WEBHOOK_ALLOWED_HOSTS',
+    parse: parseHosts,
+    defaultValue: null,
+    description: 'comma-separated hosts webhook endpoints may name ("*.example.com" for subdomains); unset: any'
+  },
+  webhookSignatureAlgorithm: {
+    key: 'webhookSignatureAlgorithm',
+    env: 'WEBHOOK_SIGNATURE_ALGORITHM',
+    parse: parseChoice(SIGNATURE_ALGORITHMS),
+    defaultValue: 'sha256',
+    description: 'HMAC hash of the Polytomic-Signature header: sha256, sha1 or sha512'
+  },
+  webhookSignatureEncoding: {
+    key: 'webhookSignatureEncoding',
+    env: 'WEBHOOK_SIGNATURE_ENCODING',
+    parse: parseChoice(SIGNATURE_ENCODINGS),
+    defaultValue: 'hex',
+    description: 'encoding of the Polytomic-Signature header: hex or base64'
+  },
+  deliveryLogSize: {
+    key: 'deliveryLogSize',
+    env: 'DELIVERY_LOG_SIZE',
+    parse: parseCount(100_000),
+    defaultValue: 1000,
+    description: 'webhook delivery attempts kept for GET /__admin/deliveries'
+  },
+  syncRunDurationMs: {
+    key: 'syncRunDurationMs',
+    env: 'SYNC_RUN_DURATION_MS',
+    parse: parseCount(7 * 86_400_000),
+    defaultValue: 5000,
+    description:
+      'how long a sync run stays running before it ends, in ms of simulated time (POST /__admin/clock and /__admin/executions/settle skip ahead)'
+  },
+  syncScheduling: {
+    key: 'syncScheduling',
+    env: 'SYNC_SCHEDULING',
+    parse: parseBoolean,
+    defaultValue: false,
+    description:
+      'start runs of active syncs when their schedules come round on simulated time; off: schedules are only stored'
+  },
+  idempotencyMaxRecords: {
+    key: 'idempotencyMaxRecords',
+    env: 'IDEMPOTENCY_MAX_RECORDS',
+    parse: parsePositive(10_000_000),
+    defaultValue: DEFAULT_BOUNDS.idempotencyRecords,
+    description: 'Idempotency-Key outcomes kept per partner; past it the oldest is forgotten'
+  },
+  idempotencyMaxBytes: {
+    key: 'idempotencyMaxBytes',
+    env: 'IDEMPOTENCY_MAX_BYTES',
+    parse: parsePositive(1024 * 1024 * 1024),
+    defaultValue: DEFAULT_BOUNDS.idempotencyBytes,
+    description: 'bytes of Idempotency-Key outcomes kept per partner; past it the oldest are forgotten'
+  },
+  jobsMax: {
+    key: 'jobsMax',
+    env: 'JOBS_MAX',
+    parse: parsePositive(10_000_000),
+    defaultValue: DEFAULT_BOUNDS.jobs,
+    description: 'jobs (async=true) kept per partner; past it the oldest finished one goes'
+  },
+  jobsMaxBytes: {
+    key: 'jobsMaxBytes',
+    env: 'JOBS_MAX_BYTES',
+    parse: parsePositive(1024 * 1024 * 1024),
+    defaultValue: DEFAULT_BOUNDS.jobBytes,
+    description: 'bytes of job results kept per partner; past it the oldest finished jobs go'
+  },
+  runsPerSync: {
+    key: 'runsPerSync',
+    env: 'RUNS_PER_SYNC',
+    parse: parsePositive(10_000_000),
+    defaultValue: DEFAULT_BOUNDS.runsPerSync,
+    description:
+      'runs kept per bulk or model sync, the one under way included; a start drops the oldest finished past it'
+  },
+  connectSessionsMax: {
+    key: 'connectSessionsMax',
+    env: 'CONNECT_SESSIONS_MAX',
+    parse: parsePositive(10_000_000),
+    defaultValue: DEFAULT_BOUNDS.connectSessions,
+    description: 'open Connect sessions per organization; past it the oldest ends'
+  },
+  webhookQueueMax: {
+    key: 'webhookQueueMax',
+    env: 'WEBHOOK_QUEUE_MAX',
+    parse: parsePositive(10_000_000),
+    defaultValue: DEFAULT_BOUNDS.webhookQueue,
+    description: 'deliveries waiting per webhook; past it the oldest waiting one is dropped'
+  },
+  eventsMax: {
+    key: 'eventsMax',
+    env: 'EVENTS_MAX',
+    parse: parsePositive(10_000_000),
+    defaultValue: DEFAULT_BOUNDS.events,
+    description: 'events kept per organization (besides EVENT_RETENTION_S); past it the oldest goes'
+  },
+  rulesMax: {
+    key: 'rulesMax',
+    env: 'RULES_MAX',
+    parse: parsePositive(1_000_000),
+    defaultValue: DEFAULT_BOUNDS.rules,
+    description:
+      'rules in each list (faults, connection checks, delivery faults, execution rules); past it adding one is a 422'
+  },
+  validateResponses: {
+    key: 'validateResponses',
+    env: 'VALIDATE_RESPONSES',
+    parse: parseBoolean,
+    defaultValue: false,
+    description: 'check every /api response against its declared schema (a mismatch becomes a 500); for tests'
+  }
 }
 
 /** A setting that is on or off: its flag may be given bare (--require-version means true). */
@@ -211,25 +468,42 @@ export type CliAction = 'run' | 'help' | 'version' | 'print-fixtures'
  * Reads flags over the environment: a flag beats its variable. Flags are --name value or
  * --name=value; a boolean setting may be given bare (--require-version). Throws ConfigError.
  */
-export function parseCommandLine (argv: readonly string[], env: NodeJS.ProcessEnv = process.env): { action: CliAction, config: Config } {
+export function parseCommandLine (
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env
+): { action: CliAction; config: Config } {
   const byFlag = new Map(Object.values(SETTINGS).map((setting) => [flagOf(setting), setting]))
   const fromFlags: NodeJS.ProcessEnv = {}
   let action: CliAction = 'run'
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string
-    if (arg === '--help' || arg === '-h') { action = 'help'; continue }
-    if (arg === '--version' || arg === '-v') { action = 'version'; continue }
-    if (arg === '--print-fixtures') { action = 'print-fixtures'; continue }
+    if (arg === '--help' || arg === '-h') {
+      action = 'help'
+      continue
+    }
+    if (arg === '--version' || arg === '-v') {
+      action = 'version'
+      continue
+    }
+    if (arg === '--print-fixtures') {
+      action = 'print-fixtures'
+      continue
+    }
     const eq = arg.indexOf('=')
     const name = eq === -1 ? arg : arg.slice(0, eq)
     const setting = byFlag.get(name)
-    if (setting === undefined) throw new ConfigError(`unknown option ${JSON.stringify(name)}${didYouMean(name, byFlag.keys())} (see --help)`)
+    if (setting === undefined) {
+      throw new ConfigError(`unknown option ${JSON.stringify(name)}${didYouMean(name, byFlag.keys())} (see --help)`)
+    }
     let value: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1)
     if (value === undefined) {
       const next = argv[i + 1]
       if (isSwitch(setting) && (next === undefined || next.startsWith('--'))) value = 'true'
       else if (next === undefined) throw new ConfigError(`${name} needs a value`)
-      else { value = next; i++ }
+      else {
+        value = next
+        i++
+      }
     }
     fromFlags[setting.env] = value
   }
@@ -247,16 +521,21 @@ function showDefault (value: unknown): string {
   if (value === null) return 'unset'
   if (Array.isArray(value)) return value.join(',')
   if (typeof value === 'string' && value === BUNDLED_FIXTURES) return 'the bundled fixtures/default.json'
-  return String(value)
+  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string'
+    ? String(value)
+    : JSON.stringify(value)
 }
 
 /** --help: every flag with its variable, default and meaning. */
 export function helpText (): string {
-  const rows = Object.values(SETTINGS).map((setting) => `  ${`${flagOf(setting)} ${isSwitch(setting) ? '[true|false]' : '<value>'}`.padEnd(30)} ${setting.env.padEnd(18)} default: ${showDefault(setting.defaultValue)}\n  ${''.padEnd(30)} ${setting.description}`)
+  const rows = Object.values(SETTINGS).map(
+    (setting) =>
+      `  ${`${flagOf(setting)} ${isSwitch(setting) ? '[true|false]' : '<value>'}`.padEnd(30)} ${setting.env.padEnd(18)} default: ${showDefault(setting.defaultValue)}\n  ${''.padEnd(30)} ${setting.description}`
+  )
   return [
     'Usage: polytomic-mock [options]',
     '',
-    'A local, stateful simulator of Polytomic\'s partner API. Each option may also be set with its',
+    "A local, stateful simulator of Polytomic's partner API. Each option may also be set with its",
     'environment variable; the option wins. A switch ([true|false]) given bare means true.',
     '',
     '  option                         variable           default / meaning',
@@ -274,15 +553,27 @@ export function defaultConfig (): Config {
   return config as unknown as Config
 }
 
-/** An option's value given in code, in the command line's string form: 250 and "250", true and "true", null and "" mean the same. */
+/**
+ * An option's value given in code, in the command line's string form: 250 and "250", true and "true", null
+ * and "" mean the same.
+ */
 function optionText (name: string, value: unknown): string {
   if (typeof value === 'string') return value
   if (value === null) return ''
   if (typeof value === 'number' || typeof value === 'boolean') return String(value)
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join(',')
   const range = value as Partial<LatencyRange>
-  if (name === 'latencyMs' && typeof range === 'object' && typeof range.min === 'number' && typeof range.max === 'number') return `${range.min}-${range.max}`
-  throw new ConfigError(`${name} must be a ${name === 'latencyMs' ? 'number of milliseconds, a "min-max" string or { min, max }' : 'string, a number or a boolean'}, got ${typeof value === 'object' ? 'an object' : typeof value}`)
+  if (
+    name === 'latencyMs' &&
+    typeof range === 'object' &&
+    typeof range.min === 'number' &&
+    typeof range.max === 'number'
+  ) {
+    return `${range.min}-${range.max}`
+  }
+  throw new ConfigError(
+    `${name} must be a ${name === 'latencyMs' ? 'number of milliseconds, a "min-max" string or { min, max }' : 'string, a number or a boolean'}, got ${typeof value === 'object' ? 'an object' : typeof value}`
+  )
 }
 
 /**
@@ -294,7 +585,9 @@ export function configFromOptions (options: Record<string, unknown>): Config {
   const config: Record<string, unknown> = { ...defaultConfig() }
   const names = Object.keys(SETTINGS)
   for (const [name, value] of Object.entries(options)) {
-    if (!Object.hasOwn(SETTINGS, name)) throw new ConfigError(`unknown option ${JSON.stringify(name)}${didYouMean(name, names)}`)
+    if (!Object.hasOwn(SETTINGS, name)) {
+      throw new ConfigError(`unknown option ${JSON.stringify(name)}${didYouMean(name, names)}`)
+    }
     if (value === undefined) continue
     const setting = SETTINGS[name as keyof Config]
     config[name] = (setting.parse as (r: string, n: string) => unknown)(optionText(name, value), name)
@@ -316,7 +609,7 @@ export const RUNNER_URL_VARIABLE = 'POLYTOMIC_MOCK_URL'
 export const RUNNER_TOKEN_VARIABLE = 'POLYTOMIC_MOCK_ADMIN_TOKEN'
 
 /** The run's simulator as the environment names it, or null. */
-export function runnerSimulator (env: NodeJS.ProcessEnv = process.env): { url: string, token: string | null } | null {
+export function runnerSimulator (env: NodeJS.ProcessEnv = process.env): { url: string; token: string | null } | null {
   const url = env[RUNNER_URL_VARIABLE]
   return url === undefined || url === '' ? null : { url, token: env[RUNNER_TOKEN_VARIABLE] ?? null }
 }

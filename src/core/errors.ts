@@ -14,7 +14,13 @@ export class ApiError extends Error {
   /** Extra response headers, written by the error handler with the body. */
   readonly headers: Record<string, string>
 
-  constructor (status: number, key: string, message: string, metadata: ErrorMetadata = {}, headers: Record<string, string> = {}) {
+  constructor (
+    status: number,
+    key: string,
+    message: string,
+    metadata: ErrorMetadata = {},
+    headers: Record<string, string> = {}
+  ) {
     super(message)
     this.name = 'ApiError'
     this.status = status
@@ -47,13 +53,21 @@ export const Errors = {
   // 400
   BadRequest: define(400, 'bad_request', 'the request could not be understood'),
   MalformedJson: define(400, 'malformed_json', 'the request body is not valid JSON'),
-  BodyTooDeep: define(400, 'body_too_deep', `the request body nests objects and arrays deeper than ${LIMITS.jsonDepth} levels`),
+  BodyTooDeep: define(
+    400,
+    'body_too_deep',
+    `the request body nests objects and arrays deeper than ${LIMITS.jsonDepth} levels`
+  ),
   UnsupportedVersion: define(400, 'unsupported_version', 'unsupported API version'),
   VersionRequired: define(400, 'version_required', 'the X-Polytomic-Version header is required'),
   OrganizationIdRequired: define(400, 'organization_id_required', 'organization_id is required for this credential'),
   ConnectionTestFailed: define(400, 'connection_test_failed', 'the connection test failed'),
   UnknownJobType: define(400, 'unknown_job_type', 'unknown job type'),
-  InvalidIdempotencyKey: define(400, 'invalid_idempotency_key', 'Idempotency-Key must be 8 to 255 letters, digits, "-" or "_"'),
+  InvalidIdempotencyKey: define(
+    400,
+    'invalid_idempotency_key',
+    'Idempotency-Key must be 8 to 255 letters, digits, "-" or "_"'
+  ),
 
   // 401
   Unauthorized: define(401, 'unauthorized', 'unauthorized'),
@@ -65,12 +79,28 @@ export const Errors = {
   // 403
   Forbidden: define(403, 'forbidden', 'forbidden'),
   PartnerKeyRequired: define(403, 'partner_key_required', 'this endpoint requires a partner or deployment key'),
-  ApiKeyRequired: define(403, 'organization_credential_required', 'this endpoint requires a user key, an organization key or an organization-scoped key'),
-  UnscopedKeyRequired: define(403, 'unscoped_key_required', 'an organization-scoped credential cannot create organizations'),
+  ApiKeyRequired: define(
+    403,
+    'organization_credential_required',
+    'this endpoint requires a user key, an organization key or an organization-scoped key'
+  ),
+  UnscopedKeyRequired: define(
+    403,
+    'unscoped_key_required',
+    'an organization-scoped credential cannot create organizations'
+  ),
   AdminRoleRequired: define(403, 'admin_role_required', 'this operation requires an admin user'),
-  OwnerOrganizationProtected: define(403, 'owner_organization_protected', 'a partner cannot delete its own owner organization'),
+  OwnerOrganizationProtected: define(
+    403,
+    'owner_organization_protected',
+    'a partner cannot delete its own owner organization'
+  ),
   SystemRoleProtected: define(403, 'system_role_protected', 'system roles cannot be modified or deleted'),
-  SharedConnectionReadOnly: define(403, 'shared_connection_read_only', 'a shared connection follows its parent: change the parent connection instead'),
+  SharedConnectionReadOnly: define(
+    403,
+    'shared_connection_read_only',
+    'a shared connection follows its parent: change the parent connection instead'
+  ),
 
   // 404
   NotFound: define(404, 'not_found', 'not found'),
@@ -102,17 +132,48 @@ export const Errors = {
   Conflict: define(409, 'conflict', 'conflict'),
   OrganizationNameTaken: define(409, 'organization_name_taken', 'an organization with this name already exists'),
   RoleNameTaken: define(409, 'role_name_taken', 'a role with this name already exists in the organization'),
-  ConnectionNameTaken: define(409, 'connection_name_taken', 'a connection with this name already exists in the organization'),
-  WebhookExists: define(409, 'webhook_exists', 'this organization already has a webhook: update it, or delete it first'),
-  ConnectionAlreadyShared: define(409, 'connection_already_shared', 'this connection is already shared with the organization'),
-  ExecutionRunning: define(409, 'execution_running', 'an execution of this sync is already running: wait for it, or cancel it'),
+  ConnectionNameTaken: define(
+    409,
+    'connection_name_taken',
+    'a connection with this name already exists in the organization'
+  ),
+  WebhookExists: define(
+    409,
+    'webhook_exists',
+    'this organization already has a webhook: update it, or delete it first'
+  ),
+  ConnectionAlreadyShared: define(
+    409,
+    'connection_already_shared',
+    'this connection is already shared with the organization'
+  ),
+  ExecutionRunning: define(
+    409,
+    'execution_running',
+    'an execution of this sync is already running: wait for it, or cancel it'
+  ),
   ExecutionFinished: define(409, 'execution_finished', 'this execution has already finished'),
-  ExecutionStateConflict: define(409, 'execution_state_conflict', 'the execution cannot move to this state from the one it is in'),
-  IdempotencyKeyInUse: define(409, 'idempotency_key_in_use', 'a request with this Idempotency-Key is still being processed'),
-  IdempotencyReplayUnavailable: define(409, 'idempotency_replay_unavailable',
-    'the first answer to this Idempotency-Key held a secret (such as a minted API key), which the simulator keeps only in the memory of the process that gave it; that process has restarted since, so it cannot be given again: send the request with a new Idempotency-Key'),
+  ExecutionStateConflict: define(
+    409,
+    'execution_state_conflict',
+    'the execution cannot move to this state from the one it is in'
+  ),
+  IdempotencyKeyInUse: define(
+    409,
+    'idempotency_key_in_use',
+    'a request with this Idempotency-Key is still being processed'
+  ),
+  IdempotencyReplayUnavailable: define(
+    409,
+    'idempotency_replay_unavailable',
+    'the first answer to this Idempotency-Key held a secret (such as a minted API key), which the simulator keeps only in the memory of the process that gave it; that process has restarted since, so it cannot be given again: send the request with a new Idempotency-Key'
+  ),
   ConnectSessionExpired: define(410, 'connect_session_expired', 'this Connect session has expired; start a new one'),
-  ConnectSessionUsed: define(410, 'connect_session_used', 'this Connect session has already been completed; start a new one'),
+  ConnectSessionUsed: define(
+    410,
+    'connect_session_used',
+    'this Connect session has already been completed; start a new one'
+  ),
   PayloadTooLarge: define(413, 'payload_too_large', 'the request body is too large'),
   UriTooLong: define(414, 'uri_too_long', 'the request URL is too long'),
   UnsupportedMediaType: define(415, 'unsupported_media_type', 'the request body must be application/json'),
@@ -121,7 +182,11 @@ export const Errors = {
   // 422
   ValidationFailed: define(422, 'validation_failed', 'the request is not valid'),
   ConnectionValidationFailed: define(422, 'connection_validation_failed', 'the connection could not be validated'),
-  ConnectionInUse: define(422, 'connection_in_use', 'connection in use: it has shared copies; delete with force=true to remove them too'),
+  ConnectionInUse: define(
+    422,
+    'connection_in_use',
+    'connection in use: it has shared copies; delete with force=true to remove them too'
+  ),
   ModelInUse: define(422, 'model_in_use', 'model in use: a sync uses it; delete or change the sync first'),
   InvalidFixtures: define(422, 'invalid_fixtures', 'the fixture document is not valid'),
 

@@ -33,7 +33,10 @@ export function nestsDeeperThan (text: string, max: number): boolean {
   return false
 }
 
-/** How many values unsafeJsonProblem walks before calling a value too large (shared objects count each time they appear). */
+/**
+ * How many values unsafeJsonProblem walks before calling a value too large (shared objects count each time
+ * they appear).
+ */
 const MAX_VALUES = 1_000_000
 
 /**
@@ -43,7 +46,7 @@ const MAX_VALUES = 1_000_000
  */
 export function unsafeJsonProblem (value: unknown, maxDepth: number): string | null {
   // Depth-first; a null marks leaving the object below it, so `ancestors` is exactly the path.
-  const stack: Array<{ value: unknown, depth: number } | null> = [{ value, depth: 0 }]
+  const stack: Array<{ value: unknown; depth: number } | null> = [{ value, depth: 0 }]
   const path: object[] = []
   const ancestors = new Set<object>()
   let visited = 0
@@ -54,7 +57,7 @@ export function unsafeJsonProblem (value: unknown, maxDepth: number): string | n
       continue
     }
     if (++visited > MAX_VALUES) return `is too large to write as JSON (over ${MAX_VALUES.toLocaleString('en')} values)`
-    const { value: current, depth } = item as { value: unknown, depth: number }
+    const { value: current, depth } = item as { value: unknown; depth: number }
     if (typeof current === 'bigint') return 'cannot be written as JSON (a BigInt)'
     if (typeof current !== 'object' || current === null) continue
     if (depth >= maxDepth) return `nests deeper than ${maxDepth} levels`
@@ -78,7 +81,11 @@ export function parseOrText (text: string | null, maxDepth: number): unknown {
   }
 }
 
-export interface JsonSyntaxProblem { line: number, column: number, problem: string }
+export interface JsonSyntaxProblem {
+  line: number
+  column: number
+  problem: string
+}
 
 const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d])
 
@@ -93,16 +100,24 @@ export function locateJsonSyntaxError (text: string): JsonSyntaxProblem | null {
     const line = before.split('\n').length
     return { line, column: i - before.lastIndexOf('\n'), problem }
   }
-  const skipSpace = (): void => { while (i < text.length && WHITESPACE.has(text.charCodeAt(i))) i++ }
+  const skipSpace = (): void => {
+    while (i < text.length && WHITESPACE.has(text.charCodeAt(i))) i++
+  }
   const literal = (word: string): boolean => {
-    if (text.startsWith(word, i)) { i += word.length; return true }
+    if (text.startsWith(word, i)) {
+      i += word.length
+      return true
+    }
     return false
   }
   const string = (): JsonSyntaxProblem | null => {
     i++
     while (i < text.length) {
       const c = text.charCodeAt(i)
-      if (c === QUOTE) { i++; return null }
+      if (c === QUOTE) {
+        i++
+        return null
+      }
       if (c < 0x20) return fail('a control character inside a string')
       if (c === BACKSLASH) {
         const next = text[i + 1]
@@ -127,7 +142,13 @@ export function locateJsonSyntaxError (text: string): JsonSyntaxProblem | null {
   }
   /** `"name":` at i (after white space), leaving i after the colon. */
   const propertyName = (): JsonSyntaxProblem | null => {
-    if (text[i] !== '"') return fail(text[i] === undefined ? 'the text ends inside an object' : `expected a double-quoted property name, found ${describe(text[i])}`)
+    if (text[i] !== '"') {
+      return fail(
+        text[i] === undefined
+          ? 'the text ends inside an object'
+          : `expected a double-quoted property name, found ${describe(text[i])}`
+      )
+    }
     const bad = string()
     if (bad !== null) return bad
     skipSpace()
@@ -172,8 +193,18 @@ export function locateJsonSyntaxError (text: string): JsonSyntaxProblem | null {
     }
     const c = text[i]
     const closer = top === 'object' ? '}' : ']'
-    if (c === closer) { stack.pop(); i++; continue }
-    if (c !== ',') return fail(c === undefined ? `the text ends inside an ${top === 'object' ? 'object' : 'array'}` : `expected "," or "${closer}", found ${describe(c)}`)
+    if (c === closer) {
+      stack.pop()
+      i++
+      continue
+    }
+    if (c !== ',') {
+      return fail(
+        c === undefined
+          ? `the text ends inside an ${top === 'object' ? 'object' : 'array'}`
+          : `expected "," or "${closer}", found ${describe(c)}`
+      )
+    }
     i++
     skipSpace()
     if (top === 'object') {

@@ -4,11 +4,16 @@ import pino from 'pino'
 import type { LogLevel } from './config.js'
 import { REDACTED, loggerRedactPaths } from './secrets.js'
 
-/** Wherever a secret could appear in a log object, it is censored: the fields of src/core/secrets.ts, and the request's header. */
+/**
+ * Wherever a secret could appear in a log object, it is censored: the fields of src/core/secrets.ts, and the
+ * request's header.
+ */
 export const REDACTED_PATHS = ['req.headers.authorization', ...loggerRedactPaths()]
 
 /** What pino writes lines to. */
-export interface LineSink { write: (line: string) => void }
+export interface LineSink {
+  write: (line: string) => void
+}
 
 /**
  * Lines gathered for one turn of the event loop and written together at its end, in one write:
@@ -52,9 +57,22 @@ export function prettyInstalled (resolve: (name: string) => string = createRequi
   }
 }
 
-/** pino JSON lines on stdout, one write per event-loop turn (lineBatcher); pretty output only when a person is watching a terminal and pino-pretty is installed. */
-export function loggerOptions (level: LogLevel, terminal: boolean, pretty = terminal && prettyInstalled()): FastifyServerOptions['logger'] {
+/**
+ * pino JSON lines on stdout, one write per event-loop turn (lineBatcher); pretty output only when a person is
+ * watching a terminal and pino-pretty is installed.
+ */
+export function loggerOptions (
+  level: LogLevel,
+  terminal: boolean,
+  pretty = terminal && prettyInstalled()
+): FastifyServerOptions['logger'] {
   const redact = { paths: REDACTED_PATHS, censor: REDACTED }
-  if (pretty) return { level, redact, transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } }
+  if (pretty) {
+    return {
+      level,
+      redact,
+      transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } }
+    }
+  }
   return { level, redact, stream: lineBatcher(pino.destination({ dest: 1, sync: true })) }
 }

@@ -41,7 +41,10 @@ export const SECRET_FIELDS = [
 
 export const REDACTED = '[redacted]'
 
-interface Rule { parent: string | null, name: string }
+interface Rule {
+  parent: string | null
+  name: string
+}
 
 function ruleOf (field: string): Rule {
   const dot = field.indexOf('.')
@@ -127,7 +130,10 @@ export function loggerRedactPaths (): string[] {
  */
 export function redactUrlSecrets (text: string): string {
   if (!MENTIONS_URL_SECRET.test(text)) return text
-  return text.replace(URL_USERINFO, `$1${REDACTED}@`).replace(SECRET_QUERY_PARAMETER, `$1${REDACTED}`).replace(CONNECT_PAGE_TOKEN, `$1${REDACTED}`)
+  return text
+    .replace(URL_USERINFO, `$1${REDACTED}@`)
+    .replace(SECRET_QUERY_PARAMETER, `$1${REDACTED}`)
+    .replace(CONNECT_PAGE_TOKEN, `$1${REDACTED}`)
 }
 
 function redactedValue (value: unknown): unknown {
@@ -143,20 +149,34 @@ export function redactSecrets<T> (value: T): T {
   if (typeof value !== 'object' || value === null) return value
   const root: unknown = Array.isArray(value) ? [] : {}
   const copies = new Map<object, unknown>([[value, root]])
-  const stack: Array<{ source: object, target: Record<string, unknown> | unknown[], holder: string | null }> = [
+  const stack: Array<{ source: object; target: Record<string, unknown> | unknown[]; holder: string | null }> = [
     { source: value, target: root as Record<string, unknown>, holder: null }
   ]
   while (stack.length > 0) {
-    const { source, target, holder } = stack.pop() as typeof stack[number]
+    const { source, target, holder } = stack.pop() as (typeof stack)[number]
     const isArray = Array.isArray(source)
-    for (const [key, child] of Object.entries(source)) {
+    for (const [key, child] of Object.entries(source as Record<string, unknown>)) {
       const slot = isArray ? Number(key) : key
-      const set = (v: unknown): void => { (target as Record<string | number, unknown>)[slot] = v }
-      if (!isArray && isSecret(key, holder)) { set(redactedValue(child)); continue }
-      if (typeof child === 'string') { set(redactUrlSecrets(child)); continue }
-      if (typeof child !== 'object' || child === null) { set(child); continue }
+      const set = (v: unknown): void => {
+        ;(target as Record<string | number, unknown>)[slot] = v
+      }
+      if (!isArray && isSecret(key, holder)) {
+        set(redactedValue(child))
+        continue
+      }
+      if (typeof child === 'string') {
+        set(redactUrlSecrets(child))
+        continue
+      }
+      if (typeof child !== 'object' || child === null) {
+        set(child)
+        continue
+      }
       const known = copies.get(child)
-      if (known !== undefined) { set(known); continue }
+      if (known !== undefined) {
+        set(known)
+        continue
+      }
       const copy: Record<string, unknown> | unknown[] = Array.isArray(child) ? [] : {}
       copies.set(child, copy)
       set(copy)
@@ -181,10 +201,14 @@ export function redactJsonText (text: string, maxDepth: number): string {
       // fall through to the textual form
     }
   }
-  return redactUrlSecrets(text
-    .replace(SECRET_STRING_VALUE, `$1"${REDACTED}"`)
-    // Text cannot show a member's parent: a secret's name is enough, erring on the side of hiding.
-    .replace(ESCAPED_NAME_STRING_VALUE, (member: string, head: string, name: string) => NAMES.has(decodedName(name)) ? `${head}"${REDACTED}"` : member))
+  return redactUrlSecrets(
+    text
+      .replace(SECRET_STRING_VALUE, `$1"${REDACTED}"`)
+      // Text cannot show a member's parent: a secret's name is enough, erring on the side of hiding.
+      .replace(ESCAPED_NAME_STRING_VALUE, (member: string, head: string, name: string) =>
+        NAMES.has(decodedName(name)) ? `${head}"${REDACTED}"` : member
+      )
+  )
 }
 
 /** A JSON member name as its escapes spell it; one that does not decode (cut in the middle of one) as written. */

@@ -19,12 +19,17 @@ function unmapped (address: string): string {
 
 /** An address (or host name) of this machine. */
 export function isOwnAddress (host: string): boolean {
-  const name = host.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '')
+  const name = host
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '')
   if (name === 'localhost' || name.endsWith('.localhost')) return true
   if (isIP(name) === 0) return false
   const address = unmapped(name)
   if (address.startsWith('127.') || address === '0.0.0.0' || address === '::1' || address === '::') return true
-  return Object.values(networkInterfaces()).some((list) => list?.some((entry) => entry.address.toLowerCase() === address) === true)
+  return Object.values(networkInterfaces()).some(
+    (list) => list?.some((entry) => entry.address.toLowerCase() === address) === true
+  )
 }
 
 /** The port a URL names, or its scheme's. */
@@ -40,4 +45,5 @@ export function pointsAtSelf (url: URL, ports: ListeningPorts): boolean {
   return listening.length > 0 && listening.includes(portOf(url)) && isOwnAddress(url.hostname)
 }
 
-export const SELF_REFUSAL = 'points at this simulator itself: a delivery must never reach its own /__admin or /api (use a receiver of your own)'
+export const SELF_REFUSAL =
+  'points at this simulator itself: a delivery must never reach its own /__admin or /api (use a receiver of your own)'

@@ -11,8 +11,8 @@ export const SIGNATURE_HEADER = 'Polytomic-Signature'
 export const SIGNATURE_ALGORITHMS = ['sha256', 'sha1', 'sha512'] as const
 export const SIGNATURE_ENCODINGS = ['hex', 'base64'] as const
 
-export type SignatureAlgorithm = typeof SIGNATURE_ALGORITHMS[number]
-export type SignatureEncoding = typeof SIGNATURE_ENCODINGS[number]
+export type SignatureAlgorithm = (typeof SIGNATURE_ALGORITHMS)[number]
+export type SignatureEncoding = (typeof SIGNATURE_ENCODINGS)[number]
 
 export interface SignatureOptions {
   /** Default sha256. */
@@ -25,7 +25,9 @@ type Body = string | Uint8Array
 
 /** The signature the simulator sends for a body. */
 export function signBody (body: Body, secret: string, options: SignatureOptions = {}): string {
-  return createHmac(options.algorithm ?? 'sha256', secret).update(body).digest(options.encoding ?? 'hex')
+  return createHmac(options.algorithm ?? 'sha256', secret)
+    .update(body)
+    .digest(options.encoding ?? 'hex')
 }
 
 /**
@@ -33,8 +35,13 @@ export function signBody (body: Body, secret: string, options: SignatureOptions 
  * before any JSON parsing) against the header, in constant time. Use it to check your own verifier
  * against the simulator's signatures. A missing or malformed header is false, never an exception.
  */
-export function verifySignature (body: Body, header: string | readonly string[] | null | undefined, secret: string, options: SignatureOptions = {}): boolean {
-  const value = Array.isArray(header) ? header[0] : header
+export function verifySignature (
+  body: Body,
+  header: string | readonly string[] | null | undefined,
+  secret: string,
+  options: SignatureOptions = {}
+): boolean {
+  const value: unknown = Array.isArray(header) ? header[0] : header
   if (typeof value !== 'string' || typeof secret !== 'string') return false
   const encoding = options.encoding ?? 'hex'
   const given = value.trim()

@@ -2,12 +2,20 @@
 export function distance (a: string, b: string): number {
   const rows = a.length + 1
   const cols = b.length + 1
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
+  const d: number[][] = Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0))
+  )
   for (let i = 1; i < rows; i++) {
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      let best = Math.min((d[i - 1] as number[])[j] as number + 1, (d[i] as number[])[j - 1] as number + 1, (d[i - 1] as number[])[j - 1] as number + cost)
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (d[i - 2] as number[])[j - 2] as number + 1)
+      let best = Math.min(
+        ((d[i - 1] as number[])[j] as number) + 1,
+        ((d[i] as number[])[j - 1] as number) + 1,
+        ((d[i - 1] as number[])[j - 1] as number) + cost
+      )
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, ((d[i - 2] as number[])[j - 2] as number) + 1)
+      }
       ;(d[i] as number[])[j] = best
     }
   }
@@ -42,7 +50,10 @@ export function closestName (unknown: string, known: Iterable<string>): string |
   let bestDistance = editsAllowed(target.length) + 1
   for (const name of names) {
     const d = distance(target, name.toLowerCase())
-    if (d < bestDistance) { best = name; bestDistance = d }
+    if (d < bestDistance) {
+      best = name
+      bestDistance = d
+    }
   }
   return best
 }

@@ -1,7 +1,7 @@
 /** API versions the simulator serves (../shared/reference/polytomic-api.md section 6). */
 export const SUPPORTED_VERSIONS = ['2021-05-23', '2022-12-12', '2023-04-25', '2024-02-08', '2025-09-18'] as const
 
-export type ApiVersion = typeof SUPPORTED_VERSIONS[number]
+export type ApiVersion = (typeof SUPPORTED_VERSIONS)[number]
 
 export const CURRENT_VERSION: ApiVersion = '2025-09-18'
 
@@ -31,7 +31,10 @@ export function hasCurrentOrganizationEndpoints (version: ApiVersion): boolean {
   return version >= '2025-09-18'
 }
 
-/** 2025-09-18 added sharing under the owning organization: /api/organizations/:org_id/connections/:connection_id/shared. */
+/**
+ * 2025-09-18 added sharing under the owning organization:
+ * /api/organizations/:org_id/connections/:connection_id/shared.
+ */
 export function hasPartnerSharedConnectionRoutes (version: ApiVersion): boolean {
   return version >= '2025-09-18'
 }

@@ -39,7 +39,12 @@ import { SHARED_SCHEMAS, requestValidator } from './validation.js'
 import { serializerFor } from './serialization.js'
 
 /** A registered route; notSimulated for an SDK operation that only answers 501 not_simulated. */
-export interface RouteEntry { method: string, url: string, statuses: number[], notSimulated: boolean }
+export interface RouteEntry {
+  method: string
+  url: string
+  statuses: number[]
+  notSimulated: boolean
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -71,7 +76,8 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   try {
     if (store.isEmpty()) {
       const source = options.fixtures === undefined ? config.fixtures : '<fixtures option>'
-      const fixtures = options.fixtures === undefined ? readFixtureFile(config.fixtures) : validateFixtures(options.fixtures, source)
+      const fixtures =
+        options.fixtures === undefined ? readFixtureFile(config.fixtures) : validateFixtures(options.fixtures, source)
       store.replaceWorld(fixtures, source)
     } else {
       store.adoptWorldAsBaseline()
@@ -86,7 +92,8 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     logger: options.logger ?? false,
     // One line per request, written by registerRequestLog, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    // No child logger per request: it cost more than a GET's lookup. The few lines a request writes name its reqId themselves.
+    // No child logger per request: it cost more than a GET's lookup. The few lines a request writes name its
+    // reqId themselves.
     childLoggerFactory: (logger) => logger,
     // Limits so that a slow, stalled or oversized client cannot hold the server (slowloris and kin).
     bodyLimit: config.bodyLimit,
@@ -101,7 +108,9 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     },
     clientErrorHandler: writeClientError,
     // Errors Fastify raises before routing (a malformed URL) get the same body as every other error.
-    frameworkErrors: (err, request, reply) => { sendError(request, reply, err) }
+    frameworkErrors: (err, request, reply) => {
+      sendError(request, reply, err)
+    }
   })
   registerStore(app, store)
   store.webhooks.listeningPorts = () => {
@@ -110,10 +119,29 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   }
   registerErrorHandler(app)
   if (logging) registerRequestLog(app)
-  const journal = new Journal({ entries: config.journalSize, bodyBytes: config.journalBodyBytes, totalBytes: config.journalBytes })
+  const journal = new Journal({
+    entries: config.journalSize,
+    bodyBytes: config.journalBodyBytes,
+    totalBytes: config.journalBytes
+  })
   // One log line per delivery attempt, like the one per request: no body, no secret.
   const deliveryLog = new DeliveryLog(config.deliveryLogSize, (attempt) => {
-    app.log.info({ delivery: { event_id: attempt.event_id, event_type: attempt.event_type, organization_id: attempt.organization_id, endpoint: attempt.endpoint, attempt: attempt.attempt, outcome: attempt.outcome, status: attempt.status, error: attempt.error, duration_ms: attempt.duration_ms } }, 'webhook delivery')
+    app.log.info(
+      {
+        delivery: {
+          event_id: attempt.event_id,
+          event_type: attempt.event_type,
+          organization_id: attempt.organization_id,
+          endpoint: attempt.endpoint,
+          attempt: attempt.attempt,
+          outcome: attempt.outcome,
+          status: attempt.status,
+          error: attempt.error,
+          duration_ms: attempt.duration_ms
+        }
+      },
+      'webhook delivery'
+    )
   })
   const dispatcher = new DeliveryDispatcher(store, store.clock, deliveryLog, {
     retryBaseMs: config.webhookRetryBaseMs,
@@ -130,7 +158,8 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   decorateResponseCache(app)
   const runner = new SyncRunner(store, store.clock, app.log, { scheduling: config.syncScheduling })
   decorateControlPlane(app, store, journal, faults, dispatcher, runner)
-  // One Ajv for every request part (src/http/validation.ts) and serializers compiled once per process (src/http/serialization.ts).
+  // One Ajv for every request part (src/http/validation.ts) and serializers compiled once per process
+  // (src/http/serialization.ts).
   app.setValidatorCompiler(({ schema }) => requestValidator(schema))
   app.setSerializerCompiler(({ schema }) => serializerFor(schema))
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema)
@@ -143,36 +172,55 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   app.addHook('onRoute', (route) => {
     for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
       const responses = (route.schema as { response?: Record<string, unknown> } | undefined)?.response ?? {}
-      if (method !== 'HEAD') routeTable.push({ method, url: route.url, statuses: Object.keys(responses).map(Number), notSimulated: route.config?.notSimulated === true })
+      if (method !== 'HEAD') {
+        routeTable.push({
+          method,
+          url: route.url,
+          statuses: Object.keys(responses).map(Number),
+          notSimulated: route.config?.notSimulated === true
+        })
+      }
     }
   })
   registerOpenApi(app, config.defaultVersion, SHARED_SCHEMAS)
 
-  await app.register(async (api) => {
-    registerVersionCheck(api, config)
-    registerLatency(api, config.latencyMs, faults.random)
-    await registerAuth(api, store)
-    registerIdempotency(api, store, config.idempotencyTtlS)
-    registerFaults(api, faults, store)
-    registerJournal(api, journal, store)
-    if (config.validateResponses) registerResponseValidation(api)
-    registerResponseCache(api, store)
-    await api.register(organizationRoutes)
-    await api.register(userRoutes)
-    await api.register(identityRoutes)
-    await api.register(roleRoutes)
-    await api.register(currentOrganizationRoutes)
-    await api.register(connectionRoutes, { connectTokenTtlS: config.connectTokenTtlS })
-    await api.register(webhookRoutes)
-    await api.register(bulkSyncRoutes)
-    await api.register(modelSyncRoutes)
-    await api.register(notSimulatedRoutes)
-    api.setNotFoundHandler((_request, reply) => { reply.send(Errors.RouteNotFound()) })
-  }, { prefix: '/api' })
+  await app.register(
+    async (api) => {
+      registerVersionCheck(api, config)
+      registerLatency(api, config.latencyMs, faults.random)
+      await registerAuth(api, store)
+      registerIdempotency(api, store, config.idempotencyTtlS)
+      registerFaults(api, faults, store)
+      registerJournal(api, journal, store)
+      if (config.validateResponses) registerResponseValidation(api)
+      registerResponseCache(api, store)
+      await api.register(organizationRoutes)
+      await api.register(userRoutes)
+      await api.register(identityRoutes)
+      await api.register(roleRoutes)
+      await api.register(currentOrganizationRoutes)
+      await api.register(connectionRoutes, { connectTokenTtlS: config.connectTokenTtlS })
+      await api.register(webhookRoutes)
+      await api.register(bulkSyncRoutes)
+      await api.register(modelSyncRoutes)
+      await api.register(notSimulatedRoutes)
+      api.setNotFoundHandler((_request, reply) => {
+        reply.send(Errors.RouteNotFound())
+      })
+    },
+    { prefix: '/api' }
+  )
 
   await app.register(connectPageRoutes, { prefix: '/connect' })
-  await app.register(adminRoutes, { prefix: '/__admin', adminToken: config.adminToken, packageVersion: PACKAGE_VERSION, startedAt: Date.now() })
+  await app.register(adminRoutes, {
+    prefix: '/__admin',
+    adminToken: config.adminToken,
+    packageVersion: PACKAGE_VERSION,
+    startedAt: Date.now()
+  })
 
-  app.setNotFoundHandler((_request, reply) => { reply.send(Errors.RouteNotFound()) })
+  app.setNotFoundHandler((_request, reply) => {
+    reply.send(Errors.RouteNotFound())
+  })
   return app
 }

@@ -9,11 +9,14 @@ type Schema = Record<string, unknown>
  */
 
 /** A success body in the envelope of the version (none outside /api). */
-export function successBody<T> (version: ApiVersion | null, data: T): { data: T } | { result: T, error: null } {
+export function successBody<T> (version: ApiVersion | null, data: T): { data: T } | { result: T; error: null } {
   return version !== null && usesLegacyEnvelope(version) ? { result: data, error: null } : { data }
 }
 
-/** The schema an error body follows (its $id): RestErrResponse for a 401 before 2025-09-18, else ApiError (reference 8.1). */
+/**
+ * The schema an error body follows (its $id): RestErrResponse for a 401 before 2025-09-18, else ApiError
+ * (reference 8.1).
+ */
 export function errorShape (status: number, version: ApiVersion | null): 'RestErrResponse' | 'ApiError' {
   return status === 401 && version !== null && usesRestErrResponseFor401(version) ? 'RestErrResponse' : 'ApiError'
 }
@@ -29,13 +32,23 @@ export function errorEnvelope (version: ApiVersion | null, error: Record<string,
  */
 export function successSchema (version: ApiVersion, inner: unknown, siblings: Schema = {}): Schema {
   return usesLegacyEnvelope(version)
-    ? { type: 'object', required: ['result', 'error'], additionalProperties: false, properties: { ...siblings, result: inner, error: { type: 'null' } } }
+    ? {
+        type: 'object',
+        required: ['result', 'error'],
+        additionalProperties: false,
+        properties: { ...siblings, result: inner, error: { type: 'null' } }
+      }
     : { type: 'object', required: ['data'], additionalProperties: false, properties: { ...siblings, data: inner } }
 }
 
 /** The exact schema of an error body in this version. */
 export function errorSchema (version: ApiVersion, inner: Schema): Schema {
   return usesLegacyEnvelope(version)
-    ? { type: 'object', required: ['result', 'error'], additionalProperties: false, properties: { result: { type: 'null' }, error: inner } }
+    ? {
+        type: 'object',
+        required: ['result', 'error'],
+        additionalProperties: false,
+        properties: { result: { type: 'null' }, error: inner }
+      }
     : inner
 }

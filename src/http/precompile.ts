@@ -18,7 +18,12 @@ import { PRECOMPILED_FILE } from '../core/paths.js'
 
 /** Every schema to precompile. */
 export function startupSchemas (): object[] {
-  return [FixtureDocumentShape, ...Object.values(FixtureDocument.properties), ConnectionTypeCatalogFile, ...bundledConfigurationSchemas()]
+  return [
+    FixtureDocumentShape,
+    ...Object.values(FixtureDocument.properties),
+    ConnectionTypeCatalogFile,
+    ...bundledConfigurationSchemas()
+  ]
 }
 
 /** A CommonJS module exporting each schema's validator under its digest. */
@@ -31,7 +36,9 @@ export function precompiledSource (schemas: readonly object[] = startupSchemas()
     if (seen.has(digest)) continue
     seen.add(digest)
     const code = standaloneCode.default(ajv, ajv.compile(schema))
-    parts.push(`exports[${JSON.stringify(digest)}] = (function () { const module = { exports: {} }; ${code}\nreturn module.exports; })();`)
+    parts.push(
+      `exports[${JSON.stringify(digest)}] = (function () { const module = { exports: {} }; ${code}\nreturn module.exports; })();`
+    )
   }
   return `${parts.join('\n')}\n`
 }

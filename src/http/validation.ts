@@ -6,7 +6,13 @@ import { ApiErrorBody, RestErrResponseBody } from './schemas/common.js'
 import { Identity, Organization } from './schemas/organizations.js'
 import { Role } from './schemas/roles.js'
 import { User } from './schemas/users.js'
-import { Connection, ConnectionType, FIELD_NAME_PATTERN, SavedConnection, TYPE_ID_PATTERN } from './schemas/connections.js'
+import {
+  Connection,
+  ConnectionType,
+  FIELD_NAME_PATTERN,
+  SavedConnection,
+  TYPE_ID_PATTERN
+} from './schemas/connections.js'
 import { SHA256_PATTERN, UUID_PATTERN } from './schemas/fixtures.js'
 import { Event, Webhook } from './schemas/events.js'
 import { SYNC_SHARED_SCHEMAS } from './schemas/syncs.js'
@@ -16,7 +22,20 @@ import { PRECOMPILED_FILE } from '../core/paths.js'
 type Schema = Record<string, unknown>
 
 /** The schemas other schemas name by $ref ("User#"): the bodies the API answers with. */
-export const SHARED_SCHEMAS: readonly Schema[] = [User, Organization, Identity, Role, ConnectionType, Connection, SavedConnection, Webhook, Event, ...SYNC_SHARED_SCHEMAS, ApiErrorBody, RestErrResponseBody]
+export const SHARED_SCHEMAS: readonly Schema[] = [
+  User,
+  Organization,
+  Identity,
+  Role,
+  ConnectionType,
+  Connection,
+  SavedConnection,
+  Webhook,
+  Event,
+  ...SYNC_SHARED_SCHEMAS,
+  ApiErrorBody,
+  RestErrResponseBody
+]
 
 /**
  * The one Ajv instance: requests (Fastify's validator compiler), responses under
@@ -25,7 +44,14 @@ export const SHARED_SCHEMAS: readonly Schema[] = [User, Organization, Identity, 
  * that an error carries the schema it broke (for the known names of an unknown field).
  */
 export function createAjv (code: CodeOptions = {}): Ajv {
-  const instance = new Ajv({ allErrors: true, verbose: true, strict: false, coerceTypes: false, validateSchema: false, code: { optimize: false, ...code } })
+  const instance = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: false,
+    coerceTypes: false,
+    validateSchema: false,
+    code: { optimize: false, ...code }
+  })
   addFormats.default(instance, ['date-time'])
   for (const schema of SHARED_SCHEMAS) instance.addSchema(schema)
   return instance
@@ -109,7 +135,7 @@ export function validateSchemaNow (schema: object): void {
  */
 export function requestValidator<T = unknown> (schema: object): ValidateFunction<T> {
   const validate = compileSchema<T>(schema)
-  const closed = schema as { additionalProperties?: unknown, properties?: Record<string, unknown> }
+  const closed = schema as { additionalProperties?: unknown; properties?: Record<string, unknown> }
   if (closed.additionalProperties !== false || closed.properties === undefined) return validate
   const known = new Set(Object.keys(closed.properties))
   const stripped = ((data: unknown): boolean => {
@@ -126,7 +152,9 @@ export function requestValidator<T = unknown> (schema: object): ValidateFunction
 /** "/role_ids/0" -> "role_ids[0]" */
 export function fieldPath (pointer: string): string {
   let path = ''
-  for (const part of pointer.split('/').slice(1)) path = /^\d+$/.test(part) ? `${path}[${part}]` : path === '' ? part : `${path}.${part}`
+  for (const part of pointer.split('/').slice(1)) {
+    path = /^\d+$/.test(part) ? `${path}[${part}]` : path === '' ? part : `${path}.${part}`
+  }
   return path
 }
 
@@ -146,15 +174,20 @@ const PATTERN_PROBLEMS: Record<string, string> = {
  * One Ajv error as the field it names ("users[2].email", "" for the whole value) and the problem
  * in words: the store's wording where it says the same thing (src/core/limits.ts), else Ajv's.
  */
-export function describeIssue (error: ErrorObject): { path: string, problem: string } {
+export function describeIssue (error: ErrorObject): { path: string; problem: string } {
   // An error about a property's name (propertyNames) is about that property.
-  const path = error.propertyName === undefined ? fieldPath(error.instancePath) : join(fieldPath(error.instancePath), error.propertyName)
+  const path =
+    error.propertyName === undefined
+      ? fieldPath(error.instancePath)
+      : join(fieldPath(error.instancePath), error.propertyName)
   switch (error.keyword) {
     case 'required':
       return { path: join(path, String(error.params.missingProperty)), problem: 'is required' }
     case 'additionalProperties': {
       const field = String(error.params.additionalProperty)
-      const known = Object.keys((error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {})
+      const known = Object.keys(
+        (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {}
+      )
       return { path: join(path, field), problem: unknownFieldProblem(field, known) }
     }
     case 'pattern':
@@ -166,7 +199,13 @@ export function describeIssue (error: ErrorObject): { path: string, problem: str
     case 'enum': {
       // A short list is worth naming; a long one (regions, say) is not.
       const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues ?? []
-      return { path, problem: allowed.length > 0 && allowed.length <= 12 ? `must be one of ${allowed.map(String).join(', ')}` : error.message ?? 'is invalid' }
+      return {
+        path,
+        problem:
+          allowed.length > 0 && allowed.length <= 12
+            ? `must be one of ${allowed.map(String).join(', ')}`
+            : (error.message ?? 'is invalid')
+      }
     }
     default:
       return { path, problem: error.message ?? 'is invalid' }
@@ -178,15 +217,25 @@ export function describeIssue (error: ErrorObject): { path: string, problem: str
  * required field it leaves missing); required fields that an anyOf offers as alternatives as one
  * problem ("must have status or delay_ms"); otherwise the first.
  */
-export function firstIssue (errors: readonly ErrorObject[]): { path: string, problem: string } | undefined {
+export function firstIssue (errors: readonly ErrorObject[]): { path: string; problem: string } | undefined {
   const unknown = errors.find((e) => e.keyword === 'additionalProperties')
   if (unknown !== undefined) return describeIssue(unknown)
   const first = errors[0]
   if (first === undefined) return undefined
   const anyOf = errors.find((e) => e.keyword === 'anyOf' && e.instancePath === first.instancePath)
   if (anyOf !== undefined && first.keyword === 'required') {
-    const alternatives = errors.filter((e) => e.keyword === 'required' && e.instancePath === first.instancePath && e.schemaPath.startsWith(`${anyOf.schemaPath}/`))
-    if (alternatives.length > 1) return { path: fieldPath(first.instancePath), problem: `must have ${alternatives.map((e) => String(e.params.missingProperty)).join(' or ')}` }
+    const alternatives = errors.filter(
+      (e) =>
+        e.keyword === 'required' &&
+        e.instancePath === first.instancePath &&
+        e.schemaPath.startsWith(`${anyOf.schemaPath}/`)
+    )
+    if (alternatives.length > 1) {
+      return {
+        path: fieldPath(first.instancePath),
+        problem: `must have ${alternatives.map((e) => String(e.params.missingProperty)).join(' or ')}`
+      }
+    }
   }
   return describeIssue(first)
 }

@@ -17,7 +17,9 @@ import type { Tenant } from '../store/tenants.js'
 import type { SnapshotInfo } from '../store/world.js'
 
 /** A setting in code: its typed value, or the command line's string form ("250", "100-400", "true"). */
-export type SettingOptions = { [K in Exclude<keyof Config, 'fixtures'>]?: Config[K] | string | (K extends 'latencyMs' ? number : never) }
+export type SettingOptions = {
+  [K in Exclude<keyof Config, 'fixtures'>]?: Config[K] | string | (K extends 'latencyMs' ? number : never)
+}
 
 export type SimulatorOptions = SettingOptions & {
   /** A fixture file path, or the document itself. Defaults to the bundled fixtures. */
@@ -44,51 +46,69 @@ export interface Simulator {
    * the base URL. The socket does not keep the process alive, so a test run that forgets close()
    * still ends; a script whose only job is to serve passes keepProcessAlive: true (the CLI does).
    */
-  listen (options?: ListenOptions): Promise<string>
+  listen(options?: ListenOptions): Promise<string>
   /** Stops listening, waits for in-flight requests and closes the database. Safe to call twice. */
-  close (): Promise<void>
+  close(): Promise<void>
   /** close(), for `await using sim = await createSimulator()`. */
-  [Symbol.asyncDispose] (): Promise<void>
-  reset (): Record<string, number>
-  snapshot (name: string): SnapshotInfo
-  restore (name: string): Record<string, number>
-  createTenant (input?: { name?: string }): Tenant
-  deleteTenant (partnerId: string): void
-  requests (filter?: JournalFilter): JournalEntry[]
-  addFault (rule: FaultRuleInput): FaultRule
-  clearFaults (): number
-  /** Makes the simulated connection check fail (validate, test, Connect) for a type and/or a name pattern ("Prod *"). */
-  addConnectionCheck (rule: ConnectionCheckInput): ConnectionCheckRule
-  clearConnectionChecks (): number
-  /** Completes a Connect session as the customer's browser would; returns the connection and where the browser is sent. */
-  completeConnect (token: string, input: { type?: string, configuration: Record<string, unknown> }): { connection: SavedConnectionView, redirect_url: string }
+  [Symbol.asyncDispose](): Promise<void>
+  reset(): Record<string, number>
+  snapshot(name: string): SnapshotInfo
+  restore(name: string): Record<string, number>
+  createTenant(input?: { name?: string }): Tenant
+  deleteTenant(partnerId: string): void
+  requests(filter?: JournalFilter): JournalEntry[]
+  addFault(rule: FaultRuleInput): FaultRule
+  clearFaults(): number
+  /**
+   * Makes the simulated connection check fail (validate, test, Connect) for a type and/or a name pattern
+   * ("Prod *").
+   */
+  addConnectionCheck(rule: ConnectionCheckInput): ConnectionCheckRule
+  clearConnectionChecks(): number
+  /**
+   * Completes a Connect session as the customer's browser would; returns the connection and where the browser
+   * is sent.
+   */
+  completeConnect(
+    token: string,
+    input: { type?: string; configuration: Record<string, unknown> }
+  ): { connection: SavedConnectionView; redirect_url: string }
   /** Emits an event for an organization (into its log and to its webhook); payload fields left out are filled in. */
-  emitEvent (input: EmitEventInput): EventView
+  emitEvent(input: EmitEventInput): EventView
   /** Webhook delivery attempts, newest first. */
-  deliveries (filter?: DeliveryFilter): DeliveryAttempt[]
+  deliveries(filter?: DeliveryFilter): DeliveryAttempt[]
   /**
    * Resolves once no webhook delivery is pending or in flight (or after timeoutMs, default 10 s: then
    * settled is false); with organizationId or partnerId, only that tenant's.
    */
-  settleDeliveries (options?: SettleOptions): Promise<SettleResult>
+  settleDeliveries(options?: SettleOptions): Promise<SettleResult>
   /** Drops, duplicates, delays or reorders the next matching deliveries. */
-  addDeliveryFault (rule: DeliveryFaultInput): DeliveryFaultRule
-  clearDeliveryFaults (): number
+  addDeliveryFault(rule: DeliveryFaultInput): DeliveryFaultRule
+  clearDeliveryFaults(): number
   /** Moves simulated time forward (event retention, waiting retries). */
-  advanceClock (seconds: number): ClockView
-  /** Decides how the next matching sync runs end: complete, fail (with a message), complete_with_errors, or hang until advanced. */
-  addExecutionRule (rule: ExecutionRuleInput): ExecutionRule
-  clearExecutionRules (): number
-  /** Moves one sync run to its next state now, or to a named one (running, completed, completed_with_errors, failed, canceled). */
-  advanceExecution (id: string, input?: AdvanceInput): ExecutionView
+  advanceClock(seconds: number): ClockView
+  /**
+   * Decides how the next matching sync runs end: complete, fail (with a message), complete_with_errors, or
+   * hang until advanced.
+   */
+  addExecutionRule(rule: ExecutionRuleInput): ExecutionRule
+  clearExecutionRules(): number
+  /**
+   * Moves one sync run to its next state now, or to a named one (running, completed, completed_with_errors,
+   * failed, canceled).
+   */
+  advanceExecution(id: string, input?: AdvanceInput): ExecutionView
   /** Takes every sync run that is not hanging to its end now, and finishes every job. */
-  settleExecutions (): { finished: number, hanging: number, jobs: number }
+  settleExecutions(): { finished: number; hanging: number; jobs: number }
   /** The world as a fixture document; { redact: true } replaces every secret (for sharing, not for reloading). */
-  exportFixtures (options?: { redact?: boolean }): Fixtures
-  loadFixtures (document: Fixtures): Record<string, number>
+  exportFixtures(options?: { redact?: boolean }): Fixtures
+  loadFixtures(document: Fixtures): Record<string, number>
 }
 
-/** Writes the port whole or not at all (a temporary file renamed over it), so a script polling for the file never reads half of it. */
+/**
+ * Writes the port whole or not at all (a temporary file renamed over it), so a script polling for the file
+ * never reads half of it.
+ */
 function writePortFile (file: string, port: number): void {
   const temporary = `${file}.${process.pid}.tmp`
   writeFileSync(temporary, `${port}\n`)
@@ -103,7 +123,9 @@ function writePortFile (file: string, port: number): void {
 export async function createSimulator (options: SimulatorOptions = {}): Promise<Simulator> {
   const { fixtures, logger, ...settings } = options
   if (fixtures !== undefined && typeof fixtures !== 'string' && (typeof fixtures !== 'object' || fixtures === null)) {
-    throw new ConfigError(`fixtures must be a file path or a fixture document, got ${fixtures === null ? 'null' : typeof fixtures}`)
+    throw new ConfigError(
+      `fixtures must be a file path or a fixture document, got ${fixtures === null ? 'null' : typeof fixtures}`
+    )
   }
   const config = configFromOptions({ ...settings, ...(typeof fixtures === 'string' ? { fixtures } : {}) })
   const app = await buildApp({ config, fixtures: typeof fixtures === 'object' ? fixtures : undefined, logger })
@@ -122,7 +144,9 @@ export async function createSimulator (options: SimulatorOptions = {}): Promise<
   return {
     app,
     config,
-    get url () { return url },
+    get url () {
+      return url
+    },
     async listen (listenOptions = {}) {
       url = await app.listen({ port: listenOptions.port ?? config.port, host: listenOptions.host ?? config.host })
       if (listenOptions.keepProcessAlive !== true) {

@@ -14,7 +14,10 @@ export class DatabaseVersionError extends Error {
 
 /** A database file that cannot be used, with what to do about it; `problem` reads after the file's name. */
 export class DatabaseOpenError extends Error {
-  constructor (readonly filename: string, readonly problem: string) {
+  constructor (
+    readonly filename: string,
+    readonly problem: string
+  ) {
     super(`${filename}: ${problem}`)
     this.name = 'DatabaseOpenError'
   }
@@ -36,9 +39,13 @@ function checkDatabasePath (filename: string): void {
   if (filename === ':memory:' || filename === '') return
   const file = resolve(filename)
   const folder = dirname(file)
-  if (!existsSync(folder)) throw new DatabaseOpenError(filename, `the folder ${folder} does not exist (create it first)`)
+  if (!existsSync(folder)) {
+    throw new DatabaseOpenError(filename, `the folder ${folder} does not exist (create it first)`)
+  }
   if (!statSync(folder).isDirectory()) throw new DatabaseOpenError(filename, `${folder} is not a folder`)
-  if (existsSync(file) && statSync(file).isDirectory()) throw new DatabaseOpenError(filename, 'this is a folder, not a database file (name a file inside it)')
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new DatabaseOpenError(filename, 'this is a folder, not a database file (name a file inside it)')
+  }
 }
 
 /** Opens (and migrates) the database. A file database uses WAL; :memory: stays private to this process. */
@@ -75,7 +82,9 @@ function asOpenError (filename: string, err: unknown): unknown {
 function migrate (db: Db, filename: string): void {
   const current = db.pragma('user_version', { simple: true }) as number
   if (current > SCHEMA_VERSION) {
-    throw new DatabaseVersionError(`${filename}: the database has schema version ${current}, newer than this simulator's ${SCHEMA_VERSION}; refusing to open it (upgrade polytomic-mock or use another DATABASE)`)
+    throw new DatabaseVersionError(
+      `${filename}: the database has schema version ${current}, newer than this simulator's ${SCHEMA_VERSION}; refusing to open it (upgrade polytomic-mock or use another DATABASE)`
+    )
   }
   if (current === SCHEMA_VERSION) return
   db.transaction(() => {

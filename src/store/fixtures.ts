@@ -34,7 +34,9 @@ const COLLECTIONS = Object.keys(FixtureDocument.properties) as Collection[]
  * start-up.
  */
 const validateShape = compileSchema(FixtureDocumentShape)
-const collectionValidators = Object.fromEntries(COLLECTIONS.map((name) => [name, compileSchema(FixtureDocument.properties[name])])) as Record<Collection, ValidateFunction>
+const collectionValidators = Object.fromEntries(
+  COLLECTIONS.map((name) => [name, compileSchema(FixtureDocument.properties[name])])
+) as Record<Collection, ValidateFunction>
 
 function validateCollection (name: Collection, entries: unknown[]): ErrorObject[] {
   const validate = collectionValidators[name]
@@ -65,9 +67,13 @@ export function readFixtureFile (file: string): Fixtures {
     document = JSON.parse(text)
   } catch (err) {
     const where = locateJsonSyntaxError(text)
-    throw new FixtureError(file, '', where === null
-      ? `not valid JSON (${(err as Error).message})`
-      : `not valid JSON at line ${where.line}, column ${where.column}: ${where.problem}`)
+    throw new FixtureError(
+      file,
+      '',
+      where === null
+        ? `not valid JSON (${(err as Error).message})`
+        : `not valid JSON at line ${where.line}, column ${where.column}: ${where.problem}`
+    )
   }
   return validateFixtures(document, file)
 }
@@ -115,11 +121,31 @@ export function loadFixtures (store: Store, fixtures: Fixtures, source: string):
   const organizations = fixtures.organizations ?? []
   const roles = fixtures.roles ?? []
   const users = fixtures.users ?? []
-  duplicateCheck(source, 'partners', partners.map((p) => p.id))
-  duplicateCheck(source, 'organizations', organizations.map((o) => o.id))
-  duplicateCheck(source, 'roles', roles.map((r) => r.id))
-  duplicateCheck(source, 'users', users.map((u) => u.id))
-  duplicateCheck(source, 'connections', (fixtures.connections ?? []).map((c) => c.id))
+  duplicateCheck(
+    source,
+    'partners',
+    partners.map((p) => p.id)
+  )
+  duplicateCheck(
+    source,
+    'organizations',
+    organizations.map((o) => o.id)
+  )
+  duplicateCheck(
+    source,
+    'roles',
+    roles.map((r) => r.id)
+  )
+  duplicateCheck(
+    source,
+    'users',
+    users.map((u) => u.id)
+  )
+  duplicateCheck(
+    source,
+    'connections',
+    (fixtures.connections ?? []).map((c) => c.id)
+  )
 
   const keys = new Set<string>()
   const claimKey = (path: string, key: string): void => {
@@ -127,7 +153,7 @@ export function loadFixtures (store: Store, fixtures: Fixtures, source: string):
     keys.add(key)
   }
 
-  (fixtures.deployment_keys ?? []).forEach((key, index) => {
+  ;(fixtures.deployment_keys ?? []).forEach((key, index) => {
     claimKey(`deployment_keys[${index}]`, key)
     store.credentials.addDeploymentKey(key)
   })
@@ -135,34 +161,57 @@ export function loadFixtures (store: Store, fixtures: Fixtures, source: string):
   const partnerIds = new Set(partners.map((p) => canonicalId(p.id)))
   partners.forEach((partner, index) => {
     claimKey(`partners[${index}].key`, partner.key)
-    store.credentials.addPartner({ id: canonicalId(partner.id), name: partner.name, organization_id: canonicalId(partner.organization_id) }, partner.key)
+    store.credentials.addPartner(
+      { id: canonicalId(partner.id), name: partner.name, organization_id: canonicalId(partner.organization_id) },
+      partner.key
+    )
   })
 
   organizations.forEach((org, index) => {
     const path = `organizations[${index}]`
     const partnerId = org.partner_id === undefined || org.partner_id === null ? null : canonicalId(org.partner_id)
-    if (partnerId !== null && !partnerIds.has(partnerId)) throw new FixtureError(source, `${path}.partner_id`, `no partner with id ${org.partner_id ?? ''}`)
-    entry(source, path, () => store.organizations.create(partnerId, org, { id: canonicalId(org.id), systemRoles: false }))
+    if (partnerId !== null && !partnerIds.has(partnerId)) {
+      throw new FixtureError(source, `${path}.partner_id`, `no partner with id ${org.partner_id ?? ''}`)
+    }
+    entry(source, path, () =>
+      store.organizations.create(partnerId, org, { id: canonicalId(org.id), systemRoles: false })
+    )
   })
 
   partners.forEach((partner, index) => {
     const owner = store.organizations.find(partner.organization_id)
-    if (owner === undefined) throw new FixtureError(source, `partners[${index}].organization_id`, `no organization with id ${partner.organization_id}`)
+    if (owner === undefined) {
+      throw new FixtureError(
+        source,
+        `partners[${index}].organization_id`,
+        `no organization with id ${partner.organization_id}`
+      )
+    }
     if (owner.partner_id !== canonicalId(partner.id)) {
-      throw new FixtureError(source, `partners[${index}].organization_id`, 'the owner organization must list this partner as its partner_id')
+      throw new FixtureError(
+        source,
+        `partners[${index}].organization_id`,
+        'the owner organization must list this partner as its partner_id'
+      )
     }
   })
 
   roles.forEach((role, index) => {
     const path = `roles[${index}]`
     const organization = store.organizations.find(role.organization_id)
-    if (organization === undefined) throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${role.organization_id}`)
+    if (organization === undefined) {
+      throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${role.organization_id}`)
+    }
     const kind = role.system === true ? (role.name === 'Admin' ? 'admin' : 'member') : 'custom'
     if (role.system === true && role.name !== 'Admin' && role.name !== 'Member') {
       throw new FixtureError(source, `${path}.name`, 'a system role must be named Admin or Member')
     }
     if (role.system !== true && ['admin', 'member'].includes(role.name.trim().toLowerCase())) {
-      throw new FixtureError(source, `${path}.name`, `"${role.name}" is reserved for the system role; mark it "system": true`)
+      throw new FixtureError(
+        source,
+        `${path}.name`,
+        `"${role.name}" is reserved for the system role; mark it "system": true`
+      )
     }
     entry(source, path, () => store.roles.create(organization.id, role, { id: canonicalId(role.id), kind }))
   })
@@ -172,14 +221,18 @@ export function loadFixtures (store: Store, fixtures: Fixtures, source: string):
   users.forEach((user, index) => {
     const path = `users[${index}]`
     const organization = store.organizations.find(user.organization_id)
-    if (organization === undefined) throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${user.organization_id}`)
+    if (organization === undefined) {
+      throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${user.organization_id}`)
+    }
     entry(source, path, () => store.users.create(organization.id, user, { id: canonicalId(user.id) }))
   })
 
   ;(fixtures.api_keys ?? []).forEach((apiKey, index) => {
     const path = `api_keys[${index}]`
     const organization = store.organizations.find(apiKey.organization_id)
-    if (organization === undefined) throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${apiKey.organization_id}`)
+    if (organization === undefined) {
+      throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${apiKey.organization_id}`)
+    }
     let userId: string | null = null
     if (apiKey.user_id !== undefined) {
       userId = canonicalId(apiKey.user_id)
@@ -206,28 +259,53 @@ export function loadFixtures (store: Store, fixtures: Fixtures, source: string):
  * Loads the entries of one collection that belong to an organization: ids unique, the organization
  * known, then the store's own load (its rules), each problem a FixtureError naming the entry.
  */
-function loadEach<T extends { id: string, organization_id: string }> (store: Store, source: string, collection: string, list: T[] | undefined, load: (organizationId: string, item: T) => void): void {
-  duplicateCheck(source, collection, (list ?? []).map((item) => item.id))
+function loadEach<T extends { id: string; organization_id: string }> (
+  store: Store,
+  source: string,
+  collection: string,
+  list: T[] | undefined,
+  load: (organizationId: string, item: T) => void
+): void {
+  duplicateCheck(
+    source,
+    collection,
+    (list ?? []).map((item) => item.id)
+  )
   ;(list ?? []).forEach((item, index) => {
     const path = `${collection}[${index}]`
     const organization = store.organizations.find(item.organization_id)
-    if (organization === undefined) throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${item.organization_id}`)
+    if (organization === undefined) {
+      throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${item.organization_id}`)
+    }
     entry(source, path, () => load(organization.id, item))
   })
 }
 
 /** Models, model syncs and bulk syncs (checked as the API checks them), then their executions, and jobs. */
 function loadSyncs (store: Store, fixtures: Fixtures, source: string): void {
-  loadEach(store, source, 'models', fixtures.models, (organizationId, model) => store.models.load(organizationId, model))
-  loadEach(store, source, 'model_syncs', fixtures.model_syncs, (organizationId, sync) => store.modelSyncs.load(organizationId, sync))
-  loadEach(store, source, 'bulk_syncs', fixtures.bulk_syncs, (organizationId, sync) => store.bulkSyncs.load(organizationId, sync))
-  duplicateCheck(source, 'executions', (fixtures.executions ?? []).map((e) => e.id))
+  loadEach(store, source, 'models', fixtures.models, (organizationId, model) =>
+    store.models.load(organizationId, model)
+  )
+  loadEach(store, source, 'model_syncs', fixtures.model_syncs, (organizationId, sync) =>
+    store.modelSyncs.load(organizationId, sync)
+  )
+  loadEach(store, source, 'bulk_syncs', fixtures.bulk_syncs, (organizationId, sync) =>
+    store.bulkSyncs.load(organizationId, sync)
+  )
+  duplicateCheck(
+    source,
+    'executions',
+    (fixtures.executions ?? []).map((e) => e.id)
+  )
   ;(fixtures.executions ?? []).forEach((execution, index) => {
     const path = `executions[${index}]`
     const bulk = store.bulkSyncs.find(execution.sync_id)
     const model = bulk === undefined ? store.modelSyncs.find(execution.sync_id) : undefined
-    const facts = bulk !== undefined ? store.bulkSyncs.facts(bulk) : model !== undefined ? store.modelSyncs.facts(model) : undefined
-    if (facts === undefined) throw new FixtureError(source, `${path}.sync_id`, `no bulk sync or model sync with id ${execution.sync_id}`)
+    const facts =
+      bulk !== undefined ? store.bulkSyncs.facts(bulk) : model !== undefined ? store.modelSyncs.facts(model) : undefined
+    if (facts === undefined) {
+      throw new FixtureError(source, `${path}.sync_id`, `no bulk sync or model sync with id ${execution.sync_id}`)
+    }
     entry(source, path, () => store.executions.load(facts, execution))
   })
   loadEach(store, source, 'jobs', fixtures.jobs, (organizationId, job) => store.jobs.load(organizationId, job))
@@ -235,11 +313,18 @@ function loadSyncs (store: Store, fixtures: Fixtures, source: string): void {
 
 /** Webhooks (one per organization) and the event log's history. */
 function loadEvents (store: Store, fixtures: Fixtures, source: string): void {
-  loadEach(store, source, 'webhooks', fixtures.webhooks, (organizationId, webhook) => store.webhooks.load(organizationId, webhook))
-  loadEach(store, source, 'events', fixtures.events, (organizationId, event) => store.events.load(organizationId, event))
+  loadEach(store, source, 'webhooks', fixtures.webhooks, (organizationId, webhook) =>
+    store.webhooks.load(organizationId, webhook)
+  )
+  loadEach(store, source, 'events', fixtures.events, (organizationId, event) =>
+    store.events.load(organizationId, event)
+  )
 }
 
-/** Connection types first (a connection may use one the document defines), then connections, parents before their shared copies. */
+/**
+ * Connection types first (a connection may use one the document defines), then connections, parents before
+ * their shared copies.
+ */
 function loadConnections (store: Store, fixtures: Fixtures, source: string): void {
   const typeIds = new Set<string>()
   ;(fixtures.connection_types ?? []).forEach((definition, index) => {
@@ -256,14 +341,37 @@ function loadConnections (store: Store, fixtures: Fixtures, source: string): voi
   connections.forEach((connection, i) => {
     const path = `connections[${i}]`
     const organization = store.organizations.find(connection.organization_id)
-    if (organization === undefined) throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${connection.organization_id}`)
+    if (organization === undefined) {
+      throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${connection.organization_id}`)
+    }
     let parent: ReturnType<typeof store.connections.find>
     if (connection.parent_connection_id !== undefined) {
       const parentIndex = index.get(canonicalId(connection.parent_connection_id))
-      if (parentIndex === undefined) throw new FixtureError(source, `${path}.parent_connection_id`, `no connection with id ${connection.parent_connection_id}`)
-      if (parentIndex > i) throw new FixtureError(source, `${path}.parent_connection_id`, `connections[${parentIndex}] must come before its shared copies`)
-      for (const field of ['type', 'configuration', 'policies', 'healthcheck_interval', 'status', 'status_error'] as const) {
-        if (connection[field] !== undefined) throw new FixtureError(source, `${path}.${field}`, 'a shared copy follows its parent: leave this out')
+      if (parentIndex === undefined) {
+        throw new FixtureError(
+          source,
+          `${path}.parent_connection_id`,
+          `no connection with id ${connection.parent_connection_id}`
+        )
+      }
+      if (parentIndex > i) {
+        throw new FixtureError(
+          source,
+          `${path}.parent_connection_id`,
+          `connections[${parentIndex}] must come before its shared copies`
+        )
+      }
+      for (const field of [
+        'type',
+        'configuration',
+        'policies',
+        'healthcheck_interval',
+        'status',
+        'status_error'
+      ] as const) {
+        if (connection[field] !== undefined) {
+          throw new FixtureError(source, `${path}.${field}`, 'a shared copy follows its parent: leave this out')
+        }
       }
       parent = store.connections.find(connection.parent_connection_id)
     }

@@ -7,17 +7,34 @@ import type { Db } from './db.js'
 export type IdempotencyOutcome =
   | { kind: 'new' }
   | { kind: 'in-flight' }
-  | { kind: 'replay', status: number, headers: Record<string, string>, body: string }
+  | { kind: 'replay'; status: number; headers: Record<string, string>; body: string }
   /** The first answer held a secret, sealed by a process that is gone: it cannot be given again. */
   | { kind: 'sealed' }
 
-interface Row { state: 'pending' | 'done', status: number | null, headers: string | null, body: string | null, created_at: number, sealed: number }
+interface Row {
+  state: 'pending' | 'done'
+  status: number | null
+  headers: string | null
+  body: string | null
+  created_at: number
+  sealed: number
+}
 
-/** A key claimed by a request: the credential's scope, the key, and the partner whose budget it counts against ('' for none). */
-export interface IdempotencyClaim { scope: string, key: string, partner: string }
+/**
+ * A key claimed by a request: the credential's scope, the key, and the partner whose budget it counts against
+ * ('' for none).
+ */
+export interface IdempotencyClaim {
+  scope: string
+  key: string
+  partner: string
+}
 
 /** How much of the idempotency store one partner may fill. */
-export interface IdempotencyBounds { records: number, bytes: number }
+export interface IdempotencyBounds {
+  records: number
+  bytes: number
+}
 
 /**
  * A body that held a secret, encrypted (AES-256-GCM) with a key that lives only in this process's
@@ -49,8 +66,10 @@ class Seal {
 interface IdempotencyStatements {
   find: Statement<[string, string], Row>
   upsertPending: Statement<[string, string, number, string]>
-  finish: Statement<[{ status: number, headers: string, body: string, bytes: number, sealed: number, scope: string, key: string }]>
-  kept: Statement<[string], { scope: string, key: string, bytes: number }>
+  finish: Statement<
+    [{ status: number; headers: string; body: string; bytes: number; sealed: number; scope: string; key: string }]
+  >
+  kept: Statement<[string], { scope: string; key: string; bytes: number }>
   removeOne: Statement<[string, string]>
   dropPending: Statement<[string, string]>
   purge: Statement<[number]>
@@ -68,9 +87,18 @@ interface IdempotencyStatements {
 export class IdempotencyRepository {
   private readonly sql: IdempotencyStatements
   private readonly seal = new Seal()
-  private readonly begin: (scope: string, key: string, now: number, ttlMs: number, partner: string) => IdempotencyOutcome
+  private readonly begin: (
+    scope: string,
+    key: string,
+    now: number,
+    ttlMs: number,
+    partner: string
+  ) => IdempotencyOutcome
 
-  constructor (db: Db, private readonly bounds: IdempotencyBounds) {
+  constructor (
+    db: Db,
+    private readonly bounds: IdempotencyBounds
+  ) {
     this.sql = statements<IdempotencyStatements>(db, {
       find: 'SELECT state, status, headers, body, created_at, sealed FROM idempotency_keys WHERE scope = ? AND key = ?',
       upsertPending: `INSERT INTO idempotency_keys (scope, key, state, created_at, partner) VALUES (?, ?, 'pending', ?, ?)
@@ -85,29 +113,48 @@ export class IdempotencyRepository {
       removeAll: 'DELETE FROM idempotency_keys',
       removePending: "DELETE FROM idempotency_keys WHERE state = 'pending'"
     })
-    this.begin = db.transaction((scope: string, key: string, now: number, ttlMs: number, partner: string): IdempotencyOutcome => {
-      const row = this.sql.find.get(scope, key)
-      if (row !== undefined && row.created_at + ttlMs > now) {
-        if (row.state === 'pending') return { kind: 'in-flight' }
-        const body = row.sealed === 1 ? this.seal.open(row.body ?? '') : row.body ?? ''
-        if (body === null) return { kind: 'sealed' }
-        return { kind: 'replay', status: row.status as number, headers: JSON.parse(row.headers ?? '{}') as Record<string, string>, body }
+    this.begin = db.transaction(
+      (scope: string, key: string, now: number, ttlMs: number, partner: string): IdempotencyOutcome => {
+        const row = this.sql.find.get(scope, key)
+        if (row !== undefined && row.created_at + ttlMs > now) {
+          if (row.state === 'pending') return { kind: 'in-flight' }
+          const body = row.sealed === 1 ? this.seal.open(row.body ?? '') : (row.body ?? '')
+          if (body === null) return { kind: 'sealed' }
+          return {
+            kind: 'replay',
+            status: row.status as number,
+            headers: JSON.parse(row.headers ?? '{}') as Record<string, string>,
+            body
+          }
+        }
+        this.sql.upsertPending.run(scope, key, now, partner)
+        return { kind: 'new' }
       }
-      this.sql.upsertPending.run(scope, key, now, partner)
-      return { kind: 'new' }
-    })
-    this.end = db.transaction((claim: IdempotencyClaim, status: number, headers: string, body: string, sealed: boolean) => {
-      const { scope, key } = claim
-      const kept = sealed ? this.seal.close(body) : body
-      const bytes = kept.length + headers.length
-      this.sql.finish.run({ status, headers, body: kept, bytes, sealed: sealed ? 1 : 0, scope, key })
-      // The record just made is the newest, so it is kept; the budget counts it.
-      const records = this.sql.kept.all(claim.partner).filter((record) => record.scope !== scope || record.key !== key)
-      for (const record of overBudget([...records, { scope, key, bytes }], this.bounds.records, this.bounds.bytes)) this.sql.removeOne.run(record.scope, record.key)
-    })
+    )
+    this.end = db.transaction(
+      (claim: IdempotencyClaim, status: number, headers: string, body: string, sealed: boolean) => {
+        const { scope, key } = claim
+        const kept = sealed ? this.seal.close(body) : body
+        const bytes = kept.length + headers.length
+        this.sql.finish.run({ status, headers, body: kept, bytes, sealed: sealed ? 1 : 0, scope, key })
+        // The record just made is the newest, so it is kept; the budget counts it.
+        const records = this.sql.kept
+          .all(claim.partner)
+          .filter((record) => record.scope !== scope || record.key !== key)
+        for (const record of overBudget([...records, { scope, key, bytes }], this.bounds.records, this.bounds.bytes)) {
+          this.sql.removeOne.run(record.scope, record.key)
+        }
+      }
+    )
   }
 
-  private readonly end: (claim: IdempotencyClaim, status: number, headers: string, body: string, sealed: boolean) => void
+  private readonly end: (
+    claim: IdempotencyClaim,
+    status: number,
+    headers: string,
+    body: string,
+    sealed: boolean
+  ) => void
 
   /**
    * Claims a key for a new request (for the caller's partner: '' for none), or says how to answer:
@@ -118,8 +165,17 @@ export class IdempotencyRepository {
     return this.begin(scope, key, now, ttlMs, partner)
   }
 
-  /** Records the outcome of a claim that start() answered `new`; `sealed` when the body holds a secret, which must not reach the disk. */
-  complete (claim: IdempotencyClaim, status: number, headers: Record<string, string>, body: string, sealed = false): void {
+  /**
+   * Records the outcome of a claim that start() answered `new`; `sealed` when the body holds a secret, which
+   * must not reach the disk.
+   */
+  complete (
+    claim: IdempotencyClaim,
+    status: number,
+    headers: Record<string, string>,
+    body: string,
+    sealed = false
+  ): void {
     this.end(claim, status, JSON.stringify(headers), body, sealed)
   }
 

@@ -96,17 +96,50 @@ export class Store {
     this.webhooks = new WebhookRepository(this.db, this.clock, options.webhookAllowedHosts ?? null, this.deliveries)
     this.deliveryFaults = new DeliveryFaults(this.random)
     this.deliveryFaults.maxRules = bounds.rules
-    this.events = new EventLog(this.db, this.clock, { retentionMs: options.eventRetentionMs ?? 48 * 3600 * 1000, perOrganization: bounds.events }, this.webhooks, this.deliveries, this.deliveryFaults)
-    this.executions = new ExecutionRepository(this.db, this.clock, this.events, this.executionRules, this.random, options.syncRunDurationMs ?? 5000, bounds.runsPerSync)
+    this.events = new EventLog(
+      this.db,
+      this.clock,
+      { retentionMs: options.eventRetentionMs ?? 48 * 3600 * 1000, perOrganization: bounds.events },
+      this.webhooks,
+      this.deliveries,
+      this.deliveryFaults
+    )
+    this.executions = new ExecutionRepository(
+      this.db,
+      this.clock,
+      this.events,
+      this.executionRules,
+      this.random,
+      options.syncRunDurationMs ?? 5000,
+      bounds.runsPerSync
+    )
     this.models = new ModelRepository(this.db, this.clock, this.connections, this.connectionTypes)
-    this.modelSyncs = new ModelSyncRepository(this.db, this.clock, this.connections, this.connectionTypes, this.models, this.executions)
-    this.bulkSyncs = new BulkSyncRepository(this.db, this.clock, this.connections, this.connectionTypes, this.executions)
+    this.modelSyncs = new ModelSyncRepository(
+      this.db,
+      this.clock,
+      this.connections,
+      this.connectionTypes,
+      this.models,
+      this.executions
+    )
+    this.bulkSyncs = new BulkSyncRepository(
+      this.db,
+      this.clock,
+      this.connections,
+      this.connectionTypes,
+      this.executions
+    )
     this.jobs = new JobRepository(this.db, this.clock, { count: bounds.jobs, bytes: bounds.jobBytes })
     this.scheduler = new SyncScheduler(this.db, this.bulkSyncs, this.modelSyncs, this.executions)
-    this.connections.beforeSyncsRemoved = (syncIds) => { for (const id of syncIds) this.executions.cancelForDeletion(id) }
+    this.connections.beforeSyncsRemoved = (syncIds) => {
+      for (const id of syncIds) this.executions.cancelForDeletion(id)
+    }
     this.access = new AccessPolicy(this.organizations, this.users, this.roles, this.connections, this.webhooks, this)
     this.world = new WorldRepository(this.db, this.connectionTypes, this.connections, this.webhooks, this.events, this)
-    this.idempotency = new IdempotencyRepository(this.db, { records: bounds.idempotencyRecords, bytes: bounds.idempotencyBytes })
+    this.idempotency = new IdempotencyRepository(this.db, {
+      records: bounds.idempotencyRecords,
+      bytes: bounds.idempotencyBytes
+    })
     this.idempotency.dropStaleClaims()
     this.inTransaction = this.db.transaction((fn: () => unknown) => fn())
     this.totalChanges = this.db.prepare('SELECT total_changes()').pluck()
@@ -172,7 +205,9 @@ export class Store {
     })
     for (const table of CACHED_TABLES) {
       for (const event of ['INSERT', 'UPDATE', 'DELETE']) {
-        this.db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS pm_${table}_${event.toLowerCase()} AFTER ${event} ON main.${table} BEGIN SELECT pm_table_written('${table}'); END`)
+        this.db.exec(
+          `CREATE TEMP TRIGGER IF NOT EXISTS pm_${table}_${event.toLowerCase()} AFTER ${event} ON main.${table} BEGIN SELECT pm_table_written('${table}'); END`
+        )
       }
     }
   }
@@ -210,7 +245,7 @@ export class Store {
    * Caches drop what the writes touch as they happen (tableWritten); a transaction that fails
    * drops them all, since a read inside it may have cached a row that was rolled back.
    */
-  transaction<T> (fn: () => T): T {
+  transaction<T>(fn: () => T): T {
     try {
       return this.inTransaction(fn) as T
     } catch (err) {
@@ -230,9 +265,17 @@ export class Store {
       case 'user':
         return { id: caller.userId, name: this.users.find(caller.organizationId, caller.userId).email, type: 'user' }
       case 'organization':
-        return { id: caller.organizationId, name: this.organizations.find(caller.organizationId)?.name ?? 'organization', type: 'organization' }
+        return {
+          id: caller.organizationId,
+          name: this.organizations.find(caller.organizationId)?.name ?? 'organization',
+          type: 'organization'
+        }
       case 'partner':
-        return { id: caller.partnerId, name: this.credentials.findPartner(caller.partnerId)?.name ?? 'partner', type: 'partner' }
+        return {
+          id: caller.partnerId,
+          name: this.credentials.findPartner(caller.partnerId)?.name ?? 'partner',
+          type: 'partner'
+        }
       case 'deployment':
         return { name: 'deployment key', type: 'system' }
     }
@@ -240,8 +283,15 @@ export class Store {
 
   /** True when no world has been loaded yet: fixtures go only into an empty database. */
   isEmpty (): boolean {
-    return this.db.prepare(`SELECT NOT EXISTS (SELECT 1 FROM organizations) AND NOT EXISTS (SELECT 1 FROM partners)
-      AND NOT EXISTS (SELECT 1 FROM deployment_keys) AS empty`).pluck().get() === 1
+    return (
+      this.db
+        .prepare(
+          `SELECT NOT EXISTS (SELECT 1 FROM organizations) AND NOT EXISTS (SELECT 1 FROM partners)
+      AND NOT EXISTS (SELECT 1 FROM deployment_keys) AS empty`
+        )
+        .pluck()
+        .get() === 1
+    )
   }
 
   /** Safe to call twice. */

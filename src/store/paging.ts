@@ -5,7 +5,9 @@ export function decodePageToken (token: string | undefined): number {
   if (token === undefined || token === '') return 0
   const text = Buffer.from(token, 'base64url').toString('utf8')
   const offset = Number(text.slice(2))
-  if (!text.startsWith('o:') || !/^\d{1,9}$/.test(text.slice(2)) || !Number.isSafeInteger(offset)) throw validationError('page_token', 'is not a page token this server gave')
+  if (!text.startsWith('o:') || !/^\d{1,9}$/.test(text.slice(2)) || !Number.isSafeInteger(offset)) {
+    throw validationError('page_token', 'is not a page token this server gave')
+  }
   return offset
 }
 
@@ -13,7 +15,10 @@ export function encodePageToken (offset: number): string {
   return Buffer.from(`o:${offset}`, 'utf8').toString('base64url')
 }
 
-/** A page size from a query: the default when absent, at most max (a larger one is capped, as the reference says of limit). */
+/**
+ * A page size from a query: the default when absent, at most max (a larger one is capped, as the reference
+ * says of limit).
+ */
 export function pageSize (value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback
   const limit = Number(value)
@@ -22,8 +27,8 @@ export function pageSize (value: string | undefined, fallback: number, max: numb
 }
 
 /** One page of a list and, when more follow, the token of the next. */
-export function page<T> (items: T[], offset: number, limit: number): { items: T[], next_page_token?: string } {
-  const result: { items: T[], next_page_token?: string } = { items: items.slice(offset, offset + limit) }
+export function page<T> (items: T[], offset: number, limit: number): { items: T[]; next_page_token?: string } {
+  const result: { items: T[]; next_page_token?: string } = { items: items.slice(offset, offset + limit) }
   if (offset + limit < items.length) result.next_page_token = encodePageToken(offset + limit)
   return result
 }

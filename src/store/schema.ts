@@ -309,5 +309,24 @@ ${OWNED}
 export const SCHEMA_VERSION = MIGRATIONS.length
 
 /** Tables that make up "the world", in an order that satisfies foreign keys on insert. */
-export const WORLD_TABLES = ['partners', 'organizations', 'roles', 'users', 'user_roles', 'api_keys', 'deployment_keys', 'connection_types', 'connections', 'webhooks', 'events',
-  'models', 'model_syncs', 'model_sync_models', 'bulk_syncs', 'bulk_sync_schemas', 'bulk_sync_schedules', 'executions', 'jobs'] as const
+export const WORLD_TABLES = [
+  'partners',
+  'organizations',
+  'roles',
+  'users',
+  'user_roles',
+  'api_keys',
+  'deployment_keys',
+  'connection_types',
+  'connections',
+  'webhooks',
+  'events',
+  'models',
+  'model_syncs',
+  'model_sync_models',
+  'bulk_syncs',
+  'bulk_sync_schemas',
+  'bulk_sync_schedules',
+  'executions',
+  'jobs'
+] as const

@@ -4,8 +4,15 @@
  * only what the schema describes. Free-form objects (no properties) are kept whole.
  */
 export function pickKnown (value: unknown, schema: object): unknown {
-  const s = schema as { properties?: Record<string, object>, items?: object, anyOf?: object[], additionalProperties?: unknown }
-  if (Array.isArray(value)) return s.items === undefined ? value : value.map((item) => pickKnown(item, s.items as object))
+  const s = schema as {
+    properties?: Record<string, object>
+    items?: object
+    anyOf?: object[]
+    additionalProperties?: unknown
+  }
+  if (Array.isArray(value)) {
+    return s.items === undefined ? value : value.map((item) => pickKnown(item, s.items as object))
+  }
   if (typeof value !== 'object' || value === null) return value
   if (s.anyOf !== undefined) {
     const object = s.anyOf.find((option) => (option as { type?: unknown }).type === 'object')

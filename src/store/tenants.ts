@@ -26,7 +26,13 @@ export function createTenant (store: Store, input: { name?: string } = {}): Tena
   const admin = store.users.create(organizationId, { email: `admin@tenant-${short}.example`, role: 'admin' })
   const adminKey = newKeyValue()
   store.credentials.addApiKey(adminKey, organizationId, admin.id)
-  return { partner_id: partnerId, partner_key: partnerKey, organization_id: organizationId, admin_user_id: admin.id, admin_user_key: adminKey }
+  return {
+    partner_id: partnerId,
+    partner_key: partnerKey,
+    organization_id: organizationId,
+    admin_user_id: admin.id,
+    admin_user_key: adminKey
+  }
 }
 
 /** Removes a partner and everything under it: organizations, users, roles, keys. Call inside a transaction. */

@@ -10,7 +10,10 @@ export function requiredName (value: unknown, field = 'name'): string {
   return name
 }
 
-/** An absolute http or https URL (a Connect redirect, a webhook endpoint): the parsed URL, or a 422 naming the field. */
+/**
+ * An absolute http or https URL (a Connect redirect, a webhook endpoint): the parsed URL, or a 422 naming the
+ * field.
+ */
 export function absoluteUrl (value: string, field: string): URL {
   let url: URL
   try {
@@ -18,11 +21,16 @@ export function absoluteUrl (value: string, field: string): URL {
   } catch {
     throw validationError(field, 'must be an absolute http or https URL')
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw validationError(field, 'must be an absolute http or https URL')
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw validationError(field, 'must be an absolute http or https URL')
+  }
   return url
 }
 
-/** A date-time from a fixture, in epoch milliseconds; one that cannot be read (a leap second, say) is a 422 naming the field. */
+/**
+ * A date-time from a fixture, in epoch milliseconds; one that cannot be read (a leap second, say) is a 422
+ * naming the field.
+ */
 export function fixtureTime (value: string, field: string): number {
   const ms = Date.parse(value)
   if (Number.isNaN(ms)) throw validationError(field, 'must be a date-time')

@@ -23,9 +23,15 @@ export type Partner = Omit<FixturePartner, 'key'>
 
 /** Who is calling, resolved from the Authorization header. */
 export type Caller =
-  | { kind: 'user', keyHash: string, organizationId: string, userId: string }
-  | { kind: 'organization', keyHash: string, organizationId: string }
-  | { kind: 'partner', keyHash: string, partnerId: string, ownerOrganizationId: string, scopedOrganizationId: string | null }
-  | { kind: 'deployment', keyHash: string, scopedOrganizationId: string | null }
+  | { kind: 'user'; keyHash: string; organizationId: string; userId: string }
+  | { kind: 'organization'; keyHash: string; organizationId: string }
+  | {
+    kind: 'partner'
+    keyHash: string
+    partnerId: string
+    ownerOrganizationId: string
+    scopedOrganizationId: string | null
+  }
+  | { kind: 'deployment'; keyHash: string; scopedOrganizationId: string | null }
 
 export type CallerKind = Caller['kind']

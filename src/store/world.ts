@@ -1,7 +1,13 @@
 import type { Statement } from 'better-sqlite3'
 import type { Db } from './db.js'
 import { WORLD_TABLES } from './schema.js'
-import type { Fixtures, FixtureApiKey, FixtureOrganization, FixtureRole, FixtureUser } from '../http/schemas/fixtures.js'
+import type {
+  Fixtures,
+  FixtureApiKey,
+  FixtureOrganization,
+  FixtureRole,
+  FixtureUser
+} from '../http/schemas/fixtures.js'
 import type { OrganizationRow } from './types.js'
 import type { ConnectionTypeCatalog } from './connections/connection-types.js'
 import type { ConnectionRepository } from './connections/connections.js'
@@ -41,25 +47,35 @@ export const BASELINE = '\u0000baseline'
 export class WorldRepository {
   private readonly exportStatements: {
     deploymentKeys: Statement<[], { key: string | null }>
-    partners: Statement<[], { id: string, name: string, key: string, organization_id: string }>
+    partners: Statement<[], { id: string; name: string; key: string; organization_id: string }>
     organizations: Statement<[], OrganizationRow>
-    roles: Statement<[], { id: string, organization_id: string, name: string, kind: string }>
-    users: Statement<[], { id: string, organization_id: string, email: string, role_ids: string }>
-    apiKeys: Statement<[], { key: string | null, key_hash: string, organization_id: string, user_id: string | null }>
+    roles: Statement<[], { id: string; organization_id: string; name: string; kind: string }>
+    users: Statement<[], { id: string; organization_id: string; email: string; role_ids: string }>
+    apiKeys: Statement<[], { key: string | null; key_hash: string; organization_id: string; user_id: string | null }>
   }
 
   private readonly countRows: Statement<[], Record<string, number>>
   private readonly snapshots = new Map<string, SnapshotInfo & { slot: number }>()
   private nextSlot = 0
 
-  constructor (private readonly db: Db, private readonly connectionTypes: ConnectionTypeCatalog, private readonly connections: ConnectionRepository,
-    private readonly webhooks: WebhookRepository, private readonly events: EventLog, private readonly syncs: SyncExports) {
+  constructor (
+    private readonly db: Db,
+    private readonly connectionTypes: ConnectionTypeCatalog,
+    private readonly connections: ConnectionRepository,
+    private readonly webhooks: WebhookRepository,
+    private readonly events: EventLog,
+    private readonly syncs: SyncExports
+  ) {
     db.exec("ATTACH DATABASE ':memory:' AS snapshots")
-    this.countRows = db.prepare(`SELECT ${WORLD_TABLES.map((table) => `(SELECT count(*) FROM main.${table}) AS ${table}`).join(', ')}`)
+    this.countRows = db.prepare(
+      `SELECT ${WORLD_TABLES.map((table) => `(SELECT count(*) FROM main.${table}) AS ${table}`).join(', ')}`
+    )
     this.exportStatements = {
       deploymentKeys: db.prepare('SELECT key FROM deployment_keys ORDER BY seq'),
       partners: db.prepare('SELECT id, name, key, organization_id FROM partners ORDER BY seq'),
-      organizations: db.prepare('SELECT id, partner_id, name, sso_domain, sso_org_id, issuer, client_id, client_secret FROM organizations ORDER BY seq'),
+      organizations: db.prepare(
+        'SELECT id, partner_id, name, sso_domain, sso_org_id, issuer, client_id, client_secret FROM organizations ORDER BY seq'
+      ),
       roles: db.prepare('SELECT id, organization_id, name, kind FROM roles ORDER BY seq'),
       users: db.prepare(`SELECT u.id, u.organization_id, u.email,
         (SELECT json_group_array(role_id) FROM (SELECT role_id FROM user_roles WHERE user_id = u.id ORDER BY position)) AS role_ids
@@ -72,17 +88,30 @@ export class WorldRepository {
   export (): Fixtures {
     const s = this.exportStatements
     return {
-      deployment_keys: s.deploymentKeys.all().flatMap((row) => row.key === null ? [] : [row.key]),
+      deployment_keys: s.deploymentKeys.all().flatMap((row) => (row.key === null ? [] : [row.key])),
       partners: s.partners.all(),
       organizations: s.organizations.all().map((row) => {
         const org: FixtureOrganization = { id: row.id, name: row.name, partner_id: row.partner_id }
         for (const field of OPTIONAL_ORGANIZATION_FIELDS) if (row[field] !== null) org[field] = row[field]
         return org
       }),
-      roles: s.roles.all().map((row): FixtureRole => ({ id: row.id, organization_id: row.organization_id, name: row.name, system: row.kind !== 'custom' })),
-      users: s.users.all().map((row): FixtureUser => ({ id: row.id, organization_id: row.organization_id, email: row.email, role_ids: JSON.parse(row.role_ids) as string[] })),
+      roles: s.roles.all().map((row): FixtureRole => ({
+        id: row.id,
+        organization_id: row.organization_id,
+        name: row.name,
+        system: row.kind !== 'custom'
+      })),
+      users: s.users.all().map((row): FixtureUser => ({
+        id: row.id,
+        organization_id: row.organization_id,
+        email: row.email,
+        role_ids: JSON.parse(row.role_ids) as string[]
+      })),
       api_keys: s.apiKeys.all().map((row): FixtureApiKey => {
-        const apiKey: FixtureApiKey = row.key === null ? { key_sha256: row.key_hash, organization_id: row.organization_id } : { key: row.key, organization_id: row.organization_id }
+        const apiKey: FixtureApiKey =
+          row.key === null
+            ? { key_sha256: row.key_hash, organization_id: row.organization_id }
+            : { key: row.key, organization_id: row.organization_id }
         if (row.user_id !== null) apiKey.user_id = row.user_id
         return apiKey
       }),
@@ -125,7 +154,9 @@ export class WorldRepository {
     const info = this.snapshots.get(name)
     if (info === undefined) return false
     this.clear()
-    for (const table of WORLD_TABLES) this.db.exec(`INSERT INTO main.${table} SELECT * FROM snapshots.s${info.slot}_${table}`)
+    for (const table of WORLD_TABLES) {
+      this.db.exec(`INSERT INTO main.${table} SELECT * FROM snapshots.s${info.slot}_${table}`)
+    }
     return true
   }
 

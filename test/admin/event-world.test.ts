@@ -11,10 +11,30 @@ const EVENT = '44444444-4444-4444-8444-444444444444'
 function world (overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     deployment_keys: ['deploy'],
-    organizations: [{ id: ORG, name: 'Events Inc' }, { id: OTHER, name: 'Other' }],
+    organizations: [
+      { id: ORG, name: 'Events Inc' },
+      { id: OTHER, name: 'Other' }
+    ],
     api_keys: [{ key: 'org-key', organization_id: ORG }],
-    webhooks: [{ id: HOOK, organization_id: ORG, endpoint: 'https://hooks.example.com/in', secret: 'fixture-secret', disabled: true, created_at: '2026-01-01T00:00:00.000Z' }],
-    events: [{ id: EVENT, organization_id: ORG, type: 'bulk_sync.completed', created_at: new Date(Date.now() - 3600_000).toISOString(), event: { sync_name: 'From the fixtures' } }],
+    webhooks: [
+      {
+        id: HOOK,
+        organization_id: ORG,
+        endpoint: 'https://hooks.example.com/in',
+        secret: 'fixture-secret',
+        disabled: true,
+        created_at: '2026-01-01T00:00:00.000Z'
+      }
+    ],
+    events: [
+      {
+        id: EVENT,
+        organization_id: ORG,
+        type: 'bulk_sync.completed',
+        created_at: new Date(Date.now() - 3600_000).toISOString(),
+        event: { sync_name: 'From the fixtures' }
+      }
+    ],
     ...overrides
   }
 }
@@ -23,9 +43,27 @@ t.test('a fixture document holds webhooks and events; they read through the API 
   const app = await build(t)
   const document = world()
   t.match((await call(app, 'PUT', '/__admin/fixtures', {}, document)).body, { counts: { webhooks: 1, events: 1 } })
-  t.same((await call(app, 'GET', '/api/webhooks', bearer('org-key'))).body, { data: [{ id: HOOK, organization_id: ORG, endpoint: 'https://hooks.example.com/in', secret: 'fixture-secret', disabled: true, created_at: '2026-01-01T00:00:00.000Z' }] })
-  t.match((await call(app, 'GET', '/api/events', bearer('org-key'))).body, { data: [{ id: EVENT, type: 'bulk_sync.completed', event: { sync_name: 'From the fixtures' } }] })
-  t.same(((await call(app, 'GET', '/api/events', bearer('org-key'))).body as { data: Array<{ event: object }> }).data[0]?.event, { sync_name: 'From the fixtures' }, 'a fixture payload is history: not filled in')
+  t.same((await call(app, 'GET', '/api/webhooks', bearer('org-key'))).body, {
+    data: [
+      {
+        id: HOOK,
+        organization_id: ORG,
+        endpoint: 'https://hooks.example.com/in',
+        secret: 'fixture-secret',
+        disabled: true,
+        created_at: '2026-01-01T00:00:00.000Z'
+      }
+    ]
+  })
+  t.match((await call(app, 'GET', '/api/events', bearer('org-key'))).body, {
+    data: [{ id: EVENT, type: 'bulk_sync.completed', event: { sync_name: 'From the fixtures' } }]
+  })
+  t.same(
+    ((await call(app, 'GET', '/api/events', bearer('org-key'))).body as { data: Array<{ event: object }> }).data[0]
+      ?.event,
+    { sync_name: 'From the fixtures' },
+    'a fixture payload is history: not filled in'
+  )
 
   const exported = (await call(app, 'GET', '/__admin/fixtures')).body as Record<string, unknown>
   t.same(exported.webhooks, document.webhooks)
@@ -37,32 +75,88 @@ t.test('a fixture document holds webhooks and events; they read through the API 
 
 t.test('fixture events are never delivered; events emitted later are', async (t) => {
   const hooks = await receiver(t)
-  const app = await build(t, { fixtures: world({ webhooks: [{ id: HOOK, organization_id: ORG, endpoint: hooks.url, secret: 's' }] }) as never })
+  const app = await build(t, {
+    fixtures: world({ webhooks: [{ id: HOOK, organization_id: ORG, endpoint: hooks.url, secret: 's' }] })
+  })
   t.match(await app.control.settleDeliveries({ timeoutMs: 60_000 }), { settled: true, attempts: 0 })
   app.control.emitEvent({ organization_id: ORG, type: 'sync.running' })
   await app.control.settleDeliveries({ timeoutMs: 60_000 })
-  t.same(hooks.received.map((r) => r.body.type), ['sync.running'])
+  t.same(
+    hooks.received.map((r) => r.body.type),
+    ['sync.running']
+  )
 })
 
-t.test('a bad webhook or event in a fixture document is a 422 naming the entry and field, and loads nothing', async (t) => {
-  const app = await build(t)
-  const before = (await call(app, 'GET', '/__admin/fixtures')).body
-  const cases: Array<[Record<string, unknown>, string, RegExp]> = [
-    [{ webhooks: [{ id: HOOK, organization_id: ORG, endpoint: 'https://a.example', secret: 's' }, { id: OTHER, organization_id: ORG, endpoint: 'https://b.example', secret: 's' }] }, 'webhooks[1]', /already has a webhook/],
-    [{ webhooks: [{ id: HOOK, organization_id: ORG, endpoint: 'ftp://a.example', secret: 's' }] }, 'webhooks[0].endpoint', /absolute http or https URL/],
-    [{ webhooks: [{ id: HOOK, organization_id: EVENT, endpoint: 'https://a.example', secret: 's' }] }, 'webhooks[0].organization_id', /no organization/],
-    [{ events: [{ id: EVENT, organization_id: ORG, type: 'sync.failed', created_at: '2026-01-01T00:00:00Z', event: { nope: 1 } }] }, 'events[0].event.nope', /unknown field/],
-    [{ events: [{ id: EVENT, organization_id: ORG, type: 'sync.exploded', created_at: '2026-01-01T00:00:00Z' }] }, 'events[0].type', /must be one of/],
-    [{ events: [{ id: EVENT, organization_id: ORG, type: 'sync.failed', created_at: 'yesterday' }] }, 'events[0].created_at', /date-time/],
-    [{ events: [{ id: EVENT, organization_id: ORG, type: 'sync.failed', created_at: '2026-01-01T00:00:00Z' }, { id: EVENT, organization_id: ORG, type: 'sync.failed', created_at: '2026-01-01T00:00:00Z' }] }, 'events[1].id', /duplicate id/]
-  ]
-  for (const [overrides, path, problem] of cases) {
-    const res = await call(app, 'PUT', '/__admin/fixtures', {}, world(overrides))
-    t.equal(res.status, 422, path)
-    t.match(res.body, { key: 'invalid_fixtures', metadata: { path, problem } }, path)
+t.test(
+  'a bad webhook or event in a fixture document is a 422 naming the entry and field, and loads nothing',
+  async (t) => {
+    const app = await build(t)
+    const before = (await call(app, 'GET', '/__admin/fixtures')).body
+    const cases: Array<[Record<string, unknown>, string, RegExp]> = [
+      [
+        {
+          webhooks: [
+            { id: HOOK, organization_id: ORG, endpoint: 'https://a.example', secret: 's' },
+            { id: OTHER, organization_id: ORG, endpoint: 'https://b.example', secret: 's' }
+          ]
+        },
+        'webhooks[1]',
+        /already has a webhook/
+      ],
+      [
+        { webhooks: [{ id: HOOK, organization_id: ORG, endpoint: 'ftp://a.example', secret: 's' }] },
+        'webhooks[0].endpoint',
+        /absolute http or https URL/
+      ],
+      [
+        { webhooks: [{ id: HOOK, organization_id: EVENT, endpoint: 'https://a.example', secret: 's' }] },
+        'webhooks[0].organization_id',
+        /no organization/
+      ],
+      [
+        {
+          events: [
+            {
+              id: EVENT,
+              organization_id: ORG,
+              type: 'sync.failed',
+              created_at: '2026-01-01T00:00:00Z',
+              event: { nope: 1 }
+            }
+          ]
+        },
+        'events[0].event.nope',
+        /unknown field/
+      ],
+      [
+        { events: [{ id: EVENT, organization_id: ORG, type: 'sync.exploded', created_at: '2026-01-01T00:00:00Z' }] },
+        'events[0].type',
+        /must be one of/
+      ],
+      [
+        { events: [{ id: EVENT, organization_id: ORG, type: 'sync.failed', created_at: 'yesterday' }] },
+        'events[0].created_at',
+        /date-time/
+      ],
+      [
+        {
+          events: [
+            { id: EVENT, organization_id: ORG, type: 'sync.failed', created_at: '2026-01-01T00:00:00Z' },
+            { id: EVENT, organization_id: ORG, type: 'sync.failed', created_at: '2026-01-01T00:00:00Z' }
+          ]
+        },
+        'events[1].id',
+        /duplicate id/
+      ]
+    ]
+    for (const [overrides, path, problem] of cases) {
+      const res = await call(app, 'PUT', '/__admin/fixtures', {}, world(overrides))
+      t.equal(res.status, 422, path)
+      t.match(res.body, { key: 'invalid_fixtures', metadata: { path, problem } }, path)
+    }
+    t.same((await call(app, 'GET', '/__admin/fixtures')).body, before, 'the world is as it was')
   }
-  t.same((await call(app, 'GET', '/__admin/fixtures')).body, before, 'the world is as it was')
-})
+)
 
 t.test('snapshots and reset carry webhooks and events', async (t) => {
   const app = await build(t)

@@ -8,7 +8,13 @@ t.test('an advance with a misspelt field is refused and the run is left as it wa
   t.equal(started.status, 200)
   const id = (started.body as { data: { id: string } }).data.id
   const refused = await call(app, 'POST', `/__admin/executions/${id}/advance`, {}, { to: 'running' })
-  t.same(refused.body, apiError(422, 'validation_failed', 'to: unknown field (known fields: status, message)', { field: 'to', problem: 'unknown field (known fields: status, message)' }))
+  t.same(
+    refused.body,
+    apiError(422, 'validation_failed', 'to: unknown field (known fields: status, message)', {
+      field: 'to',
+      problem: 'unknown field (known fields: status, message)'
+    })
+  )
   const run = await call(app, 'GET', `/api/bulk/syncs/${W.bulkSync.id}/executions/${id}`, bearer(W.jane.key))
   t.not((run.body as { data: { status: string } }).data.status, 'completed', 'the run did not complete')
 })
@@ -29,9 +35,13 @@ t.test('every /__admin route refuses a body field and a query parameter it does 
     ['DELETE', '/__admin/faults', { id: 'x' }, 'id']
   ]
   for (const [method, url, body, field] of cases) {
-    const res = await call(app, method as 'POST', url, {}, body)
+    const res = await call(app, method, url, {}, body)
     t.equal(res.status, 422, `${method} ${url}`)
-    t.match(res.body, { key: 'validation_failed', metadata: { field, problem: /^unknown field/ } }, `${method} ${url} names ${field}`)
+    t.match(
+      res.body,
+      { key: 'validation_failed', metadata: { field, problem: /^unknown field/ } },
+      `${method} ${url} names ${field}`
+    )
   }
   const queries: Array<[string, string]> = [
     ['/__admin/requests?partner=x', 'partner'],
@@ -45,7 +55,9 @@ t.test('every /__admin route refuses a body field and a query parameter it does 
     t.equal(res.status, 422, url)
     t.match(res.body, { metadata: { field, problem: /^unknown field/ } }, `${url} names ${field}`)
   }
-  t.match((await call(app, 'GET', '/__admin/requests?partner=x')).body, { metadata: { problem: 'unknown field (did you mean partner_id?)' } })
+  t.match((await call(app, 'GET', '/__admin/requests?partner=x')).body, {
+    metadata: { problem: 'unknown field (did you mean partner_id?)' }
+  })
   t.equal((await call(app, 'POST', '/__admin/reset')).status, 200, 'a route without a body still takes none')
   t.equal((await call(app, 'POST', '/__admin/reset', {}, {})).status, 200, 'or an empty object')
   t.equal((await call(app, 'GET', '/__admin/health')).status, 200)
@@ -53,6 +65,9 @@ t.test('every /__admin route refuses a body field and a query parameter it does 
 
 t.test('the /api routes still ignore fields they do not know, as Polytomic does', async (t) => {
   const app = await build(t)
-  const res = await call(app, 'POST', '/api/permissions/roles', bearer(W.jane.key), { name: 'Analyst 2', colour: 'red' })
+  const res = await call(app, 'POST', '/api/permissions/roles', bearer(W.jane.key), {
+    name: 'Analyst 2',
+    colour: 'red'
+  })
   t.equal(res.status, 200)
 })

@@ -1,7 +1,13 @@
 import t from 'tap'
 import { apiError, bearer, build, call } from '../helper.js'
 
-interface Tenant { partner_id: string, partner_key: string, organization_id: string, admin_user_id: string, admin_user_key: string }
+interface Tenant {
+  partner_id: string
+  partner_key: string
+  organization_id: string
+  admin_user_id: string
+  admin_user_key: string
+}
 
 async function tenant (app: Parameters<typeof call>[0]): Promise<Tenant> {
   const res = await call(app, 'POST', '/__admin/tenants')
@@ -19,25 +25,48 @@ t.test('POST /__admin/tenants returns a working partner, organization and admin 
   const me = await call(app, 'GET', '/api/me', bearer(x.admin_user_key))
   t.match(me.body, { data: { id: x.admin_user_id, role: 'admin', organization_id: x.organization_id, is_user: true } })
   const roles = await call(app, 'GET', '/api/permissions/roles', bearer(x.admin_user_key))
-  t.match(roles.body, { data: [{ name: 'Admin', system: true }, { name: 'Member', system: true }] })
+  t.match(roles.body, {
+    data: [
+      { name: 'Admin', system: true },
+      { name: 'Member', system: true }
+    ]
+  })
   const unnamed = await call(app, 'POST', '/__admin/tenants')
   t.equal(unnamed.status, 201, 'the body is optional')
   t.equal((await call(app, 'POST', '/__admin/tenants', {}, { name: 5 })).status, 422)
 })
 
-t.test('two tenants created side by side cannot read, list, update or delete each other\'s data', async (t) => {
+t.test("two tenants created side by side cannot read, list, update or delete each other's data", async (t) => {
   const app = await build(t)
   const a = await tenant(app)
   const b = await tenant(app)
-  const bUser = ((await call(app, 'POST', `/api/organizations/${b.organization_id}/users`, bearer(b.partner_key), { email: 'b@example.com' })).body as { data: { id: string } }).data.id
-  const bCustomer = ((await call(app, 'POST', '/api/organizations', bearer(b.partner_key), { name: 'B customer' })).body as { data: { id: string } }).data.id
-  const bRole = ((await call(app, 'POST', '/api/permissions/roles', bearer(b.admin_user_key), { name: 'B role' })).body as { data: { id: string } }).data.id
+  const bUser = (
+    (
+      await call(app, 'POST', `/api/organizations/${b.organization_id}/users`, bearer(b.partner_key), {
+        email: 'b@example.com'
+      })
+    ).body as { data: { id: string } }
+  ).data.id
+  const bCustomer = (
+    (await call(app, 'POST', '/api/organizations', bearer(b.partner_key), { name: 'B customer' })).body as {
+      data: { id: string }
+    }
+  ).data.id
+  const bRole = (
+    (await call(app, 'POST', '/api/permissions/roles', bearer(b.admin_user_key), { name: 'B role' })).body as {
+      data: { id: string }
+    }
+  ).data.id
   const before = (await call(app, 'GET', '/__admin/fixtures')).body
 
   const A = bearer(a.partner_key)
   const aAdmin = bearer(a.admin_user_key)
   const listed = await call(app, 'GET', '/api/organizations', A)
-  t.same((listed.body as { data: Array<{ id: string }> }).data.map((o) => o.id), [a.organization_id], 'A lists only its own organization')
+  t.same(
+    (listed.body as { data: Array<{ id: string }> }).data.map((o) => o.id),
+    [a.organization_id],
+    'A lists only its own organization'
+  )
   const attempts: Array<[string, string, Record<string, string>, unknown, number]> = [
     ['GET', `/api/organizations/${b.organization_id}`, A, undefined, 404],
     ['GET', `/api/organizations/${bCustomer}`, A, undefined, 404],
@@ -47,7 +76,13 @@ t.test('two tenants created side by side cannot read, list, update or delete eac
     ['GET', `/api/organizations/${b.organization_id}/users`, A, undefined, 404],
     ['POST', `/api/organizations/${b.organization_id}/users`, A, { email: 'intruder@example.com' }, 404],
     ['GET', `/api/organizations/${b.organization_id}/users/${bUser}`, A, undefined, 404],
-    ['PUT', `/api/organizations/${b.organization_id}/users/${bUser}`, A, { email: 'b@example.com', role: 'admin' }, 404],
+    [
+      'PUT',
+      `/api/organizations/${b.organization_id}/users/${bUser}`,
+      A,
+      { email: 'b@example.com', role: 'admin' },
+      404
+    ],
     ['DELETE', `/api/organizations/${b.organization_id}/users/${bUser}`, A, undefined, 404],
     ['POST', `/api/organizations/${b.organization_id}/users/${bUser}/keys`, A, undefined, 404],
     ['GET', `/api/organizations/${a.organization_id}/users/${bUser}`, A, undefined, 404],
@@ -60,7 +95,7 @@ t.test('two tenants created side by side cannot read, list, update or delete eac
     ['DELETE', `/api/organization/users/${b.admin_user_id}`, aAdmin, undefined, 404]
   ]
   for (const [method, url, headers, body, status] of attempts) {
-    const res = await call(app, method as 'GET', url, headers, body)
+    const res = await call(app, method, url, headers, body)
     t.equal(res.status, status, `${method} ${url}`)
   }
   t.same((await call(app, 'GET', '/__admin/fixtures')).body, before, 'nothing of B changed')
@@ -70,14 +105,26 @@ t.test('DELETE /__admin/tenants removes the tenant and everything under it', asy
   const app = await build(t)
   const x = await tenant(app)
   await call(app, 'POST', '/api/organizations', bearer(x.partner_key), { name: 'Child' })
-  const counts = (await call(app, 'POST', '/__admin/snapshots', {}, { name: 'before' })).body as { counts: Record<string, number> }
+  const counts = (await call(app, 'POST', '/__admin/snapshots', {}, { name: 'before' })).body as {
+    counts: Record<string, number>
+  }
   const res = await call(app, 'DELETE', `/__admin/tenants/${x.partner_id}`)
   t.equal(res.status, 200)
   t.same(res.body, { status: 'ok', partner_id: x.partner_id })
   t.equal((await call(app, 'GET', '/api/me', bearer(x.partner_key))).status, 401)
   t.equal((await call(app, 'GET', '/api/me', bearer(x.admin_user_key))).status, 401)
-  const after = (await call(app, 'POST', '/__admin/snapshots', {}, { name: 'after' })).body as { counts: Record<string, number> }
-  t.same(after.counts, { ...counts.counts, partners: counts.counts.partners! - 1, organizations: counts.counts.organizations! - 2, roles: counts.counts.roles! - 4, users: counts.counts.users! - 1, user_roles: counts.counts.user_roles! - 1, api_keys: counts.counts.api_keys! - 1 })
+  const after = (await call(app, 'POST', '/__admin/snapshots', {}, { name: 'after' })).body as {
+    counts: Record<string, number>
+  }
+  t.same(after.counts, {
+    ...counts.counts,
+    partners: counts.counts.partners! - 1,
+    organizations: counts.counts.organizations! - 2,
+    roles: counts.counts.roles! - 4,
+    users: counts.counts.users! - 1,
+    user_roles: counts.counts.user_roles! - 1,
+    api_keys: counts.counts.api_keys! - 1
+  })
   const again = await call(app, 'DELETE', `/__admin/tenants/${x.partner_id}`)
   t.equal(again.status, 404)
   t.same(again.body, apiError(404, 'tenant_not_found', 'no partner with this id'))

@@ -5,15 +5,30 @@ t.test('with ADMIN_TOKEN, every admin route but health needs the token', async (
   const app = await build(t, { config: { adminToken: 's3cret' } })
   t.equal((await call(app, 'GET', '/__admin/health')).status, 200)
   const routes: Array<[string, string, unknown]> = [
-    ['POST', '/__admin/reset', undefined], ['GET', '/__admin/fixtures', undefined], ['PUT', '/__admin/fixtures', {}],
-    ['GET', '/__admin/snapshots', undefined], ['POST', '/__admin/snapshots', { name: 'a' }], ['POST', '/__admin/snapshots/a/restore', undefined],
-    ['DELETE', '/__admin/snapshots/a', undefined], ['POST', '/__admin/tenants', undefined], ['DELETE', '/__admin/tenants/x', undefined],
-    ['GET', '/__admin/requests', undefined], ['DELETE', '/__admin/requests', undefined], ['GET', '/__admin/faults', undefined],
-    ['POST', '/__admin/faults', { status: 500 }], ['DELETE', '/__admin/faults/x', undefined], ['DELETE', '/__admin/faults', undefined]
+    ['POST', '/__admin/reset', undefined],
+    ['GET', '/__admin/fixtures', undefined],
+    ['PUT', '/__admin/fixtures', {}],
+    ['GET', '/__admin/snapshots', undefined],
+    ['POST', '/__admin/snapshots', { name: 'a' }],
+    ['POST', '/__admin/snapshots/a/restore', undefined],
+    ['DELETE', '/__admin/snapshots/a', undefined],
+    ['POST', '/__admin/tenants', undefined],
+    ['DELETE', '/__admin/tenants/x', undefined],
+    ['GET', '/__admin/requests', undefined],
+    ['DELETE', '/__admin/requests', undefined],
+    ['GET', '/__admin/faults', undefined],
+    ['POST', '/__admin/faults', { status: 500 }],
+    ['DELETE', '/__admin/faults/x', undefined],
+    ['DELETE', '/__admin/faults', undefined]
   ]
   for (const [method, url, body] of routes) {
-    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong' }, { authorization: 's3cret' }, { authorization: 'Bearer s3cre' }]) {
-      const res = await call(app, method as 'GET', url, headers, body)
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: 'Bearer wrong' },
+      { authorization: 's3cret' },
+      { authorization: 'Bearer s3cre' }
+    ]) {
+      const res = await call(app, method, url, headers, body)
       t.equal(res.status, 401, `${method} ${url} ${JSON.stringify(headers)}`)
       t.same(res.body, apiError(401, 'admin_unauthorized', 'a valid admin token is required'))
     }

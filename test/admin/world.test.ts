@@ -20,7 +20,7 @@ t.test('GET /__admin/health reports ok, the package version and uptime', async (
   const app = await build(t)
   const res = await call(app, 'GET', '/__admin/health')
   t.equal(res.status, 200)
-  const body = res.body as { status: string, version: string, uptime_s: number }
+  const body = res.body as { status: string; version: string; uptime_s: number }
   t.same(Object.keys(body).sort(), ['status', 'uptime_s', 'version'])
   t.same([body.status, body.version], ['ok', PACKAGE_VERSION])
   t.ok(Number.isInteger(body.uptime_s) && body.uptime_s >= 0 && body.uptime_s < 60, `uptime_s ${body.uptime_s}`)
@@ -33,16 +33,34 @@ t.test('GET /__admin/fixtures exports the world in the fixture format', async (t
   t.equal(res.status, 200)
   const doc = res.body as Record<string, Array<Record<string, unknown>>>
   t.same(doc.deployment_keys, [W.deploymentKey])
-  t.same(doc.partners?.map((p) => p.key), [W.acme.key, W.globex.key])
-  t.same(doc.users?.[0], { id: W.jane.id, organization_id: W.org.id, email: W.jane.email, role_ids: [W.org.adminRoleId] })
-  t.same(doc.organizations?.[1], { id: W.org.id, name: 'My Organization', partner_id: W.acme.partnerId, sso_domain: 'polytomic.com', sso_org_id: 'org_123456' })
-  t.ok(doc.roles?.some((r) => r.id === W.org.memberRoleId && r.system === true), 'derived system roles are exported with their ids')
+  t.same(
+    doc.partners?.map((p) => p.key),
+    [W.acme.key, W.globex.key]
+  )
+  t.same(doc.users?.[0], {
+    id: W.jane.id,
+    organization_id: W.org.id,
+    email: W.jane.email,
+    role_ids: [W.org.adminRoleId]
+  })
+  t.same(doc.organizations?.[1], {
+    id: W.org.id,
+    name: 'My Organization',
+    partner_id: W.acme.partnerId,
+    sso_domain: 'polytomic.com',
+    sso_org_id: 'org_123456'
+  })
+  t.ok(
+    doc.roles?.some((r) => r.id === W.org.memberRoleId && r.system === true),
+    'derived system roles are exported with their ids'
+  )
   t.same(doc.api_keys?.[0], { key: W.jane.key, organization_id: W.org.id, user_id: W.jane.id })
 })
 
 t.test('a minted key is exported as its digest and survives a round trip', async (t) => {
   const app = await build(t)
-  const minted = ((await call(app, 'POST', `${usersUrl}/${W.jane.id}/keys`, P)).body as { data: { value: string } }).data.value
+  const minted = ((await call(app, 'POST', `${usersUrl}/${W.jane.id}/keys`, P)).body as { data: { value: string } })
+    .data.value
   const exported = (await call(app, 'GET', '/__admin/fixtures')).body as { api_keys: Array<Record<string, string>> }
   const entry = exported.api_keys.at(-1) as Record<string, string>
   t.same(Object.keys(entry).sort(), ['key_sha256', 'organization_id', 'user_id'])
@@ -50,7 +68,11 @@ t.test('a minted key is exported as its digest and survives a round trip', async
   const other = await build(t, { fixtures: {} })
   const put = await call(other, 'PUT', '/__admin/fixtures', {}, exported)
   t.equal(put.status, 200)
-  t.equal((await call(other, 'GET', '/api/me', bearer(minted))).status, 200, 'the minted key works in the imported world')
+  t.equal(
+    (await call(other, 'GET', '/api/me', bearer(minted))).status,
+    200,
+    'the minted key works in the imported world'
+  )
   t.same((await call(other, 'GET', '/__admin/fixtures')).body, exported, 'export, import, export is stable')
 })
 
@@ -58,11 +80,38 @@ t.test('POST /__admin/reset after a sequence of writes gives back exactly the fi
   const app = await build(t)
   const before = (await call(app, 'GET', '/__admin/fixtures')).body
   await scribble(app)
-  t.not(JSON.stringify((await call(app, 'GET', '/__admin/fixtures')).body), JSON.stringify(before), 'the writes changed the world')
+  t.not(
+    JSON.stringify((await call(app, 'GET', '/__admin/fixtures')).body),
+    JSON.stringify(before),
+    'the writes changed the world'
+  )
   await call(app, 'POST', '/__admin/faults', {}, { path: '/api/me', status: 500 })
   const reset = await call(app, 'POST', '/__admin/reset')
   t.equal(reset.status, 200)
-  t.same(reset.body, { status: 'ok', counts: { partners: 2, organizations: 4, roles: 9, users: 4, user_roles: 4, api_keys: 4, deployment_keys: 1, connection_types: 0, connections: 3, webhooks: 0, events: 0, models: 0, model_syncs: 0, model_sync_models: 0, bulk_syncs: 1, bulk_sync_schemas: 3, bulk_sync_schedules: 0, executions: 1, jobs: 0 } })
+  t.same(reset.body, {
+    status: 'ok',
+    counts: {
+      partners: 2,
+      organizations: 4,
+      roles: 9,
+      users: 4,
+      user_roles: 4,
+      api_keys: 4,
+      deployment_keys: 1,
+      connection_types: 0,
+      connections: 3,
+      webhooks: 0,
+      events: 0,
+      models: 0,
+      model_syncs: 0,
+      model_sync_models: 0,
+      bulk_syncs: 1,
+      bulk_sync_schemas: 3,
+      bulk_sync_schedules: 0,
+      executions: 1,
+      jobs: 0
+    }
+  })
   t.same((await call(app, 'GET', '/__admin/requests')).body, [], 'the journal is cleared')
   t.same((await call(app, 'GET', '/__admin/faults')).body, [], 'fault rules are cleared')
   t.same((await call(app, 'GET', '/__admin/fixtures')).body, before)
@@ -84,7 +133,11 @@ t.test('PUT /__admin/fixtures replaces the world atomically and becomes the rese
   t.equal((await call(app, 'GET', `/api/organizations/${ORG}/users`, bearer('p-key'))).status, 200)
   await call(app, 'POST', `/api/organizations/${ORG}/users`, bearer('p-key'), { email: 'a@example.com' })
   await call(app, 'POST', '/__admin/reset')
-  t.same((await call(app, 'GET', `/api/organizations/${ORG}/users`, bearer('p-key'))).body, { data: [] }, 'reset returns to the new fixtures')
+  t.same(
+    (await call(app, 'GET', `/api/organizations/${ORG}/users`, bearer('p-key'))).body,
+    { data: [] },
+    'reset returns to the new fixtures'
+  )
 })
 
 t.test('PUT /__admin/fixtures rejects a bad document with 422 naming the entry, and changes nothing', async (t) => {
@@ -94,9 +147,21 @@ t.test('PUT /__admin/fixtures rejects a bad document with 422 naming the entry, 
   ;(broken.users[2] as Record<string, unknown>).email = 'nope'
   const res = await call(app, 'PUT', '/__admin/fixtures', {}, broken)
   t.equal(res.status, 422)
-  t.same(res.body, apiError(422, 'invalid_fixtures', '<request body>: users[2].email: must be an email address', { path: 'users[2].email', problem: 'must be an email address' }))
+  t.same(
+    res.body,
+    apiError(422, 'invalid_fixtures', '<request body>: users[2].email: must be an email address', {
+      path: 'users[2].email',
+      problem: 'must be an email address'
+    })
+  )
   const schema = await call(app, 'PUT', '/__admin/fixtures', {}, { users: 'none' })
-  t.same(schema.body, apiError(422, 'invalid_fixtures', '<request body>: users: must be array', { path: 'users', problem: 'must be array' }))
+  t.same(
+    schema.body,
+    apiError(422, 'invalid_fixtures', '<request body>: users: must be array', {
+      path: 'users',
+      problem: 'must be array'
+    })
+  )
   const notJson = await call(app, 'PUT', '/__admin/fixtures', {}, '{"users": [')
   t.equal(notJson.status, 400)
   t.same((await call(app, 'GET', '/__admin/fixtures')).body, before, 'nothing changed')
@@ -117,8 +182,16 @@ t.test('snapshots: save, write, restore gives back the snapshot; list and delete
   const created = await call(app, 'POST', usersUrl, P, { email: 'after.restore@example.com' })
   t.equal(created.status, 200, 'writes work after a restore')
   t.match((await call(app, 'GET', '/__admin/snapshots')).body, [{ name: 'checkpoint-1', created_at: String }])
-  t.equal((await call(app, 'POST', '/__admin/snapshots', {}, { name: 'checkpoint-1' })).status, 201, 'saving under the same name replaces it')
-  t.equal((await call(app, 'GET', '/__admin/snapshots')).body && ((await call(app, 'GET', '/__admin/snapshots')).body as unknown[]).length, 1)
+  t.equal(
+    (await call(app, 'POST', '/__admin/snapshots', {}, { name: 'checkpoint-1' })).status,
+    201,
+    'saving under the same name replaces it'
+  )
+  t.equal(
+    (await call(app, 'GET', '/__admin/snapshots')).body &&
+      ((await call(app, 'GET', '/__admin/snapshots')).body as unknown[]).length,
+    1
+  )
   const deleted = await call(app, 'DELETE', '/__admin/snapshots/checkpoint-1')
   t.same(deleted.body, { status: 'ok', name: 'checkpoint-1' })
   const unknown = await call(app, 'POST', '/__admin/snapshots/checkpoint-1/restore')
@@ -146,7 +219,9 @@ t.test('a restore brings back a world of thousands of rows, and their role links
   const res = await call(app, 'POST', '/__admin/snapshots/big/restore')
   t.equal(res.status, 200)
   t.match(res.body, { counts: { users: 3004, user_roles: 3004 } })
-  const listed = (await call(app, 'GET', `/api/organizations/${W.org.id}/users`, bearer(W.acme.key))).body as { data: Array<{ email: string }> }
+  const listed = (await call(app, 'GET', `/api/organizations/${W.org.id}/users`, bearer(W.acme.key))).body as {
+    data: Array<{ email: string }>
+  }
   t.equal(listed.data.length, 3002, 'the restored users are served')
   t.ok(listed.data.some((u) => u.email === 'bulk2999@example.com'))
 })

@@ -28,23 +28,47 @@ function settledRss (): number {
 t.test(`a hostile user key's loop grows RSS by less than ${GROWTH_BOUND_MB} MB with the default bounds`, async (t) => {
   const app = await build(t, { config: { validateResponses: false } })
   const jane = { ...bearer(W.jane.key), 'content-type': 'application/json' }
-  const big = (i: number): string => JSON.stringify({
-    name: 'Hostile', connection_id: W.warehouse.copyId, fields: ['id'], configuration: { query: `SELECT ${i}, '${'x'.repeat(900 * 1024)}'` }
-  })
+  const big = (i: number): string =>
+    JSON.stringify({
+      name: 'Hostile',
+      connection_id: W.warehouse.copyId,
+      fields: ['id'],
+      configuration: { query: `SELECT ${i}, '${'x'.repeat(900 * 1024)}'` }
+    })
   const created = await app.inject({ method: 'POST', url: '/api/models', headers: jane, payload: big(0) })
   t.equal(created.statusCode, 200)
   const modelId = (JSON.parse(created.body) as { data: { id: string } }).data.id
   const idle = settledRss()
 
   const statuses = new Map<number, number>()
-  const count = (status: number): void => { statuses.set(status, (statuses.get(status) ?? 0) + 1) }
+  const count = (status: number): void => {
+    statuses.set(status, (statuses.get(status) ?? 0) + 1)
+  }
   for (let i = 0; i < PUTS; i++) {
     const url = `/api/models/${modelId}${i % 2 === 0 ? '' : '?async=true'}`
-    count((await app.inject({ method: 'PUT', url, headers: { ...jane, 'idempotency-key': `hostile-put-${i}` }, payload: big(i) })).statusCode)
+    count(
+      (
+        await app.inject({
+          method: 'PUT',
+          url,
+          headers: { ...jane, 'idempotency-key': `hostile-put-${i}` },
+          payload: big(i)
+        })
+      ).statusCode
+    )
     if (i % 50 === 0) app.control.settleExecutions()
   }
   for (let i = 0; i < RUNS; i++) {
-    count((await app.inject({ method: 'POST', url: `/api/bulk/syncs/${W.bulkSync.id}/executions`, headers: jane, payload: '{}' })).statusCode)
+    count(
+      (
+        await app.inject({
+          method: 'POST',
+          url: `/api/bulk/syncs/${W.bulkSync.id}/executions`,
+          headers: jane,
+          payload: '{}'
+        })
+      ).statusCode
+    )
     app.control.settleExecutions()
   }
   const redirect = `https://partner.example.com/done?state=${'s'.repeat(1900)}`
@@ -54,16 +78,27 @@ t.test(`a hostile user key's loop grows RSS by less than ${GROWTH_BOUND_MB} MB w
   }
   for (let i = 0; i < RULES; i++) {
     const payload = JSON.stringify({ status: 503, path: `/api/hostile/${i}`, body: { blob: 'x'.repeat(900 * 1024) } })
-    count((await app.inject({ method: 'POST', url: '/__admin/faults', headers: { 'content-type': 'application/json' }, payload })).statusCode)
+    count(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/__admin/faults',
+          headers: { 'content-type': 'application/json' },
+          payload
+        })
+      ).statusCode
+    )
   }
   app.control.settleExecutions()
   const after = settledRss()
   const grown = (after - idle) / MB
   const rows = (table: string): number => app.store.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number
   const faults = await app.inject({ method: 'GET', url: '/__admin/faults' })
-  t.comment(`RSS idle ${(idle / MB).toFixed(1)} MB, after the loop ${(after / MB).toFixed(1)} MB: +${grown.toFixed(1)} MB; ` +
-    `kept: ${rows('idempotency_keys')} idempotency records, ${rows('jobs')} jobs, ${rows('executions')} runs, ${rows('connect_sessions')} Connect sessions, ` +
-    `${rows('events')} events; GET /__admin/faults ${faults.body.length} bytes; statuses ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`)
+  t.comment(
+    `RSS idle ${(idle / MB).toFixed(1)} MB, after the loop ${(after / MB).toFixed(1)} MB: +${grown.toFixed(1)} MB; ` +
+      `kept: ${rows('idempotency_keys')} idempotency records, ${rows('jobs')} jobs, ${rows('executions')} runs, ${rows('connect_sessions')} Connect sessions, ` +
+      `${rows('events')} events; GET /__admin/faults ${faults.body.length} bytes; statuses ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`
+  )
   t.equal(statuses.get(200), PUTS + RUNS + SESSIONS, 'every API request was accepted')
   t.equal(statuses.get(422), RULES, 'every oversized rule was refused')
   t.ok(rows('executions') <= 100, 'runs are bounded')

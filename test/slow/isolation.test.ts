@@ -29,206 +29,503 @@ interface World {
   jobs: string[]
 }
 
-t.test('no tenant can reach another tenant\'s organizations, users, roles, keys, connections, webhooks, events, syncs, models or jobs', async (t) => {
-  const random = seededRandom(seed)
-  // Webhooks call 127.0.0.1 port 1 (nothing listens): deliveries fail at once and give up in milliseconds.
-  const app = await build(t, { config: { webhookRetryBaseMs: 1, webhookAllowedHosts: ['127.0.0.1'] } })
-  const worlds: World[] = []
-  for (let n = 0; n < TENANTS; n++) {
-    const tenant = app.control.createTenant({ name: `Isolated ${n}` })
-    const P = bearer(tenant.partner_key)
-    const orgs = [tenant.organization_id]
-    for (let i = 0; i < 2; i++) orgs.push(((await call(app, 'POST', '/api/organizations', P, { name: `T${n} customer ${i}` })).body as { data: { id: string } }).data.id)
-    const users = [tenant.admin_user_id]
-    const roles: string[] = []
-    for (const org of orgs) {
-      for (let i = 0; i < 2; i++) users.push(((await call(app, 'POST', `/api/organizations/${org}/users`, P, { email: `u${i}@t${n}.example` })).body as { data: { id: string } }).data.id)
-      roles.push(((await call(app, 'POST', '/api/permissions/roles', P, { name: `Role ${n}`, organization_id: org })).body as { data: { id: string } }).data.id)
-      const system = (await call(app, 'GET', `/api/permissions/roles?organization_id=${org}`, P)).body as { data: Array<{ id: string }> }
-      roles.push(...system.data.map((r) => r.id))
+t.test(
+  "no tenant can reach another tenant's organizations, users, roles, keys, connections, webhooks, events, syncs, models or jobs",
+  async (t) => {
+    const random = seededRandom(seed)
+    // Webhooks call 127.0.0.1 port 1 (nothing listens): deliveries fail at once and give up in milliseconds.
+    const app = await build(t, { config: { webhookRetryBaseMs: 1, webhookAllowedHosts: ['127.0.0.1'] } })
+    const worlds: World[] = []
+    for (let n = 0; n < TENANTS; n++) {
+      const tenant = app.control.createTenant({ name: `Isolated ${n}` })
+      const P = bearer(tenant.partner_key)
+      const orgs = [tenant.organization_id]
+      for (let i = 0; i < 2; i++) {
+        orgs.push(
+          (
+            (await call(app, 'POST', '/api/organizations', P, { name: `T${n} customer ${i}` })).body as {
+              data: { id: string }
+            }
+          ).data.id
+        )
+      }
+      const users = [tenant.admin_user_id]
+      const roles: string[] = []
+      for (const org of orgs) {
+        for (let i = 0; i < 2; i++) {
+          users.push(
+            (
+              (await call(app, 'POST', `/api/organizations/${org}/users`, P, { email: `u${i}@t${n}.example` }))
+                .body as { data: { id: string } }
+            ).data.id
+          )
+        }
+        roles.push(
+          (
+            (await call(app, 'POST', '/api/permissions/roles', P, { name: `Role ${n}`, organization_id: org }))
+              .body as { data: { id: string } }
+          ).data.id
+        )
+        const system = (await call(app, 'GET', `/api/permissions/roles?organization_id=${org}`, P)).body as {
+          data: Array<{ id: string }>
+        }
+        roles.push(...system.data.map((r) => r.id))
+      }
+      const configuration = { hostname: `db${n}.example`, database: 'd', username: 'u', password: `pw-${n}` }
+      const connection = (
+        (await call(app, 'POST', '/api/connections', P, { name: `T${n} warehouse`, type: 'postgresql', configuration }))
+          .body as { data: { id: string } }
+      ).data.id
+      const copy = (
+        (await call(app, 'POST', `/api/connections/${connection}/share`, P, { child_organization_id: orgs[1] }))
+          .body as { data: { id: string } }
+      ).data.id
+      const own = (
+        (
+          await call(app, 'POST', '/api/connections', P, {
+            name: `T${n} own`,
+            type: 's3',
+            organization_id: orgs[2],
+            configuration: {
+              aws_access_key_id: 'a',
+              aws_secret_access_key: 's',
+              s3_bucket_name: 'b',
+              s3_bucket_region: 'us-east-1'
+            }
+          })
+        ).body as { data: { id: string } }
+      ).data.id
+      const webhooks: string[] = []
+      const events: string[] = []
+      for (const org of orgs) {
+        webhooks.push(
+          (
+            (
+              await call(app, 'POST', '/api/webhooks', P, {
+                endpoint: `http://127.0.0.1:1/t${n}`,
+                secret: `whsec-${n}`,
+                organization_id: org
+              })
+            ).body as { data: { id: string } }
+          ).data.id
+        )
+        events.push(
+          app.control.emitEvent({ organization_id: org, type: 'bulk_sync.completed', event: { sync_name: `T${n}` } }).id
+        )
+      }
+      // A bulk sync and a model sync in the customer organization that holds the shared copy, each with a
+      // finished run; a job.
+      const data = (res: { body: unknown }): { id: string } => (res.body as { data: { id: string } }).data
+      const org1 = orgs[1] as string
+      const destination = data(
+        await call(app, 'POST', '/api/connections', P, {
+          name: `T${n} lake`,
+          type: 's3',
+          organization_id: org1,
+          configuration: {
+            aws_access_key_id: 'a',
+            aws_secret_access_key: 's',
+            s3_bucket_name: 'b',
+            s3_bucket_region: 'us-east-1'
+          }
+        })
+      ).id
+      const bulk = data(
+        await call(app, 'POST', '/api/bulk/syncs', P, {
+          name: `T${n} bulk`,
+          organization_id: org1,
+          source_connection_id: copy,
+          destination_connection_id: destination,
+          destination_configuration: {},
+          schedule: { frequency: 'manual' },
+          schemas: ['public.users']
+        })
+      ).id
+      const schedule = data(
+        await call(app, 'POST', `/api/bulk/syncs/${bulk}/schedules`, P, { schedule: { frequency: 'daily' } })
+      ).id
+      const bulkRun = data(await call(app, 'POST', `/api/bulk/syncs/${bulk}/executions`, P, {})).id
+      const model = data(
+        await call(app, 'POST', '/api/models', P, {
+          name: `T${n} model`,
+          organization_id: org1,
+          connection_id: copy,
+          configuration: {},
+          fields: ['id']
+        })
+      ).id
+      const job = (
+        await call(app, 'POST', '/api/models?async=true', P, {
+          name: `T${n} async`,
+          organization_id: org1,
+          connection_id: copy,
+          configuration: {}
+        })
+      ).body as { job: { job_id: string } }
+      const modelSync = data(
+        await call(app, 'POST', '/api/syncs', P, {
+          name: `T${n} sync`,
+          organization_id: org1,
+          mode: 'create',
+          schedule: {},
+          target: { connection_id: destination },
+          fields: [{ target: 'ID', source: { model_id: model, field: 'id' } }]
+        })
+      ).id
+      const modelRun = data(await call(app, 'POST', `/api/syncs/${modelSync}/executions`, P, {})).id
+      app.control.settleExecutions()
+      app.store.credentials.addApiKey(`org-key-tenant-${n}`, tenant.organization_id, null)
+      await call(app, 'POST', `/api/organizations/${orgs[1]}/users/${users[1]}/keys`, P)
+      worlds.push({
+        partnerKey: tenant.partner_key,
+        adminKey: tenant.admin_user_key,
+        orgKey: `org-key-tenant-${n}`,
+        scoped: basic(tenant.organization_id, tenant.partner_key),
+        orgs,
+        users,
+        roles,
+        connections: [connection, copy, own],
+        webhooks,
+        events,
+        bulkSyncs: [bulk],
+        bulkExecutions: [bulkRun],
+        schedules: [schedule],
+        models: [model],
+        modelSyncs: [modelSync],
+        modelExecutions: [modelRun],
+        jobs: [job.job.job_id]
+      })
     }
-    const configuration = { hostname: `db${n}.example`, database: 'd', username: 'u', password: `pw-${n}` }
-    const connection = ((await call(app, 'POST', '/api/connections', P, { name: `T${n} warehouse`, type: 'postgresql', configuration })).body as { data: { id: string } }).data.id
-    const copy = ((await call(app, 'POST', `/api/connections/${connection}/share`, P, { child_organization_id: orgs[1] })).body as { data: { id: string } }).data.id
-    const own = ((await call(app, 'POST', '/api/connections', P, { name: `T${n} own`, type: 's3', organization_id: orgs[2], configuration: { aws_access_key_id: 'a', aws_secret_access_key: 's', s3_bucket_name: 'b', s3_bucket_region: 'us-east-1' } })).body as { data: { id: string } }).data.id
-    const webhooks: string[] = []
-    const events: string[] = []
-    for (const org of orgs) {
-      webhooks.push(((await call(app, 'POST', '/api/webhooks', P, { endpoint: `http://127.0.0.1:1/t${n}`, secret: `whsec-${n}`, organization_id: org })).body as { data: { id: string } }).data.id)
-      events.push(app.control.emitEvent({ organization_id: org, type: 'bulk_sync.completed', event: { sync_name: `T${n}` } }).id)
-    }
-    // A bulk sync and a model sync in the customer organization that holds the shared copy, each with a finished run; a job.
-    const data = (res: { body: unknown }): { id: string } => (res.body as { data: { id: string } }).data
-    const org1 = orgs[1] as string
-    const destination = data(await call(app, 'POST', '/api/connections', P, { name: `T${n} lake`, type: 's3', organization_id: org1, configuration: { aws_access_key_id: 'a', aws_secret_access_key: 's', s3_bucket_name: 'b', s3_bucket_region: 'us-east-1' } })).id
-    const bulk = data(await call(app, 'POST', '/api/bulk/syncs', P, { name: `T${n} bulk`, organization_id: org1, source_connection_id: copy, destination_connection_id: destination, destination_configuration: {}, schedule: { frequency: 'manual' }, schemas: ['public.users'] })).id
-    const schedule = data(await call(app, 'POST', `/api/bulk/syncs/${bulk}/schedules`, P, { schedule: { frequency: 'daily' } })).id
-    const bulkRun = data(await call(app, 'POST', `/api/bulk/syncs/${bulk}/executions`, P, {})).id
-    const model = data(await call(app, 'POST', '/api/models', P, { name: `T${n} model`, organization_id: org1, connection_id: copy, configuration: {}, fields: ['id'] })).id
-    const job = (await call(app, 'POST', '/api/models?async=true', P, { name: `T${n} async`, organization_id: org1, connection_id: copy, configuration: {} })).body as { job: { job_id: string } }
-    const modelSync = data(await call(app, 'POST', '/api/syncs', P, { name: `T${n} sync`, organization_id: org1, mode: 'create', schedule: {}, target: { connection_id: destination }, fields: [{ target: 'ID', source: { model_id: model, field: 'id' } }] })).id
-    const modelRun = data(await call(app, 'POST', `/api/syncs/${modelSync}/executions`, P, {})).id
-    app.control.settleExecutions()
-    app.store.credentials.addApiKey(`org-key-tenant-${n}`, tenant.organization_id, null)
-    await call(app, 'POST', `/api/organizations/${orgs[1]}/users/${users[1]}/keys`, P)
-    worlds.push({
-      partnerKey: tenant.partner_key,
-      adminKey: tenant.admin_user_key,
-      orgKey: `org-key-tenant-${n}`,
-      scoped: basic(tenant.organization_id, tenant.partner_key),
-      orgs,
-      users,
-      roles,
-      connections: [connection, copy, own],
-      webhooks,
-      events,
-      bulkSyncs: [bulk],
-      bulkExecutions: [bulkRun],
-      schedules: [schedule],
-      models: [model],
-      modelSyncs: [modelSync],
-      modelExecutions: [modelRun],
-      jobs: [job.job.job_id]
-    })
-  }
-  t.match(await app.control.settleDeliveries({ timeoutMs: 60_000 }), { settled: true }, 'every delivery has run its course')
-  const before = (await call(app, 'GET', '/__admin/fixtures')).body
+    t.match(
+      await app.control.settleDeliveries({ timeoutMs: 60_000 }),
+      { settled: true },
+      'every delivery has run its course'
+    )
+    const before = (await call(app, 'GET', '/__admin/fixtures')).body
 
-  type Probe = [string, string, Record<string, string>, unknown]
-  const probes: Probe[] = []
-  for (const a of worlds) {
-    const credentials = [bearer(a.partnerKey), a.scoped, bearer(a.adminKey), bearer(a.orgKey)]
-    for (const b of worlds) {
-      if (a === b) continue
-      for (const headers of credentials) {
-        for (const version of ['2024-02-08', '2025-09-18']) {
-          const h = { ...headers, 'x-polytomic-version': version }
-          for (const org of b.orgs) {
-            probes.push(['GET', `/api/organizations/${org}`, h, undefined], ['PUT', `/api/organizations/${org}`, h, { name: 'Hijacked' }],
-              ['PATCH', `/api/organizations/${org}`, h, { sso_domain: 'evil.example' }], ['DELETE', `/api/organizations/${org}`, h, undefined],
-              ['GET', `/api/organizations/${org}/users`, h, undefined], ['POST', `/api/organizations/${org}/users`, h, { email: 'intruder@evil.example' }],
-              ['GET', `/api/permissions/roles?organization_id=${org}`, h, undefined], ['POST', '/api/permissions/roles', h, { name: 'Intruder', organization_id: org }])
+    type Probe = [string, string, Record<string, string>, unknown]
+    const probes: Probe[] = []
+    for (const a of worlds) {
+      const credentials = [bearer(a.partnerKey), a.scoped, bearer(a.adminKey), bearer(a.orgKey)]
+      for (const b of worlds) {
+        if (a === b) continue
+        for (const headers of credentials) {
+          for (const version of ['2024-02-08', '2025-09-18']) {
+            const h = { ...headers, 'x-polytomic-version': version }
+            for (const org of b.orgs) {
+              probes.push(
+                ['GET', `/api/organizations/${org}`, h, undefined],
+                ['PUT', `/api/organizations/${org}`, h, { name: 'Hijacked' }],
+                ['PATCH', `/api/organizations/${org}`, h, { sso_domain: 'evil.example' }],
+                ['DELETE', `/api/organizations/${org}`, h, undefined],
+                ['GET', `/api/organizations/${org}/users`, h, undefined],
+                ['POST', `/api/organizations/${org}/users`, h, { email: 'intruder@evil.example' }],
+                ['GET', `/api/permissions/roles?organization_id=${org}`, h, undefined],
+                ['POST', '/api/permissions/roles', h, { name: 'Intruder', organization_id: org }]
+              )
+              for (const user of b.users) {
+                probes.push(
+                  ['GET', `/api/organizations/${org}/users/${user}`, h, undefined],
+                  ['DELETE', `/api/organizations/${org}/users/${user}`, h, undefined],
+                  ['PUT', `/api/organizations/${org}/users/${user}`, h, { email: 'x@evil.example', role: 'admin' }],
+                  ['POST', `/api/organizations/${org}/users/${user}/keys?force=true`, h, undefined]
+                )
+              }
+            }
             for (const user of b.users) {
-              probes.push(['GET', `/api/organizations/${org}/users/${user}`, h, undefined], ['DELETE', `/api/organizations/${org}/users/${user}`, h, undefined],
-                ['PUT', `/api/organizations/${org}/users/${user}`, h, { email: 'x@evil.example', role: 'admin' }],
-                ['POST', `/api/organizations/${org}/users/${user}/keys?force=true`, h, undefined])
+              probes.push(
+                ['GET', `/api/organizations/${a.orgs[0]}/users/${user}`, h, undefined],
+                ['DELETE', `/api/organizations/${a.orgs[0]}/users/${user}`, h, undefined],
+                ['POST', `/api/organizations/${a.orgs[0]}/users/${user}/keys`, h, undefined]
+              )
+              if (version === '2025-09-18') {
+                probes.push(
+                  ['GET', `/api/organization/users/${user}`, h, undefined],
+                  ['PUT', `/api/organization/users/${user}`, h, { role: 'admin' }],
+                  ['DELETE', `/api/organization/users/${user}`, h, undefined]
+                )
+              }
             }
-          }
-          for (const user of b.users) {
-            probes.push(['GET', `/api/organizations/${a.orgs[0]}/users/${user}`, h, undefined], ['DELETE', `/api/organizations/${a.orgs[0]}/users/${user}`, h, undefined],
-              ['POST', `/api/organizations/${a.orgs[0]}/users/${user}/keys`, h, undefined])
-            if (version === '2025-09-18') {
-              probes.push(['GET', `/api/organization/users/${user}`, h, undefined], ['PUT', `/api/organization/users/${user}`, h, { role: 'admin' }], ['DELETE', `/api/organization/users/${user}`, h, undefined])
+            for (const org of b.orgs) {
+              const named = {
+                name: 'Intruder',
+                type: 'postgresql',
+                organization_id: org,
+                configuration: { hostname: 'h', database: 'd', username: 'u', password: 'p' }
+              }
+              probes.push(
+                ['GET', `/api/connections?organization_id=${org}`, h, undefined],
+                ['POST', '/api/connections', h, named],
+                [
+                  'POST',
+                  '/api/connections/connect',
+                  h,
+                  { name: 'Intruder', redirect_url: 'https://evil.example', organization_id: org }
+                ],
+                ['POST', `/api/connections/${a.connections[0] ?? ''}/share`, h, { child_organization_id: org }]
+              )
+              if (version === '2025-09-18') {
+                for (const connection of b.connections) {
+                  probes.push(
+                    ['GET', `/api/organizations/${org}/connections/${connection}/shared`, h, undefined],
+                    [
+                      'POST',
+                      `/api/organizations/${org}/connections/${connection}/shared`,
+                      h,
+                      { child_organization_id: a.orgs[1] }
+                    ]
+                  )
+                }
+              }
             }
-          }
-          for (const org of b.orgs) {
-            const named = { name: 'Intruder', type: 'postgresql', organization_id: org, configuration: { hostname: 'h', database: 'd', username: 'u', password: 'p' } }
-            probes.push(['GET', `/api/connections?organization_id=${org}`, h, undefined], ['POST', '/api/connections', h, named],
-              ['POST', '/api/connections/connect', h, { name: 'Intruder', redirect_url: 'https://evil.example', organization_id: org }],
-              ['POST', `/api/connections/${a.connections[0] ?? ''}/share`, h, { child_organization_id: org }])
-            if (version === '2025-09-18') {
-              for (const connection of b.connections) probes.push(['GET', `/api/organizations/${org}/connections/${connection}/shared`, h, undefined], ['POST', `/api/organizations/${org}/connections/${connection}/shared`, h, { child_organization_id: a.orgs[1] }])
+            for (const connection of b.connections) {
+              probes.push(
+                ['GET', `/api/connections/${connection}`, h, undefined],
+                [
+                  'PUT',
+                  `/api/connections/${connection}`,
+                  h,
+                  { name: 'Hijacked', configuration: { hostname: 'evil.example', database: 'd', username: 'u' } }
+                ],
+                ['DELETE', `/api/connections/${connection}?force=true`, h, undefined],
+                ['GET', `/api/connections/${connection}/parameter_values`, h, undefined],
+                ['POST', `/api/connections/${connection}/share`, h, { child_organization_id: a.orgs[1] }],
+                ['GET', `/api/connections/${connection}/shared`, h, undefined],
+                [
+                  'POST',
+                  '/api/connections/test',
+                  h,
+                  { type: 'postgresql', configuration: {}, connection_id: connection }
+                ],
+                [
+                  'POST',
+                  '/api/connection_types/postgresql/parameter_values',
+                  h,
+                  { field: 'hostname', connection_id: connection }
+                ],
+                [
+                  'POST',
+                  '/api/connections/connect',
+                  h,
+                  { name: 'Reauth', redirect_url: 'https://evil.example', connection }
+                ]
+              )
             }
-          }
-          for (const connection of b.connections) {
-            probes.push(['GET', `/api/connections/${connection}`, h, undefined], ['PUT', `/api/connections/${connection}`, h, { name: 'Hijacked', configuration: { hostname: 'evil.example', database: 'd', username: 'u' } }],
-              ['DELETE', `/api/connections/${connection}?force=true`, h, undefined], ['GET', `/api/connections/${connection}/parameter_values`, h, undefined],
-              ['POST', `/api/connections/${connection}/share`, h, { child_organization_id: a.orgs[1] }], ['GET', `/api/connections/${connection}/shared`, h, undefined],
-              ['POST', '/api/connections/test', h, { type: 'postgresql', configuration: {}, connection_id: connection }],
-              ['POST', '/api/connection_types/postgresql/parameter_values', h, { field: 'hostname', connection_id: connection }],
-              ['POST', '/api/connections/connect', h, { name: 'Reauth', redirect_url: 'https://evil.example', connection }])
-          }
-          for (const org of b.orgs) {
-            probes.push(['GET', `/api/webhooks?organization_id=${org}`, h, undefined], ['POST', '/api/webhooks', h, { endpoint: 'http://127.0.0.1:1/intruder', secret: 's', organization_id: org }],
-              ['GET', `/api/events?organization_id=${org}`, h, undefined], ['GET', `/api/events?organization_id=${org}&type=bulk_sync.completed&limit=100`, h, undefined])
-          }
-          for (const webhook of b.webhooks) {
-            probes.push(['GET', `/api/webhooks/${webhook}`, h, undefined], ['PUT', `/api/webhooks/${webhook}`, h, { endpoint: 'http://127.0.0.1:1/hijacked', secret: 'mine' }],
-              ['DELETE', `/api/webhooks/${webhook}`, h, undefined], ['POST', `/api/webhooks/${webhook}/disable`, h, undefined], ['POST', `/api/webhooks/${webhook}/enable`, h, undefined])
-          }
-          for (const org of b.orgs) {
-            probes.push(['GET', `/api/bulk/syncs?organization_id=${org}`, h, undefined], ['GET', `/api/bulk/syncs/status?organization_id=${org}&all=true`, h, undefined],
-              ['POST', '/api/bulk/syncs', h, { name: 'Intruder', organization_id: org, source_connection_id: b.connections[1], destination_connection_id: b.connections[1], destination_configuration: {}, schedule: { frequency: 'manual' } }],
-              ['GET', `/api/models?organization_id=${org}`, h, undefined], ['POST', '/api/models', h, { name: 'Intruder', organization_id: org, connection_id: b.connections[1], configuration: {} }],
-              ['GET', `/api/syncs?organization_id=${org}`, h, undefined],
-              ['POST', '/api/syncs', h, { name: 'Intruder', organization_id: org, mode: 'create', schedule: {}, target: { connection_id: b.connections[1] }, fields: [{ target: 'x', override_value: 'y' }] }])
-          }
-          for (const [index, sync] of b.bulkSyncs.entries()) {
-            const url = `/api/bulk/syncs/${sync}`
-            const run = b.bulkExecutions[index] ?? ''
-            const schedule = b.schedules[index] ?? ''
-            probes.push(['GET', url, h, undefined], ['PUT', url, h, { name: 'Hijacked', source_connection_id: b.connections[1], destination_connection_id: b.connections[1], destination_configuration: {}, schedule: { frequency: 'manual' } }],
-              ['DELETE', url, h, undefined], ['POST', `${url}/activate`, h, { active: true }], ['POST', `${url}/cancel`, h, undefined], ['POST', `${url}/executions`, h, {}],
-              ['GET', `${url}/executions`, h, undefined], ['GET', `${url}/executions/${run}`, h, undefined], ['POST', `${url}/executions/${run}/cancel`, h, undefined],
-              ['GET', `${url}/status`, h, undefined], ['GET', `/api/bulk/syncs/status?sync_id=${sync}`, h, undefined],
-              ['GET', `${url}/schedules`, h, undefined], ['POST', `${url}/schedules`, h, { schedule: { frequency: 'hourly' } }], ['GET', `${url}/schedules/${schedule}`, h, undefined],
-              ['PUT', `${url}/schedules/${schedule}`, h, { schedule: { frequency: 'hourly' } }], ['DELETE', `${url}/schedules/${schedule}`, h, undefined],
-              ['GET', `${url}/schemas`, h, undefined], ['PATCH', `${url}/schemas`, h, { schemas: [{ id: 'public.users', enabled: false }] }],
-              ['GET', `${url}/schemas/public.users`, h, undefined], ['PUT', `${url}/schemas/public.users`, h, { enabled: false }],
-              // Its run under one of the caller's own syncs is not found either.
-              ['GET', `/api/bulk/syncs/${a.bulkSyncs[0] ?? ''}/executions/${run}`, h, undefined])
-          }
-          for (const model of b.models) {
-            probes.push(['GET', `/api/models/${model}`, h, undefined], ['PUT', `/api/models/${model}`, h, { name: 'Hijacked', connection_id: b.connections[1], configuration: {} }], ['DELETE', `/api/models/${model}`, h, undefined])
-          }
-          for (const [index, sync] of b.modelSyncs.entries()) {
-            const url = `/api/syncs/${sync}`
-            const run = b.modelExecutions[index] ?? ''
-            probes.push(['GET', url, h, undefined], ['PUT', url, h, { name: 'Hijacked', mode: 'create', schedule: {}, target: { connection_id: b.connections[1] }, fields: [{ target: 'x', override_value: 'y' }] }],
-              ['DELETE', url, h, undefined], ['POST', `${url}/activate`, h, { active: true }], ['POST', `${url}/cancel`, h, undefined], ['POST', `${url}/executions`, h, {}],
-              ['GET', `${url}/executions`, h, undefined], ['GET', `${url}/executions/${run}`, h, undefined], ['GET', `${url}/status`, h, undefined],
-              ['GET', `/api/syncs/${a.modelSyncs[0] ?? ''}/executions/${run}`, h, undefined])
-          }
-          for (const job of b.jobs) probes.push(['GET', `/api/jobs/createmodel/${job}`, h, undefined])
-          for (const role of b.roles) {
-            probes.push(['GET', `/api/permissions/roles/${role}`, h, undefined], ['PUT', `/api/permissions/roles/${role}`, h, { name: 'Hijacked' }],
-              ['DELETE', `/api/permissions/roles/${role}`, h, undefined])
+            for (const org of b.orgs) {
+              probes.push(
+                ['GET', `/api/webhooks?organization_id=${org}`, h, undefined],
+                [
+                  'POST',
+                  '/api/webhooks',
+                  h,
+                  { endpoint: 'http://127.0.0.1:1/intruder', secret: 's', organization_id: org }
+                ],
+                ['GET', `/api/events?organization_id=${org}`, h, undefined],
+                ['GET', `/api/events?organization_id=${org}&type=bulk_sync.completed&limit=100`, h, undefined]
+              )
+            }
+            for (const webhook of b.webhooks) {
+              probes.push(
+                ['GET', `/api/webhooks/${webhook}`, h, undefined],
+                ['PUT', `/api/webhooks/${webhook}`, h, { endpoint: 'http://127.0.0.1:1/hijacked', secret: 'mine' }],
+                ['DELETE', `/api/webhooks/${webhook}`, h, undefined],
+                ['POST', `/api/webhooks/${webhook}/disable`, h, undefined],
+                ['POST', `/api/webhooks/${webhook}/enable`, h, undefined]
+              )
+            }
+            for (const org of b.orgs) {
+              probes.push(
+                ['GET', `/api/bulk/syncs?organization_id=${org}`, h, undefined],
+                ['GET', `/api/bulk/syncs/status?organization_id=${org}&all=true`, h, undefined],
+                [
+                  'POST',
+                  '/api/bulk/syncs',
+                  h,
+                  {
+                    name: 'Intruder',
+                    organization_id: org,
+                    source_connection_id: b.connections[1],
+                    destination_connection_id: b.connections[1],
+                    destination_configuration: {},
+                    schedule: { frequency: 'manual' }
+                  }
+                ],
+                ['GET', `/api/models?organization_id=${org}`, h, undefined],
+                [
+                  'POST',
+                  '/api/models',
+                  h,
+                  { name: 'Intruder', organization_id: org, connection_id: b.connections[1], configuration: {} }
+                ],
+                ['GET', `/api/syncs?organization_id=${org}`, h, undefined],
+                [
+                  'POST',
+                  '/api/syncs',
+                  h,
+                  {
+                    name: 'Intruder',
+                    organization_id: org,
+                    mode: 'create',
+                    schedule: {},
+                    target: { connection_id: b.connections[1] },
+                    fields: [{ target: 'x', override_value: 'y' }]
+                  }
+                ]
+              )
+            }
+            for (const [index, sync] of b.bulkSyncs.entries()) {
+              const url = `/api/bulk/syncs/${sync}`
+              const run = b.bulkExecutions[index] ?? ''
+              const schedule = b.schedules[index] ?? ''
+              probes.push(
+                ['GET', url, h, undefined],
+                [
+                  'PUT',
+                  url,
+                  h,
+                  {
+                    name: 'Hijacked',
+                    source_connection_id: b.connections[1],
+                    destination_connection_id: b.connections[1],
+                    destination_configuration: {},
+                    schedule: { frequency: 'manual' }
+                  }
+                ],
+                ['DELETE', url, h, undefined],
+                ['POST', `${url}/activate`, h, { active: true }],
+                ['POST', `${url}/cancel`, h, undefined],
+                ['POST', `${url}/executions`, h, {}],
+                ['GET', `${url}/executions`, h, undefined],
+                ['GET', `${url}/executions/${run}`, h, undefined],
+                ['POST', `${url}/executions/${run}/cancel`, h, undefined],
+                ['GET', `${url}/status`, h, undefined],
+                ['GET', `/api/bulk/syncs/status?sync_id=${sync}`, h, undefined],
+                ['GET', `${url}/schedules`, h, undefined],
+                ['POST', `${url}/schedules`, h, { schedule: { frequency: 'hourly' } }],
+                ['GET', `${url}/schedules/${schedule}`, h, undefined],
+                ['PUT', `${url}/schedules/${schedule}`, h, { schedule: { frequency: 'hourly' } }],
+                ['DELETE', `${url}/schedules/${schedule}`, h, undefined],
+                ['GET', `${url}/schemas`, h, undefined],
+                ['PATCH', `${url}/schemas`, h, { schemas: [{ id: 'public.users', enabled: false }] }],
+                ['GET', `${url}/schemas/public.users`, h, undefined],
+                ['PUT', `${url}/schemas/public.users`, h, { enabled: false }],
+                // Its run under one of the caller's own syncs is not found either.
+                ['GET', `/api/bulk/syncs/${a.bulkSyncs[0] ?? ''}/executions/${run}`, h, undefined]
+              )
+            }
+            for (const model of b.models) {
+              probes.push(
+                ['GET', `/api/models/${model}`, h, undefined],
+                [
+                  'PUT',
+                  `/api/models/${model}`,
+                  h,
+                  { name: 'Hijacked', connection_id: b.connections[1], configuration: {} }
+                ],
+                ['DELETE', `/api/models/${model}`, h, undefined]
+              )
+            }
+            for (const [index, sync] of b.modelSyncs.entries()) {
+              const url = `/api/syncs/${sync}`
+              const run = b.modelExecutions[index] ?? ''
+              probes.push(
+                ['GET', url, h, undefined],
+                [
+                  'PUT',
+                  url,
+                  h,
+                  {
+                    name: 'Hijacked',
+                    mode: 'create',
+                    schedule: {},
+                    target: { connection_id: b.connections[1] },
+                    fields: [{ target: 'x', override_value: 'y' }]
+                  }
+                ],
+                ['DELETE', url, h, undefined],
+                ['POST', `${url}/activate`, h, { active: true }],
+                ['POST', `${url}/cancel`, h, undefined],
+                ['POST', `${url}/executions`, h, {}],
+                ['GET', `${url}/executions`, h, undefined],
+                ['GET', `${url}/executions/${run}`, h, undefined],
+                ['GET', `${url}/status`, h, undefined],
+                ['GET', `/api/syncs/${a.modelSyncs[0] ?? ''}/executions/${run}`, h, undefined]
+              )
+            }
+            for (const job of b.jobs) probes.push(['GET', `/api/jobs/createmodel/${job}`, h, undefined])
+            for (const role of b.roles) {
+              probes.push(
+                ['GET', `/api/permissions/roles/${role}`, h, undefined],
+                ['PUT', `/api/permissions/roles/${role}`, h, { name: 'Hijacked' }],
+                ['DELETE', `/api/permissions/roles/${role}`, h, undefined]
+              )
+            }
           }
         }
       }
     }
-  }
-  // Shuffle (Fisher-Yates, seeded) so that the order of probes is different every run.
-  for (let i = probes.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1))
-    ;[probes[i], probes[j]] = [probes[j] as Probe, probes[i] as Probe]
-  }
-
-  const outcomes = new Map<number, number>()
-  let leaks = 0
-  for (const [method, url, headers, body] of probes) {
-    const res = await call(app, method as 'GET', url, headers, body)
-    outcomes.set(res.status, (outcomes.get(res.status) ?? 0) + 1)
-    if (res.status !== 403 && res.status !== 404) {
-      leaks++
-      t.fail(`${method} ${url} answered ${res.status}: ${JSON.stringify(res.body)}`)
+    // Shuffle (Fisher-Yates, seeded) so that the order of probes is different every run.
+    for (let i = probes.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1))
+      ;[probes[i], probes[j]] = [probes[j] as Probe, probes[i] as Probe]
     }
-  }
-  t.comment(`${probes.length} probes: ${[...outcomes.entries()].map(([s, n]) => `${s}×${n}`).join(' ')}`)
-  t.ok(probes.length > 2000, `${probes.length} probes`)
-  t.equal(leaks, 0, 'every probe was 403 or 404')
-  t.same((await call(app, 'GET', '/__admin/fixtures')).body, before, 'no data of any tenant changed')
 
-  // The lists a tenant may read hold its own webhooks and events, never another's.
-  for (const a of worlds) {
-    const others = new Set(worlds.filter((w) => w !== a).flatMap((w) => [...w.webhooks, ...w.events, ...w.bulkSyncs, ...w.models, ...w.modelSyncs]))
-    for (const headers of [bearer(a.partnerKey), a.scoped, bearer(a.adminKey), bearer(a.orgKey)]) {
-      const seen = [(await call(app, 'GET', '/api/webhooks', headers)).body, (await call(app, 'GET', '/api/events?limit=100', headers)).body]
-      for (const list of ['/api/bulk/syncs', '/api/bulk/syncs/status', '/api/models', '/api/syncs']) seen.push((await call(app, 'GET', list, headers)).body)
-      for (const org of a.orgs) {
-        seen.push((await call(app, 'GET', `/api/events?organization_id=${org}&limit=100`, headers)).body)
-        for (const list of ['/api/bulk/syncs', '/api/models', '/api/syncs']) seen.push((await call(app, 'GET', `${list}?organization_id=${org}`, headers)).body)
+    const outcomes = new Map<number, number>()
+    let leaks = 0
+    for (const [method, url, headers, body] of probes) {
+      const res = await call(app, method, url, headers, body)
+      outcomes.set(res.status, (outcomes.get(res.status) ?? 0) + 1)
+      if (res.status !== 403 && res.status !== 404) {
+        leaks++
+        t.fail(`${method} ${url} answered ${res.status}: ${JSON.stringify(res.body)}`)
       }
-      const ids = seen.flatMap((body) => ((body as { data?: Array<{ id?: string, sync_id?: string }> }).data ?? []).map((item) => item.id ?? item.sync_id))
-      t.notOk(ids.some((id) => id !== undefined && others.has(id)), 'no other tenant\'s webhook, event, sync or model is listed')
     }
-  }
-  const deliveries = app.control.deliveries({ limit: 100_000 })
-  t.ok(deliveries.length > 0)
-  for (const w of worlds) {
-    for (const attempt of deliveries.filter((d) => w.events.includes(d.event_id))) {
-      if (!w.webhooks.includes(attempt.webhook_id)) t.fail(`event ${attempt.event_id} was delivered to another tenant's webhook`)
+    t.comment(`${probes.length} probes: ${[...outcomes.entries()].map(([s, n]) => `${s}×${n}`).join(' ')}`)
+    t.ok(probes.length > 2000, `${probes.length} probes`)
+    t.equal(leaks, 0, 'every probe was 403 or 404')
+    t.same((await call(app, 'GET', '/__admin/fixtures')).body, before, 'no data of any tenant changed')
+
+    // The lists a tenant may read hold its own webhooks and events, never another's.
+    for (const a of worlds) {
+      const others = new Set(
+        worlds
+          .filter((w) => w !== a)
+          .flatMap((w) => [...w.webhooks, ...w.events, ...w.bulkSyncs, ...w.models, ...w.modelSyncs])
+      )
+      for (const headers of [bearer(a.partnerKey), a.scoped, bearer(a.adminKey), bearer(a.orgKey)]) {
+        const seen = [
+          (await call(app, 'GET', '/api/webhooks', headers)).body,
+          (await call(app, 'GET', '/api/events?limit=100', headers)).body
+        ]
+        for (const list of ['/api/bulk/syncs', '/api/bulk/syncs/status', '/api/models', '/api/syncs']) {
+          seen.push((await call(app, 'GET', list, headers)).body)
+        }
+        for (const org of a.orgs) {
+          seen.push((await call(app, 'GET', `/api/events?organization_id=${org}&limit=100`, headers)).body)
+          for (const list of ['/api/bulk/syncs', '/api/models', '/api/syncs']) {
+            seen.push((await call(app, 'GET', `${list}?organization_id=${org}`, headers)).body)
+          }
+        }
+        const ids = seen.flatMap((body) =>
+          ((body as { data?: Array<{ id?: string; sync_id?: string }> }).data ?? []).map(
+            (item) => item.id ?? item.sync_id
+          )
+        )
+        t.notOk(
+          ids.some((id) => id !== undefined && others.has(id)),
+          "no other tenant's webhook, event, sync or model is listed"
+        )
+      }
     }
+    const deliveries = app.control.deliveries({ limit: 100_000 })
+    t.ok(deliveries.length > 0)
+    for (const w of worlds) {
+      for (const attempt of deliveries.filter((d) => w.events.includes(d.event_id))) {
+        if (!w.webhooks.includes(attempt.webhook_id)) {
+          t.fail(`event ${attempt.event_id} was delivered to another tenant's webhook`)
+        }
+      }
+    }
+    t.same(integrityProblems(app.store.db), [])
   }
-  t.same(integrityProblems(app.store.db), [])
-})
+)

@@ -19,7 +19,9 @@ t.test('a database of an older schema is migrated at start, keeping its data', a
   // Roll the file back to schema 1, as an older simulator would have left it.
   const raw = new Database(database)
   raw.exec('DROP TABLE idempotency_keys')
-  raw.exec('DROP TABLE jobs; DROP TABLE executions; DROP TABLE bulk_sync_schedules; DROP TABLE bulk_sync_schemas; DROP TABLE bulk_syncs; DROP TABLE model_sync_models; DROP TABLE model_syncs; DROP TABLE models')
+  raw.exec(
+    'DROP TABLE jobs; DROP TABLE executions; DROP TABLE bulk_sync_schedules; DROP TABLE bulk_sync_schemas; DROP TABLE bulk_syncs; DROP TABLE model_sync_models; DROP TABLE model_syncs; DROP TABLE models'
+  )
   raw.exec('DROP TABLE deliveries; DROP TABLE events; DROP TABLE webhooks')
   raw.exec('DROP TABLE connect_sessions; DROP TABLE connections; DROP TABLE connection_types')
   raw.exec(`CREATE TRIGGER user_roles_same_organization BEFORE INSERT ON user_roles
@@ -31,11 +33,26 @@ t.test('a database of an older schema is migrated at start, keeping its data', a
   const second = await buildApp({ config: { database } })
   t.teardown(() => second.close())
   t.equal(second.store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION)
-  t.ok(second.store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'idempotency_keys'").get(), 'the new table exists')
-  t.ok(second.store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'connections'").get(), 'migration 4 ran: connections exist')
-  t.ok(second.store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'deliveries'").get(), 'migration 5 ran: the delivery queue exists')
-  t.ok(second.store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'executions'").get(), 'migration 6 ran: syncs and their executions exist')
-  t.notOk(second.store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'user_roles_same_organization'").get(), 'the old trigger is gone')
+  t.ok(
+    second.store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'idempotency_keys'").get(),
+    'the new table exists'
+  )
+  t.ok(
+    second.store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'connections'").get(),
+    'migration 4 ran: connections exist'
+  )
+  t.ok(
+    second.store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'deliveries'").get(),
+    'migration 5 ran: the delivery queue exists'
+  )
+  t.ok(
+    second.store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'executions'").get(),
+    'migration 6 ran: syncs and their executions exist'
+  )
+  t.notOk(
+    second.store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'user_roles_same_organization'").get(),
+    'the old trigger is gone'
+  )
   const users = await call(second, 'GET', `/api/organizations/${W.org.id}/users`, bearer(W.acme.key))
   t.match(users.body, { data: [{}, {}, { email: 'kept@example.com' }] })
 })
@@ -52,7 +69,11 @@ t.test('a database from a newer simulator is refused and left untouched', async 
   })
   const after = new Database(database, { readonly: true })
   t.equal(after.pragma('user_version', { simple: true }), SCHEMA_VERSION + 5)
-  t.equal((after.prepare('SELECT count(*) AS n FROM organizations').get() as { n: number }).n, 0, 'no fixtures were loaded into it')
+  t.equal(
+    (after.prepare('SELECT count(*) AS n FROM organizations').get() as { n: number }).n,
+    0,
+    'no fixtures were loaded into it'
+  )
   after.close()
 })
 

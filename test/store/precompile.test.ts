@@ -23,22 +23,34 @@ t.test('the build-time validators report exactly what the validators compiled at
 
   const ajv = createAjv()
   const samples: unknown[] = [
-    {}, [], null, 'text',
+    {},
+    [],
+    null,
+    'text',
     { users: [{ id: W.jane.id, organization_id: W.org.id, email: 'a@b.co', emial: 'typo' }] },
     { partners: [{ id: 5, name: '', key: '' }], organizations: 'not a list', unknown_collection: [] },
     { executions: [{ id: W.org.id, created_at: 'yesterday' }], jobs: [{ type: 'nonsense' }] },
     { connection_types: [{ id: 'Bad Id', configuration: { properties: { __x: {} } } }] },
-    { model_syncs: [{ id: W.org.id, fields: [{}], identity: 3 }], bulk_syncs: [{ schedule: { frequency: 'sometimes' } }] }
+    {
+      model_syncs: [{ id: W.org.id, fields: [{}], identity: 3 }],
+      bulk_syncs: [{ schedule: { frequency: 'sometimes' } }]
+    }
   ]
   for (const schema of schemas) {
     const built = precompiled[schemaDigest(JSON.stringify(schema))] as ValidateFunction
     const compiled = ajv.compile(schema)
     for (const sample of samples) {
-      const candidates = [sample, ...Object.values(typeof sample === 'object' && sample !== null ? sample : {})]
+      const candidates = [
+        sample,
+        ...Object.values((typeof sample === 'object' && sample !== null ? sample : {}) as Record<string, unknown>)
+      ]
       for (const data of candidates) {
         const a = built(data)
         const b = compiled(data)
-        if (a !== b || JSON.stringify(firstIssue(built.errors ?? [])) !== JSON.stringify(firstIssue(compiled.errors ?? []))) {
+        if (
+          a !== b ||
+          JSON.stringify(firstIssue(built.errors ?? [])) !== JSON.stringify(firstIssue(compiled.errors ?? []))
+        ) {
           t.fail(`${JSON.stringify(schema).slice(0, 60)} on ${JSON.stringify(data).slice(0, 60)}`)
         }
       }

@@ -25,8 +25,12 @@ export async function waitForLine (child: ChildProcess, pattern: RegExp, boundMs
       const line = output.split('\n').find((l) => pattern.test(l))
       if (line !== undefined) finish(null, line)
     }
-    const onExit = (code: number | null): void => { finish(new Error(`the child exited (${String(code)}) before printing ${String(pattern)}:\n${output}`)) }
-    const bound = setTimeout(() => { finish(new Error(`no line matching ${String(pattern)} within ${boundMs} ms:\n${output}`)) }, boundMs)
+    const onExit = (code: number | null): void => {
+      finish(new Error(`the child exited (${String(code)}) before printing ${String(pattern)}:\n${output}`))
+    }
+    const bound = setTimeout(() => {
+      finish(new Error(`no line matching ${String(pattern)} within ${boundMs} ms:\n${output}`))
+    }, boundMs)
     child.stdout?.on('data', onData)
     child.stderr?.on('data', onData)
     child.on('exit', onExit)

@@ -28,11 +28,21 @@ export function packAndInstall (work: string): string {
   if (!existsSync(join(dist, 'index.cjs')) || newest(dist) < sources) {
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: PROJECT, stdio: 'ignore' })
   }
-  const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--silent'], { cwd: PROJECT, encoding: 'utf8' }).trim().split('\n').pop() as string
+  const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--silent'], {
+    cwd: PROJECT,
+    encoding: 'utf8'
+  })
+    .trim()
+    .split('\n')
+    .pop() as string
   const consumer = join(work, 'consumer')
   mkdirSync(consumer)
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }))
-  execFileSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball)], { cwd: consumer, stdio: 'ignore' })
+  execFileSync(
+    'npm',
+    ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball)],
+    { cwd: consumer, stdio: 'ignore' }
+  )
   // better-sqlite3 compiles its binding at install; that takes minutes and needs no network here,
   // so the binding this checkout already built for the same Node is copied in instead.
   const binding = join('node_modules', 'better-sqlite3', 'build', 'Release')

@@ -20,11 +20,15 @@ export function decorateAuth (app: FastifyInstance): void {
   app.decorateRequest('actingFor', null)
 }
 
-/** The partner and organization a request acts for (the store's rule, src/store/identity/access.ts), worked out once per request. */
+/**
+ * The partner and organization a request acts for (the store's rule, src/store/identity/access.ts), worked
+ * out once per request.
+ */
 export function actingFor (request: FastifyRequest, store: Store): ActingFor {
   if (request.actingFor !== null) return request.actingFor
   const params = request.params as Record<string, string | undefined>
-  const pathOrganizationId = params.org_id ?? (request.routeOptions.url === '/api/organizations/:id' ? params.id : undefined) ?? null
+  const pathOrganizationId =
+    params.org_id ?? (request.routeOptions.url === '/api/organizations/:id' ? params.id : undefined) ?? null
   request.actingFor = store.access.actingFor(request.caller, pathOrganizationId)
   return request.actingFor
 }
@@ -46,7 +50,13 @@ export async function registerAuth (api: FastifyInstance, store: Store): Promise
     }
   })
   await api.register(basicAuth, {
-    validate: (username: string, password: string, request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+    validate: (
+      username: string,
+      password: string,
+      request: FastifyRequest,
+      _reply: FastifyReply,
+      done: (err?: Error) => void
+    ) => {
       request.caller = store.credentials.resolveBasic(username, password)
       done(request.caller === null ? Errors.InvalidCredentials() : undefined)
     }

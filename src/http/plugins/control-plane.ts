@@ -13,8 +13,18 @@ declare module 'fastify' {
   }
 }
 
-/** The control plane, and the lives of the background workers (deliveries, sync runs): started now, stopped before the store closes. */
-export function decorateControlPlane (app: FastifyInstance, store: Store, journal: Journal, faults: Faults, dispatcher: DeliveryDispatcher, runner: SyncRunner): void {
+/**
+ * The control plane, and the lives of the background workers (deliveries, sync runs): started now, stopped
+ * before the store closes.
+ */
+export function decorateControlPlane (
+  app: FastifyInstance,
+  store: Store,
+  journal: Journal,
+  faults: Faults,
+  dispatcher: DeliveryDispatcher,
+  runner: SyncRunner
+): void {
   app.decorate('control', new ControlPlane(store, journal, faults, dispatcher))
   app.addHook('preClose', async () => {
     runner.close()

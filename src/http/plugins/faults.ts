@@ -40,7 +40,11 @@ export function registerFaults (api: FastifyInstance, faults: Faults, store: Sto
       for (const [name, value] of Object.entries(rule.headers ?? {})) reply.header(name, value)
       if (rule.body === undefined) {
         const def = errorForStatus(rule.status)
-        done(def !== undefined ? def({ message: `${def.message} (injected fault)` }) : new ApiError(rule.status, 'injected_fault', 'injected fault'))
+        done(
+          def !== undefined
+            ? def({ message: `${def.message} (injected fault)` })
+            : new ApiError(rule.status, 'injected_fault', 'injected fault')
+        )
         return
       }
       reply.code(rule.status).type('application/json; charset=utf-8').serializer(JSON.stringify).send(rule.body)

@@ -52,7 +52,12 @@ export function registerIdempotency (api: FastifyInstance, store: Store, ttlSeco
       request.idempotency = { scope, key, partner, completed: false }
       return done()
     }
-    reply.code(outcome.status).headers(outcome.headers).header('idempotent-replayed', 'true').serializer((payload) => payload as string).send(outcome.body)
+    reply
+      .code(outcome.status)
+      .headers(outcome.headers)
+      .header('idempotent-replayed', 'true')
+      .serializer((payload) => payload as string)
+      .send(outcome.body)
   })
 
   api.addHook('onSend', (request, reply, payload, done) => {
@@ -71,7 +76,9 @@ export function registerIdempotency (api: FastifyInstance, store: Store, ttlSeco
   })
 
   api.addHook('onResponse', (request, _reply, done) => {
-    if (request.idempotency !== null && !request.idempotency.completed) store.idempotency.abandon(request.idempotency.scope, request.idempotency.key)
+    if (request.idempotency !== null && !request.idempotency.completed) {
+      store.idempotency.abandon(request.idempotency.scope, request.idempotency.key)
+    }
     done()
   })
 }

@@ -41,7 +41,14 @@ function declaredLength (request: FastifyRequest): number | undefined {
 export function registerJournal (api: FastifyInstance, journal: Journal, store: Store): void {
   if (!journal.enabled) return
   api.addHook('onSend', (request, _reply, payload, done) => {
-    request.journalResponse = typeof payload === 'string' ? payload : payload === null || payload === undefined ? null : String(payload)
+    request.journalResponse =
+      typeof payload === 'string'
+        ? payload
+        : payload === null || payload === undefined
+          ? null
+          : Buffer.isBuffer(payload)
+            ? payload.toString()
+            : '[stream]'
     done(null, payload)
   })
   api.addHook('onResponse', (request, reply, done) => {

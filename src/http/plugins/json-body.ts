@@ -24,6 +24,6 @@ export function registerJsonBody (app: FastifyInstance): void {
     if (text === '') return done(null, undefined)
     request.bodyText = text
     if (nestsDeeperThan(text, LIMITS.jsonDepth)) return done(Errors.BodyTooDeep())
-    parseJson(request, text, done)
+    parseJson(request, text, done) as unknown
   })
 }

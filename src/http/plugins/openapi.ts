@@ -9,7 +9,11 @@ declare module 'fastify' {
   }
 }
 
-interface RecordedRoute { method: string | string[], url: string, schema?: FastifySchema }
+interface RecordedRoute {
+  method: string | string[]
+  url: string
+  schema?: FastifySchema
+}
 
 /**
  * The OpenAPI 3 document of every /api route, generated from the route schemas (no hand-written
@@ -34,7 +38,11 @@ export function registerOpenApi (app: FastifyInstance, defaultVersion: string, s
   })
 }
 
-async function generate (routes: readonly RecordedRoute[], defaultVersion: string, sharedSchemas: readonly object[]): Promise<Record<string, unknown>> {
+async function generate (
+  routes: readonly RecordedRoute[],
+  defaultVersion: string,
+  sharedSchemas: readonly object[]
+): Promise<Record<string, unknown>> {
   const { default: swagger } = await import('@fastify/swagger')
   const bare = Fastify({ logger: false })
   // Only the shapes are wanted: nothing is validated or serialized here.
@@ -46,34 +54,53 @@ async function generate (routes: readonly RecordedRoute[], defaultVersion: strin
       openapi: '3.0.3',
       info: {
         title: 'polytomic-mock: Polytomic partner API',
-        description: 'The subset of Polytomic\'s API that polytomic-mock simulates: organizations, users, roles, API keys, identity, connection types, connections, Connect and shared connections, webhooks and events.',
+        description:
+          "The subset of Polytomic's API that polytomic-mock simulates: organizations, users, roles, API keys, identity, connection types, connections, Connect and shared connections, webhooks and events.",
         version: PACKAGE_VERSION
       },
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'A user, organization, partner or deployment key' },
-          basic: { type: 'http', scheme: 'basic', description: '"<org uuid>:<partner or deployment key>", or "<deployment key>:"' }
+          basic: {
+            type: 'http',
+            scheme: 'basic',
+            description: '"<org uuid>:<partner or deployment key>", or "<deployment key>:"'
+          }
         }
       },
       security: [{ bearer: [] }, { basic: [] }]
     },
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)
+    },
     transform: ({ schema, url, route }) => {
       if (!url.startsWith('/api/')) return { schema: { ...schema, hide: true }, url }
       const versionHeader = {
         type: 'object',
         properties: {
-          'x-polytomic-version': { type: 'string', enum: [...SUPPORTED_VERSIONS], default: defaultVersion, description: 'API version; every response names the version that served it' }
+          'x-polytomic-version': {
+            type: 'string',
+            enum: [...SUPPORTED_VERSIONS],
+            default: defaultVersion,
+            description: 'API version; every response names the version that served it'
+          }
         }
       }
-      const tag = url.split('/')[2] === 'permissions' ? 'roles' : url.split('/')[2] ?? 'api'
+      const tag = url.split('/')[2] === 'permissions' ? 'roles' : (url.split('/')[2] ?? 'api')
       return {
-        schema: { ...schema, headers: versionHeader, tags: [tag], operationId: `${String(route.method).toLowerCase()}${url.replace(/[/:{}_-]+(\w)/g, (_m, c: string) => c.toUpperCase())}` },
+        schema: {
+          ...schema,
+          headers: versionHeader,
+          tags: [tag],
+          operationId: `${String(route.method).toLowerCase()}${url.replace(/[/:{}_-]+(\w)/g, (_m, c: string) => c.toUpperCase())}`
+        },
         url
       }
     }
   })
-  for (const route of routes) bare.route({ method: route.method, url: route.url, schema: route.schema, handler: async () => null })
+  for (const route of routes) {
+    bare.route({ method: route.method, url: route.url, schema: route.schema, handler: async () => null })
+  }
   await bare.ready()
   const document = bare.swagger() as unknown as Record<string, unknown>
   await bare.close()

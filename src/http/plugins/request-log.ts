@@ -19,16 +19,19 @@ export function registerRequestLog (app: FastifyInstance): void {
   const lines = app.log.child({}, { redact: [] })
   app.addHook('onResponse', (request, reply, done) => {
     const q = request.url.indexOf('?')
-    lines.info({
-      reqId: request.id,
-      method: request.method,
-      // The hosted Connect page's path holds its session's token.
-      path: redactUrlSecrets(q === -1 ? request.url : request.url.slice(0, q)),
-      status: reply.statusCode,
-      duration_ms: Math.round(reply.elapsedTime * 100) / 100,
-      version: request.apiVersion,
-      caller: request.caller?.kind ?? null
-    }, 'request')
+    lines.info(
+      {
+        reqId: request.id,
+        method: request.method,
+        // The hosted Connect page's path holds its session's token.
+        path: redactUrlSecrets(q === -1 ? request.url : request.url.slice(0, q)),
+        status: reply.statusCode,
+        duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+        version: request.apiVersion,
+        caller: request.caller?.kind ?? null
+      },
+      'request'
+    )
     done()
   })
 }

@@ -1,4 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onSendHookHandler, preValidationHookHandler } from 'fastify'
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  onSendHookHandler,
+  preValidationHookHandler
+} from 'fastify'
 import { ResponseCache } from '../response-cache.js'
 import { boundOrganizationId } from '../../store/identity/access.js'
 import type { Caller, Store } from '../../store/index.js'
@@ -13,7 +20,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     /** Where this request's answer goes in the response cache, when it was not there. */
-    cacheSlot: { key: string, generation: number } | null
+    cacheSlot: { key: string; generation: number } | null
   }
 }
 
@@ -24,7 +31,10 @@ export function decorateResponseCache (app: FastifyInstance): void {
 
 const asIs = (payload: unknown): string => payload as string
 
-/** Everything a cacheable answer depends on besides the database: the credential, the organization a Basic credential names, the version and the URL. */
+/**
+ * Everything a cacheable answer depends on besides the database: the credential, the organization a Basic
+ * credential names, the version and the URL.
+ */
 export function responseCacheKey (caller: Caller, version: string | null, url: string): string {
   return `${caller.keyHash}\n${boundOrganizationId(caller) ?? ''}\n${version ?? ''}\n${url}`
 }
@@ -36,7 +46,11 @@ export function responseCacheKey (caller: Caller, version: string | null, url: s
  * cached answer as they see any other.
  */
 export function registerResponseCache (api: FastifyInstance, store: Store, cache = new ResponseCache()): void {
-  const lookup: preValidationHookHandler = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+  const lookup: preValidationHookHandler = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction
+  ) => {
     const caller = request.caller
     if (caller === null) return done()
     const key = responseCacheKey(caller, request.apiVersion, request.url)
@@ -52,7 +66,12 @@ export function registerResponseCache (api: FastifyInstance, store: Store, cache
   const keep: onSendHookHandler = (request, reply, payload, done) => {
     const slot = request.cacheSlot
     // Kept only if nothing was written while it was computed: a handler that wrote is not a pure read.
-    if (slot !== null && reply.statusCode === 200 && typeof payload === 'string' && store.writeGeneration() === slot.generation) {
+    if (
+      slot !== null &&
+      reply.statusCode === 200 &&
+      typeof payload === 'string' &&
+      store.writeGeneration() === slot.generation
+    ) {
       const headers: Record<string, string> = {}
       for (const [name, value] of Object.entries(reply.getHeaders())) {
         if (name !== 'content-length' && value !== undefined) headers[name] = String(value)

@@ -9,7 +9,12 @@ type Schema = Record<string, unknown>
 
 /** The exact body of a success: the declared data, in the version's envelope only. */
 function strictSuccess (declared: Schema, version: ApiVersion): Schema {
-  const { data: inner, result: _result, error: _error, ...siblings } = (declared.properties as Record<string, Schema> | undefined) ?? {}
+  const {
+    data: inner,
+    result: _result,
+    error: _error,
+    ...siblings
+  } = (declared.properties as Record<string, Schema> | undefined) ?? {}
   return inner === undefined ? declared : successSchema(version, inner, siblings)
 }
 
@@ -34,7 +39,12 @@ export function registerResponseValidation (api: FastifyInstance): void {
 
   api.addHook('onSend', (request, reply, payload, done) => {
     const mismatch = (message: string): void => {
-      done(Errors.Internal({ message: `response schema mismatch: ${message}`, metadata: { reason: 'response_schema_mismatch' } }) as unknown as FastifyError)
+      done(
+        Errors.Internal({
+          message: `response schema mismatch: ${message}`,
+          metadata: { reason: 'response_schema_mismatch' }
+        }) as unknown as FastifyError
+      )
     }
     const version = request.apiVersion
     if (version === null || request.faultId !== null || reply.statusCode === 500) return done(null, payload)
@@ -47,8 +57,12 @@ export function registerResponseValidation (api: FastifyInstance): void {
       cacheKey = `error:${status === 401 ? 401 : 0}:${version}`
     } else {
       const declared = (request.routeOptions.schema?.response as Record<string, Schema> | undefined)?.[status]
-      if (declared === undefined) return mismatch(`${request.method} ${request.routeOptions.url ?? request.url} declares no ${status} response`)
-      if (declared.type === 'null') return text === '' ? done(null, payload) : mismatch(`a ${status} declared empty has a body`)
+      if (declared === undefined) {
+        return mismatch(`${request.method} ${request.routeOptions.url ?? request.url} declares no ${status} response`)
+      }
+      if (declared.type === 'null') {
+        return text === '' ? done(null, payload) : mismatch(`a ${status} declared empty has a body`)
+      }
       schema = strictSuccess(declared, version)
       cacheKey = `${request.method} ${request.routeOptions.url ?? ''} ${status} ${version}`
     }

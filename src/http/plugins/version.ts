@@ -33,11 +33,22 @@ export function registerVersionCheck (api: FastifyInstance, options: VersionOpti
     request.apiVersion = options.defaultVersion
     reply.header(VERSION_HEADER, options.defaultVersion)
     if (raw === undefined) {
-      if (options.requireVersion) return done(Errors.VersionRequired({ message: `the X-Polytomic-Version header is required; supported versions: ${SUPPORTED_VERSIONS.join(', ')}` }))
+      if (options.requireVersion) {
+        return done(
+          Errors.VersionRequired({
+            message: `the X-Polytomic-Version header is required; supported versions: ${SUPPORTED_VERSIONS.join(', ')}`
+          })
+        )
+      }
       return done()
     }
     if (typeof raw !== 'string' || !isSupportedVersion(raw)) {
-      return done(Errors.UnsupportedVersion({ message: unsupportedMessage, metadata: { supported_versions: [...SUPPORTED_VERSIONS] } }))
+      return done(
+        Errors.UnsupportedVersion({
+          message: unsupportedMessage,
+          metadata: { supported_versions: [...SUPPORTED_VERSIONS] }
+        })
+      )
     }
     request.apiVersion = raw
     reply.header(VERSION_HEADER, raw)
@@ -46,7 +57,7 @@ export function registerVersionCheck (api: FastifyInstance, options: VersionOpti
 }
 
 /** A success body in the envelope of the request's version (src/http/envelope.ts). */
-export function envelopeBody<T> (request: FastifyRequest, data: T): { data: T } | { result: T, error: null } {
+export function envelopeBody<T> (request: FastifyRequest, data: T): { data: T } | { result: T; error: null } {
   return successBody(request.apiVersion, data)
 }
 

@@ -3,8 +3,26 @@ import type { FastifyInstance } from 'fastify'
 import { Errors } from '../../core/errors.js'
 import type { FaultRuleInput } from '../../control/faults.js'
 import {
-  AdvanceExecutionBody, ClockBody, NoBody, NoQuery, ConnectCompleteBody, ExecutionRuleBody, ConnectTokenParam, ConnectionCheckBody, DeliveryFaultBody, DeliveryQuery, EmitEventBody, ExportQuery, FaultBody, IdParam,
-  JournalQuery, PartnerIdParam, SettleBody, SnapshotBody, SnapshotParams, TenantBody
+  AdvanceExecutionBody,
+  ClockBody,
+  NoBody,
+  NoQuery,
+  ConnectCompleteBody,
+  ExecutionRuleBody,
+  ConnectTokenParam,
+  ConnectionCheckBody,
+  DeliveryFaultBody,
+  DeliveryQuery,
+  EmitEventBody,
+  ExportQuery,
+  FaultBody,
+  IdParam,
+  JournalQuery,
+  PartnerIdParam,
+  SettleBody,
+  SnapshotBody,
+  SnapshotParams,
+  TenantBody
 } from '../schemas/admin.js'
 import type { AdvanceInput, EmitEventInput } from '../../control/control-plane.js'
 import type { ExecutionRuleInput } from '../../control/execution-rules.js'
@@ -55,49 +73,74 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
 
   admin.post('/reset', async () => ({ status: 'ok', counts: control.reset() }))
 
-  admin.get<{ Querystring: { redact?: string } }>('/fixtures', { schema: { querystring: ExportQuery } }, async (request) =>
-    control.exportFixtures({ redact: request.query.redact === 'true' }))
+  admin.get<{ Querystring: { redact?: string } }>(
+    '/fixtures',
+    { schema: { querystring: ExportQuery } },
+    async (request) => control.exportFixtures({ redact: request.query.redact === 'true' })
+  )
 
-  admin.put('/fixtures', { bodyLimit: 256 * 1024 * 1024 }, async (request) => ({ status: 'ok', counts: control.replaceFixtures(request.body) }))
+  admin.put('/fixtures', { bodyLimit: 256 * 1024 * 1024 }, async (request) => ({
+    status: 'ok',
+    counts: control.replaceFixtures(request.body)
+  }))
 
   admin.get('/snapshots', async () => control.snapshots())
 
   admin.post<{ Body: { name: string } }>('/snapshots', { schema: { body: SnapshotBody } }, async (request, reply) =>
-    reply.code(201).send(control.snapshot(request.body.name)))
+    reply.code(201).send(control.snapshot(request.body.name))
+  )
 
-  admin.post<{ Params: { name: string } }>('/snapshots/:name/restore', { schema: { params: SnapshotParams } }, async (request) =>
-    ({ status: 'ok', name: request.params.name, counts: control.restore(request.params.name) }))
+  admin.post<{ Params: { name: string } }>(
+    '/snapshots/:name/restore',
+    { schema: { params: SnapshotParams } },
+    async (request) => ({ status: 'ok', name: request.params.name, counts: control.restore(request.params.name) })
+  )
 
-  admin.delete<{ Params: { name: string } }>('/snapshots/:name', { schema: { params: SnapshotParams } }, async (request) => {
-    control.deleteSnapshot(request.params.name)
-    return { status: 'ok', name: request.params.name }
-  })
+  admin.delete<{ Params: { name: string } }>(
+    '/snapshots/:name',
+    { schema: { params: SnapshotParams } },
+    async (request) => {
+      control.deleteSnapshot(request.params.name)
+      return { status: 'ok', name: request.params.name }
+    }
+  )
 
   admin.post<{ Body: { name?: string } | null }>('/tenants', { schema: { body: TenantBody } }, async (request, reply) =>
-    reply.code(201).send(control.createTenant(request.body ?? {})))
+    reply.code(201).send(control.createTenant(request.body ?? {}))
+  )
 
-  admin.delete<{ Params: { partner_id: string } }>('/tenants/:partner_id', { schema: { params: PartnerIdParam } }, async (request) => {
-    control.deleteTenant(request.params.partner_id)
-    return { status: 'ok', partner_id: request.params.partner_id.toLowerCase() }
-  })
+  admin.delete<{ Params: { partner_id: string } }>(
+    '/tenants/:partner_id',
+    { schema: { params: PartnerIdParam } },
+    async (request) => {
+      control.deleteTenant(request.params.partner_id)
+      return { status: 'ok', partner_id: request.params.partner_id.toLowerCase() }
+    }
+  )
 
-  admin.get<{ Querystring: Record<string, string | undefined> }>('/requests', { schema: { querystring: JournalQuery } }, async (request) => {
-    const q = request.query
-    return control.requests({
-      method: q.method,
-      path: q.path,
-      status: q.status === undefined ? undefined : Number(q.status),
-      partner_id: q.partner_id,
-      since: q.since,
-      limit: q.limit === undefined ? undefined : Number(q.limit)
-    })
-  })
+  admin.get<{ Querystring: Record<string, string | undefined> }>(
+    '/requests',
+    { schema: { querystring: JournalQuery } },
+    async (request) => {
+      const q = request.query
+      return control.requests({
+        method: q.method,
+        path: q.path,
+        status: q.status === undefined ? undefined : Number(q.status),
+        partner_id: q.partner_id,
+        since: q.since,
+        limit: q.limit === undefined ? undefined : Number(q.limit)
+      })
+    }
+  )
 
   admin.delete('/requests', async () => ({ status: 'ok', cleared: control.clearRequests() }))
 
   admin.get('/faults', async () => control.faultRules())
 
-  admin.post<{ Body: FaultRuleInput }>('/faults', { schema: { body: FaultBody } }, async (request, reply) => reply.code(201).send(control.addFault(request.body)))
+  admin.post<{ Body: FaultRuleInput }>('/faults', { schema: { body: FaultBody } }, async (request, reply) =>
+    reply.code(201).send(control.addFault(request.body))
+  )
 
   admin.delete<{ Params: { id: string } }>('/faults/:id', { schema: { params: IdParam } }, async (request) => {
     control.removeFault(request.params.id)
@@ -108,39 +151,82 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
 
   admin.get('/connection-checks', async () => control.connectionChecks())
 
-  admin.post<{ Body: ConnectionCheckInput }>('/connection-checks', { schema: { body: ConnectionCheckBody } }, async (request, reply) =>
-    reply.code(201).send(control.addConnectionCheck(request.body)))
+  admin.post<{ Body: ConnectionCheckInput }>(
+    '/connection-checks',
+    { schema: { body: ConnectionCheckBody } },
+    async (request, reply) => reply.code(201).send(control.addConnectionCheck(request.body))
+  )
 
-  admin.delete<{ Params: { id: string } }>('/connection-checks/:id', { schema: { params: IdParam } }, async (request) => {
-    control.removeConnectionCheck(request.params.id)
-    return { status: 'ok', id: request.params.id }
-  })
+  admin.delete<{ Params: { id: string } }>(
+    '/connection-checks/:id',
+    { schema: { params: IdParam } },
+    async (request) => {
+      control.removeConnectionCheck(request.params.id)
+      return { status: 'ok', id: request.params.id }
+    }
+  )
 
   admin.delete('/connection-checks', async () => ({ status: 'ok', cleared: control.clearConnectionChecks() }))
 
-  admin.post<{ Params: { token: string }, Body: { type?: string, configuration: Record<string, unknown> } }>('/connect/:token/complete', {
-    schema: { params: ConnectTokenParam, body: ConnectCompleteBody, response: { 200: { type: 'object', additionalProperties: true }, 409: { type: 'object', additionalProperties: true }, 410: { type: 'object', additionalProperties: true } } }
-  }, async (request) => control.completeConnect(request.params.token, request.body))
+  admin.post<{ Params: { token: string }; Body: { type?: string; configuration: Record<string, unknown> } }>(
+    '/connect/:token/complete',
+    {
+      schema: {
+        params: ConnectTokenParam,
+        body: ConnectCompleteBody,
+        response: {
+          200: { type: 'object', additionalProperties: true },
+          409: { type: 'object', additionalProperties: true },
+          410: { type: 'object', additionalProperties: true }
+        }
+      }
+    },
+    async (request) => control.completeConnect(request.params.token, request.body)
+  )
 
   admin.post<{ Body: EmitEventInput }>('/events', { schema: { body: EmitEventBody } }, async (request, reply) =>
-    reply.code(201).send(control.emitEvent(request.body)))
+    reply.code(201).send(control.emitEvent(request.body))
+  )
 
-  admin.get<{ Querystring: Record<string, string | undefined> }>('/deliveries', { schema: { querystring: DeliveryQuery } }, async (request) => {
-    const q = request.query
-    return control.deliveries({ organization_id: q.organization_id, event_id: q.event_id, webhook_id: q.webhook_id, limit: q.limit === undefined ? undefined : Number(q.limit) })
-  })
+  admin.get<{ Querystring: Record<string, string | undefined> }>(
+    '/deliveries',
+    { schema: { querystring: DeliveryQuery } },
+    async (request) => {
+      const q = request.query
+      return control.deliveries({
+        organization_id: q.organization_id,
+        event_id: q.event_id,
+        webhook_id: q.webhook_id,
+        limit: q.limit === undefined ? undefined : Number(q.limit)
+      })
+    }
+  )
 
-  admin.post<{ Body: { timeout_ms?: number, fast_forward?: boolean, organization_id?: string, partner_id?: string } | null }>('/deliveries/settle', {
-    schema: { body: SettleBody }
-  }, async (request) => {
-    const body = request.body ?? {}
-    return control.settleDeliveries({ timeoutMs: body.timeout_ms, fastForward: body.fast_forward, organizationId: body.organization_id, partnerId: body.partner_id })
-  })
+  admin.post<{
+    Body: { timeout_ms?: number; fast_forward?: boolean; organization_id?: string; partner_id?: string } | null
+  }>(
+    '/deliveries/settle',
+    {
+      schema: { body: SettleBody }
+    },
+    async (request) => {
+      const body = request.body ?? {}
+      return control.settleDeliveries({
+        timeoutMs: body.timeout_ms,
+        fastForward: body.fast_forward,
+        organizationId: body.organization_id,
+        partnerId: body.partner_id
+      })
+    }
+  )
 
   admin.get('/delivery-faults', async () => control.deliveryFaults())
 
-  admin.post<{ Body: DeliveryFaultInput }>('/delivery-faults', { schema: { body: DeliveryFaultBody } }, async (request, reply) =>
-    reply.code(201).send(control.addDeliveryFault(request.body)))
+  admin.post<{ Body: DeliveryFaultInput }>(
+    '/delivery-faults',
+    { schema: { body: DeliveryFaultBody } },
+    async (request, reply) => reply.code(201).send(control.addDeliveryFault(request.body))
+  )
 
   admin.delete<{ Params: { id: string } }>('/delivery-faults/:id', { schema: { params: IdParam } }, async (request) => {
     control.removeDeliveryFault(request.params.id)
@@ -152,7 +238,8 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
   // Sync runs: rules for how they end, and stepping or settling them.
   for (const url of ['/executions', '/execution-rules']) {
     admin.post<{ Body: ExecutionRuleInput }>(url, { schema: { body: ExecutionRuleBody } }, async (request, reply) =>
-      reply.code(201).send(control.addExecutionRule(request.body)))
+      reply.code(201).send(control.addExecutionRule(request.body))
+    )
   }
 
   admin.get('/execution-rules', async () => control.executionRules())
@@ -166,10 +253,15 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
 
   admin.post('/executions/settle', async () => ({ status: 'ok', ...control.settleExecutions() }))
 
-  admin.post<{ Params: { id: string }, Body: AdvanceInput | null }>('/executions/:id/advance', { schema: { params: IdParam, body: AdvanceExecutionBody } }, async (request) =>
-    control.advanceExecution(request.params.id, request.body ?? {}))
+  admin.post<{ Params: { id: string }; Body: AdvanceInput | null }>(
+    '/executions/:id/advance',
+    { schema: { params: IdParam, body: AdvanceExecutionBody } },
+    async (request) => control.advanceExecution(request.params.id, request.body ?? {})
+  )
 
   admin.get('/clock', async () => control.clock())
 
-  admin.post<{ Body: { advance_s: number } }>('/clock', { schema: { body: ClockBody } }, async (request) => control.advanceClock(request.body.advance_s))
+  admin.post<{ Body: { advance_s: number } }>('/clock', { schema: { body: ClockBody } }, async (request) =>
+    control.advanceClock(request.body.advance_s)
+  )
 }

@@ -3,11 +3,38 @@ import { callerOf } from '../plugins/auth.js'
 import { envelopeBody, versionOf } from '../plugins/version.js'
 import { errorResponses } from '../schemas/common.js'
 import {
-  BulkExecutionEnvelope, BulkExecutionListEnvelope, BulkExecutionListQuery, BulkScheduleBody, BulkScheduleEnvelope,
-  BulkScheduleListEnvelope, BulkSchemaEnvelope, BulkSchemaListEnvelope, BulkStatusEnvelope, BulkStatusListEnvelope, BulkStatusListQuery, BulkSyncEnvelope,
-  BulkSyncListEnvelope, BulkSyncListQuery, CreateBulkSyncBody, MessageEnvelope, PatchBulkSchemasBody, RefreshSchemasQuery, SchemaListQuery, StartBulkSyncBody,
-  SyncExecutionParams, SyncParams, SyncScheduleParams, SyncSchemaParams, UpdateBulkSchemaBody, UpdateBulkSyncBody,
-  type CreateBulkSyncInput, type PatchBulkSchemasInput, type ScheduleApiInput, type StartBulkSyncInput, type UpdateBulkSchemaInput, type UpdateBulkSyncInput
+  BulkExecutionEnvelope,
+  BulkExecutionListEnvelope,
+  BulkExecutionListQuery,
+  BulkScheduleBody,
+  BulkScheduleEnvelope,
+  BulkScheduleListEnvelope,
+  BulkSchemaEnvelope,
+  BulkSchemaListEnvelope,
+  BulkStatusEnvelope,
+  BulkStatusListEnvelope,
+  BulkStatusListQuery,
+  BulkSyncEnvelope,
+  BulkSyncListEnvelope,
+  BulkSyncListQuery,
+  CreateBulkSyncBody,
+  MessageEnvelope,
+  PatchBulkSchemasBody,
+  RefreshSchemasQuery,
+  SchemaListQuery,
+  StartBulkSyncBody,
+  SyncExecutionParams,
+  SyncParams,
+  SyncScheduleParams,
+  SyncSchemaParams,
+  UpdateBulkSchemaBody,
+  UpdateBulkSyncBody,
+  type CreateBulkSyncInput,
+  type PatchBulkSchemasInput,
+  type ScheduleApiInput,
+  type StartBulkSyncInput,
+  type UpdateBulkSchemaInput,
+  type UpdateBulkSyncInput
 } from '../schemas/syncs.js'
 import type { StoredBulkSync } from '../../store/syncs/bulk-syncs.js'
 import { decodePageToken, page, pageSize } from '../../store/paging.js'
@@ -24,7 +51,8 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
   const sync = (request: FastifyRequest, organizationId?: string | null): StoredBulkSync =>
     store.access.reachableBulkSync(callerOf(request), (request.params as Id).id, organizationId)
   const actor = (request: FastifyRequest): ReturnType<typeof store.actorOf> => store.actorOf(callerOf(request))
-  const nextExecution = (s: StoredBulkSync): string | undefined => store.scheduler.nextExecution(s, 'bulk', store.clock.now())
+  const nextExecution = (s: StoredBulkSync): string | undefined =>
+    store.scheduler.nextExecution(s, 'bulk', store.clock.now())
   const lifecycle = syncRoutes<StoredBulkSync, CreateBulkSyncInput | UpdateBulkSyncInput, StartBulkSyncInput>(api, {
     kind: 'bulk',
     path: '/bulk/syncs',
@@ -34,7 +62,10 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
     executionView: (e) => store.executions.bulkView(e),
     startedView: (e) => store.executions.bulkView(e),
     listOptions: (q) => ({
-      ascending: q.ascending === 'true', only: q.only_terminal === 'true' ? 'terminal' : undefined, limit: pageSize(q.limit, EXECUTION_PAGE, MAX_EXECUTION_PAGE), page_token: q.page_token
+      ascending: q.ascending === 'true',
+      only: q.only_terminal === 'true' ? 'terminal' : undefined,
+      limit: pageSize(q.limit, EXECUTION_PAGE, MAX_EXECUTION_PAGE),
+      page_token: q.page_token
     }),
     schemas: {
       create: CreateBulkSyncBody,
@@ -50,49 +81,85 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
     }
   })
 
-  api.get<{ Querystring: { active?: string, organization_id?: string, page_token?: string, limit?: string } }>('/bulk/syncs', {
-    schema: { querystring: BulkSyncListQuery, response: { 200: BulkSyncListEnvelope, ...errorResponses(400, 401, 404, 422) } }
-  }, (request, reply) => {
-    const organization = store.access.organizationToActIn(callerOf(request), request.query.organization_id)
-    const active = request.query.active === undefined ? undefined : request.query.active === 'true'
-    const syncs = store.bulkSyncs.list(organization.id, active)
-    // 2025-09-18 pages the list, most recently updated first (reference 6.7); earlier versions give it whole.
-    if (versionOf(request) < '2025-09-18') {
-      reply.send(envelopeBody(request, syncs.map((s) => store.bulkSyncs.view(s))))
-      return
+  api.get<{ Querystring: { active?: string; organization_id?: string; page_token?: string; limit?: string } }>(
+    '/bulk/syncs',
+    {
+      schema: {
+        querystring: BulkSyncListQuery,
+        response: { 200: BulkSyncListEnvelope, ...errorResponses(400, 401, 404, 422) }
+      }
+    },
+    (request, reply) => {
+      const organization = store.access.organizationToActIn(callerOf(request), request.query.organization_id)
+      const active = request.query.active === undefined ? undefined : request.query.active === 'true'
+      const syncs = store.bulkSyncs.list(organization.id, active)
+      // 2025-09-18 pages the list, most recently updated first (reference 6.7); earlier versions give it whole.
+      if (versionOf(request) < '2025-09-18') {
+        reply.send(
+          envelopeBody(
+            request,
+            syncs.map((s) => store.bulkSyncs.view(s))
+          )
+        )
+        return
+      }
+      const limit = pageSize(request.query.limit, LIST_PAGE, LIST_PAGE)
+      const ordered = [...syncs].sort((a, b) => b.updated_at.localeCompare(a.updated_at))
+      const { items, next_page_token: next } = page(ordered, decodePageToken(request.query.page_token), limit)
+      const body: Record<string, unknown> = envelopeBody(
+        request,
+        items.map((s) => store.bulkSyncs.view(s))
+      )
+      body.pagination = next === undefined ? {} : { next_page_token: next }
+      reply.send(body)
     }
-    const limit = pageSize(request.query.limit, LIST_PAGE, LIST_PAGE)
-    const ordered = [...syncs].sort((a, b) => b.updated_at.localeCompare(a.updated_at))
-    const { items, next_page_token: next } = page(ordered, decodePageToken(request.query.page_token), limit)
-    const body: Record<string, unknown> = envelopeBody(request, items.map((s) => store.bulkSyncs.view(s)))
-    body.pagination = next === undefined ? {} : { next_page_token: next }
-    reply.send(body)
-  })
+  )
 
   lifecycle.create()
 
-  api.get<{ Querystring: { all?: string, active?: string, sync_id?: string | string[], organization_id?: string } }>('/bulk/syncs/status', {
-    schema: { querystring: BulkStatusListQuery, response: { 200: BulkStatusListEnvelope, ...errorResponses(400, 401, 404, 422) } }
-  }, (request, reply) => {
-    const caller = callerOf(request)
-    const q = request.query
-    const ids = q.sync_id === undefined ? [] : ([] as string[]).concat(q.sync_id)
-    // all=true or active=true override sync_id (reference 6.4): the syncs of one organization (the
-    // caller's, or the one named). Named syncs may be in any organization the caller reaches.
-    const everySync = q.all === 'true' || q.active === 'true' || ids.length === 0
-    const syncs = everySync
-      ? store.bulkSyncs.list(store.access.organizationToActIn(caller, q.organization_id).id, q.active === 'true' ? true : undefined)
-      : ids.map((id) => store.access.reachableBulkSync(caller, id, q.organization_id))
-    reply.send(envelopeBody(request, syncs.map((s) => {
-      const latest = store.executions.latest(s.id)
-      const view = latest === undefined ? undefined : store.executions.bulkView(latest)
-      const item: Record<string, unknown> = { sync_id: s.id, schemas: ((view?.schemas ?? []) as Array<Record<string, unknown>>).map((schema) => ({ execution_id: latest?.id, ...schema })) }
-      if (view !== undefined) item.status = view.status
-      const next = nextExecution(s)
-      if (next !== undefined) item.nextExecutionTime = next
-      return item
-    })))
-  })
+  api.get<{ Querystring: { all?: string; active?: string; sync_id?: string | string[]; organization_id?: string } }>(
+    '/bulk/syncs/status',
+    {
+      schema: {
+        querystring: BulkStatusListQuery,
+        response: { 200: BulkStatusListEnvelope, ...errorResponses(400, 401, 404, 422) }
+      }
+    },
+    (request, reply) => {
+      const caller = callerOf(request)
+      const q = request.query
+      const ids = q.sync_id === undefined ? [] : ([] as string[]).concat(q.sync_id)
+      // all=true or active=true override sync_id (reference 6.4): the syncs of one organization (the
+      // caller's, or the one named). Named syncs may be in any organization the caller reaches.
+      const everySync = q.all === 'true' || q.active === 'true' || ids.length === 0
+      const syncs = everySync
+        ? store.bulkSyncs.list(
+          store.access.organizationToActIn(caller, q.organization_id).id,
+          q.active === 'true' ? true : undefined
+        )
+        : ids.map((id) => store.access.reachableBulkSync(caller, id, q.organization_id))
+      reply.send(
+        envelopeBody(
+          request,
+          syncs.map((s) => {
+            const latest = store.executions.latest(s.id)
+            const view = latest === undefined ? undefined : store.executions.bulkView(latest)
+            const item: Record<string, unknown> = {
+              sync_id: s.id,
+              schemas: ((view?.schemas ?? []) as Array<Record<string, unknown>>).map((schema) => ({
+                execution_id: latest?.id,
+                ...schema
+              }))
+            }
+            if (view !== undefined) item.status = view.status
+            const next = nextExecution(s)
+            if (next !== undefined) item.nextExecutionTime = next
+            return item
+          })
+        )
+      )
+    }
+  )
 
   lifecycle.read()
   lifecycle.replace()
@@ -103,76 +170,180 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
   lifecycle.executions()
   lifecycle.execution()
 
-  api.post<{ Params: { id: string, exec_id: string } }>('/bulk/syncs/:id/executions/:exec_id/cancel', {
-    schema: { params: SyncExecutionParams, response: { 200: MessageEnvelope, ...errorResponses(400, 401, 403, 404, 409) } }
-  }, (request, reply) => {
-    const execution = store.transaction(() => store.executions.cancel(store.executions.require('bulk', sync(request).id, request.params.exec_id)))
-    reply.send(envelopeBody(request, { message: `cancellation of execution ${execution.id} requested` }))
-  })
+  api.post<{ Params: { id: string; exec_id: string } }>(
+    '/bulk/syncs/:id/executions/:exec_id/cancel',
+    {
+      schema: {
+        params: SyncExecutionParams,
+        response: { 200: MessageEnvelope, ...errorResponses(400, 401, 403, 404, 409) }
+      }
+    },
+    (request, reply) => {
+      const execution = store.transaction(() =>
+        store.executions.cancel(store.executions.require('bulk', sync(request).id, request.params.exec_id))
+      )
+      reply.send(envelopeBody(request, { message: `cancellation of execution ${execution.id} requested` }))
+    }
+  )
 
   lifecycle.status()
 
   // Additional schedules (camelCase wire keys, reference 6.5)
 
-  api.get<{ Params: Id }>('/bulk/syncs/:id/schedules', {
-    schema: { params: SyncParams, response: { 200: BulkScheduleListEnvelope, ...errorResponses(400, 401, 404) } }
-  }, (request, reply) => {
-    reply.send(envelopeBody(request, store.bulkSyncs.schedules(sync(request).id).map((s) => store.bulkSyncs.scheduleView(s))))
-  })
+  api.get<{ Params: Id }>(
+    '/bulk/syncs/:id/schedules',
+    {
+      schema: { params: SyncParams, response: { 200: BulkScheduleListEnvelope, ...errorResponses(400, 401, 404) } }
+    },
+    (request, reply) => {
+      reply.send(
+        envelopeBody(
+          request,
+          store.bulkSyncs.schedules(sync(request).id).map((s) => store.bulkSyncs.scheduleView(s))
+        )
+      )
+    }
+  )
 
-  api.post<{ Params: Id, Body: { schedule: ScheduleApiInput } }>('/bulk/syncs/:id/schedules', {
-    schema: { params: SyncParams, body: BulkScheduleBody, response: { 200: BulkScheduleEnvelope, ...errorResponses(400, 401, 403, 404, 422) } }
-  }, (request, reply) => {
-    const created = store.transaction(() => store.bulkSyncs.addSchedule(sync(request).id, request.body.schedule, actor(request)))
-    reply.send(envelopeBody(request, store.bulkSyncs.scheduleView(created)))
-  })
+  api.post<{ Params: Id; Body: { schedule: ScheduleApiInput } }>(
+    '/bulk/syncs/:id/schedules',
+    {
+      schema: {
+        params: SyncParams,
+        body: BulkScheduleBody,
+        response: { 200: BulkScheduleEnvelope, ...errorResponses(400, 401, 403, 404, 422) }
+      }
+    },
+    (request, reply) => {
+      const created = store.transaction(() =>
+        store.bulkSyncs.addSchedule(sync(request).id, request.body.schedule, actor(request))
+      )
+      reply.send(envelopeBody(request, store.bulkSyncs.scheduleView(created)))
+    }
+  )
 
-  api.get<{ Params: { id: string, schedule_id: string } }>('/bulk/syncs/:id/schedules/:schedule_id', {
-    schema: { params: SyncScheduleParams, response: { 200: BulkScheduleEnvelope, ...errorResponses(400, 401, 404) } }
-  }, (request, reply) => {
-    reply.send(envelopeBody(request, store.bulkSyncs.scheduleView(store.bulkSyncs.schedule(sync(request).id, request.params.schedule_id))))
-  })
+  api.get<{ Params: { id: string; schedule_id: string } }>(
+    '/bulk/syncs/:id/schedules/:schedule_id',
+    {
+      schema: { params: SyncScheduleParams, response: { 200: BulkScheduleEnvelope, ...errorResponses(400, 401, 404) } }
+    },
+    (request, reply) => {
+      reply.send(
+        envelopeBody(
+          request,
+          store.bulkSyncs.scheduleView(store.bulkSyncs.schedule(sync(request).id, request.params.schedule_id))
+        )
+      )
+    }
+  )
 
-  api.put<{ Params: { id: string, schedule_id: string }, Body: { schedule: ScheduleApiInput } }>('/bulk/syncs/:id/schedules/:schedule_id', {
-    schema: { params: SyncScheduleParams, body: BulkScheduleBody, response: { 200: BulkScheduleEnvelope, ...errorResponses(400, 401, 403, 404, 422) } }
-  }, (request, reply) => {
-    const updated = store.transaction(() => store.bulkSyncs.replaceSchedule(store.bulkSyncs.schedule(sync(request).id, request.params.schedule_id), request.body.schedule, actor(request)))
-    reply.send(envelopeBody(request, store.bulkSyncs.scheduleView(updated)))
-  })
+  api.put<{ Params: { id: string; schedule_id: string }; Body: { schedule: ScheduleApiInput } }>(
+    '/bulk/syncs/:id/schedules/:schedule_id',
+    {
+      schema: {
+        params: SyncScheduleParams,
+        body: BulkScheduleBody,
+        response: { 200: BulkScheduleEnvelope, ...errorResponses(400, 401, 403, 404, 422) }
+      }
+    },
+    (request, reply) => {
+      const updated = store.transaction(() =>
+        store.bulkSyncs.replaceSchedule(
+          store.bulkSyncs.schedule(sync(request).id, request.params.schedule_id),
+          request.body.schedule,
+          actor(request)
+        )
+      )
+      reply.send(envelopeBody(request, store.bulkSyncs.scheduleView(updated)))
+    }
+  )
 
-  api.delete<{ Params: { id: string, schedule_id: string } }>('/bulk/syncs/:id/schedules/:schedule_id', {
-    schema: { params: SyncScheduleParams, response: { 200: { type: 'null' }, ...errorResponses(400, 401, 403, 404) } }
-  }, (request, reply) => {
-    store.transaction(() => store.bulkSyncs.deleteSchedule(store.bulkSyncs.schedule(sync(request).id, request.params.schedule_id)))
-    reply.code(200).send()
-  })
+  api.delete<{ Params: { id: string; schedule_id: string } }>(
+    '/bulk/syncs/:id/schedules/:schedule_id',
+    {
+      schema: { params: SyncScheduleParams, response: { 200: { type: 'null' }, ...errorResponses(400, 401, 403, 404) } }
+    },
+    (request, reply) => {
+      store.transaction(() =>
+        store.bulkSyncs.deleteSchedule(store.bulkSyncs.schedule(sync(request).id, request.params.schedule_id))
+      )
+      reply.code(200).send()
+    }
+  )
 
   // Schemas (reference 6.6)
 
-  api.get<{ Params: Id, Querystring: { filters?: string } }>('/bulk/syncs/:id/schemas', {
-    schema: { params: SyncParams, querystring: SchemaListQuery, response: { 200: BulkSchemaListEnvelope, ...errorResponses(400, 401, 404, 422) } }
-  }, (request, reply) => {
-    const schemas = store.bulkSyncs.filterSchemas(store.bulkSyncs.schemas(sync(request).id), request.query.filters)
-    reply.send(envelopeBody(request, schemas.map((s) => store.bulkSyncs.schemaView(s))))
-  })
+  api.get<{ Params: Id; Querystring: { filters?: string } }>(
+    '/bulk/syncs/:id/schemas',
+    {
+      schema: {
+        params: SyncParams,
+        querystring: SchemaListQuery,
+        response: { 200: BulkSchemaListEnvelope, ...errorResponses(400, 401, 404, 422) }
+      }
+    },
+    (request, reply) => {
+      const schemas = store.bulkSyncs.filterSchemas(store.bulkSyncs.schemas(sync(request).id), request.query.filters)
+      reply.send(
+        envelopeBody(
+          request,
+          schemas.map((s) => store.bulkSyncs.schemaView(s))
+        )
+      )
+    }
+  )
 
-  api.patch<{ Params: Id, Body: PatchBulkSchemasInput }>('/bulk/syncs/:id/schemas', {
-    schema: { params: SyncParams, body: PatchBulkSchemasBody, response: { 200: BulkSchemaListEnvelope, ...errorResponses(400, 401, 403, 404, 422) } }
-  }, (request, reply) => {
-    const schemas = store.transaction(() => store.bulkSyncs.patchSchemas(sync(request).id, request.body.schemas ?? []))
-    reply.send(envelopeBody(request, schemas.map((s) => store.bulkSyncs.schemaView(s))))
-  })
+  api.patch<{ Params: Id; Body: PatchBulkSchemasInput }>(
+    '/bulk/syncs/:id/schemas',
+    {
+      schema: {
+        params: SyncParams,
+        body: PatchBulkSchemasBody,
+        response: { 200: BulkSchemaListEnvelope, ...errorResponses(400, 401, 403, 404, 422) }
+      }
+    },
+    (request, reply) => {
+      const schemas = store.transaction(() =>
+        store.bulkSyncs.patchSchemas(sync(request).id, request.body.schemas ?? [])
+      )
+      reply.send(
+        envelopeBody(
+          request,
+          schemas.map((s) => store.bulkSyncs.schemaView(s))
+        )
+      )
+    }
+  )
 
-  api.get<{ Params: { id: string, schema_id: string } }>('/bulk/syncs/:id/schemas/:schema_id', {
-    schema: { params: SyncSchemaParams, response: { 200: BulkSchemaEnvelope, ...errorResponses(400, 401, 404) } }
-  }, (request, reply) => {
-    reply.send(envelopeBody(request, store.bulkSyncs.schemaView(store.bulkSyncs.schema(sync(request).id, request.params.schema_id))))
-  })
+  api.get<{ Params: { id: string; schema_id: string } }>(
+    '/bulk/syncs/:id/schemas/:schema_id',
+    {
+      schema: { params: SyncSchemaParams, response: { 200: BulkSchemaEnvelope, ...errorResponses(400, 401, 404) } }
+    },
+    (request, reply) => {
+      reply.send(
+        envelopeBody(
+          request,
+          store.bulkSyncs.schemaView(store.bulkSyncs.schema(sync(request).id, request.params.schema_id))
+        )
+      )
+    }
+  )
 
-  api.put<{ Params: { id: string, schema_id: string }, Body: UpdateBulkSchemaInput }>('/bulk/syncs/:id/schemas/:schema_id', {
-    schema: { params: SyncSchemaParams, body: UpdateBulkSchemaBody, response: { 200: BulkSchemaEnvelope, ...errorResponses(400, 401, 403, 404, 422) } }
-  }, (request, reply) => {
-    const updated = store.transaction(() => store.bulkSyncs.updateSchema(sync(request).id, request.params.schema_id, request.body))
-    reply.send(envelopeBody(request, store.bulkSyncs.schemaView(updated)))
-  })
+  api.put<{ Params: { id: string; schema_id: string }; Body: UpdateBulkSchemaInput }>(
+    '/bulk/syncs/:id/schemas/:schema_id',
+    {
+      schema: {
+        params: SyncSchemaParams,
+        body: UpdateBulkSchemaBody,
+        response: { 200: BulkSchemaEnvelope, ...errorResponses(400, 401, 403, 404, 422) }
+      }
+    },
+    (request, reply) => {
+      const updated = store.transaction(() =>
+        store.bulkSyncs.updateSchema(sync(request).id, request.params.schema_id, request.body)
+      )
+      reply.send(envelopeBody(request, store.bulkSyncs.schemaView(updated)))
+    }
+  )
 }

@@ -25,30 +25,50 @@ ${body}
 
 /** The type choice: one link per offered type. */
 function pickerPage (session: ConnectSession): string {
-  const items = session.types.map((entry) => `<li><a href="?type=${encodeURIComponent(entry.definition.id)}">${escapeHtml(entry.definition.name)}</a></li>`).join('\n')
+  const items = session.types
+    .map(
+      (entry) =>
+        `<li><a href="?type=${encodeURIComponent(entry.definition.id)}">${escapeHtml(entry.definition.name)}</a></li>`
+    )
+    .join('\n')
   return page(session, `Connect ${session.name}`, `<p>Choose what to connect:</p>\n<ul id="types">\n${items}\n</ul>`)
 }
 
 /** The configuration form of one type, from its JSON Schema; secrets are password fields and never echoed back. */
-function formPage (session: ConnectSession, entry: ConnectionTypeEntry, values: Record<string, string>, error: string | null): string {
+function formPage (
+  session: ConnectSession,
+  entry: ConnectionTypeEntry,
+  values: Record<string, string>,
+  error: string | null
+): string {
   const required = new Set(entry.definition.configuration.required ?? [])
-  const fields = Object.entries(entry.definition.configuration.properties).map(([name, field]) => {
-    const id = `f-${name}`
-    const label = `<label for="${id}">${escapeHtml(field.title ?? name)}${required.has(name) ? ' *' : ''}</label>`
-    const given = field.writeOnly === true ? '' : values[name] ?? (field.default === undefined ? '' : String(field.default))
-    if (field.enum !== undefined) {
-      const options = field.enum.map((v) => `<option value="${escapeHtml(v)}"${String(v) === given ? ' selected' : ''}>${escapeHtml(v)}</option>`).join('')
-      return `${label}<select id="${id}" name="${escapeHtml(name)}"><option value=""></option>${options}</select>`
-    }
-    if (field.type === 'boolean') {
-      return `<label><input type="checkbox" id="${id}" name="${escapeHtml(name)}" value="true"${given === 'true' ? ' checked' : ''}> ${escapeHtml(field.title ?? name)}</label>`
-    }
-    const kind = field.writeOnly === true ? 'password' : field.type === 'string' ? 'text' : 'number'
-    return `${label}<input type="${kind}" id="${id}" name="${escapeHtml(name)}" value="${escapeHtml(given)}"${required.has(name) ? ' required' : ''}>`
-  }).join('\n')
+  const fields = Object.entries(entry.definition.configuration.properties)
+    .map(([name, field]) => {
+      const id = `f-${name}`
+      const label = `<label for="${id}">${escapeHtml(field.title ?? name)}${required.has(name) ? ' *' : ''}</label>`
+      const given =
+        field.writeOnly === true ? '' : (values[name] ?? (field.default === undefined ? '' : String(field.default)))
+      if (field.enum !== undefined) {
+        const options = field.enum
+          .map(
+            (v) => `<option value="${escapeHtml(v)}"${String(v) === given ? ' selected' : ''}>${escapeHtml(v)}</option>`
+          )
+          .join('')
+        return `${label}<select id="${id}" name="${escapeHtml(name)}"><option value=""></option>${options}</select>`
+      }
+      if (field.type === 'boolean') {
+        return `<label><input type="checkbox" id="${id}" name="${escapeHtml(name)}" value="true"${given === 'true' ? ' checked' : ''}> ${escapeHtml(field.title ?? name)}</label>`
+      }
+      const kind = field.writeOnly === true ? 'password' : field.type === 'string' ? 'text' : 'number'
+      return `${label}<input type="${kind}" id="${id}" name="${escapeHtml(name)}" value="${escapeHtml(given)}"${required.has(name) ? ' required' : ''}>`
+    })
+    .join('\n')
   const problem = error === null ? '' : `<p class="error" role="alert">${escapeHtml(error)}</p>\n`
-  return page(session, `Connect ${session.name}: ${entry.definition.name}`,
-    `${problem}<form method="post" action="${escapeHtml(session.token)}">\n<input type="hidden" name="__type" value="${escapeHtml(entry.definition.id)}">\n${fields}\n<p><button type="submit">Connect</button></p>\n</form>`)
+  return page(
+    session,
+    `Connect ${session.name}: ${entry.definition.name}`,
+    `${problem}<form method="post" action="${escapeHtml(session.token)}">\n<input type="hidden" name="__type" value="${escapeHtml(entry.definition.id)}">\n${fields}\n<p><button type="submit">Connect</button></p>\n</form>`
+  )
 }
 
 /** Form strings as the type's JSON values: numbers as numbers, checkboxes as booleans, empty fields left out. */
@@ -75,35 +95,64 @@ function configurationFrom (entry: ConnectionTypeEntry, form: Record<string, str
  */
 export default async function connectPageRoutes (app: FastifyInstance): Promise<void> {
   const { store } = app
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_LIMIT }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)))
-  })
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: FORM_LIMIT },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)))
+    }
+  )
 
   const entryFor = (session: ConnectSession, requested: string | undefined): ConnectionTypeEntry | undefined =>
     session.types.length === 1 ? session.types[0] : session.types.find((entry) => entry.definition.id === requested)
 
-  app.get<{ Params: { token: string }, Querystring: { type?: string } }>('/:token', {
-    schema: { params: ConnectTokenParam, querystring: { type: 'object', properties: { type: { type: 'string', maxLength: 64 } } } }
-  }, (request, reply) => {
-    const session = store.connect.open(request.params.token)
-    const entry = entryFor(session, request.query.type)
-    reply.type('text/html; charset=utf-8').send(entry === undefined ? pickerPage(session) : formPage(session, entry, {}, null))
-  })
-
-  app.post<{ Params: { token: string }, Body: Record<string, string> | undefined }>('/:token', {
-    schema: { params: ConnectTokenParam, body: { type: 'object', maxProperties: 201, additionalProperties: { type: 'string' } } }
-  }, (request, reply) => {
-    const session = store.connect.open(request.params.token)
-    const form = request.body ?? {}
-    const entry = entryFor(session, form.__type)
-    if (entry === undefined) return reply.code(422).type('text/html; charset=utf-8').send(pickerPage(session))
-    try {
-      const { redirectUrl } = store.transaction(() => store.connect.complete(session.token, { type: entry.definition.id, configuration: configurationFrom(entry, form) }))
-      reply.redirect(redirectUrl, 303)
-    } catch (err) {
-      // A configuration the type refuses, or a failed check: the form again, with the problem, and the session still open.
-      if (!(err instanceof ApiError) || err.status !== 422) throw err
-      reply.code(422).type('text/html; charset=utf-8').send(formPage(session, entry, form, err.message))
+  app.get<{ Params: { token: string }; Querystring: { type?: string } }>(
+    '/:token',
+    {
+      schema: {
+        params: ConnectTokenParam,
+        querystring: { type: 'object', properties: { type: { type: 'string', maxLength: 64 } } }
+      }
+    },
+    (request, reply) => {
+      const session = store.connect.open(request.params.token)
+      const entry = entryFor(session, request.query.type)
+      reply
+        .type('text/html; charset=utf-8')
+        .send(entry === undefined ? pickerPage(session) : formPage(session, entry, {}, null))
     }
-  })
+  )
+
+  app.post<{ Params: { token: string }; Body: Record<string, string> | undefined }>(
+    '/:token',
+    {
+      schema: {
+        params: ConnectTokenParam,
+        body: { type: 'object', maxProperties: 201, additionalProperties: { type: 'string' } }
+      }
+    },
+    (request, reply) => {
+      const session = store.connect.open(request.params.token)
+      const form = request.body ?? {}
+      const entry = entryFor(session, form.__type)
+      if (entry === undefined) return reply.code(422).type('text/html; charset=utf-8').send(pickerPage(session))
+      try {
+        const { redirectUrl } = store.transaction(() =>
+          store.connect.complete(session.token, {
+            type: entry.definition.id,
+            configuration: configurationFrom(entry, form)
+          })
+        )
+        reply.redirect(redirectUrl, 303)
+      } catch (err) {
+        // A configuration the type refuses, or a failed check: the form again, with the problem, and the
+        // session still open.
+        if (!(err instanceof ApiError) || err.status !== 422) throw err
+        reply
+          .code(422)
+          .type('text/html; charset=utf-8')
+          .send(formPage(session, entry, form, err.message))
+      }
+    }
+  )
 }

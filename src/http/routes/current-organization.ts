@@ -8,18 +8,25 @@ import { publicOrganization } from '../../store/identity/organizations.js'
 import { hasCurrentOrganizationEndpoints } from '../../core/versions.js'
 import { currentOrganizationUserRoutes } from './users.js'
 
-/** /api/organization and /api/organization/users*: 2025-09-18 only, a 404 route in earlier versions (reference 1.8, 2.8). */
+/**
+ * /api/organization and /api/organization/users*: 2025-09-18 only, a 404 route in earlier versions (reference
+ * 1.8, 2.8).
+ */
 export default async function currentOrganizationRoutes (api: FastifyInstance): Promise<void> {
   api.addHook('onRequest', (request, _reply, done) => {
     done(hasCurrentOrganizationEndpoints(versionOf(request)) ? undefined : Errors.RouteNotFound())
   })
 
-  api.get('/organization', {
-    config: { cacheable: true },
-    schema: { response: { 200: OrganizationEnvelope, ...errorResponses(400, 401, 403, 404) } }
-  }, (request, reply) => {
-    reply.send(envelopeBody(request, publicOrganization(api.store.access.currentOrganization(callerOf(request)))))
-  })
+  api.get(
+    '/organization',
+    {
+      config: { cacheable: true },
+      schema: { response: { 200: OrganizationEnvelope, ...errorResponses(400, 401, 403, 404) } }
+    },
+    (request, reply) => {
+      reply.send(envelopeBody(request, publicOrganization(api.store.access.currentOrganization(callerOf(request)))))
+    }
+  )
 
   currentOrganizationUserRoutes(api)
 }

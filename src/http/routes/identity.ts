@@ -6,10 +6,14 @@ import { IdentityEnvelope } from '../schemas/organizations.js'
 
 /** GET /api/me: every credential kind, every version (reference 3). */
 export default async function identityRoutes (api: FastifyInstance): Promise<void> {
-  api.get('/me', {
-    config: { cacheable: true },
-    schema: { response: { 200: IdentityEnvelope, ...errorResponses(400, 401) } }
-  }, (request, reply) => {
-    reply.send(envelopeBody(request, api.store.identityOf(callerOf(request))))
-  })
+  api.get(
+    '/me',
+    {
+      config: { cacheable: true },
+      schema: { response: { 200: IdentityEnvelope, ...errorResponses(400, 401) } }
+    },
+    (request, reply) => {
+      reply.send(envelopeBody(request, api.store.identityOf(callerOf(request))))
+    }
+  )
 }

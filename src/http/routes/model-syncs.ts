@@ -3,10 +3,26 @@ import { callerOf } from '../plugins/auth.js'
 import { envelopeBody } from '../plugins/version.js'
 import { errorResponses } from '../schemas/common.js'
 import {
-  AsyncQuery, JobEnvelope, JobParams, ModelBody, ModelEnvelope, ModelExecutionEnvelope, ModelExecutionListEnvelope,
-  ModelExecutionListQuery, ModelListEnvelope, ModelSyncBody, ModelSyncEnvelope, ModelSyncListEnvelope, ModelSyncListQuery, ModelSyncStatusEnvelope,
-  StartModelSyncBody, StartModelSyncEnvelope, SyncParams,
-  type ModelInput, type ModelSyncInput, type StartModelSyncInput
+  AsyncQuery,
+  JobEnvelope,
+  JobParams,
+  ModelBody,
+  ModelEnvelope,
+  ModelExecutionEnvelope,
+  ModelExecutionListEnvelope,
+  ModelExecutionListQuery,
+  ModelListEnvelope,
+  ModelSyncBody,
+  ModelSyncEnvelope,
+  ModelSyncListEnvelope,
+  ModelSyncListQuery,
+  ModelSyncStatusEnvelope,
+  StartModelSyncBody,
+  StartModelSyncEnvelope,
+  SyncParams,
+  type ModelInput,
+  type ModelSyncInput,
+  type StartModelSyncInput
 } from '../schemas/syncs.js'
 import { syncRoutes } from './sync-routes.js'
 import type { StoredModelSync } from '../../store/syncs/model-syncs.js'
@@ -15,7 +31,10 @@ import type { StoredModel } from '../../store/syncs/models.js'
 type Id = { id: string }
 const EXECUTION_PAGE = 50
 
-/** /api/models*, /api/syncs* and /api/jobs: models, model syncs and their runs, asynchronous jobs (partner-surface reference 7 to 9). */
+/**
+ * /api/models*, /api/syncs* and /api/jobs: models, model syncs and their runs, asynchronous jobs
+ * (partner-surface reference 7 to 9).
+ */
 export default async function modelSyncRoutes (api: FastifyInstance): Promise<void> {
   const { store } = api
   const modelOf = (request: FastifyRequest, organizationId?: string | null): StoredModel =>
@@ -24,69 +43,141 @@ export default async function modelSyncRoutes (api: FastifyInstance): Promise<vo
 
   // Models
 
-  api.get<{ Querystring: { organization_id?: string } }>('/models', {
-    schema: { querystring: AsyncQuery, response: { 200: ModelListEnvelope, ...errorResponses(400, 401, 404) } }
-  }, (request, reply) => {
-    const organization = store.access.organizationToActIn(callerOf(request), request.query.organization_id)
-    reply.send(envelopeBody(request, store.models.list(organization.id).map((m) => store.models.view(m))))
-  })
+  api.get<{ Querystring: { organization_id?: string } }>(
+    '/models',
+    {
+      schema: { querystring: AsyncQuery, response: { 200: ModelListEnvelope, ...errorResponses(400, 401, 404) } }
+    },
+    (request, reply) => {
+      const organization = store.access.organizationToActIn(callerOf(request), request.query.organization_id)
+      reply.send(
+        envelopeBody(
+          request,
+          store.models.list(organization.id).map((m) => store.models.view(m))
+        )
+      )
+    }
+  )
 
   /** A model's answer; with async=true also a job that reports it (running now, done at the runner's next turn). */
-  const modelAnswer = (request: FastifyRequest, model: StoredModel, jobType: 'createmodel' | 'updatemodel'): Record<string, unknown> => {
+  const modelAnswer = (
+    request: FastifyRequest,
+    model: StoredModel,
+    jobType: 'createmodel' | 'updatemodel'
+  ): Record<string, unknown> => {
     const view = store.models.view(model)
     const body: Record<string, unknown> = envelopeBody(request, view)
-    if ((request.query as { async?: string }).async === 'true') body.job = store.transaction(() => store.jobs.start(model.organization_id, jobType, view))
+    if ((request.query as { async?: string }).async === 'true') {
+      body.job = store.transaction(() => store.jobs.start(model.organization_id, jobType, view))
+    }
     return body
   }
 
-  api.post<{ Querystring: { async?: string }, Body: ModelInput }>('/models', {
-    schema: { querystring: AsyncQuery, body: ModelBody, response: { 200: ModelEnvelope, ...errorResponses(400, 401, 403, 404, 422) } }
-  }, (request, reply) => {
-    const organization = store.access.organizationToActIn(callerOf(request), request.body.organization_id)
-    const created = store.transaction(() => store.models.create(organization.id, request.body, actor(request)))
-    reply.send(modelAnswer(request, created, 'createmodel'))
-  })
+  api.post<{ Querystring: { async?: string }; Body: ModelInput }>(
+    '/models',
+    {
+      schema: {
+        querystring: AsyncQuery,
+        body: ModelBody,
+        response: { 200: ModelEnvelope, ...errorResponses(400, 401, 403, 404, 422) }
+      }
+    },
+    (request, reply) => {
+      const organization = store.access.organizationToActIn(callerOf(request), request.body.organization_id)
+      const created = store.transaction(() => store.models.create(organization.id, request.body, actor(request)))
+      reply.send(modelAnswer(request, created, 'createmodel'))
+    }
+  )
 
-  api.get<{ Params: Id }>('/models/:id', {
-    schema: { params: SyncParams, querystring: AsyncQuery, response: { 200: ModelEnvelope, ...errorResponses(400, 401, 404) } }
-  }, (request, reply) => {
-    reply.send(envelopeBody(request, store.models.view(modelOf(request))))
-  })
+  api.get<{ Params: Id }>(
+    '/models/:id',
+    {
+      schema: {
+        params: SyncParams,
+        querystring: AsyncQuery,
+        response: { 200: ModelEnvelope, ...errorResponses(400, 401, 404) }
+      }
+    },
+    (request, reply) => {
+      reply.send(envelopeBody(request, store.models.view(modelOf(request))))
+    }
+  )
 
-  api.put<{ Params: Id, Querystring: { async?: string }, Body: ModelInput }>('/models/:id', {
-    schema: { params: SyncParams, querystring: AsyncQuery, body: ModelBody, response: { 200: ModelEnvelope, ...errorResponses(400, 401, 403, 404, 422) } }
-  }, (request, reply) => {
-    const updated = store.transaction(() => store.models.replace(modelOf(request, request.body.organization_id), request.body, actor(request)))
-    reply.send(modelAnswer(request, updated, 'updatemodel'))
-  })
+  api.put<{ Params: Id; Querystring: { async?: string }; Body: ModelInput }>(
+    '/models/:id',
+    {
+      schema: {
+        params: SyncParams,
+        querystring: AsyncQuery,
+        body: ModelBody,
+        response: { 200: ModelEnvelope, ...errorResponses(400, 401, 403, 404, 422) }
+      }
+    },
+    (request, reply) => {
+      const updated = store.transaction(() =>
+        store.models.replace(modelOf(request, request.body.organization_id), request.body, actor(request))
+      )
+      reply.send(modelAnswer(request, updated, 'updatemodel'))
+    }
+  )
 
-  api.delete<{ Params: Id }>('/models/:id', {
-    schema: { params: SyncParams, querystring: AsyncQuery, response: { 200: { type: 'null' }, ...errorResponses(400, 401, 403, 404, 422) } }
-  }, (request, reply) => {
-    store.transaction(() => store.models.delete(modelOf(request)))
-    reply.code(200).send()
-  })
+  api.delete<{ Params: Id }>(
+    '/models/:id',
+    {
+      schema: {
+        params: SyncParams,
+        querystring: AsyncQuery,
+        response: { 200: { type: 'null' }, ...errorResponses(400, 401, 403, 404, 422) }
+      }
+    },
+    (request, reply) => {
+      store.transaction(() => store.models.delete(modelOf(request)))
+      reply.code(200).send()
+    }
+  )
 
   // Model syncs
 
-  api.get<{ Querystring: { active?: string, mode?: string, target_connection_id?: string, organization_id?: string } }>('/syncs', {
-    schema: { querystring: ModelSyncListQuery, response: { 200: ModelSyncListEnvelope, ...errorResponses(400, 401, 404) } }
-  }, (request, reply) => {
-    const q = request.query
-    const organization = store.access.organizationToActIn(callerOf(request), q.organization_id)
-    const syncs = store.modelSyncs.list(organization.id, { active: q.active === undefined ? undefined : q.active === 'true', mode: q.mode, target_connection_id: q.target_connection_id })
-    reply.send(envelopeBody(request, syncs.map((s) => store.modelSyncs.view(s))))
-  })
+  api.get<{ Querystring: { active?: string; mode?: string; target_connection_id?: string; organization_id?: string } }>(
+    '/syncs',
+    {
+      schema: {
+        querystring: ModelSyncListQuery,
+        response: { 200: ModelSyncListEnvelope, ...errorResponses(400, 401, 404) }
+      }
+    },
+    (request, reply) => {
+      const q = request.query
+      const organization = store.access.organizationToActIn(callerOf(request), q.organization_id)
+      const syncs = store.modelSyncs.list(organization.id, {
+        active: q.active === undefined ? undefined : q.active === 'true',
+        mode: q.mode,
+        target_connection_id: q.target_connection_id
+      })
+      reply.send(
+        envelopeBody(
+          request,
+          syncs.map((s) => store.modelSyncs.view(s))
+        )
+      )
+    }
+  )
 
   const sync = syncRoutes<StoredModelSync, ModelSyncInput, StartModelSyncInput>(api, {
     kind: 'model',
     path: '/syncs',
     repository: store.modelSyncs,
     reach: (caller, id, organizationId) => store.access.reachableModelSync(caller, id, organizationId),
-    startRequest: (_sync, body: StartModelSyncInput | null | undefined) => store.modelSyncs.startRequest(body, 'manual'),
+    startRequest: (_sync, body: StartModelSyncInput | null | undefined) =>
+      store.modelSyncs.startRequest(body, 'manual'),
     executionView: (e) => store.executions.modelView(e),
     startedView: (e) => ({ id: e.id, status: e.status, created_at: new Date(e.created_ms).toISOString() }),
-    listOptions: (q) => ({ ascending: q.ascending === 'true', only: q.only_completed === 'true' ? 'completed' : undefined, limit: EXECUTION_PAGE, page_token: q.page_token }),
+    listOptions: (q) => ({
+      ascending: q.ascending === 'true',
+      only: q.only_completed === 'true' ? 'completed' : undefined,
+      limit: EXECUTION_PAGE,
+      page_token: q.page_token
+    }),
     schemas: {
       create: ModelSyncBody,
       replace: ModelSyncBody,
@@ -112,10 +203,21 @@ export default async function modelSyncRoutes (api: FastifyInstance): Promise<vo
 
   // Jobs
 
-  api.get<{ Params: { type: string, id: string } }>('/jobs/:type/:id', {
-    schema: { params: JobParams, response: { 200: JobEnvelope, ...errorResponses(400, 401, 404) } }
-  }, (request, reply) => {
-    const caller = callerOf(request)
-    reply.send(envelopeBody(request, store.jobs.find(request.params.type, request.params.id, (organizationId) => store.access.canSeeOrganization(caller, organizationId))))
-  })
+  api.get<{ Params: { type: string; id: string } }>(
+    '/jobs/:type/:id',
+    {
+      schema: { params: JobParams, response: { 200: JobEnvelope, ...errorResponses(400, 401, 404) } }
+    },
+    (request, reply) => {
+      const caller = callerOf(request)
+      reply.send(
+        envelopeBody(
+          request,
+          store.jobs.find(request.params.type, request.params.id, (organizationId) =>
+            store.access.canSeeOrganization(caller, organizationId)
+          )
+        )
+      )
+    }
+  )
 }

@@ -16,7 +16,7 @@ export function routeShape (method: string, path: string): string {
 }
 
 /** The SDK operations none of the given routes implements. */
-export function unsimulatedOperations (routes: ReadonlyArray<{ method: string, url: string }>): SdkOperation[] {
+export function unsimulatedOperations (routes: ReadonlyArray<{ method: string; url: string }>): SdkOperation[] {
   const implemented = new Set(routes.map((r) => routeShape(r.method, r.url)))
   return SDK_OPERATIONS.filter(([method, path]) => !implemented.has(routeShape(method, path)))
 }
@@ -36,7 +36,10 @@ export default async function notSimulatedRoutes (api: FastifyInstance): Promise
       config: { notSimulated: true },
       schema: { response: errorResponses(400, 401, 403, 501) },
       handler: async () => {
-        throw Errors.NotSimulated({ message, metadata: { sdk_method: sdkMethod, sdk_version: SDK_VERSION, method, path } })
+        throw Errors.NotSimulated({
+          message,
+          metadata: { sdk_method: sdkMethod, sdk_version: SDK_VERSION, method, path }
+        })
       }
     })
   }

@@ -10,10 +10,15 @@ import type { StoredModelSync } from '../../store/syncs/model-syncs.js'
 import type { Actor } from '../../store/connections/connections.js'
 
 type Id = { id: string }
-type ExecutionParams = { id: string, exec_id: string }
+type ExecutionParams = { id: string; exec_id: string }
 
 /** A run list's query as each kind names it: which runs, how many, from where, in which order. */
-export interface ExecutionListOptions { ascending: boolean, only?: 'completed' | 'terminal', limit: number, page_token?: string }
+export interface ExecutionListOptions {
+  ascending: boolean
+  only?: 'completed' | 'terminal'
+  limit: number
+  page_token?: string
+}
 
 /** What the routes of one kind of sync need from it: its store, its schemas, its views. */
 export interface SyncKindRoutes<S extends StoredBulkSync | StoredModelSync, Input, Start> {
@@ -54,113 +59,199 @@ export interface SyncKindRoutes<S extends StoredBulkSync | StoredModelSync, Inpu
  * route. A kind's route file calls them in the order its routes are listed (the OpenAPI document
  * keeps that order) between the routes only it has.
  */
-export function syncRoutes<S extends StoredBulkSync | StoredModelSync, Input extends { organization_id?: string | null }, Start> (
-  api: FastifyInstance, k: SyncKindRoutes<S, Input, Start>
-) {
+export function syncRoutes<
+  S extends StoredBulkSync | StoredModelSync,
+  Input extends { organization_id?: string | null },
+  Start
+> (api: FastifyInstance, k: SyncKindRoutes<S, Input, Start>) {
   const { store } = api
   const { schemas } = k
-  const syncOf = (request: FastifyRequest, organizationId?: string | null): S => k.reach(callerOf(request), (request.params as Id).id, organizationId)
+  const syncOf = (request: FastifyRequest, organizationId?: string | null): S =>
+    k.reach(callerOf(request), (request.params as Id).id, organizationId)
   const actor = (request: FastifyRequest): Actor => store.actorOf(callerOf(request))
   const itemQuery = schemas.itemQuery === undefined ? {} : { querystring: schemas.itemQuery }
   const one = `${k.path}/:id`
 
   return {
     create (): void {
-      api.post(k.path, {
-        schema: { body: schemas.create, response: { 200: schemas.sync, ...errorResponses(400, 401, 403, 404, 422) } }
-      }, (request, reply) => {
-        const body = request.body as Input
-        const organization = store.access.organizationToActIn(callerOf(request), body.organization_id)
-        const created = store.transaction(() => k.repository.create(organization.id, body, actor(request)))
-        reply.send(envelopeBody(request, k.repository.view(created)))
-      })
+      api.post(
+        k.path,
+        {
+          schema: { body: schemas.create, response: { 200: schemas.sync, ...errorResponses(400, 401, 403, 404, 422) } }
+        },
+        (request, reply) => {
+          const body = request.body as Input
+          const organization = store.access.organizationToActIn(callerOf(request), body.organization_id)
+          const created = store.transaction(() => k.repository.create(organization.id, body, actor(request)))
+          reply.send(envelopeBody(request, k.repository.view(created)))
+        }
+      )
     },
 
     read (): void {
-      api.get<{ Params: Id }>(one, {
-        schema: { params: SyncParams, ...itemQuery, response: { 200: schemas.sync, ...errorResponses(400, 401, 404) } }
-      }, (request, reply) => {
-        reply.send(envelopeBody(request, k.repository.view(syncOf(request))))
-      })
+      api.get<{ Params: Id }>(
+        one,
+        {
+          schema: {
+            params: SyncParams,
+            ...itemQuery,
+            response: { 200: schemas.sync, ...errorResponses(400, 401, 404) }
+          }
+        },
+        (request, reply) => {
+          reply.send(envelopeBody(request, k.repository.view(syncOf(request))))
+        }
+      )
     },
 
     replace (): void {
-      api.put(one, {
-        schema: { params: SyncParams, body: schemas.replace, response: { 200: schemas.sync, ...errorResponses(400, 401, 403, 404, 422) } }
-      }, (request, reply) => {
-        const body = request.body as Input
-        const updated = store.transaction(() => k.repository.replace(syncOf(request, body.organization_id), body, actor(request)))
-        reply.send(envelopeBody(request, k.repository.view(updated)))
-      })
+      api.put(
+        one,
+        {
+          schema: {
+            params: SyncParams,
+            body: schemas.replace,
+            response: { 200: schemas.sync, ...errorResponses(400, 401, 403, 404, 422) }
+          }
+        },
+        (request, reply) => {
+          const body = request.body as Input
+          const updated = store.transaction(() =>
+            k.repository.replace(syncOf(request, body.organization_id), body, actor(request))
+          )
+          reply.send(envelopeBody(request, k.repository.view(updated)))
+        }
+      )
     },
 
     remove (): void {
-      api.delete<{ Params: Id }>(one, {
-        schema: { params: SyncParams, ...itemQuery, response: { 200: { type: 'null' }, ...errorResponses(400, 401, 403, 404) } }
-      }, (request, reply) => {
-        store.transaction(() => k.repository.delete(syncOf(request)))
-        reply.code(200).send()
-      })
+      api.delete<{ Params: Id }>(
+        one,
+        {
+          schema: {
+            params: SyncParams,
+            ...itemQuery,
+            response: { 200: { type: 'null' }, ...errorResponses(400, 401, 403, 404) }
+          }
+        },
+        (request, reply) => {
+          store.transaction(() => k.repository.delete(syncOf(request)))
+          reply.code(200).send()
+        }
+      )
     },
 
     activate (): void {
-      api.post<{ Params: Id, Body: { active: boolean } }>(`${one}/activate`, {
-        schema: { params: SyncParams, body: ActivateBody, response: { 200: ActivateEnvelope, ...errorResponses(400, 401, 403, 404, 422) } }
-      }, (request, reply) => {
-        const updated = store.transaction(() => k.repository.setActive(syncOf(request), request.body.active, actor(request)))
-        reply.send(envelopeBody(request, { id: updated.id, active: updated.active }))
-      })
+      api.post<{ Params: Id; Body: { active: boolean } }>(
+        `${one}/activate`,
+        {
+          schema: {
+            params: SyncParams,
+            body: ActivateBody,
+            response: { 200: ActivateEnvelope, ...errorResponses(400, 401, 403, 404, 422) }
+          }
+        },
+        (request, reply) => {
+          const updated = store.transaction(() =>
+            k.repository.setActive(syncOf(request), request.body.active, actor(request))
+          )
+          reply.send(envelopeBody(request, { id: updated.id, active: updated.active }))
+        }
+      )
     },
 
     cancel (): void {
-      api.post<{ Params: Id }>(`${one}/cancel`, {
-        schema: { params: SyncParams, response: { 200: MessageEnvelope, ...errorResponses(400, 401, 403, 404) } }
-      }, (request, reply) => {
-        reply.send(envelopeBody(request, { message: store.transaction(() => store.executions.cancelActive(syncOf(request).id)) }))
-      })
+      api.post<{ Params: Id }>(
+        `${one}/cancel`,
+        {
+          schema: { params: SyncParams, response: { 200: MessageEnvelope, ...errorResponses(400, 401, 403, 404) } }
+        },
+        (request, reply) => {
+          reply.send(
+            envelopeBody(request, {
+              message: store.transaction(() => store.executions.cancelActive(syncOf(request).id))
+            })
+          )
+        }
+      )
     },
 
     start (): void {
-      api.post(`${one}/executions`, {
-        schema: { params: SyncParams, body: schemas.start, response: { 200: schemas.started, ...errorResponses(400, 401, 403, 404, 409, 422) } }
-      }, (request, reply) => {
-        const execution = store.transaction(() => {
-          const sync = syncOf(request)
-          return store.executions.start(k.repository.facts(sync), k.startRequest(sync, request.body as Start | null))
-        })
-        reply.send(envelopeBody(request, k.startedView(execution)))
-      })
+      api.post(
+        `${one}/executions`,
+        {
+          schema: {
+            params: SyncParams,
+            body: schemas.start,
+            response: { 200: schemas.started, ...errorResponses(400, 401, 403, 404, 409, 422) }
+          }
+        },
+        (request, reply) => {
+          const execution = store.transaction(() => {
+            const sync = syncOf(request)
+            return store.executions.start(k.repository.facts(sync), k.startRequest(sync, request.body as Start | null))
+          })
+          reply.send(envelopeBody(request, k.startedView(execution)))
+        }
+      )
     },
 
     executions (): void {
-      api.get<{ Params: Id, Querystring: Record<string, string | undefined> }>(`${one}/executions`, {
-        schema: { params: SyncParams, querystring: schemas.executionListQuery, response: { 200: schemas.executionList, ...errorResponses(400, 401, 404, 422) } }
-      }, (request, reply) => {
-        const page = store.executions.list(k.kind, syncOf(request).id, k.listOptions(request.query))
-        const body: Record<string, unknown> = envelopeBody(request, page.executions.map((e) => k.executionView(e)))
-        body.pagination = page.next_page_token === undefined ? {} : { next_page_token: page.next_page_token }
-        reply.send(body)
-      })
+      api.get<{ Params: Id; Querystring: Record<string, string | undefined> }>(
+        `${one}/executions`,
+        {
+          schema: {
+            params: SyncParams,
+            querystring: schemas.executionListQuery,
+            response: { 200: schemas.executionList, ...errorResponses(400, 401, 404, 422) }
+          }
+        },
+        (request, reply) => {
+          const page = store.executions.list(k.kind, syncOf(request).id, k.listOptions(request.query))
+          const body: Record<string, unknown> = envelopeBody(
+            request,
+            page.executions.map((e) => k.executionView(e))
+          )
+          body.pagination = page.next_page_token === undefined ? {} : { next_page_token: page.next_page_token }
+          reply.send(body)
+        }
+      )
     },
 
     execution (): void {
-      api.get<{ Params: ExecutionParams }>(`${one}/executions/:exec_id`, {
-        schema: { params: SyncExecutionParams, response: { 200: schemas.execution, ...errorResponses(400, 401, 404) } }
-      }, (request, reply) => {
-        reply.send(envelopeBody(request, k.executionView(store.executions.require(k.kind, syncOf(request).id, request.params.exec_id))))
-      })
+      api.get<{ Params: ExecutionParams }>(
+        `${one}/executions/:exec_id`,
+        {
+          schema: {
+            params: SyncExecutionParams,
+            response: { 200: schemas.execution, ...errorResponses(400, 401, 404) }
+          }
+        },
+        (request, reply) => {
+          reply.send(
+            envelopeBody(
+              request,
+              k.executionView(store.executions.require(k.kind, syncOf(request).id, request.params.exec_id))
+            )
+          )
+        }
+      )
     },
 
     status (): void {
-      api.get<{ Params: Id }>(`${one}/status`, {
-        schema: { params: SyncParams, response: { 200: schemas.status, ...errorResponses(400, 401, 404) } }
-      }, (request, reply) => {
-        const sync = syncOf(request)
-        const status: Record<string, unknown> = store.executions.status(sync.id)
-        const next = store.scheduler.nextExecution(sync, k.kind, store.clock.now())
-        if (next !== undefined) status.next_execution_time = next
-        reply.send(envelopeBody(request, status))
-      })
+      api.get<{ Params: Id }>(
+        `${one}/status`,
+        {
+          schema: { params: SyncParams, response: { 200: schemas.status, ...errorResponses(400, 401, 404) } }
+        },
+        (request, reply) => {
+          const sync = syncOf(request)
+          const status: Record<string, unknown> = store.executions.status(sync.id)
+          const next = store.scheduler.nextExecution(sync, k.kind, store.clock.now())
+          if (next !== undefined) status.next_execution_time = next
+          reply.send(envelopeBody(request, status))
+        }
+      )
     }
   }
 }

@@ -47,7 +47,10 @@ export const FaultBody = {
   additionalProperties: false,
   anyOf: [{ required: ['status'] }, { required: ['delay_ms'] }],
   properties: {
-    method: { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'get', 'post', 'put', 'patch', 'delete'] },
+    method: {
+      type: 'string',
+      enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'get', 'post', 'put', 'patch', 'delete']
+    },
     path: { type: 'string', minLength: 1, maxLength: 2048, pattern: '^/' },
     partner_id: { type: 'string', maxLength: 64 },
     status: { type: 'integer', minimum: 200, maximum: 599 },

@@ -45,7 +45,12 @@ export const ConnectionTypeDefinition = {
     capabilities: {
       type: 'object',
       additionalProperties: false,
-      properties: { source: { type: 'boolean' }, destination: { type: 'boolean' }, enrichment: { type: 'boolean' }, orchestration: { type: 'boolean' } }
+      properties: {
+        source: { type: 'boolean' },
+        destination: { type: 'boolean' },
+        enrichment: { type: 'boolean' },
+        orchestration: { type: 'boolean' }
+      }
     },
     operations: { type: 'array', maxItems: 100, items: Text(100) },
     use_oauth: { type: 'boolean' },
@@ -114,7 +119,12 @@ export const TestConnectionBody = {
   type: 'object',
   additionalProperties: false,
   required: ['type', 'configuration'],
-  properties: { type: TypeId, configuration: Configuration, connection_id: Text(LIMITS.id), organization_id: Text(LIMITS.id) }
+  properties: {
+    type: TypeId,
+    configuration: Configuration,
+    connection_id: Text(LIMITS.id),
+    organization_id: Text(LIMITS.id)
+  }
 } as const
 export type TestConnectionInput = Infer<typeof TestConnectionBody>
 
@@ -178,7 +188,12 @@ export const OrganizationConnectionParams = {
 const Capabilities = {
   type: 'object',
   required: ['source', 'destination', 'enrichment', 'orchestration'],
-  properties: { source: { type: 'boolean' }, destination: { type: 'boolean' }, enrichment: { type: 'boolean' }, orchestration: { type: 'boolean' } }
+  properties: {
+    source: { type: 'boolean' },
+    destination: { type: 'boolean' },
+    enrichment: { type: 'boolean' },
+    orchestration: { type: 'boolean' }
+  }
 } as const
 
 /** GET /api/connection_types: mixed casing, as in the SDK's ConnectionType. */
@@ -201,10 +216,18 @@ export const ConnectionType = {
 const ConnectionTypeRef = {
   type: 'object',
   required: ['id', 'name', 'operations'],
-  properties: { id: { type: 'string' }, name: { type: 'string' }, logo_url: { type: 'string' }, operations: { type: 'array', items: { type: 'string' } } }
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    logo_url: { type: 'string' },
+    operations: { type: 'array', items: { type: 'string' } }
+  }
 } as const
 
-const Actor = { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, type: { type: 'string' } } } as const
+const Actor = {
+  type: 'object',
+  properties: { id: { type: 'string' }, name: { type: 'string' }, type: { type: 'string' } }
+} as const
 
 const connectionCore = {
   id: { type: 'string' },
@@ -222,7 +245,18 @@ const connectionCore = {
 export const Connection = {
   $id: 'Connection',
   type: 'object',
-  required: ['id', 'name', 'organization_id', 'type', 'configuration', 'status', 'saved', 'policies', 'created_at', 'updated_at'],
+  required: [
+    'id',
+    'name',
+    'organization_id',
+    'type',
+    'configuration',
+    'status',
+    'saved',
+    'policies',
+    'created_at',
+    'updated_at'
+  ],
   properties: {
     ...connectionCore,
     created_at: { type: 'string' },
@@ -238,7 +272,12 @@ export const SavedConnection = {
   $id: 'SavedConnection',
   type: 'object',
   required: ['id', 'name', 'organization_id', 'type', 'configuration', 'status', 'saved', 'policies'],
-  properties: { ...connectionCore, healthcheck_interval: { type: 'string' }, auth_url: { type: 'string' }, auth_code: { type: 'string' } }
+  properties: {
+    ...connectionCore,
+    healthcheck_interval: { type: 'string' },
+    auth_url: { type: 'string' },
+    auth_code: { type: 'string' }
+  }
 } as const
 
 const ParameterValues = {
@@ -254,10 +293,27 @@ const ParameterValues = {
 
 export const ConnectionTypeListEnvelope = envelopeSchema({ type: 'array', items: { $ref: 'ConnectionType#' } })
 /** A bare JSON Schema, not enveloped (reference 2.2). */
-export const ConnectionTypeSchemaResponse = { type: 'object', required: ['$schema', 'type', 'properties'], additionalProperties: true, properties: { $schema: { type: 'string' }, type: { type: 'string' }, properties: { type: 'object', additionalProperties: true } } } as const
+export const ConnectionTypeSchemaResponse = {
+  type: 'object',
+  required: ['$schema', 'type', 'properties'],
+  additionalProperties: true,
+  properties: {
+    $schema: { type: 'string' },
+    type: { type: 'string' },
+    properties: { type: 'object', additionalProperties: true }
+  }
+} as const
 export const ConnectionEnvelope = envelopeSchema({ $ref: 'Connection#' })
 export const ConnectionListEnvelope = envelopeSchema({ type: 'array', items: { $ref: 'Connection#' } })
 export const SavedConnectionEnvelope = envelopeSchema({ $ref: 'SavedConnection#' })
 export const ParameterValuesEnvelope = envelopeSchema(ParameterValues)
-export const ConnectEnvelope = envelopeSchema({ type: 'object', required: ['redirect_url', 'token'], properties: { redirect_url: { type: 'string' }, token: { type: 'string' } } })
-export const SharedIdEnvelope = envelopeSchema({ type: 'object', required: ['id'], properties: { id: { type: 'string' } } })
+export const ConnectEnvelope = envelopeSchema({
+  type: 'object',
+  required: ['redirect_url', 'token'],
+  properties: { redirect_url: { type: 'string' }, token: { type: 'string' } }
+})
+export const SharedIdEnvelope = envelopeSchema({
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string' } }
+})

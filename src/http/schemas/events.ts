@@ -7,12 +7,37 @@ const Count = { type: 'integer', minimum: 0, maximum: 1e12 } as const
 const TextList = { type: 'array', maxItems: 1000, items: Text(LIMITS.url) } as const
 
 /** ExecutionStatus of the SDK. */
-export const EXECUTION_STATUSES = ['created', 'scheduled', 'queued', 'waiting', 'running', 'processing', 'canceling', 'canceled', 'completed', 'failed', 'interrupted'] as const
+export const EXECUTION_STATUSES = [
+  'created',
+  'scheduled',
+  'queued',
+  'waiting',
+  'running',
+  'processing',
+  'canceling',
+  'canceled',
+  'completed',
+  'failed',
+  'interrupted'
+] as const
 
 /** What every model-sync event (sync.*) carries. */
-const syncFields = { execution_id: Id, organization_id: Id, sync_id: Id, sync_name: Text(LIMITS.name), target_connection_id: Id } as const
+const syncFields = {
+  execution_id: Id,
+  organization_id: Id,
+  sync_id: Id,
+  sync_name: Text(LIMITS.name),
+  target_connection_id: Id
+} as const
 /** What every bulk-sync event (bulk_sync.*) carries. */
-const bulkFields = { execution_id: Id, organization_id: Id, sync_id: Id, sync_name: Text(LIMITS.name), source_connection_id: Id, destination_connection_id: Id } as const
+const bulkFields = {
+  execution_id: Id,
+  organization_id: Id,
+  sync_id: Id,
+  sync_name: Text(LIMITS.name),
+  source_connection_id: Id,
+  destination_connection_id: Id
+} as const
 const Status = { type: 'string', enum: EXECUTION_STATUSES } as const
 
 /**
@@ -41,7 +66,12 @@ export const EVENT_PAYLOAD_FIELDS = {
     deleted_records: TextList,
     errored_records: TextList
   },
-  'sync.completed_with_errors': { ...syncFields, error: Text(LIMITS.configurationValue), number_of_errors: Count, number_of_warnings: Count },
+  'sync.completed_with_errors': {
+    ...syncFields,
+    error: Text(LIMITS.configurationValue),
+    number_of_errors: Count,
+    number_of_warnings: Count
+  },
   'bulk_sync.running': bulkFields,
   'bulk_sync.completed': { ...bulkFields, trigger_source: Text(64) },
   'bulk_sync.canceled': bulkFields,
@@ -67,7 +97,11 @@ export const WebhookBody = {
   type: 'object',
   additionalProperties: false,
   required: ['endpoint', 'secret'],
-  properties: { endpoint: Endpoint, secret: Secret, organization_id: { type: ['string', 'null'], maxLength: LIMITS.id } }
+  properties: {
+    endpoint: Endpoint,
+    secret: Secret,
+    organization_id: { type: ['string', 'null'], maxLength: LIMITS.id }
+  }
 } as const
 
 export const WebhookListQuery = {

@@ -5,7 +5,14 @@
 import type { Infer } from './infer.js'
 import { ConnectionTypeDefinition } from './connections.js'
 import { EVENT_TYPES } from './events.js'
-import { CreateBulkSyncBody, JOB_TYPES, ModelBody, ModelSyncBody, BulkScheduleBody, SchemaConfigurationShape } from './syncs.js'
+import {
+  CreateBulkSyncBody,
+  JOB_TYPES,
+  ModelBody,
+  ModelSyncBody,
+  BulkScheduleBody,
+  SchemaConfigurationShape
+} from './syncs.js'
 import { LIMITS } from '../../core/limits.js'
 
 export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
@@ -62,10 +69,18 @@ const FixtureApiKeySchema = {
   type: 'object',
   additionalProperties: false,
   required: ['organization_id'],
-  properties: { key: Key, key_sha256: { type: 'string', pattern: SHA256_PATTERN }, organization_id: Uuid, user_id: Uuid }
+  properties: {
+    key: Key,
+    key_sha256: { type: 'string', pattern: SHA256_PATTERN },
+    organization_id: Uuid,
+    user_id: Uuid
+  }
 } as const
 
-/** A connection of its own (type and configuration), or a shared copy of another (parent_connection_id, which follows its parent). */
+/**
+ * A connection of its own (type and configuration), or a shared copy of another (parent_connection_id, which
+ * follows its parent).
+ */
 const FixtureConnectionSchema = {
   type: 'object',
   additionalProperties: false,
@@ -115,14 +130,24 @@ const FixtureEventSchema = {
   }
 } as const
 
-const Stamps = { created_at: { type: 'string', format: 'date-time' }, updated_at: { type: 'string', format: 'date-time' } } as const
+const Stamps = {
+  created_at: { type: 'string', format: 'date-time' },
+  updated_at: { type: 'string', format: 'date-time' }
+} as const
 
 /** A model: its fields as the API takes them. */
 const FixtureModelSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['id', 'organization_id', 'name', 'connection_id', 'configuration'],
-  properties: { ...ModelBody.properties, id: Uuid, organization_id: Uuid, connection_id: Uuid, version: { type: 'integer', minimum: 1 }, ...Stamps }
+  properties: {
+    ...ModelBody.properties,
+    id: Uuid,
+    organization_id: Uuid,
+    connection_id: Uuid,
+    version: { type: 'integer', minimum: 1 },
+    ...Stamps
+  }
 } as const
 
 /** A model sync: its fields as the API takes them. */
@@ -142,8 +167,29 @@ const FixtureBulkSyncSchema = {
     ...CreateBulkSyncBody.properties,
     id: Uuid,
     organization_id: Uuid,
-    schemas: { type: 'array', maxItems: 2000, items: { anyOf: [{ type: 'string', maxLength: 255 }, { ...SchemaConfigurationShape, properties: { ...SchemaConfigurationShape.properties, output_name: { type: 'string', maxLength: 255 } } }] } },
-    schedules: { type: 'array', maxItems: 100, items: { type: 'object', additionalProperties: false, required: ['id', 'schedule'], properties: { id: Uuid, schedule: BulkScheduleBody.properties.schedule } } },
+    schemas: {
+      type: 'array',
+      maxItems: 2000,
+      items: {
+        anyOf: [
+          { type: 'string', maxLength: 255 },
+          {
+            ...SchemaConfigurationShape,
+            properties: { ...SchemaConfigurationShape.properties, output_name: { type: 'string', maxLength: 255 } }
+          }
+        ]
+      }
+    },
+    schedules: {
+      type: 'array',
+      maxItems: 100,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'schedule'],
+        properties: { id: Uuid, schedule: BulkScheduleBody.properties.schedule }
+      }
+    },
     ...Stamps
   }
 } as const
@@ -169,7 +215,17 @@ const FixtureExecutionSchema = {
     schemas: {
       type: 'array',
       maxItems: 2000,
-      items: { type: 'object', additionalProperties: false, required: ['schema'], properties: { schema: { type: 'string', maxLength: 255 }, output_name: { type: 'string', maxLength: 255 }, record_count: { type: 'integer', minimum: 0 }, error_count: { type: 'integer', minimum: 0 } } }
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['schema'],
+        properties: {
+          schema: { type: 'string', maxLength: 255 },
+          output_name: { type: 'string', maxLength: 255 },
+          record_count: { type: 'integer', minimum: 0 },
+          error_count: { type: 'integer', minimum: 0 }
+        }
+      }
     }
   }
 } as const
@@ -213,7 +269,10 @@ export const FixtureDocument = {
   }
 } as const
 
-/** The document's own shape: known collections, each an array (src/store/fixtures.ts checks their entries one collection at a time). */
+/**
+ * The document's own shape: known collections, each an array (src/store/fixtures.ts checks their entries one
+ * collection at a time).
+ */
 export const FixtureDocumentShape = {
   type: 'object',
   additionalProperties: false,

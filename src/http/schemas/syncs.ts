@@ -12,21 +12,88 @@ import type { Infer } from './infer.js'
 
 const Name = Text(LIMITS.name)
 const Bool = { type: 'boolean' } as const
-const Strings = (maxItems: number, maxLength: number = LIMITS.name) => ({ type: 'array', maxItems, items: Text(maxLength) }) as const
+const Strings = (maxItems: number, maxLength: number = LIMITS.name) =>
+  ({ type: 'array', maxItems, items: Text(maxLength) }) as const
 /** A free-form object (a configuration): any JSON, bounded by the body limit and depth check. */
 const Open = { type: 'object' } as const
 const Any = {} as const
 
-export const SCHEDULE_FREQUENCIES = ['manual', 'continuous', 'hourly', 'daily', 'weekly', 'custom', 'builder', 'runafter', 'multi', 'dbtcloud'] as const
-export const BULK_EXECUTION_STATUSES = ['created', 'scheduled', 'running', 'exporting', 'canceling', 'canceled', 'completed', 'failed', 'processing', 'errors', 'interrupted'] as const
-export const BULK_SCHEMA_EXECUTION_STATUSES = ['created', 'scheduled', 'running', 'exporting', 'canceled', 'completed', 'failed', 'interrupted', 'processing'] as const
-export const MODEL_SYNC_MODES = ['create', 'update', 'updateOrCreate', 'replace', 'append', 'remove', 'snapshot'] as const
+export const SCHEDULE_FREQUENCIES = [
+  'manual',
+  'continuous',
+  'hourly',
+  'daily',
+  'weekly',
+  'custom',
+  'builder',
+  'runafter',
+  'multi',
+  'dbtcloud'
+] as const
+export const BULK_EXECUTION_STATUSES = [
+  'created',
+  'scheduled',
+  'running',
+  'exporting',
+  'canceling',
+  'canceled',
+  'completed',
+  'failed',
+  'processing',
+  'errors',
+  'interrupted'
+] as const
+export const BULK_SCHEMA_EXECUTION_STATUSES = [
+  'created',
+  'scheduled',
+  'running',
+  'exporting',
+  'canceled',
+  'completed',
+  'failed',
+  'interrupted',
+  'processing'
+] as const
+export const MODEL_SYNC_MODES = [
+  'create',
+  'update',
+  'updateOrCreate',
+  'replace',
+  'append',
+  'remove',
+  'snapshot'
+] as const
 export const BULK_DISCOVER = ['all', 'onlyIncremental', 'onlyNonIncremental', 'none'] as const
 export const FILTER_FUNCTIONS = [
-  'Equality', 'Inequality', 'IsNull', 'IsNotNull', 'True', 'False', 'OnOrAfter', 'OnOrBefore', 'GreaterThan', 'GreaterThanEqual', 'LessThan',
-  'LessThanEqual', 'StringContains', 'StringStartsWith', 'StringEndsWith', 'StringDoesNotContain', 'StringDoesNotStartWith', 'StringDoesNotEndWith',
-  'StringOneOf', 'StringNotOneOf', 'Between', 'ArrayContains', 'ArrayDoesNotContain', 'InTheLast', 'RelativeOnOrBefore', 'RelativeOnOrAfter',
-  'StringLike', 'StringNotLike', 'StringMatchesTrimmed'
+  'Equality',
+  'Inequality',
+  'IsNull',
+  'IsNotNull',
+  'True',
+  'False',
+  'OnOrAfter',
+  'OnOrBefore',
+  'GreaterThan',
+  'GreaterThanEqual',
+  'LessThan',
+  'LessThanEqual',
+  'StringContains',
+  'StringStartsWith',
+  'StringEndsWith',
+  'StringDoesNotContain',
+  'StringDoesNotStartWith',
+  'StringDoesNotEndWith',
+  'StringOneOf',
+  'StringNotOneOf',
+  'Between',
+  'ArrayContains',
+  'ArrayDoesNotContain',
+  'InTheLast',
+  'RelativeOnOrBefore',
+  'RelativeOnOrAfter',
+  'StringLike',
+  'StringNotLike',
+  'StringMatchesTrimmed'
 ] as const
 /** The job types GET /api/jobs/:type/:id knows (reference 8). */
 export const JOB_TYPES = ['createmodel', 'updatemodel', 'previewmodel', 'samplemodel', 'exportlogs'] as const
@@ -61,7 +128,14 @@ const BulkScheduleShape = {
               schedule: {
                 type: 'object',
                 required: ['frequency'],
-                properties: { frequency: Frequency, minute: TimePart, hour: TimePart, day_of_week: TimePart, day_of_month: TimePart, month: TimePart }
+                properties: {
+                  frequency: Frequency,
+                  minute: TimePart,
+                  hour: TimePart,
+                  day_of_week: TimePart,
+                  day_of_month: TimePart,
+                  month: TimePart
+                }
               }
             }
           }
@@ -80,7 +154,17 @@ const BulkFilterShape = {
 const FieldConfiguration = {
   anyOf: [
     Text(LIMITS.name),
-    { type: 'object', required: ['id'], properties: { id: Text(LIMITS.name), enabled: Bool, obfuscate: Bool, obfuscated: Bool, user_output_name: Text(LIMITS.name) } }
+    {
+      type: 'object',
+      required: ['id'],
+      properties: {
+        id: Text(LIMITS.name),
+        enabled: Bool,
+        obfuscate: Bool,
+        obfuscated: Bool,
+        user_output_name: Text(LIMITS.name)
+      }
+    }
   ]
 } as const
 
@@ -131,7 +215,10 @@ export const CreateBulkSyncBody = {
   type: 'object',
   additionalProperties: false,
   required: ['name', 'source_connection_id', 'destination_connection_id', 'destination_configuration', 'schedule'],
-  properties: { ...bulkSyncFields, schemas: { type: 'array', maxItems: 2000, items: { anyOf: [Text(LIMITS.name), SchemaConfigurationShape] } } }
+  properties: {
+    ...bulkSyncFields,
+    schemas: { type: 'array', maxItems: 2000, items: { anyOf: [Text(LIMITS.name), SchemaConfigurationShape] } }
+  }
 } as const
 export type CreateBulkSyncInput = Infer<typeof CreateBulkSyncBody>
 
@@ -147,10 +234,19 @@ export type UpdateBulkSyncInput = Infer<typeof UpdateBulkSyncBody>
 export const BulkSyncListQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { active: { type: 'string', enum: ['true', 'false'] }, organization_id: Id, page_token: Text(512), limit: { type: 'string', pattern: '^[0-9]{1,6}$' } }
+  properties: {
+    active: { type: 'string', enum: ['true', 'false'] },
+    organization_id: Id,
+    page_token: Text(512),
+    limit: { type: 'string', pattern: '^[0-9]{1,6}$' }
+  }
 } as const
 
-export const RefreshSchemasQuery = { type: 'object', additionalProperties: false, properties: { refresh_schemas: { type: 'string', enum: ['true', 'false'] } } } as const
+export const RefreshSchemasQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { refresh_schemas: { type: 'string', enum: ['true', 'false'] } }
+} as const
 
 export const ActivateBody = {
   type: 'object',
@@ -216,7 +312,11 @@ export const BulkScheduleBody = {
   properties: { schedule: ScheduleApiShape }
 } as const
 
-export const SchemaListQuery = { type: 'object', additionalProperties: false, properties: { filters: Text(4096) } } as const
+export const SchemaListQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { filters: Text(4096) }
+} as const
 
 /** UpdateBulkSchema: every field optional; fields given replace the schema's field settings. */
 export const UpdateBulkSchemaBody = {
@@ -224,7 +324,15 @@ export const UpdateBulkSchemaBody = {
   additionalProperties: false,
   properties: {
     enabled: Bool,
-    fields: { type: 'array', maxItems: 2000, items: { type: 'object', required: ['id'], properties: { id: Text(LIMITS.name), enabled: Bool, obfuscated: Bool, user_output_name: Text(LIMITS.name) } } },
+    fields: {
+      type: 'array',
+      maxItems: 2000,
+      items: {
+        type: 'object',
+        required: ['id'],
+        properties: { id: Text(LIMITS.name), enabled: Bool, obfuscated: Bool, user_output_name: Text(LIMITS.name) }
+      }
+    },
     ...schemaSettings
   }
 } as const
@@ -233,15 +341,41 @@ export type UpdateBulkSchemaInput = Infer<typeof UpdateBulkSchemaBody>
 export const PatchBulkSchemasBody = {
   type: 'object',
   additionalProperties: false,
-  properties: { schemas: { type: 'array', maxItems: 2000, items: { type: 'object', required: ['id'], properties: { ...UpdateBulkSchemaBody.properties, id: Text(LIMITS.name) } } } }
+  properties: {
+    schemas: {
+      type: 'array',
+      maxItems: 2000,
+      items: {
+        type: 'object',
+        required: ['id'],
+        properties: { ...UpdateBulkSchemaBody.properties, id: Text(LIMITS.name) }
+      }
+    }
+  }
 } as const
 export type PatchBulkSchemasInput = Infer<typeof PatchBulkSchemasBody>
 
 export const SyncParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const
-export const SyncExecutionParams = { type: 'object', required: ['id', 'exec_id'], properties: { id: { type: 'string' }, exec_id: { type: 'string' } } } as const
-export const SyncScheduleParams = { type: 'object', required: ['id', 'schedule_id'], properties: { id: { type: 'string' }, schedule_id: { type: 'string' } } } as const
-export const SyncSchemaParams = { type: 'object', required: ['id', 'schema_id'], properties: { id: { type: 'string' }, schema_id: { type: 'string', maxLength: LIMITS.name } } } as const
-export const JobParams = { type: 'object', required: ['type', 'id'], properties: { type: { type: 'string' }, id: { type: 'string' } } } as const
+export const SyncExecutionParams = {
+  type: 'object',
+  required: ['id', 'exec_id'],
+  properties: { id: { type: 'string' }, exec_id: { type: 'string' } }
+} as const
+export const SyncScheduleParams = {
+  type: 'object',
+  required: ['id', 'schedule_id'],
+  properties: { id: { type: 'string' }, schedule_id: { type: 'string' } }
+} as const
+export const SyncSchemaParams = {
+  type: 'object',
+  required: ['id', 'schema_id'],
+  properties: { id: { type: 'string' }, schema_id: { type: 'string', maxLength: LIMITS.name } }
+} as const
+export const JobParams = {
+  type: 'object',
+  required: ['type', 'id'],
+  properties: { type: { type: 'string' }, id: { type: 'string' } }
+} as const
 
 export type ScheduleApiInput = Infer<typeof ScheduleApiShape>
 export type BulkScheduleInput = Infer<typeof BulkScheduleShape>
@@ -275,13 +409,21 @@ export const ModelBody = {
   properties: { ...modelFields, refresh: Bool }
 } as const
 
-export const AsyncQuery = { type: 'object', additionalProperties: false, properties: { async: { type: 'string', enum: ['true', 'false'] }, organization_id: Id } } as const
+export const AsyncQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { async: { type: 'string', enum: ['true', 'false'] }, organization_id: Id }
+} as const
 
 export type ModelInput = Infer<typeof ModelBody>
 
 // Model syncs
 
-const SourceShape = { type: 'object', required: ['model_id', 'field'], properties: { model_id: Id, field: Text(LIMITS.name) } } as const
+const SourceShape = {
+  type: 'object',
+  required: ['model_id', 'field'],
+  properties: { model_id: Id, field: Text(LIMITS.name) }
+} as const
 const ModelSyncFieldShape = {
   type: 'object',
   required: ['target'],
@@ -306,7 +448,10 @@ const ScheduleShape = {
     month: TimePart,
     job_id: { type: 'integer' },
     connection_id: Id,
-    run_after: { type: 'object', properties: { sync_ids: Strings(100, LIMITS.id), bulk_sync_ids: Strings(100, LIMITS.id) } },
+    run_after: {
+      type: 'object',
+      properties: { sync_ids: Strings(100, LIMITS.id), bulk_sync_ids: Strings(100, LIMITS.id) }
+    },
     run_after_success_only: Bool
   }
 } as const
@@ -345,13 +490,32 @@ const modelSyncFields = {
   filters: {
     type: 'array',
     maxItems: 200,
-    items: { type: 'object', properties: { field: SourceShape, field_id: Text(LIMITS.name), field_type: { type: 'string', enum: ['Model', 'Target'] }, function: { type: 'string', enum: FILTER_FUNCTIONS }, label: Text(LIMITS.name), value: Any } }
+    items: {
+      type: 'object',
+      properties: {
+        field: SourceShape,
+        field_id: Text(LIMITS.name),
+        field_type: { type: 'string', enum: ['Model', 'Target'] },
+        function: { type: 'string', enum: FILTER_FUNCTIONS },
+        label: Text(LIMITS.name),
+        value: Any
+      }
+    }
   },
   filter_logic: Text(4096),
   overrides: {
     type: 'array',
     maxItems: 200,
-    items: { type: 'object', properties: { field: SourceShape, field_id: Text(LIMITS.name), function: { type: 'string', enum: FILTER_FUNCTIONS }, override: Any, value: Any } }
+    items: {
+      type: 'object',
+      properties: {
+        field: SourceShape,
+        field_id: Text(LIMITS.name),
+        function: { type: 'string', enum: FILTER_FUNCTIONS },
+        override: Any,
+        value: Any
+      }
+    }
   },
   sync_all_records: Bool,
   skip_initial_backfill: Bool,
@@ -371,7 +535,12 @@ export const ModelSyncBody = {
 export const ModelSyncListQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { active: { type: 'string', enum: ['true', 'false'] }, mode: { type: 'string', enum: MODEL_SYNC_MODES }, target_connection_id: Id, organization_id: Id }
+  properties: {
+    active: { type: 'string', enum: ['true', 'false'] },
+    mode: { type: 'string', enum: MODEL_SYNC_MODES },
+    target_connection_id: Id,
+    organization_id: Id
+  }
 } as const
 
 export const StartModelSyncBody = {
@@ -383,7 +552,11 @@ export const StartModelSyncBody = {
 export const ModelExecutionListQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { page_token: Text(512), only_completed: { type: 'string', enum: ['true', 'false'] }, ascending: { type: 'string', enum: ['true', 'false'] } }
+  properties: {
+    page_token: Text(512),
+    only_completed: { type: 'string', enum: ['true', 'false'] },
+    ascending: { type: 'string', enum: ['true', 'false'] }
+  }
 } as const
 
 export type ModelSyncInput = Infer<typeof ModelSyncBody>
@@ -391,7 +564,10 @@ export type StartModelSyncInput = Infer<typeof StartModelSyncBody>
 
 // Responses
 
-const Actor = { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, type: { type: 'string' } } } as const
+const Actor = {
+  type: 'object',
+  properties: { id: { type: 'string' }, name: { type: 'string' }, type: { type: 'string' } }
+} as const
 const Str = { type: 'string' } as const
 const Num = { type: 'number' } as const
 const Obj = { type: 'object', additionalProperties: true } as const
@@ -403,7 +579,12 @@ const RunTimes = { created_at: Str, started_at: Str, completed_at: Str, updated_
 const RunCounts = { record_count: Num, error_count: Num, warning_count: Num } as const
 /** A run of either kind of sync: its id and type, then the kind's own fields. */
 const executionSchema = <I extends string, P extends object>($id: I, properties: P) =>
-  ({ $id, type: 'object', required: ['id', 'status', 'created_at'], properties: { id: Str, type: Str, ...properties } }) as const
+  ({
+    $id,
+    type: 'object',
+    required: ['id', 'status', 'created_at'],
+    properties: { id: Str, type: Str, ...properties }
+  }) as const
 const ScheduleOut = {
   type: 'object',
   properties: { frequency: Str, minute: Str, hour: Str, day_of_week: Str, day_of_month: Str, month: Str, multi: Obj }
@@ -412,7 +593,15 @@ const ScheduleOut = {
 export const BulkSync = {
   $id: 'BulkSync',
   type: 'object',
-  required: ['id', 'organization_id', 'name', 'active', 'source_connection_id', 'destination_connection_id', 'schedule'],
+  required: [
+    'id',
+    'organization_id',
+    'name',
+    'active',
+    'source_connection_id',
+    'destination_connection_id',
+    'schedule'
+  ],
   properties: {
     id: Str,
     organization_id: Str,
@@ -475,7 +664,13 @@ export const BulkSchema = {
     tracking_field: Str,
     data_cutoff_timestamp: Str,
     disable_data_cutoff: Bool,
-    fields: { type: 'array', items: { type: 'object', properties: { id: Str, output_name: Str, user_output_name: Str, enabled: Bool, obfuscated: Bool } } },
+    fields: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { id: Str, output_name: Str, user_output_name: Str, enabled: Bool, obfuscated: Bool }
+      }
+    },
     filters: { type: 'array', items: { type: 'object', properties: { field_id: Str, function: Str, value: {} } } }
   }
 } as const
@@ -517,7 +712,22 @@ export const Model = {
     configuration: Obj,
     fields: {
       type: 'array',
-      items: { type: 'object', properties: { id: Str, name: Str, label: Str, type: Str, remote_type: Str, example: {}, description: Str, unique: Bool, user_added: Bool, created_at: Str, updated_at: Str } }
+      items: {
+        type: 'object',
+        properties: {
+          id: Str,
+          name: Str,
+          label: Str,
+          type: Str,
+          remote_type: Str,
+          example: {},
+          description: Str,
+          unique: Bool,
+          user_added: Bool,
+          created_at: Str,
+          updated_at: Str
+        }
+      }
     },
     identifier: Str,
     labels: { type: 'array', items: Obj },
@@ -531,7 +741,17 @@ export const Model = {
 } as const
 
 const SourceOut = { type: 'object', properties: { model_id: Str, field: Str } } as const
-const ModelSyncFieldOut = { type: 'object', properties: { target: Str, source: SourceOut, override_value: Str, new: Bool, sync_mode: Str, encryption_enabled: Bool } } as const
+const ModelSyncFieldOut = {
+  type: 'object',
+  properties: {
+    target: Str,
+    source: SourceOut,
+    override_value: Str,
+    new: Bool,
+    sync_mode: Str,
+    encryption_enabled: Bool
+  }
+} as const
 
 export const ModelSync = {
   $id: 'ModelSync',
@@ -543,11 +763,34 @@ export const ModelSync = {
     name: Str,
     mode: Str,
     active: Bool,
-    schedule: { type: 'object', properties: { ...ScheduleOut.properties, job_id: Num, connection_id: Str, run_after: Obj, run_after_success_only: Bool } },
-    target: { type: 'object', properties: { connection_id: Str, object: Str, configuration: Obj, new_name: Str, create: Obj, filter_logic: Str, search_values: Obj } },
+    schedule: {
+      type: 'object',
+      properties: {
+        ...ScheduleOut.properties,
+        job_id: Num,
+        connection_id: Str,
+        run_after: Obj,
+        run_after_success_only: Bool
+      }
+    },
+    target: {
+      type: 'object',
+      properties: {
+        connection_id: Str,
+        object: Str,
+        configuration: Obj,
+        new_name: Str,
+        create: Obj,
+        filter_logic: Str,
+        search_values: Obj
+      }
+    },
     fields: { type: 'array', items: ModelSyncFieldOut },
     override_fields: { type: 'array', items: ModelSyncFieldOut },
-    identity: { type: 'object', properties: { source: SourceOut, target: Str, function: Str, new_field: Bool, remote_field_type_id: Str } },
+    identity: {
+      type: 'object',
+      properties: { source: SourceOut, target: Str, function: Str, new_field: Bool, remote_field_type_id: Str }
+    },
     filters: { type: 'array', items: Obj },
     filter_logic: Str,
     overrides: { type: 'array', items: Obj },
@@ -567,32 +810,60 @@ export const ModelSyncExecution = executionSchema('ModelSyncExecution', {
   started_at: Str,
   completed_at: Str,
   errors: { type: 'array', items: Str },
-  counts: { type: 'object', properties: { total: Num, insert: Num, update: Num, upserts: Num, delete: Num, error: Num, warnings: Num } }
+  counts: {
+    type: 'object',
+    properties: { total: Num, insert: Num, update: Num, upserts: Num, delete: Num, error: Num, warnings: Num }
+  }
 })
 
 export const Job = {
   $id: 'Job',
   type: 'object',
   required: ['job_id', 'type', 'status'],
-  properties: { job_id: Str, type: Str, status: { type: 'string', enum: ['created', 'running', 'done', 'failed'] }, result: {}, error: Str }
+  properties: {
+    job_id: Str,
+    type: Str,
+    status: { type: 'string', enum: ['created', 'running', 'done', 'failed'] },
+    result: {},
+    error: Str
+  }
 } as const
 
-export const SYNC_SHARED_SCHEMAS = [BulkSync, BulkSyncExecution, BulkSchema, BulkBulkSyncSchedule, Model, ModelSync, ModelSyncExecution, Job] as const
+export const SYNC_SHARED_SCHEMAS = [
+  BulkSync,
+  BulkSyncExecution,
+  BulkSchema,
+  BulkBulkSyncSchedule,
+  Model,
+  ModelSync,
+  ModelSyncExecution,
+  Job
+] as const
 
 const Pagination = { type: 'object', properties: { next_page_token: Str } } as const
 /** An envelope with siblings beside data: a list's pagination, a model's job. */
-const withSiblings = <E extends { properties: object }, P extends object>(envelope: E, siblings: P) => ({ ...envelope, properties: { ...envelope.properties, ...siblings } }) as const
-const paged = <S extends object>(items: S) => withSiblings(envelopeSchema({ type: 'array', items }), { pagination: Pagination })
+const withSiblings = <E extends { properties: object }, P extends object>(envelope: E, siblings: P) =>
+  ({ ...envelope, properties: { ...envelope.properties, ...siblings } }) as const
+const paged = <S extends object>(items: S) =>
+  withSiblings(envelopeSchema({ type: 'array', items }), { pagination: Pagination })
 
 export const BulkSyncEnvelope = envelopeSchema({ $ref: 'BulkSync#' })
 export const BulkSyncListEnvelope = paged({ $ref: 'BulkSync#' })
-export const ActivateEnvelope = envelopeSchema({ type: 'object', required: ['id', 'active'], properties: { id: Str, active: Bool } })
+export const ActivateEnvelope = envelopeSchema({
+  type: 'object',
+  required: ['id', 'active'],
+  properties: { id: Str, active: Bool }
+})
 export const MessageEnvelope = envelopeSchema({ type: 'object', required: ['message'], properties: { message: Str } })
 export const BulkExecutionEnvelope = envelopeSchema({ $ref: 'BulkSyncExecution#' })
 export const BulkExecutionListEnvelope = paged({ $ref: 'BulkSyncExecution#' })
 export const BulkStatusEnvelope = envelopeSchema({
   type: 'object',
-  properties: { current_execution: { $ref: 'BulkSyncExecution#' }, last_execution: { $ref: 'BulkSyncExecution#' }, next_execution_time: Str }
+  properties: {
+    current_execution: { $ref: 'BulkSyncExecution#' },
+    last_execution: { $ref: 'BulkSyncExecution#' },
+    next_execution_time: Str
+  }
 })
 export const BulkStatusListEnvelope = envelopeSchema({
   type: 'array',
@@ -605,7 +876,20 @@ export const BulkStatusListEnvelope = envelopeSchema({
       nextExecutionTime: Str,
       schemas: {
         type: 'array',
-        items: { type: 'object', properties: { execution_id: Str, schema: Str, status: Str, status_message: Str, record_count: Num, error_count: Num, warning_count: Num, started_at: Str, completed_at: Str } }
+        items: {
+          type: 'object',
+          properties: {
+            execution_id: Str,
+            schema: Str,
+            status: Str,
+            status_message: Str,
+            record_count: Num,
+            error_count: Num,
+            warning_count: Num,
+            started_at: Str,
+            completed_at: Str
+          }
+        }
       }
     }
   }
@@ -618,11 +902,19 @@ export const ModelEnvelope = withSiblings(envelopeSchema({ $ref: 'Model#' }), { 
 export const ModelListEnvelope = envelopeSchema({ type: 'array', items: { $ref: 'Model#' } })
 export const ModelSyncEnvelope = envelopeSchema({ $ref: 'ModelSync#' })
 export const ModelSyncListEnvelope = envelopeSchema({ type: 'array', items: { $ref: 'ModelSync#' } })
-export const StartModelSyncEnvelope = envelopeSchema({ type: 'object', required: ['id', 'status', 'created_at'], properties: { id: Str, status: Str, created_at: Str } })
+export const StartModelSyncEnvelope = envelopeSchema({
+  type: 'object',
+  required: ['id', 'status', 'created_at'],
+  properties: { id: Str, status: Str, created_at: Str }
+})
 export const ModelExecutionEnvelope = envelopeSchema({ $ref: 'ModelSyncExecution#' })
 export const ModelExecutionListEnvelope = paged({ $ref: 'ModelSyncExecution#' })
 export const ModelSyncStatusEnvelope = envelopeSchema({
   type: 'object',
-  properties: { current_execution: { $ref: 'ModelSyncExecution#' }, last_execution: { $ref: 'ModelSyncExecution#' }, next_execution_time: Str }
+  properties: {
+    current_execution: { $ref: 'ModelSyncExecution#' },
+    last_execution: { $ref: 'ModelSyncExecution#' },
+    next_execution_time: Str
+  }
 })
 export const JobEnvelope = envelopeSchema({ $ref: 'Job#' })

@@ -16,9 +16,16 @@ export const User = {
 
 const EmailField = { type: 'string', maxLength: LIMITS.email } as const
 const RoleField = { type: ['string', 'null'], maxLength: LIMITS.roleName } as const
-const RoleIdsField = { type: ['array', 'null'], maxItems: LIMITS.roleIds, items: { type: 'string', maxLength: LIMITS.id } } as const
+const RoleIdsField = {
+  type: ['array', 'null'],
+  maxItems: LIMITS.roleIds,
+  items: { type: 'string', maxLength: LIMITS.id }
+} as const
 
-/** Unknown properties are stripped (additionalProperties: false with Fastify's removeAdditional), as Go's decoder ignores them. */
+/**
+ * Unknown properties are stripped (additionalProperties: false with Fastify's removeAdditional), as Go's
+ * decoder ignores them.
+ */
 export const CreateUserBody = {
   $id: 'CreateUserBody',
   type: 'object',
@@ -47,4 +54,8 @@ export const ApiKeyQuery = { type: 'object', additionalProperties: false, proper
 
 export const UserEnvelope = envelopeSchema({ $ref: 'User#' })
 export const UserListEnvelope = envelopeSchema({ type: 'array', items: { $ref: 'User#' } })
-export const ApiKeyEnvelope = envelopeSchema({ type: 'object', required: ['value'], properties: { value: { type: 'string' } } })
+export const ApiKeyEnvelope = envelopeSchema({
+  type: 'object',
+  required: ['value'],
+  properties: { value: { type: 'string' } }
+})

@@ -45,11 +45,20 @@ export class ConnectSessionRepository {
   private readonly markUsed: Statement<[number, string]>
   private readonly purge: Statement<[number]>
   private readonly removeAll: Statement<[]>
-  private readonly endOldest: Statement<[{ organization: string, keep: number }]>
+  private readonly endOldest: Statement<[{ organization: string; keep: number }]>
 
-  /** `perOrganization`: open sessions an organization keeps (CONNECT_SESSIONS_MAX); a new one ends the oldest past it. */
-  constructor (db: Db, private readonly types: ConnectionTypeCatalog, private readonly connections: ConnectionRepository, private readonly perOrganization: number) {
-    this.insert = db.prepare(`INSERT INTO connect_sessions (token, organization_id, name, redirect_url, types, dark, connection_id, actor, expires_at, used_at)
+  /**
+   * `perOrganization`: open sessions an organization keeps (CONNECT_SESSIONS_MAX); a new one ends the oldest
+   * past it.
+   */
+  constructor (
+    db: Db,
+    private readonly types: ConnectionTypeCatalog,
+    private readonly connections: ConnectionRepository,
+    private readonly perOrganization: number
+  ) {
+    this.insert =
+      db.prepare(`INSERT INTO connect_sessions (token, organization_id, name, redirect_url, types, dark, connection_id, actor, expires_at, used_at)
       VALUES (@token, @organization_id, @name, @redirect_url, @types, @dark, @connection_id, @actor, @expires_at, NULL)`)
     this.byToken = db.prepare('SELECT * FROM connect_sessions WHERE token = ?')
     this.markUsed = db.prepare('UPDATE connect_sessions SET used_at = ? WHERE token = ?')
@@ -64,8 +73,18 @@ export class ConnectSessionRepository {
    * every type; each must exist. `connection`, if given, is that organization's connection (checked
    * by the caller) and fixes the type. Call inside a transaction.
    */
-  start (organizationId: string, input: ConnectInput, existing: StoredConnection | undefined, actor: Actor, ttlSeconds: number, now = Date.now()): string {
-    const redirectUrl = absoluteUrl((input.redirect_url ?? input.redirectURL) as string, input.redirect_url === undefined ? 'redirectURL' : 'redirect_url').toString()
+  start (
+    organizationId: string,
+    input: ConnectInput,
+    existing: StoredConnection | undefined,
+    actor: Actor,
+    ttlSeconds: number,
+    now = Date.now()
+  ): string {
+    const redirectUrl = absoluteUrl(
+      (input.redirect_url ?? input.redirectURL) as string,
+      input.redirect_url === undefined ? 'redirectURL' : 'redirect_url'
+    ).toString()
     const name = requiredName(input.name)
     let types: string[] = []
     if (existing !== undefined) {
@@ -111,7 +130,7 @@ export class ConnectSessionRepository {
       types: ids.length === 0 ? this.types.list() : ids.flatMap((id) => this.types.find(id) ?? []),
       dark: row.dark === 1,
       connectionId: row.connection_id,
-      actor: row.actor === null ? { type: 'system' } : JSON.parse(row.actor) as Actor
+      actor: row.actor === null ? { type: 'system' } : (JSON.parse(row.actor) as Actor)
     }
   }
 
@@ -120,19 +139,38 @@ export class ConnectSessionRepository {
    * the configuration of the one being re-authenticated), with the check that validate runs, and
    * uses the token up. A failed check leaves the session open for another try. Call inside a transaction.
    */
-  complete (token: string, input: { type?: string, configuration: Record<string, unknown> }): { connection: StoredConnection, redirectUrl: string } {
+  complete (
+    token: string,
+    input: { type?: string; configuration: Record<string, unknown> }
+  ): { connection: StoredConnection; redirectUrl: string } {
     const session = this.open(token)
     const offered = session.types.map((entry) => entry.definition.id)
-    const type = input.type ?? (offered.length === 1 ? offered[0] as string : undefined)
+    const type = input.type ?? (offered.length === 1 ? offered[0] : undefined)
     if (type === undefined) throw validationError('type', `is required: this session offers ${offered.join(', ')}`)
-    if (!offered.includes(type)) throw validationError('type', `this session offers ${offered.join(', ')}, not "${type}"`)
+    if (!offered.includes(type)) {
+      throw validationError('type', `this session offers ${offered.join(', ')}, not "${type}"`)
+    }
     let connection: StoredConnection
     if (session.connectionId !== null) {
       const existing = this.connections.find(session.connectionId)
       if (existing === undefined) throw Errors.ConnectionNotFound()
-      connection = this.connections.replace(existing, { name: existing.name, configuration: input.configuration, policies: existing.policies, validate: true, ...(existing.healthcheck_interval === null ? {} : { healthcheck_interval: existing.healthcheck_interval }) }, session.actor)
+      connection = this.connections.replace(
+        existing,
+        {
+          name: existing.name,
+          configuration: input.configuration,
+          policies: existing.policies,
+          validate: true,
+          ...(existing.healthcheck_interval === null ? {} : { healthcheck_interval: existing.healthcheck_interval })
+        },
+        session.actor
+      )
     } else {
-      connection = this.connections.create(session.organizationId, { name: session.name, type, configuration: input.configuration, validate: true }, session.actor)
+      connection = this.connections.create(
+        session.organizationId,
+        { name: session.name, type, configuration: input.configuration, validate: true },
+        session.actor
+      )
     }
     this.markUsed.run(Date.now(), session.token)
     const redirect = new URL(session.redirectUrl)

@@ -45,11 +45,18 @@ function configurationSchema (definition: ConnectionTypeDefinitionInput): object
 }
 
 /** Problems the catalog's schema cannot express: a required field that is not a property, a schema Ajv refuses. */
-export function definitionProblem (definition: ConnectionTypeDefinitionInput): { path: string, problem: string } | null {
+export function definitionProblem (
+  definition: ConnectionTypeDefinitionInput
+): { path: string; problem: string } | null {
   const properties = Object.keys(definition.configuration.properties)
   const required = definition.configuration.required ?? []
   for (const [index, name] of required.entries()) {
-    if (!properties.includes(name)) return { path: `configuration.required[${index}]`, problem: `"${name}" is not one of the configuration's properties${didYouMean(name, properties)}` }
+    if (!properties.includes(name)) {
+      return {
+        path: `configuration.required[${index}]`,
+        problem: `"${name}" is not one of the configuration's properties${didYouMean(name, properties)}`
+      }
+    }
   }
   try {
     validateSchemaNow(configurationSchema(definition))
@@ -88,7 +95,9 @@ function bundledDefinitions (): ConnectionTypeDefinitionInput[] {
   }
   for (const [index, definition] of document.connection_types.entries()) {
     const problem = definitionProblem(definition)
-    if (problem !== null) throw new Error(`${BUNDLED_CONNECTION_TYPES}: connection_types[${index}].${problem.path}: ${problem.problem}`)
+    if (problem !== null) {
+      throw new Error(`${BUNDLED_CONNECTION_TYPES}: connection_types[${index}].${problem.path}: ${problem.problem}`)
+    }
   }
   bundled = document.connection_types
   return bundled
@@ -107,7 +116,9 @@ export class ConnectionTypeCatalog {
 
   constructor (db: Db) {
     this.stored = db.prepare('SELECT definition FROM connection_types ORDER BY seq')
-    this.upsert = db.prepare('INSERT INTO connection_types (id, definition) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET definition = excluded.definition')
+    this.upsert = db.prepare(
+      'INSERT INTO connection_types (id, definition) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET definition = excluded.definition'
+    )
   }
 
   invalidate (): void {
@@ -144,7 +155,9 @@ export class ConnectionTypeCatalog {
   /** The type a request names, or a 422 on `field` with the closest known id. */
   require (id: string, field = 'type'): ConnectionTypeEntry {
     const entry = this.find(id)
-    if (entry === undefined) throw validationError(field, `unknown connection type "${id}"${didYouMean(id, this.all().keys())}`)
+    if (entry === undefined) {
+      throw validationError(field, `unknown connection type "${id}"${didYouMean(id, this.all().keys())}`)
+    }
     return entry
   }
 
@@ -155,7 +168,10 @@ export class ConnectionTypeCatalog {
     return entry
   }
 
-  /** Adds a type, or replaces one with the same id (a fixture document's connection_types). Call inside a transaction. */
+  /**
+   * Adds a type, or replaces one with the same id (a fixture document's connection_types). Call inside a
+   * transaction.
+   */
   define (definition: ConnectionTypeDefinitionInput): void {
     this.upsert.run(definition.id, JSON.stringify(definition))
     this.invalidate()
@@ -176,7 +192,10 @@ export function checkConfiguration (entry: ConnectionTypeEntry, configuration: C
 }
 
 /** A configuration as responses and exports show it: each secret that is set replaced by the mask. */
-export function maskConfiguration (entry: ConnectionTypeEntry | undefined, configuration: Configuration): Configuration {
+export function maskConfiguration (
+  entry: ConnectionTypeEntry | undefined,
+  configuration: Configuration
+): Configuration {
   const masked: Configuration = {}
   for (const [name, value] of Object.entries(configuration)) {
     const secret = entry === undefined ? ALWAYS_SECRET.has(name) : entry.secrets.has(name)
@@ -189,7 +208,11 @@ export function maskConfiguration (entry: ConnectionTypeEntry | undefined, confi
  * An update's configuration (a full replacement): a secret the request leaves out, or sends back
  * as the mask, keeps its stored value.
  */
-export function replaceConfiguration (entry: ConnectionTypeEntry, stored: Configuration, given: Configuration): Configuration {
+export function replaceConfiguration (
+  entry: ConnectionTypeEntry,
+  stored: Configuration,
+  given: Configuration
+): Configuration {
   const next: Configuration = { ...given }
   for (const name of entry.secrets) {
     if ((next[name] === undefined || next[name] === MASK) && stored[name] !== undefined) next[name] = stored[name]
@@ -214,9 +237,17 @@ export function publicSchema (entry: ConnectionTypeEntry): Record<string, unknow
 /** A type as GET /api/connection_types lists it (the SDK's ConnectionType, camelCase keys and all). */
 export function publicConnectionType (entry: ConnectionTypeEntry): Record<string, unknown> {
   const { definition } = entry
-  const capabilities = { source: false, destination: false, enrichment: false, orchestration: false, ...definition.capabilities }
+  const capabilities = {
+    source: false,
+    destination: false,
+    enrichment: false,
+    orchestration: false,
+    ...definition.capabilities
+  }
   const initial: Configuration = {}
-  for (const [name, field] of Object.entries(definition.configuration.properties)) if (field.default !== undefined) initial[name] = field.default
+  for (const [name, field] of Object.entries(definition.configuration.properties)) {
+    if (field.default !== undefined) initial[name] = field.default
+  }
   const type: Record<string, unknown> = {
     id: definition.id,
     name: definition.name,
@@ -234,16 +265,24 @@ export function publicConnectionType (entry: ConnectionTypeEntry): Record<string
  * value, filtered by `query` (case-insensitive); one field when named (a field that is not the
  * type's is a 422), every enum field otherwise.
  */
-export function parameterValues (entry: ConnectionTypeEntry, field?: string, query?: string): Record<string, { allows_creation: boolean, values: Array<{ label: string, value: unknown }> }> {
+export function parameterValues (
+  entry: ConnectionTypeEntry,
+  field?: string,
+  query?: string
+): Record<string, { allows_creation: boolean; values: Array<{ label: string; value: unknown }> }> {
   const properties = entry.definition.configuration.properties
   const names = Object.keys(properties)
-  if (field !== undefined && !names.includes(field)) throw validationError('field', `is not a configuration field of ${entry.definition.id}${didYouMean(field, names)}`)
+  if (field !== undefined && !names.includes(field)) {
+    throw validationError('field', `is not a configuration field of ${entry.definition.id}${didYouMean(field, names)}`)
+  }
   const needle = query?.toLowerCase()
   const result: ReturnType<typeof parameterValues> = {}
   for (const name of field === undefined ? names : [field]) {
     const choices = properties[name]?.enum
     if (choices === undefined && field === undefined) continue
-    const values = (choices ?? []).map((value) => ({ label: String(value), value })).filter((v) => needle === undefined || v.label.toLowerCase().includes(needle))
+    const values = (choices ?? [])
+      .map((value) => ({ label: String(value), value }))
+      .filter((v) => needle === undefined || v.label.toLowerCase().includes(needle))
     result[name] = { allows_creation: false, values }
   }
   return result

@@ -3,7 +3,14 @@ import type { ConnectionChecks } from '../../control/connection-checks.js'
 import { Errors, validationError } from '../../core/errors.js'
 import type { CreateConnectionInput, UpdateConnectionInput } from '../../http/schemas/connections.js'
 import type { FixtureConnection } from '../../http/schemas/fixtures.js'
-import { type ConnectionTypeCatalog, type ConnectionTypeEntry, MASK, checkConfiguration, maskConfiguration, replaceConfiguration } from './connection-types.js'
+import {
+  type ConnectionTypeCatalog,
+  type ConnectionTypeEntry,
+  MASK,
+  checkConfiguration,
+  maskConfiguration,
+  replaceConfiguration
+} from './connection-types.js'
 import type { Db } from '../db.js'
 import { canonicalId, newId } from '../ids.js'
 import { requiredName } from '../text.js'
@@ -11,7 +18,11 @@ import { requiredName } from '../text.js'
 type Configuration = Record<string, unknown>
 
 /** Who created or last changed a connection (the SDK's OutputActor). */
-export interface Actor { id?: string, name?: string, type: string }
+export interface Actor {
+  id?: string
+  name?: string
+  type: string
+}
 
 interface ConnectionRow {
   id: string
@@ -53,7 +64,7 @@ export interface ConnectionView {
   id: string
   name: string
   organization_id: string
-  type: { id: string, name: string, logo_url?: string, operations: string[] }
+  type: { id: string; name: string; logo_url?: string; operations: string[] }
   configuration: Configuration
   status: string
   status_error?: string
@@ -101,14 +112,17 @@ function toStored (row: ConnectionRow): StoredConnection {
     status: row.status,
     status_error: row.status_error,
     created_at: row.created_at,
-    created_by: row.created_by === null ? null : JSON.parse(row.created_by) as Actor,
+    created_by: row.created_by === null ? null : (JSON.parse(row.created_by) as Actor),
     updated_at: row.updated_at,
-    updated_by: row.updated_by === null ? null : JSON.parse(row.updated_by) as Actor
+    updated_by: row.updated_by === null ? null : (JSON.parse(row.updated_by) as Actor)
   }
 }
 
 /** The outcome of the simulated upstream check (src/control/connection-checks.ts), as a connection records it. */
-interface Health { status: 'healthy' | 'unhealthy', status_error: string | null }
+interface Health {
+  status: 'healthy' | 'unhealthy'
+  status_error: string | null
+}
 
 export class ConnectionRepository {
   private readonly byId: Statement<[string], ConnectionRow>
@@ -120,23 +134,29 @@ export class ConnectionRepository {
   private readonly insert: Statement<[Record<string, unknown>]>
   private readonly update: Statement<[Record<string, unknown>]>
   private readonly remove: Statement<[string]>
-  private readonly dependents: Statement<[string], { kind: string, id: string }>
+  private readonly dependents: Statement<[string], { kind: string; id: string }>
   private readonly removeSyncsReading: Statement<[string]>
   /** Called with the syncs a forced delete takes along, before it does (their running executions are canceled). */
   beforeSyncsRemoved: (syncIds: string[]) => void = () => {}
 
-  constructor (db: Db, private readonly types: ConnectionTypeCatalog, private readonly checks: ConnectionChecks) {
+  constructor (
+    db: Db,
+    private readonly types: ConnectionTypeCatalog,
+    private readonly checks: ConnectionChecks
+  ) {
     this.byId = db.prepare(`SELECT ${COLUMNS} ${FROM} WHERE c.id = ?`)
     this.byOrganization = db.prepare(`SELECT ${COLUMNS} ${FROM} WHERE c.organization_id = ? ORDER BY c.seq`)
     this.byParent = db.prepare(`SELECT ${COLUMNS} ${FROM} WHERE c.parent_id = ? ORDER BY c.seq`)
     this.all = db.prepare(`SELECT ${COLUMNS} ${FROM} ORDER BY c.seq`)
     this.nameOwner = db.prepare('SELECT id FROM connections WHERE organization_id = ? AND name_key = ?')
     this.shareInto = db.prepare('SELECT id FROM connections WHERE parent_id = ? AND organization_id = ?')
-    this.insert = db.prepare(`INSERT INTO connections (id, organization_id, parent_id, name, name_key, type, configuration, policies,
+    this.insert =
+      db.prepare(`INSERT INTO connections (id, organization_id, parent_id, name, name_key, type, configuration, policies,
       healthcheck_interval, status, status_error, created_at, created_by, updated_at, updated_by)
       VALUES (@id, @organization_id, @parent_id, @name, @name_key, @type, @configuration, @policies,
       @healthcheck_interval, @status, @status_error, @created_at, @created_by, @updated_at, @updated_by)`)
-    this.update = db.prepare(`UPDATE connections SET name = @name, name_key = @name_key, configuration = @configuration, policies = @policies,
+    this.update =
+      db.prepare(`UPDATE connections SET name = @name, name_key = @name_key, configuration = @configuration, policies = @policies,
       healthcheck_interval = @healthcheck_interval, status = @status, status_error = @status_error, updated_at = @updated_at, updated_by = @updated_by
       WHERE id = @id`)
     this.remove = db.prepare('DELETE FROM connections WHERE id = ?')
@@ -176,17 +196,34 @@ export class ConnectionRepository {
    * organization. The upstream check runs; with validate, a failure refuses the connection (422),
    * otherwise it is saved unhealthy. Call inside a transaction.
    */
-  create (organizationId: string, input: CreateConnectionInput, actor: Actor, options: { id?: string } = {}): StoredConnection {
+  create (
+    organizationId: string,
+    input: CreateConnectionInput,
+    actor: Actor,
+    options: { id?: string } = {}
+  ): StoredConnection {
     const now = new Date().toISOString()
-    return this.insertOwn(organizationId, { ...input, id: options.id ?? newId() }, (entry, name) => this.check(entry, name, input.validate === true), { created_at: now, updated_at: now, actor })
+    return this.insertOwn(
+      organizationId,
+      { ...input, id: options.id ?? newId() },
+      (entry, name) => this.check(entry, name, input.validate === true),
+      { created_at: now, updated_at: now, actor }
+    )
   }
 
   /** Inserts a connection of its own (not a shared copy) after the checks every way in makes. */
   private insertOwn (
     organizationId: string,
-    input: { id: string, name: unknown, type: string, configuration: Configuration, policies?: string[], healthcheck_interval?: string },
+    input: {
+      id: string
+      name: unknown
+      type: string
+      configuration: Configuration
+      policies?: string[]
+      healthcheck_interval?: string
+    },
     health: (entry: ConnectionTypeEntry, name: string) => Health,
-    stamp: { created_at: string, updated_at: string, actor: Actor | null }
+    stamp: { created_at: string; updated_at: string; actor: Actor | null }
   ): StoredConnection {
     const entry = this.types.require(input.type)
     const configuration = checkConfiguration(entry, { ...input.configuration })
@@ -220,8 +257,13 @@ export class ConnectionRepository {
   replace (existing: StoredConnection, input: UpdateConnectionInput, actor: Actor): StoredConnection {
     if (existing.parent_id !== null) throw Errors.SharedConnectionReadOnly()
     const entry = this.types.require(existing.type)
-    if (input.type !== undefined && input.type !== existing.type) throw validationError('type', `a connection's type cannot change (this one is ${existing.type})`)
-    const configuration = checkConfiguration(entry, replaceConfiguration(entry, existing.configuration, input.configuration))
+    if (input.type !== undefined && input.type !== existing.type) {
+      throw validationError('type', `a connection's type cannot change (this one is ${existing.type})`)
+    }
+    const configuration = checkConfiguration(
+      entry,
+      replaceConfiguration(entry, existing.configuration, input.configuration)
+    )
     const name = requiredName(input.name)
     this.assertNameFree(existing.organization_id, name, existing.id)
     const health = this.check(entry, name, input.validate === true)
@@ -250,10 +292,17 @@ export class ConnectionRepository {
     const used: Record<string, string[]> = {}
     for (const row of this.dependents.all(ids)) (used[row.kind] ??= []).push(row.id)
     if (!force) {
-      if (copies.length > 0 && Object.keys(used).length === 0) throw Errors.ConnectionInUse({ metadata: { shared_copies: copies.map((c) => c.id) } })
+      if (copies.length > 0 && Object.keys(used).length === 0) {
+        throw Errors.ConnectionInUse({ metadata: { shared_copies: copies.map((c) => c.id) } })
+      }
       if (Object.keys(used).length > 0) {
         const metadata = copies.length > 0 ? { shared_copies: copies.map((c) => c.id), ...used } : used
-        throw Errors.ConnectionInUse({ message: `connection in use by ${Object.entries(used).map(([kind, list]) => `${list.length} ${kind.replace('_', ' ')}`).join(', ')}${copies.length > 0 ? ' and shared copies' : ''}; delete with force=true to remove them too`, metadata })
+        throw Errors.ConnectionInUse({
+          message: `connection in use by ${Object.entries(used)
+            .map(([kind, list]) => `${list.length} ${kind.replace('_', ' ')}`)
+            .join(', ')}${copies.length > 0 ? ' and shared copies' : ''}; delete with force=true to remove them too`,
+          metadata
+        })
       }
     }
     this.beforeSyncsRemoved([...(used.bulk_syncs ?? []), ...(used.syncs ?? [])])
@@ -265,9 +314,19 @@ export class ConnectionRepository {
    * A shared copy of a connection in another organization: it follows the parent's type,
    * configuration and health, and is named after it unless given a name. Call inside a transaction.
    */
-  share (parent: StoredConnection, childOrganizationId: string, givenName: string | undefined, actor: Actor, options: { id?: string, created_at?: string } = {}): StoredConnection {
-    if (parent.parent_id !== null) throw validationError('id', 'a shared connection cannot be shared again: share its parent')
-    if (childOrganizationId === parent.organization_id) throw validationError('child_organization_id', 'is the organization that owns the connection')
+  share (
+    parent: StoredConnection,
+    childOrganizationId: string,
+    givenName: string | undefined,
+    actor: Actor,
+    options: { id?: string; created_at?: string } = {}
+  ): StoredConnection {
+    if (parent.parent_id !== null) {
+      throw validationError('id', 'a shared connection cannot be shared again: share its parent')
+    }
+    if (childOrganizationId === parent.organization_id) {
+      throw validationError('child_organization_id', 'is the organization that owns the connection')
+    }
     if (this.shareInto.get(parent.id, childOrganizationId) !== undefined) throw Errors.ConnectionAlreadyShared()
     const name = givenName === undefined ? parent.name : requiredName(givenName)
     this.assertNameFree(childOrganizationId, name, null)
@@ -299,25 +358,48 @@ export class ConnectionRepository {
    */
   test (typeId: string, given: Configuration, base: StoredConnection | undefined): void {
     const entry = this.types.require(typeId)
-    if (base !== undefined && base.type !== entry.definition.id) throw validationError('type', `does not match the connection's type (${base.type})`)
+    if (base !== undefined && base.type !== entry.definition.id) {
+      throw validationError('type', `does not match the connection's type (${base.type})`)
+    }
     const merged = base === undefined ? { ...given } : { ...base.configuration, ...withoutMasks(entry, given) }
     checkConfiguration(entry, merged)
     const failure = this.checks.run(entry.definition.id, base?.name ?? '')
-    if (failure !== null) throw Errors.ConnectionTestFailed({ message: failure, metadata: { type: entry.definition.id } })
+    if (failure !== null) {
+      throw Errors.ConnectionTestFailed({ message: failure, metadata: { type: entry.definition.id } })
+    }
   }
 
-  /** A connection from a fixture document: checked as the API checks it, except that no upstream check runs. Call inside a transaction. */
+  /**
+   * A connection from a fixture document: checked as the API checks it, except that no upstream check runs.
+   * Call inside a transaction.
+   */
   load (organizationId: string, fixture: FixtureConnection, parent: StoredConnection | undefined): void {
     const id = canonicalId(fixture.id)
     if (parent !== undefined) {
-      this.share(parent, organizationId, fixture.name, { type: 'system', name: 'fixtures' }, { id, created_at: fixture.created_at })
+      this.share(
+        parent,
+        organizationId,
+        fixture.name,
+        { type: 'system', name: 'fixtures' },
+        { id, created_at: fixture.created_at }
+      )
       return
     }
-    if (fixture.type === undefined) throw validationError('type', 'is required (or parent_connection_id, for a shared copy)')
+    if (fixture.type === undefined) {
+      throw validationError('type', 'is required (or parent_connection_id, for a shared copy)')
+    }
     if (fixture.configuration === undefined) throw validationError('configuration', 'is required')
     const created = fixture.created_at ?? new Date().toISOString()
-    const health: Health = fixture.status === 'unhealthy' ? { status: 'unhealthy', status_error: fixture.status_error ?? 'unhealthy' } : { status: 'healthy', status_error: null }
-    this.insertOwn(organizationId, { ...fixture, id, type: fixture.type, configuration: fixture.configuration }, () => health, { created_at: created, updated_at: fixture.updated_at ?? created, actor: null })
+    const health: Health =
+      fixture.status === 'unhealthy'
+        ? { status: 'unhealthy', status_error: fixture.status_error ?? 'unhealthy' }
+        : { status: 'healthy', status_error: null }
+    this.insertOwn(
+      organizationId,
+      { ...fixture, id, type: fixture.type, configuration: fixture.configuration },
+      () => health,
+      { created_at: created, updated_at: fixture.updated_at ?? created, actor: null }
+    )
   }
 
   /** A connection as a fixture document holds it: secrets masked, a shared copy by its parent alone. */
@@ -344,7 +426,11 @@ export class ConnectionRepository {
   typeRef (typeId: string): ConnectionView['type'] {
     const entry = this.types.find(typeId)
     if (entry === undefined) return { id: typeId, name: typeId, operations: [] }
-    const ref: ConnectionView['type'] = { id: typeId, name: entry.definition.name, operations: [...(entry.definition.operations ?? [])] }
+    const ref: ConnectionView['type'] = {
+      id: typeId,
+      name: entry.definition.name,
+      operations: [...(entry.definition.operations ?? [])]
+    }
     if (entry.definition.logo_url !== undefined) ref.logo_url = entry.definition.logo_url
     return ref
   }
@@ -386,7 +472,10 @@ export class ConnectionRepository {
     if (owner !== undefined && owner.id !== self) throw Errors.ConnectionNameTaken({ metadata: { field: 'name' } })
   }
 
-  /** The upstream check: with validate, a failure is the API's 422; otherwise it is recorded as the connection's health. */
+  /**
+   * The upstream check: with validate, a failure is the API's 422; otherwise it is recorded as the
+   * connection's health.
+   */
   private check (entry: ConnectionTypeEntry, name: string, validate: boolean): Health {
     const failure = this.checks.run(entry.definition.id, name)
     if (failure === null) return { status: 'healthy', status_error: null }
@@ -398,6 +487,8 @@ export class ConnectionRepository {
 /** A test's configuration over a stored one: a masked secret sent back means "the stored value". */
 function withoutMasks (entry: ConnectionTypeEntry, given: Configuration): Configuration {
   const result: Configuration = {}
-  for (const [name, value] of Object.entries(given)) if (!(entry.secrets.has(name) && value === MASK)) result[name] = value
+  for (const [name, value] of Object.entries(given)) {
+    if (!(entry.secrets.has(name) && value === MASK)) result[name] = value
+  }
   return result
 }

@@ -24,13 +24,16 @@ export interface DueDelivery {
 }
 
 /** Whose deliveries settle waits for: one organization's, one partner's, or (neither) everyone's. */
-export interface DeliveryScope { organizationId?: string | null, partnerId?: string | null }
+export interface DeliveryScope {
+  organizationId?: string | null
+  partnerId?: string | null
+}
 
 /** A scope's filter over `deliveries d`, for statements that take @organization and @partner. */
 const IN_SCOPE = `(@organization IS NULL OR d.organization_id = @organization)
   AND (@partner IS NULL OR EXISTS (SELECT 1 FROM organizations o WHERE o.id = d.organization_id AND o.partner_id = @partner))`
 
-function scopeParams (scope: DeliveryScope): { organization: string | null, partner: string | null } {
+function scopeParams (scope: DeliveryScope): { organization: string | null; partner: string | null } {
   return { organization: scope.organizationId?.toLowerCase() ?? null, partner: scope.partnerId?.toLowerCase() ?? null }
 }
 
@@ -49,23 +52,35 @@ const LIVE = `EXISTS (SELECT 1 FROM events e WHERE e.id = d.event_id)
  */
 export class DeliveryQueue {
   private readonly insert: Statement<[Record<string, unknown>]>
-  private readonly dueRows: Statement<[{ now: number, busy: string, turns: number }], DueDelivery>
+  private readonly dueRows: Statement<[{ now: number; busy: string; turns: number }], DueDelivery>
   private readonly earliest: Statement<[string], { due: number | null }>
   private readonly removeDead: Statement<[]>
-  private readonly countLive: Statement<[{ organization: string | null, partner: string | null }], { pending: number, held: number }>
+  private readonly countLive: Statement<
+    [{ organization: string | null; partner: string | null }],
+    { pending: number; held: number }
+  >
+
   private readonly reschedule: Statement<[number, number, string]>
   private readonly removeOne: Statement<[string]>
-  private readonly forward: Statement<[{ now: number, organization: string | null, partner: string | null }]>
+  private readonly forward: Statement<[{ now: number; organization: string | null; partner: string | null }]>
   private readonly releaseFor: Statement<[number, string]>
-  private readonly releaseEvery: Statement<[{ now: number, organization: string | null, partner: string | null }]>
+  private readonly releaseEvery: Statement<[{ now: number; organization: string | null; partner: string | null }]>
 
-  private readonly dropOldest: Statement<[{ webhook: string, keep: number }]>
+  private readonly dropOldest: Statement<[{ webhook: string; keep: number }]>
 
-  /** `perWebhook`: deliveries a webhook may have waiting (WEBHOOK_QUEUE_MAX); past it the oldest waiting are dropped. */
-  constructor (db: Db, private readonly perWebhook: number) {
-    this.dropOldest = db.prepare(`DELETE FROM deliveries WHERE seq IN (SELECT seq FROM deliveries WHERE webhook_id = @webhook
+  /**
+   * `perWebhook`: deliveries a webhook may have waiting (WEBHOOK_QUEUE_MAX); past it the oldest waiting are
+   * dropped.
+   */
+  constructor (
+    db: Db,
+    private readonly perWebhook: number
+  ) {
+    this.dropOldest =
+      db.prepare(`DELETE FROM deliveries WHERE seq IN (SELECT seq FROM deliveries WHERE webhook_id = @webhook
       ORDER BY seq DESC LIMIT -1 OFFSET @keep)`)
-    this.insert = db.prepare(`INSERT INTO deliveries (id, event_id, webhook_id, organization_id, event_type, body, due_ms, held, fault_id, fault_action)
+    this.insert =
+      db.prepare(`INSERT INTO deliveries (id, event_id, webhook_id, organization_id, event_type, body, due_ms, held, fault_id, fault_action)
       VALUES (@id, @event_id, @webhook_id, @organization_id, @event_type, @body, @due_ms, @held, @fault_id, @fault_action)`)
     // Due now, one per webhook at a time (its oldest first), none for a webhook already being called;
     // partners take turns: every partner's first, then every partner's second, and so on up to @turns.
@@ -79,14 +94,22 @@ export class DeliveryQueue {
       ), ranked AS (SELECT *, row_number() OVER (PARTITION BY partner ORDER BY due_ms, seq) AS turn FROM due)
       SELECT id, event_id, event_type, organization_id, webhook_id, endpoint, secret, body, attempts, fault_id, fault_action, partner, turn
       FROM ranked WHERE turn <= @turns ORDER BY turn, due_ms, seq`)
-    this.earliest = db.prepare(`SELECT min(d.due_ms) AS due FROM deliveries d WHERE d.webhook_id NOT IN (SELECT value FROM json_each(?)) AND ${LIVE}`)
+    this.earliest = db.prepare(
+      `SELECT min(d.due_ms) AS due FROM deliveries d WHERE d.webhook_id NOT IN (SELECT value FROM json_each(?)) AND ${LIVE}`
+    )
     this.removeDead = db.prepare(`DELETE FROM deliveries AS d WHERE NOT (${LIVE})`)
-    this.countLive = db.prepare(`SELECT count(*) AS pending, coalesce(sum(held), 0) AS held FROM deliveries d WHERE ${LIVE} AND ${IN_SCOPE}`)
+    this.countLive = db.prepare(
+      `SELECT count(*) AS pending, coalesce(sum(held), 0) AS held FROM deliveries d WHERE ${LIVE} AND ${IN_SCOPE}`
+    )
     this.reschedule = db.prepare('UPDATE deliveries SET attempts = ?, due_ms = ?, held = 0 WHERE id = ?')
     this.removeOne = db.prepare('DELETE FROM deliveries WHERE id = ?')
     this.forward = db.prepare(`UPDATE deliveries AS d SET due_ms = min(due_ms, @now), held = 0 WHERE ${IN_SCOPE}`)
-    this.releaseFor = db.prepare('UPDATE deliveries SET due_ms = min(due_ms, ?), held = 0 WHERE held = 1 AND webhook_id = ?')
-    this.releaseEvery = db.prepare(`UPDATE deliveries AS d SET due_ms = min(due_ms, @now), held = 0 WHERE held = 1 AND ${IN_SCOPE}`)
+    this.releaseFor = db.prepare(
+      'UPDATE deliveries SET due_ms = min(due_ms, ?), held = 0 WHERE held = 1 AND webhook_id = ?'
+    )
+    this.releaseEvery = db.prepare(
+      `UPDATE deliveries AS d SET due_ms = min(due_ms, @now), held = 0 WHERE held = 1 AND ${IN_SCOPE}`
+    )
   }
 
   /**
@@ -94,11 +117,20 @@ export class DeliveryQueue {
    * (the dispatcher records it and sends nothing), a duplicate twice, a delay later, a reorder held
    * back until a later delivery to the webhook has gone (or the hold runs out).
    */
-  enqueue (delivery: { event_id: string, event_type: string, organization_id: string, webhook_id: string, body: string }, now: number, fault: DeliveryFaultRule | undefined): void {
+  enqueue (
+    delivery: { event_id: string; event_type: string; organization_id: string; webhook_id: string; body: string },
+    now: number,
+    fault: DeliveryFaultRule | undefined
+  ): void {
     const action = fault?.action ?? null
     const row = {
       ...delivery,
-      due_ms: action === 'delay' ? now + (fault?.delay_ms ?? 0) : action === 'reorder' ? now + (fault?.delay_ms ?? DEFAULT_HOLD_MS) : now,
+      due_ms:
+        action === 'delay'
+          ? now + (fault?.delay_ms ?? 0)
+          : action === 'reorder'
+            ? now + (fault?.delay_ms ?? DEFAULT_HOLD_MS)
+            : now,
       held: action === 'reorder' ? 1 : 0,
       fault_id: fault?.id ?? null,
       fault_action: action
@@ -128,7 +160,7 @@ export class DeliveryQueue {
   }
 
   /** Live deliveries still to go (in a scope), and how many of them are held back by a reorder rule. */
-  counts (scope: DeliveryScope = {}): { pending: number, held: number } {
+  counts (scope: DeliveryScope = {}): { pending: number; held: number } {
     return this.countLive.get(scopeParams(scope)) ?? { pending: 0, held: 0 }
   }
 

@@ -24,7 +24,13 @@ export interface EventView {
   event: EventPayload
 }
 
-interface EventRow { id: string, organization_id: string, type: string, created_ms: number, payload: string }
+interface EventRow {
+  id: string
+  organization_id: string
+  type: string
+  created_ms: number
+  payload: string
+}
 
 export interface EventFilter {
   type?: EventType
@@ -52,11 +58,16 @@ function isEventType (value: string): value is EventType {
 
 /** A type name from a request: one of the ten, or a 422 listing them. */
 function eventType (value: string, field: string): EventType {
-  if (!isEventType(value)) throw validationError(field, `must be one of ${EVENT_TYPES.join(', ')} (GET /api/events_types)`)
+  if (!isEventType(value)) {
+    throw validationError(field, `must be one of ${EVENT_TYPES.join(', ')} (GET /api/events_types)`)
+  }
   return value
 }
 
-/** A payload checked against its type's shape (SDK types): known fields, each of its type; a 422 names the first problem. */
+/**
+ * A payload checked against its type's shape (SDK types): known fields, each of its type; a 422 names the
+ * first problem.
+ */
 export function checkPayload (type: EventType, payload: EventPayload, field = 'event'): EventPayload {
   const fields = Object.keys(EVENT_PAYLOAD_FIELDS[type])
   for (const name of Object.keys(payload)) {
@@ -66,7 +77,10 @@ export function checkPayload (type: EventType, payload: EventPayload, field = 'e
   const validate = validatorOf(type)
   if (!validate(copy)) {
     const issue = firstIssue(validate.errors ?? [])
-    throw validationError(issue === undefined || issue.path === '' ? field : `${field}.${issue.path}`, issue?.problem ?? 'is invalid')
+    throw validationError(
+      issue === undefined || issue.path === '' ? field : `${field}.${issue.path}`,
+      issue?.problem ?? 'is invalid'
+    )
   }
   return copy
 }
@@ -80,7 +94,10 @@ const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?(Z
 function timestamp (value: string, field: string): number {
   const match = TIMESTAMP.exec(value.trim())
   const fraction = match?.[3] ?? ''
-  const whole = match === null ? NaN : Date.parse(`${match[1] ?? ''}T${match[2] ?? '00:00'}${fraction.slice(0, 4)}${match[4] ?? 'Z'}`)
+  const whole =
+    match === null
+      ? NaN
+      : Date.parse(`${match[1] ?? ''}T${match[2] ?? '00:00'}${fraction.slice(0, 4)}${match[4] ?? 'Z'}`)
   if (Number.isNaN(whole)) throw validationError(field, 'must be an RFC 3339 timestamp, like 2024-01-31T12:00:00Z')
   const belowMs = fraction.length > 4 ? Number(`0.${fraction.slice(4)}`) : 0
   return whole + belowMs
@@ -102,7 +119,13 @@ export function eventFilter (query: EventListInput): EventFilter {
 }
 
 function toView (row: EventRow): EventView {
-  return { id: row.id, type: row.type, organization_id: row.organization_id, created_at: new Date(row.created_ms).toISOString(), event: JSON.parse(row.payload) as EventPayload }
+  return {
+    id: row.id,
+    type: row.type,
+    organization_id: row.organization_id,
+    created_at: new Date(row.created_ms).toISOString(),
+    event: JSON.parse(row.payload) as EventPayload
+  }
 }
 
 /**
@@ -120,24 +143,36 @@ export class EventLog {
   private readonly all: Statement<[number], EventRow>
   private readonly page: Statement<[Record<string, unknown>], EventRow>
   private readonly listeners = new Set<() => void>()
-  private readonly trim: Statement<[{ organization: string, keep: number }]>
+  private readonly trim: Statement<[{ organization: string; keep: number }]>
   private readonly retentionMs: number
   private readonly perOrganization: number
 
   /** `bounds`: how long an event is kept (EVENT_RETENTION_S), and how many an organization keeps (EVENTS_MAX). */
-  constructor (db: Db, private readonly clock: Clock, bounds: { retentionMs: number, perOrganization: number }, private readonly webhooks: WebhookRepository,
-    private readonly queue: DeliveryQueue, private readonly faults: DeliveryFaults) {
+  constructor (
+    db: Db,
+    private readonly clock: Clock,
+    bounds: { retentionMs: number; perOrganization: number },
+    private readonly webhooks: WebhookRepository,
+    private readonly queue: DeliveryQueue,
+    private readonly faults: DeliveryFaults
+  ) {
     this.retentionMs = bounds.retentionMs
     this.perOrganization = bounds.perOrganization
-    this.trim = db.prepare(`DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE organization_id = @organization ORDER BY seq DESC LIMIT -1 OFFSET @keep)`)
-    this.insert = db.prepare('INSERT INTO events (id, organization_id, type, created_ms, payload) VALUES (@id, @organization_id, @type, @created_ms, @payload)')
+    this.trim = db.prepare(
+      'DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE organization_id = @organization ORDER BY seq DESC LIMIT -1 OFFSET @keep)'
+    )
+    this.insert = db.prepare(
+      'INSERT INTO events (id, organization_id, type, created_ms, payload) VALUES (@id, @organization_id, @type, @created_ms, @payload)'
+    )
     this.lastTime = db.prepare('SELECT max(created_ms) AS last FROM events WHERE organization_id = ?')
     this.purge = db.prepare('DELETE FROM events WHERE created_ms <= ?')
     this.page = db.prepare(`SELECT id, organization_id, type, created_ms, payload FROM events
       WHERE organization_id = @organization AND created_ms > @horizon AND (@type IS NULL OR type = @type)
         AND (@after IS NULL OR created_ms > @after) AND (@before IS NULL OR created_ms < @before)
       ORDER BY created_ms DESC, seq DESC LIMIT @limit`)
-    this.all = db.prepare('SELECT id, organization_id, type, created_ms, payload FROM events WHERE created_ms > ? ORDER BY seq')
+    this.all = db.prepare(
+      'SELECT id, organization_id, type, created_ms, payload FROM events WHERE created_ms > ? ORDER BY seq'
+    )
   }
 
   /** Called after every emit (inside its transaction): the dispatcher wakes on it. */
@@ -159,13 +194,23 @@ export class EventLog {
     const now = this.clock.now()
     this.purge.run(now - this.retentionMs)
     const last = this.lastTime.get(organizationId)?.last ?? null
-    const row: EventRow = { id: newId(), organization_id: organizationId, type, created_ms: last === null ? now : Math.max(now, last + 1), payload: JSON.stringify(payload) }
+    const row: EventRow = {
+      id: newId(),
+      organization_id: organizationId,
+      type,
+      created_ms: last === null ? now : Math.max(now, last + 1),
+      payload: JSON.stringify(payload)
+    }
     this.insert.run({ ...row })
     this.trim.run({ organization: organizationId, keep: this.perOrganization })
     const webhook = this.webhooks.forOrganization(organizationId)
     if (webhook !== undefined && !webhook.disabled) {
       const body = JSON.stringify({ type, event: payload })
-      this.queue.enqueue({ event_id: row.id, event_type: type, organization_id: organizationId, webhook_id: webhook.id, body }, now, this.faults.fire(organizationId, type))
+      this.queue.enqueue(
+        { event_id: row.id, event_type: type, organization_id: organizationId, webhook_id: webhook.id, body },
+        now,
+        this.faults.fire(organizationId, type)
+      )
     }
     for (const listener of this.listeners) listener()
     return toView(row)
@@ -173,21 +218,29 @@ export class EventLog {
 
   /** An organization's events within retention, newest first. */
   list (organizationId: string, filter: EventFilter): EventView[] {
-    return this.page.all({
-      organization: organizationId,
-      horizon: this.horizon(),
-      type: filter.type ?? null,
-      after: filter.after ?? null,
-      before: filter.before ?? null,
-      limit: filter.limit
-    }).map(toView)
+    return this.page
+      .all({
+        organization: organizationId,
+        horizon: this.horizon(),
+        type: filter.type ?? null,
+        after: filter.after ?? null,
+        before: filter.before ?? null,
+        limit: filter.limit
+      })
+      .map(toView)
   }
 
   /** An event from a fixture document: history, never delivered. Call inside a transaction. */
   load (organizationId: string, fixture: FixtureEvent): void {
     const createdMs = fixtureTime(fixture.created_at, 'created_at')
     const payload = checkPayload(fixture.type, fixture.event ?? {})
-    this.insert.run({ id: canonicalId(fixture.id), organization_id: organizationId, type: fixture.type, created_ms: createdMs, payload: JSON.stringify(payload) })
+    this.insert.run({
+      id: canonicalId(fixture.id),
+      organization_id: organizationId,
+      type: fixture.type,
+      created_ms: createdMs,
+      payload: JSON.stringify(payload)
+    })
   }
 
   /** The events within retention, oldest first, as a fixture document holds them. */
@@ -197,12 +250,24 @@ export class EventLog {
 }
 
 /** The record lists of a sync.completed payload: the simulator moves no records, so none are named. */
-export const NO_RECORD_LISTS = { warnings: [], total_records: [], inserted_records: [], updated_records: [], deleted_records: [], errored_records: [] } as const
+export const NO_RECORD_LISTS = {
+  warnings: [],
+  total_records: [],
+  inserted_records: [],
+  updated_records: [],
+  deleted_records: [],
+  errored_records: []
+} as const
 
-/** Exactly the fields of a type's payload (src/http/schemas/events.ts), taken from values that may hold more; those not set are left out. */
+/**
+ * Exactly the fields of a type's payload (src/http/schemas/events.ts), taken from values that may hold more;
+ * those not set are left out.
+ */
 export function payloadOf (type: EventType, values: EventPayload): EventPayload {
   const payload: EventPayload = {}
-  for (const field of Object.keys(EVENT_PAYLOAD_FIELDS[type])) if (values[field] !== undefined) payload[field] = values[field]
+  for (const field of Object.keys(EVENT_PAYLOAD_FIELDS[type])) {
+    if (values[field] !== undefined) payload[field] = values[field]
+  }
   return payload
 }
 
@@ -211,9 +276,17 @@ export function payloadOf (type: EventType, values: EventPayload): EventPayload 
  * every other field of the type filled with a plausible value (new ids, counts drawn from the
  * seeded source). organization_id is always the event's own.
  */
-export function plausiblePayload (type: EventType, organizationId: string, given: EventPayload, random: () => number): EventPayload {
+export function plausiblePayload (
+  type: EventType,
+  organizationId: string,
+  given: EventPayload,
+  random: () => number
+): EventPayload {
   const payload = checkPayload(type, given)
-  if (payload.organization_id !== undefined && canonicalId(String(payload.organization_id)) !== organizationId) {
+  if (
+    payload.organization_id !== undefined &&
+    canonicalId(typeof payload.organization_id === 'string' ? payload.organization_id : '') !== organizationId
+  ) {
     throw validationError('event.organization_id', 'must be the organization the event is emitted for (or left out)')
   }
   const between = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1))

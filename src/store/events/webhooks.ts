@@ -40,7 +40,7 @@ function toStored (row: WebhookRow): StoredWebhook {
 export function hostAllowed (allowed: readonly string[] | null, url: URL): boolean {
   if (allowed === null) return true
   const host = url.hostname.toLowerCase()
-  return allowed.some((entry) => entry.startsWith('*.') ? host.endsWith(entry.slice(1)) : host === entry)
+  return allowed.some((entry) => (entry.startsWith('*.') ? host.endsWith(entry.slice(1)) : host === entry))
 }
 
 interface WebhookStatements {
@@ -60,15 +60,25 @@ interface WebhookStatements {
  */
 export class WebhookRepository {
   private readonly sql: WebhookStatements
-  /** The ports the simulator listens on (set by the app once it exists): an endpoint must not name one of them on this machine. */
+  /**
+   * The ports the simulator listens on (set by the app once it exists): an endpoint must not name one of them
+   * on this machine.
+   */
   listeningPorts: ListeningPorts = () => []
 
-  constructor (db: Db, private readonly clock: Clock, private readonly allowedHosts: readonly string[] | null, private readonly queue: DeliveryQueue) {
+  constructor (
+    db: Db,
+    private readonly clock: Clock,
+    private readonly allowedHosts: readonly string[] | null,
+    private readonly queue: DeliveryQueue
+  ) {
     this.sql = statements<WebhookStatements>(db, {
       byId: 'SELECT id, organization_id, endpoint, secret, disabled, created_at FROM webhooks WHERE id = ?',
-      byOrganization: 'SELECT id, organization_id, endpoint, secret, disabled, created_at FROM webhooks WHERE organization_id = ?',
+      byOrganization:
+        'SELECT id, organization_id, endpoint, secret, disabled, created_at FROM webhooks WHERE organization_id = ?',
       all: 'SELECT id, organization_id, endpoint, secret, disabled, created_at FROM webhooks ORDER BY seq',
-      insert: 'INSERT INTO webhooks (id, organization_id, endpoint, secret, disabled, created_at) VALUES (@id, @organization_id, @endpoint, @secret, @disabled, @created_at)',
+      insert:
+        'INSERT INTO webhooks (id, organization_id, endpoint, secret, disabled, created_at) VALUES (@id, @organization_id, @endpoint, @secret, @disabled, @created_at)',
       update: 'UPDATE webhooks SET endpoint = @endpoint, secret = @secret WHERE id = @id',
       updateDisabled: 'UPDATE webhooks SET disabled = ? WHERE id = ?',
       remove: 'DELETE FROM webhooks WHERE id = ?'
@@ -91,11 +101,18 @@ export class WebhookRepository {
 
   /** The webhooks of these organizations, in the order given. */
   listFor (organizationIds: readonly string[]): StoredWebhook[] {
-    return organizationIds.flatMap((id) => { const webhook = this.forOrganization(id); return webhook === undefined ? [] : [webhook] })
+    return organizationIds.flatMap((id) => {
+      const webhook = this.forOrganization(id)
+      return webhook === undefined ? [] : [webhook]
+    })
   }
 
   /** Call inside a transaction. A second webhook in one organization is a 409. */
-  create (organizationId: string, input: WebhookInput, options: { id?: string, disabled?: boolean, created_at?: string } = {}): StoredWebhook {
+  create (
+    organizationId: string,
+    input: WebhookInput,
+    options: { id?: string; disabled?: boolean; created_at?: string } = {}
+  ): StoredWebhook {
     if (this.sql.byOrganization.get(organizationId) !== undefined) throw Errors.WebhookExists()
     const id = options.id ?? newId()
     this.sql.insert.run({
@@ -111,11 +128,18 @@ export class WebhookRepository {
 
   /** PUT: endpoint and secret both replaced; enabled state and creation time kept. Call inside a transaction. */
   replace (existing: StoredWebhook, input: WebhookInput): StoredWebhook {
-    this.sql.update.run({ id: existing.id, endpoint: this.checkedEndpoint(input.endpoint), secret: checkedSecret(input.secret) })
+    this.sql.update.run({
+      id: existing.id,
+      endpoint: this.checkedEndpoint(input.endpoint),
+      secret: checkedSecret(input.secret)
+    })
     return this.find(existing.id) as StoredWebhook
   }
 
-  /** Disabling cancels what was pending for the webhook: enabling resumes with the next event, nothing is replayed. Call inside a transaction. */
+  /**
+   * Disabling cancels what was pending for the webhook: enabling resumes with the next event, nothing is
+   * replayed. Call inside a transaction.
+   */
   setDisabled (existing: StoredWebhook, disabled: boolean): StoredWebhook {
     this.sql.updateDisabled.run(disabled ? 1 : 0, existing.id)
     this.queue.sweep()
@@ -131,7 +155,11 @@ export class WebhookRepository {
   /** A webhook from a fixture document, checked as the API checks it. Call inside a transaction. */
   load (organizationId: string, fixture: FixtureWebhook): void {
     if (fixture.created_at !== undefined) fixtureTime(fixture.created_at, 'created_at')
-    this.create(organizationId, fixture, { id: canonicalId(fixture.id), disabled: fixture.disabled, created_at: fixture.created_at })
+    this.create(organizationId, fixture, {
+      id: canonicalId(fixture.id),
+      disabled: fixture.disabled,
+      created_at: fixture.created_at
+    })
   }
 
   /** A stored webhook is already in the fixture shape. */
@@ -143,7 +171,10 @@ export class WebhookRepository {
     const endpoint = value.trim()
     const url = absoluteUrl(endpoint, 'endpoint')
     if (!hostAllowed(this.allowedHosts, url)) {
-      throw validationError('endpoint', `host ${url.hostname} is not in WEBHOOK_ALLOWED_HOSTS (${(this.allowedHosts ?? []).join(', ')})`)
+      throw validationError(
+        'endpoint',
+        `host ${url.hostname} is not in WEBHOOK_ALLOWED_HOSTS (${(this.allowedHosts ?? []).join(', ')})`
+      )
     }
     if (pointsAtSelf(url, this.listeningPorts)) throw validationError('endpoint', SELF_REFUSAL)
     return endpoint

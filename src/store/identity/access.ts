@@ -36,13 +36,19 @@ export function boundOrganizationId (caller: Caller): string | null {
   }
 }
 
-/** The organization a credential speaks for on its own (GET /api/me): the bound one, else a partner's owner organization. */
+/**
+ * The organization a credential speaks for on its own (GET /api/me): the bound one, else a partner's owner
+ * organization.
+ */
 export function homeOrganizationId (caller: Caller): string | null {
   return boundOrganizationId(caller) ?? (caller.kind === 'partner' ? caller.ownerOrganizationId : null)
 }
 
 /** The partner and organization a request acts for, as the journal and fault rules see it. */
-export interface ActingFor { partnerId: string | null, organizationId: string | null }
+export interface ActingFor {
+  partnerId: string | null
+  organizationId: string | null
+}
 
 /**
  * Who may act where. Checks run in a fixed order so that an organization out of reach always reads
@@ -78,7 +84,7 @@ export class AccessPolicy {
       case 'organization':
         return { partnerId: this.organizations.find(caller.organizationId)?.partner_id ?? null, organizationId }
       case 'deployment': {
-        const organization = organizationId === null ? undefined : reached ?? this.organizations.find(organizationId)
+        const organization = organizationId === null ? undefined : (reached ?? this.organizations.find(organizationId))
         return { partnerId: organization?.partner_id ?? null, organizationId }
       }
     }
@@ -90,8 +96,10 @@ export class AccessPolicy {
       case 'organization':
         return organization.id === caller.organizationId
       case 'partner':
-        return organization.partner_id === caller.partnerId &&
+        return (
+          organization.partner_id === caller.partnerId &&
           (caller.scopedOrganizationId === null || caller.scopedOrganizationId === organization.id)
+        )
       case 'deployment':
         return caller.scopedOrganizationId === null || caller.scopedOrganizationId === organization.id
     }
@@ -113,7 +121,10 @@ export class AccessPolicy {
     }
     if (caller.kind === 'partner') {
       const all = this.organizations.listForPartner(caller.partnerId)
-      return [...all.filter((o) => o.id === caller.ownerOrganizationId), ...all.filter((o) => o.id !== caller.ownerOrganizationId)]
+      return [
+        ...all.filter((o) => o.id === caller.ownerOrganizationId),
+        ...all.filter((o) => o.id !== caller.ownerOrganizationId)
+      ]
     }
     return this.organizations.listAll()
   }
@@ -139,7 +150,10 @@ export class AccessPolicy {
     if (isApiKey(caller)) throw Errors.PartnerKeyRequired()
   }
 
-  /** A new organization belongs to the caller's partner (null: a deployment's). Scoped credentials act inside one organization only. */
+  /**
+   * A new organization belongs to the caller's partner (null: a deployment's). Scoped credentials act inside
+   * one organization only.
+   */
   partnerForNewOrganization (caller: Caller): string | null {
     this.requirePartnerOrDeployment(caller)
     if (boundOrganizationId(caller) !== null) throw Errors.UnscopedKeyRequired()
@@ -171,8 +185,10 @@ export class AccessPolicy {
   organizationForRoles (caller: Caller, organizationId: string | undefined): OrganizationRecord {
     const bound = boundOrganizationId(caller)
     if (bound === null && organizationId === undefined) throw Errors.OrganizationIdRequired()
-    if (bound !== null && organizationId !== undefined && organizationId.toLowerCase() !== bound) throw Errors.OrganizationNotFound()
-    return this.reachableOrganization(caller, bound ?? organizationId as string)
+    if (bound !== null && organizationId !== undefined && organizationId.toLowerCase() !== bound) {
+      throw Errors.OrganizationNotFound()
+    }
+    return this.reachableOrganization(caller, bound ?? (organizationId as string))
   }
 
   /** A new role's organization: the caller's (see organizationForRoles), and only an admin creates. */
@@ -188,7 +204,9 @@ export class AccessPolicy {
    */
   roleToChange (caller: Caller, roleId: string, organizationId?: string): Role {
     const role = this.reachableRole(caller, roleId)
-    if (organizationId !== undefined && organizationId.toLowerCase() !== role.organization_id) throw Errors.RoleNotFound()
+    if (organizationId !== undefined && organizationId.toLowerCase() !== role.organization_id) {
+      throw Errors.RoleNotFound()
+    }
     this.requireAdmin(caller)
     return role
   }
@@ -204,7 +222,9 @@ export class AccessPolicy {
   reachableRole (caller: Caller, roleId: string): Role {
     const role = this.roles.find(roleId)
     const organization = role === undefined ? undefined : this.organizations.find(role.organization_id)
-    if (role === undefined || organization === undefined || !this.canReach(caller, organization)) throw Errors.RoleNotFound()
+    if (role === undefined || organization === undefined || !this.canReach(caller, organization)) {
+      throw Errors.RoleNotFound()
+    }
     return role
   }
 
@@ -215,7 +235,8 @@ export class AccessPolicy {
    */
   organizationToActIn (caller: Caller, organizationId: string | null | undefined): OrganizationRecord {
     const bound = boundOrganizationId(caller)
-    const named = organizationId === null || organizationId === undefined || organizationId === '' ? undefined : organizationId
+    const named =
+      organizationId === null || organizationId === undefined || organizationId === '' ? undefined : organizationId
     if (bound !== null) {
       if (named !== undefined && named.toLowerCase() !== bound) throw Errors.OrganizationNotFound()
       return this.reachableOrganization(caller, bound)
@@ -233,7 +254,6 @@ export class AccessPolicy {
     return this.reachable(caller, this.connections.find(connectionId), Errors.ConnectionNotFound, organizationId)
   }
 
-
   /**
    * A connection to share, or to list the shared copies of: partner and deployment keys only (403
    * for API keys), the parent within reach. The child organization is checked by reachableOrganization.
@@ -243,7 +263,10 @@ export class AccessPolicy {
     return this.reachableConnection(caller, parentId)
   }
 
-  /** /api/organizations/:org_id/connections/:connection_id/shared (2025-09-18): the connection must belong to that organization. */
+  /**
+   * /api/organizations/:org_id/connections/:connection_id/shared (2025-09-18): the connection must belong to
+   * that organization.
+   */
   organizationConnection (caller: Caller, organizationId: string, connectionId: string): StoredConnection {
     this.requirePartnerOrDeployment(caller)
     const organization = this.reachableOrganization(caller, organizationId)
@@ -255,16 +278,24 @@ export class AccessPolicy {
    * credential's own); otherwise every organization within reach (the SDK's list takes no query).
    */
   organizationsForWebhookList (caller: Caller, organizationId: string | undefined): OrganizationRecord[] {
-    if (organizationId !== undefined || boundOrganizationId(caller) !== null) return [this.organizationToActIn(caller, organizationId)]
+    if (organizationId !== undefined || boundOrganizationId(caller) !== null) {
+      return [this.organizationToActIn(caller, organizationId)]
+    }
     return this.reachableOrganizations(caller)
   }
 
-  /** A webhook by id, if its organization is within reach (else the same 404 as a missing one); a body naming another organization does not hold it. */
+  /**
+   * A webhook by id, if its organization is within reach (else the same 404 as a missing one); a body naming
+   * another organization does not hold it.
+   */
   reachableWebhook (caller: Caller, webhookId: string, organizationId?: string | null): StoredWebhook {
     return this.reachable(caller, this.webhooks.find(webhookId), Errors.WebhookNotFound, organizationId)
   }
 
-  /** A bulk sync, model sync or model by id, if its organization is within reach (else the same 404 as a missing one). */
+  /**
+   * A bulk sync, model sync or model by id, if its organization is within reach (else the same 404 as a
+   * missing one).
+   */
   reachableBulkSync (caller: Caller, id: string, organizationId?: string | null): StoredBulkSync {
     return this.reachable(caller, this.syncs.bulkSyncs.find(id), Errors.BulkSyncNotFound, organizationId)
   }
@@ -287,13 +318,24 @@ export class AccessPolicy {
    * Something that belongs to an organization, if that organization is within the caller's reach;
    * otherwise (or when missing, or when organizationId names another organization) the same 404.
    */
-  private reachable<T extends { organization_id: string }> (caller: Caller, item: T | undefined, notFound: ErrorDefinition, organizationId?: string | null): T {
+  private reachable<T extends { organization_id: string }>(
+    caller: Caller,
+    item: T | undefined,
+    notFound: ErrorDefinition,
+    organizationId?: string | null
+  ): T {
     const organization = item === undefined ? undefined : this.organizations.find(item.organization_id)
     if (item === undefined || organization === undefined || !this.canReach(caller, organization)) throw notFound()
-    if (organizationId !== undefined && organizationId !== null && organizationId !== '' && organizationId.toLowerCase() !== item.organization_id) throw notFound()
+    if (
+      organizationId !== undefined &&
+      organizationId !== null &&
+      organizationId !== '' &&
+      organizationId.toLowerCase() !== item.organization_id
+    ) {
+      throw notFound()
+    }
     return item
   }
-
 
   /** Organization keys and partner or deployment keys count as admin; a user key needs the Admin role. */
   requireAdmin (caller: Caller): void {

@@ -6,8 +6,17 @@ import { Errors } from '../../core/errors.js'
 import { canonicalId, hashKey, isUuid, newKeyValue } from '../ids.js'
 import type { Caller, Partner } from '../types.js'
 
-interface KeyRow { key_hash: string, organization_id: string, user_id: string | null }
-interface PartnerRow { id: string, name: string, key_hash: string, organization_id: string }
+interface KeyRow {
+  key_hash: string
+  organization_id: string
+  user_id: string | null
+}
+interface PartnerRow {
+  id: string
+  name: string
+  key_hash: string
+  organization_id: string
+}
 
 /** Compares two hex digests in constant time (the lookup itself is by digest, never by secret). */
 function sameDigest (a: string, b: string): boolean {
@@ -91,7 +100,13 @@ export class CredentialRepository {
     }
     const partner = this.sql.partnerByHash.get(hash)
     if (partner !== undefined && sameDigest(partner.key_hash, hash)) {
-      return { kind: 'partner', keyHash: hash, partnerId: partner.id, ownerOrganizationId: partner.organization_id, scopedOrganizationId: null }
+      return {
+        kind: 'partner',
+        keyHash: hash,
+        partnerId: partner.id,
+        ownerOrganizationId: partner.organization_id,
+        scopedOrganizationId: null
+      }
     }
     const deployment = this.sql.deploymentByHash.get(hash)
     if (deployment !== undefined && sameDigest(deployment.key_hash, hash)) {
@@ -155,7 +170,9 @@ export class CredentialRepository {
 
   /** A minted key carried over from an export: only its digest is known. */
   addApiKeyDigest (digest: string, organizationId: string, userId: string | null): void {
-    if (this.isDigestTaken(digest)) throw Errors.ValidationFailed({ message: 'this key is already used by another credential' })
+    if (this.isDigestTaken(digest)) {
+      throw Errors.ValidationFailed({ message: 'this key is already used by another credential' })
+    }
     this.sql.insertApiKey.run(digest, null, organizationId, userId)
   }
 

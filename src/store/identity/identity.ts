@@ -13,7 +13,11 @@ export type Identity = Infer<typeof IdentitySchema>
  * a partner key its owner organization, or the named one when org-scoped; a deployment key the
  * named organization when org-scoped, otherwise none.
  */
-export function describeCaller (caller: Caller, organizations: OrganizationRepository, users: UserRepository): Identity {
+export function describeCaller (
+  caller: Caller,
+  organizations: OrganizationRepository,
+  users: UserRepository
+): Identity {
   const identity: Identity = {
     is_user: caller.kind === 'user',
     is_organization: caller.kind === 'organization',

@@ -56,18 +56,25 @@ export class OrganizationRepository {
   private readonly storedInput: Statement<[string], OrganizationInput>
   private readonly ownerOf: Statement<[string], { id: string }>
 
-  constructor (db: Db, private readonly roles: RoleRepository) {
+  constructor (
+    db: Db,
+    private readonly roles: RoleRepository
+  ) {
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM organizations WHERE id = ?`)
     this.byPartner = db.prepare(`SELECT ${COLUMNS} FROM organizations WHERE partner_id = ? ORDER BY seq`)
     this.all = db.prepare(`SELECT ${COLUMNS} FROM organizations ORDER BY seq`)
     this.nameOwner = db.prepare("SELECT id FROM organizations WHERE coalesce(partner_id, '') = ? AND name_key = ?")
-    this.insert = db.prepare(`INSERT INTO organizations (id, partner_id, name, name_key, sso_domain, sso_org_id, issuer, client_id, client_secret)
+    this.insert =
+      db.prepare(`INSERT INTO organizations (id, partner_id, name, name_key, sso_domain, sso_org_id, issuer, client_id, client_secret)
       VALUES (@id, @partner_id, @name, @name_key, @sso_domain, @sso_org_id, @issuer, @client_id, @client_secret)`)
-    this.update = db.prepare(`UPDATE organizations SET name = @name, name_key = @name_key, sso_domain = @sso_domain, sso_org_id = @sso_org_id,
+    this.update =
+      db.prepare(`UPDATE organizations SET name = @name, name_key = @name_key, sso_domain = @sso_domain, sso_org_id = @sso_org_id,
       issuer = @issuer, client_id = @client_id, client_secret = @client_secret WHERE id = @id`)
     this.remove = db.prepare('DELETE FROM organizations WHERE id = ?')
     this.ownerOf = db.prepare('SELECT id FROM partners WHERE organization_id = ?')
-    this.storedInput = db.prepare('SELECT name, sso_domain, sso_org_id, issuer, client_id, client_secret FROM organizations WHERE id = ?')
+    this.storedInput = db.prepare(
+      'SELECT name, sso_domain, sso_org_id, issuer, client_id, client_secret FROM organizations WHERE id = ?'
+    )
   }
 
   /** Read on every request by the access checks; cleared by any write to organizations (Store.tableWritten). */
@@ -97,8 +104,15 @@ export class OrganizationRepository {
     return this.all.all().map(toRecord)
   }
 
-  /** Creates an organization under a partner (null: a deployment's), with its Admin and Member roles unless told otherwise. */
-  create (partnerId: string | null, input: OrganizationInput, options: { id?: string, systemRoles?: boolean } = {}): OrganizationRecord {
+  /**
+   * Creates an organization under a partner (null: a deployment's), with its Admin and Member roles unless
+   * told otherwise.
+   */
+  create (
+    partnerId: string | null,
+    input: OrganizationInput,
+    options: { id?: string; systemRoles?: boolean } = {}
+  ): OrganizationRecord {
     const row = this.rowFrom(input)
     const id = options.id ?? newId()
     this.assertNameFree(partnerId, row.name_key as string, null)
@@ -108,11 +122,17 @@ export class OrganizationRepository {
   }
 
   /** mode "replace" (PUT): SSO/OIDC settings not given are cleared. mode "merge" (PATCH): they are kept. */
-  updateOrganization (existing: OrganizationRecord, input: OrganizationInput, mode: 'replace' | 'merge'): OrganizationRecord {
+  updateOrganization (
+    existing: OrganizationRecord,
+    input: OrganizationInput,
+    mode: 'replace' | 'merge'
+  ): OrganizationRecord {
     let merged: OrganizationInput = input
     if (mode === 'merge') {
       merged = { ...this.storedInput.get(existing.id) }
-      for (const [field, value] of Object.entries(input)) if (value !== undefined) merged[field as keyof OrganizationInput] = value
+      for (const [field, value] of Object.entries(input)) {
+        if (value !== undefined) merged[field as keyof OrganizationInput] = value
+      }
     }
     const row = this.rowFrom(merged)
     this.assertNameFree(existing.partner_id, row.name_key as string, existing.id)

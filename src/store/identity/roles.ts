@@ -12,7 +12,7 @@ interface RoleRow {
   kind: RoleKind
 }
 
-const SYSTEM_ROLES: ReadonlyArray<{ kind: 'admin' | 'member', name: string }> = [
+const SYSTEM_ROLES: ReadonlyArray<{ kind: 'admin' | 'member'; name: string }> = [
   { kind: 'admin', name: 'Admin' },
   { kind: 'member', name: 'Member' }
 ]
@@ -38,7 +38,9 @@ export class RoleRepository {
     this.byOrganization = db.prepare(`SELECT id, name, organization_id, kind FROM roles WHERE organization_id = ?
       ORDER BY CASE kind WHEN 'admin' THEN 0 WHEN 'member' THEN 1 ELSE 2 END, seq`)
     this.nameOwner = db.prepare('SELECT id FROM roles WHERE organization_id = ? AND name_key = ?')
-    this.insert = db.prepare('INSERT INTO roles (id, organization_id, name, name_key, kind) VALUES (@id, @organization_id, @name, @name_key, @kind)')
+    this.insert = db.prepare(
+      'INSERT INTO roles (id, organization_id, name, name_key, kind) VALUES (@id, @organization_id, @name, @name_key, @kind)'
+    )
     this.rename = db.prepare('UPDATE roles SET name = ?, name_key = ? WHERE id = ?')
     this.remove = db.prepare('DELETE FROM roles WHERE id = ?')
     // Users whose only role is the one being deleted: they fall back to Member.
@@ -56,7 +58,10 @@ export class RoleRepository {
     return this.byOrganization.all(organizationId).map(toRole)
   }
 
-  /** System role ids never change while their organization lives; cleared by any write to roles (Store.tableWritten). */
+  /**
+   * System role ids never change while their organization lives; cleared by any write to roles
+   * (Store.tableWritten).
+   */
   private readonly systemRoleIds = new Map<string, string>()
 
   systemRole (organizationId: string, kind: 'admin' | 'member'): string {
@@ -82,7 +87,7 @@ export class RoleRepository {
     }
   }
 
-  create (organizationId: string, input: { name?: unknown }, options: { id?: string, kind?: RoleKind } = {}): Role {
+  create (organizationId: string, input: { name?: unknown }, options: { id?: string; kind?: RoleKind } = {}): Role {
     const name = requiredName(input.name)
     const kind = options.kind ?? 'custom'
     if (kind !== 'custom' && name !== SYSTEM_ROLES.find((r) => r.kind === kind)?.name) {
@@ -110,7 +115,9 @@ export class RoleRepository {
   }
 
   private insertRole (organizationId: string, name: string, kind: RoleKind, id: string): Role {
-    if (this.nameOwner.get(organizationId, name.toLowerCase()) !== undefined) throw Errors.RoleNameTaken({ metadata: { field: 'name' } })
+    if (this.nameOwner.get(organizationId, name.toLowerCase()) !== undefined) {
+      throw Errors.RoleNameTaken({ metadata: { field: 'name' } })
+    }
     this.insert.run({ id, organization_id: organizationId, name, name_key: name.toLowerCase(), kind })
     return this.find(id) as Role
   }

@@ -15,7 +15,10 @@ export interface UserInput {
 // Deliberately loose: one @, no spaces, a dot in the domain.
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
-interface RoleLink { role_id: string, kind: string }
+interface RoleLink {
+  role_id: string
+  kind: string
+}
 
 export function normalizeEmail (value: unknown): string {
   if (value === undefined || value === null) throw validationError('email', 'is required')
@@ -35,9 +38,9 @@ function normalizeLegacyRole (value: unknown): LegacyRole {
 }
 
 export class UserRepository {
-  private readonly plainById: Statement<[string], { id: string, email: string, organization_id: string }>
+  private readonly plainById: Statement<[string], { id: string; email: string; organization_id: string }>
   private readonly rolesOf: Statement<[string], RoleLink>
-  private readonly byOrganization: Statement<[string], { id: string, email: string, organization_id: string }>
+  private readonly byOrganization: Statement<[string], { id: string; email: string; organization_id: string }>
   private readonly roleLinksOfOrganization: Statement<[string], RoleLink & { user_id: string }>
   private readonly emailOwner: Statement<[string, string], { id: string }>
   private readonly insert: Statement<[string, string, string]>
@@ -46,11 +49,19 @@ export class UserRepository {
   private readonly assign: Statement<[string, string, number]>
   private readonly isAdminStatement: Statement<[string], { is_admin: number }>
 
-  constructor (db: Db, private readonly roles: RoleRepository) {
+  constructor (
+    db: Db,
+    private readonly roles: RoleRepository
+  ) {
     this.plainById = db.prepare('SELECT id, email, organization_id FROM users WHERE id = ?')
-    this.rolesOf = db.prepare('SELECT ur.role_id, r.kind FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = ? ORDER BY ur.position')
-    this.byOrganization = db.prepare('SELECT id, email, organization_id FROM users WHERE organization_id = ? ORDER BY seq')
-    this.roleLinksOfOrganization = db.prepare(`SELECT ur.user_id, ur.role_id, r.kind FROM roles r JOIN user_roles ur ON ur.role_id = r.id
+    this.rolesOf = db.prepare(
+      'SELECT ur.role_id, r.kind FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = ? ORDER BY ur.position'
+    )
+    this.byOrganization = db.prepare(
+      'SELECT id, email, organization_id FROM users WHERE organization_id = ? ORDER BY seq'
+    )
+    this.roleLinksOfOrganization =
+      db.prepare(`SELECT ur.user_id, ur.role_id, r.kind FROM roles r JOIN user_roles ur ON ur.role_id = r.id
       WHERE r.organization_id = ? ORDER BY ur.user_id, ur.position`)
     this.emailOwner = db.prepare('SELECT id FROM users WHERE organization_id = ? AND email = ?')
     this.insert = db.prepare('INSERT INTO users (id, organization_id, email) VALUES (?, ?, ?)')
@@ -65,7 +76,13 @@ export class UserRepository {
   list (organizationId: string): User[] {
     const users = new Map<string, User>()
     for (const row of this.byOrganization.all(organizationId)) {
-      users.set(row.id, { id: row.id, email: row.email, organization_id: row.organization_id, role: 'user', role_ids: [] })
+      users.set(row.id, {
+        id: row.id,
+        email: row.email,
+        organization_id: row.organization_id,
+        role: 'user',
+        role_ids: []
+      })
     }
     for (const link of this.roleLinksOfOrganization.all(organizationId)) {
       const user = users.get(link.user_id)
@@ -88,7 +105,13 @@ export class UserRepository {
       roleIds.push(link.role_id)
       if (link.kind === 'admin') admin = true
     }
-    return { id: row.id, email: row.email, organization_id: row.organization_id, role: admin ? 'admin' : 'user', role_ids: roleIds }
+    return {
+      id: row.id,
+      email: row.email,
+      organization_id: row.organization_id,
+      role: admin ? 'admin' : 'user',
+      role_ids: roleIds
+    }
   }
 
   isAdmin (userId: string): boolean {
@@ -107,7 +130,13 @@ export class UserRepository {
     roleIds.forEach((roleId, position) => this.assign.run(id, roleId, position))
     // Everything is known: no need to read the user back.
     const admin = this.roles.systemRole(organizationId, 'admin')
-    return { id, email, organization_id: organizationId, role: roleIds.includes(admin) ? 'admin' : 'user', role_ids: roleIds }
+    return {
+      id,
+      email,
+      organization_id: organizationId,
+      role: roleIds.includes(admin) ? 'admin' : 'user',
+      role_ids: roleIds
+    }
   }
 
   /**

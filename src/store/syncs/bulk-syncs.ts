@@ -4,8 +4,14 @@ import { Errors, validationError } from '../../core/errors.js'
 import { checkSchedule, type ScheduleParts } from './schedule.js'
 import type { FixtureBulkSync } from '../../http/schemas/fixtures.js'
 import {
-  CreateBulkSyncBody, SchemaConfigurationShape, UpdateBulkSchemaBody,
-  type CreateBulkSyncInput, type ScheduleApiInput, type StartBulkSyncInput, type UpdateBulkSchemaInput, type UpdateBulkSyncInput
+  CreateBulkSyncBody,
+  SchemaConfigurationShape,
+  UpdateBulkSchemaBody,
+  type CreateBulkSyncInput,
+  type ScheduleApiInput,
+  type StartBulkSyncInput,
+  type UpdateBulkSchemaInput,
+  type UpdateBulkSyncInput
 } from '../../http/schemas/syncs.js'
 import { didYouMean } from '../../core/suggest.js'
 import type { ConnectionTypeCatalog } from '../connections/connection-types.js'
@@ -41,8 +47,17 @@ export interface StoredBulkSync extends StoredSyncBase<BulkDefinition> {
   destination_connection_id: string
 }
 
-interface FieldSetting { id: string, enabled: boolean, obfuscated: boolean, user_output_name?: string }
-interface Filter { field_id?: string, function: string, value?: unknown }
+interface FieldSetting {
+  id: string
+  enabled: boolean
+  obfuscated: boolean
+  user_output_name?: string
+}
+interface Filter {
+  field_id?: string
+  function: string
+  value?: unknown
+}
 
 /** A bulk sync's schema (BulkSchema), as stored. */
 export interface StoredSchema {
@@ -59,8 +74,8 @@ export interface StoredSchema {
 }
 
 interface BulkStatements {
-  schemaRows: Statement<[string], { id: string, definition: string }>
-  schemaRow: Statement<[string, string], { id: string, definition: string }>
+  schemaRows: Statement<[string], { id: string; definition: string }>
+  schemaRow: Statement<[string, string], { id: string; definition: string }>
   upsertSchema: Statement<[Record<string, unknown>]>
   nextPosition: Statement<[string], { next: number }>
   scheduleRows: Statement<[string], Record<string, string | null>>
@@ -83,14 +98,32 @@ interface StoredSchedule {
 
 /** The schedule of an additional schedule in the snake-case form nextRunAfter reads. */
 export function scheduleParts (schedule: ScheduleApiInput): ScheduleParts {
-  return { frequency: schedule.frequency, minute: schedule.minute, hour: schedule.hour, day_of_week: schedule.dayOfWeek, day_of_month: schedule.dayOfMonth, month: schedule.month }
+  return {
+    frequency: schedule.frequency,
+    minute: schedule.minute,
+    hour: schedule.hour,
+    day_of_week: schedule.dayOfWeek,
+    day_of_month: schedule.dayOfMonth,
+    month: schedule.month
+  }
 }
 
 /** A field setting from a request: its id alone (enabled), or an object. */
 function fieldSetting (value: unknown): FieldSetting {
   if (typeof value === 'string') return { id: value, enabled: true, obfuscated: false }
-  const given = value as { id: string, enabled?: boolean, obfuscate?: boolean, obfuscated?: boolean, user_output_name?: string }
-  return defined({ id: given.id, enabled: given.enabled ?? true, obfuscated: given.obfuscated ?? given.obfuscate ?? false, user_output_name: given.user_output_name })
+  const given = value as {
+    id: string
+    enabled?: boolean
+    obfuscate?: boolean
+    obfuscated?: boolean
+    user_output_name?: string
+  }
+  return defined({
+    id: given.id,
+    enabled: given.enabled ?? true,
+    obfuscated: given.obfuscated ?? given.obfuscate ?? false,
+    user_output_name: given.user_output_name
+  })
 }
 
 /** No two of a list share an id: a 422 naming the second. */
@@ -104,8 +137,12 @@ function uniqueIds (ids: string[], field: string): void {
 
 /** A schema as create (or a fixture) gives it: its id alone (enabled, every field), or a SchemaConfiguration. */
 function schemaFrom (value: unknown): StoredSchema {
-  if (typeof value === 'string') return { id: value, output_name: outputName(value), enabled: true, fields: [], filters: [] }
-  const given = pickKnown(value, { properties: { ...SchemaConfigurationShape.properties, output_name: {} } }) as UpdateBulkSchemaInput & { id: string, output_name?: string, fields?: unknown[] }
+  if (typeof value === 'string') {
+    return { id: value, output_name: outputName(value), enabled: true, fields: [], filters: [] }
+  }
+  const given = pickKnown(value, {
+    properties: { ...SchemaConfigurationShape.properties, output_name: {} }
+  }) as UpdateBulkSchemaInput & { id: string; output_name?: string; fields?: unknown[] }
   const fields = (given.fields ?? []).map(fieldSetting)
   return defined({
     ...given,
@@ -113,7 +150,7 @@ function schemaFrom (value: unknown): StoredSchema {
     output_name: given.output_name ?? outputName(given.id),
     enabled: given.enabled ?? true,
     fields,
-    filters: (given.filters ?? []) as Filter[]
+    filters: given.filters ?? []
   })
 }
 
@@ -123,11 +160,20 @@ function schemaFrom (value: unknown): StoredSchema {
  * schemas are those it is given); additional schedules. PUT replaces the top level and leaves the
  * schemas alone. Runs are the execution repository's.
  */
-export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefinition, CreateBulkSyncInput | UpdateBulkSyncInput> {
+export class BulkSyncRepository extends SyncRepository<
+  StoredBulkSync,
+  BulkDefinition,
+  CreateBulkSyncInput | UpdateBulkSyncInput
+> {
   private readonly bulk: BulkStatements
 
-  constructor (db: Db, clock: Clock, private readonly connections: ConnectionRepository, private readonly types: ConnectionTypeCatalog,
-    executions: ExecutionRepository) {
+  constructor (
+    db: Db,
+    clock: Clock,
+    private readonly connections: ConnectionRepository,
+    private readonly types: ConnectionTypeCatalog,
+    executions: ExecutionRepository
+  ) {
     super(db, 'bulk_syncs', ['source_connection_id', 'destination_connection_id'], clock, executions)
     const scheduleColumns = 'id, sync_id, definition, created_at, created_by, updated_at, updated_by'
     this.bulk = statements<BulkStatements>(db, {
@@ -139,13 +185,18 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
       scheduleRows: `SELECT ${scheduleColumns} FROM bulk_sync_schedules WHERE sync_id = ? ORDER BY seq`,
       scheduleRow: `SELECT ${scheduleColumns} FROM bulk_sync_schedules WHERE id = ?`,
       insertSchedule: `INSERT INTO bulk_sync_schedules (${scheduleColumns}) VALUES (@id, @sync_id, @definition, @created_at, @created_by, @updated_at, @updated_by)`,
-      updateSchedule: 'UPDATE bulk_sync_schedules SET definition = @definition, updated_at = @updated_at, updated_by = @updated_by WHERE id = @id',
+      updateSchedule:
+        'UPDATE bulk_sync_schedules SET definition = @definition, updated_at = @updated_at, updated_by = @updated_by WHERE id = @id',
       removeSchedule: 'DELETE FROM bulk_sync_schedules WHERE id = ?'
     })
   }
 
   protected override toStored (base: StoredSyncBase<BulkDefinition>, row: SyncRow): StoredBulkSync {
-    return { ...base, source_connection_id: row.source_connection_id as string, destination_connection_id: row.destination_connection_id as string }
+    return {
+      ...base,
+      source_connection_id: row.source_connection_id as string,
+      destination_connection_id: row.destination_connection_id as string
+    }
   }
 
   list (organizationId: string, active?: boolean): StoredBulkSync[] {
@@ -153,11 +204,30 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
   }
 
   /** The checked top level of a create or PUT: a 422 names the first problem. */
-  protected override check (organizationId: string, input: CreateBulkSyncInput | UpdateBulkSyncInput): CheckedSync<BulkDefinition> {
+  protected override check (
+    organizationId: string,
+    input: CreateBulkSyncInput | UpdateBulkSyncInput
+  ): CheckedSync<BulkDefinition> {
     const name = requiredName(input.name)
-    const source = usableConnection(this.connections, this.types, organizationId, input.source_connection_id, 'source', 'source_connection_id')
-    const destination = usableConnection(this.connections, this.types, organizationId, input.destination_connection_id, 'destination', 'destination_connection_id')
-    const given = pickKnown(input, { properties: { ...CreateBulkSyncBody.properties, schemas: undefined } }) as CreateBulkSyncInput
+    const source = usableConnection(
+      this.connections,
+      this.types,
+      organizationId,
+      input.source_connection_id,
+      'source',
+      'source_connection_id'
+    )
+    const destination = usableConnection(
+      this.connections,
+      this.types,
+      organizationId,
+      input.destination_connection_id,
+      'destination',
+      'destination_connection_id'
+    )
+    const given = pickKnown(input, {
+      properties: { ...CreateBulkSyncBody.properties, schemas: undefined }
+    }) as CreateBulkSyncInput
     const definition: BulkDefinition = defined({
       mode: given.mode,
       schedule: checkSchedule(given.schedule as ScheduleParts, 'schedule'),
@@ -173,14 +243,27 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
       disable_record_timestamps: given.disable_record_timestamps ?? false,
       policies: given.policies ?? []
     })
-    return { name, active: input.active ?? false, columns: { source_connection_id: source.id, destination_connection_id: destination.id }, definition }
+    return {
+      name,
+      active: input.active ?? false,
+      columns: { source_connection_id: source.id, destination_connection_id: destination.id },
+      definition
+    }
   }
 
   /** A new bulk sync's schemas, as create gives them; PUT leaves the schemas alone. */
-  protected override written (id: string, _checked: CheckedSync<BulkDefinition>, input: CreateBulkSyncInput | UpdateBulkSyncInput, created: boolean): void {
+  protected override written (
+    id: string,
+    _checked: CheckedSync<BulkDefinition>,
+    input: CreateBulkSyncInput | UpdateBulkSyncInput,
+    created: boolean
+  ): void {
     if (!created) return
-    const schemas = ((input as CreateBulkSyncInput).schemas ?? []).map(schemaFrom)
-    uniqueIds(schemas.map((s) => s.id), 'schemas')
+    const schemas = (input.schemas ?? []).map(schemaFrom)
+    uniqueIds(
+      schemas.map((s) => s.id),
+      'schemas'
+    )
     schemas.forEach((schema, position) => this.writeSchema(id, schema, position))
   }
 
@@ -191,23 +274,40 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
 
   /** What its events and runs say about it. */
   facts (sync: StoredBulkSync): SyncFacts {
-    return { kind: 'bulk', id: sync.id, organization_id: sync.organization_id, name: sync.name, source_connection_id: sync.source_connection_id, destination_connection_id: sync.destination_connection_id }
+    return {
+      kind: 'bulk',
+      id: sync.id,
+      organization_id: sync.organization_id,
+      name: sync.name,
+      source_connection_id: sync.source_connection_id,
+      destination_connection_id: sync.destination_connection_id
+    }
   }
 
   /**
    * A run as asked (StartBulkSyncRequest): test and a resync mode exclude each other, the legacy
    * resync flag is refused, named schemas must be the sync's. Without names, every enabled schema.
    */
-  startRequest (sync: StoredBulkSync, input: StartBulkSyncInput | null | undefined, trigger: 'manual' | 'schedule'): StartRequest {
+  startRequest (
+    sync: StoredBulkSync,
+    input: StartBulkSyncInput | null | undefined,
+    trigger: 'manual' | 'schedule'
+  ): StartRequest {
     const given = input ?? {}
-    if (given.resync === true) throw validationError('resync', 'is no longer accepted: use resync_mode (refetch, resync or rebuild)')
-    if (given.test === true && given.resync_mode !== undefined) throw validationError('test', 'a test run cannot also be a resync (resync_mode)')
+    if (given.resync === true) {
+      throw validationError('resync', 'is no longer accepted: use resync_mode (refetch, resync or rebuild)')
+    }
+    if (given.test === true && given.resync_mode !== undefined) {
+      throw validationError('test', 'a test run cannot also be a resync (resync_mode)')
+    }
     const schemas = this.schemas(sync.id)
     let selected = schemas.filter((s) => s.enabled)
     if (given.schemas !== undefined && given.schemas.length > 0) {
       const ids = schemas.map((s) => s.id)
       given.schemas.forEach((id, index) => {
-        if (!ids.includes(id)) throw validationError(`schemas[${index}]`, `is not a schema of this sync${didYouMean(id, ids)}`)
+        if (!ids.includes(id)) {
+          throw validationError(`schemas[${index}]`, `is not a schema of this sync${didYouMean(id, ids)}`)
+        }
       })
       selected = schemas.filter((s) => given.schemas?.includes(s.id))
     }
@@ -236,7 +336,13 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
 
   /** BulkSyncResponse. */
   view (sync: StoredBulkSync): Record<string, unknown> {
-    return defined({ ...this.fields(sync), created_at: sync.created_at, created_by: sync.created_by, updated_at: sync.updated_at, updated_by: sync.updated_by })
+    return defined({
+      ...this.fields(sync),
+      created_at: sync.created_at,
+      created_by: sync.created_by,
+      updated_at: sync.updated_at,
+      updated_by: sync.updated_by
+    })
   }
 
   // Schemas
@@ -252,7 +358,12 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
   }
 
   private writeSchema (syncId: string, schema: StoredSchema, position?: number): void {
-    this.bulk.upsertSchema.run({ sync_id: syncId, id: schema.id, position: position ?? this.bulk.nextPosition.get(syncId)?.next ?? 0, definition: JSON.stringify(schema) })
+    this.bulk.upsertSchema.run({
+      sync_id: syncId,
+      id: schema.id,
+      position: position ?? this.bulk.nextPosition.get(syncId)?.next ?? 0,
+      definition: JSON.stringify(schema)
+    })
   }
 
   /** UpdateBulkSchema over a stored schema: what is given replaces; an empty fields list enables every field. */
@@ -261,10 +372,14 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
     const { fields: _fields, filters: _filters, ...rest } = given
     const next: StoredSchema = { ...schema, ...defined(rest) }
     if (given.fields !== undefined) {
-      uniqueIds(given.fields.map((f) => f.id), 'fields')
-      next.fields = given.fields.length === 0 ? schema.fields.map((f) => ({ ...f, enabled: true })) : given.fields.map(fieldSetting)
+      uniqueIds(
+        given.fields.map((f) => f.id),
+        'fields'
+      )
+      next.fields =
+        given.fields.length === 0 ? schema.fields.map((f) => ({ ...f, enabled: true })) : given.fields.map(fieldSetting)
     }
-    if (given.filters !== undefined) next.filters = given.filters as Filter[]
+    if (given.filters !== undefined) next.filters = given.filters
     return next
   }
 
@@ -280,10 +395,13 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
    * yet is added (the simulator has no source catalog to take it from). Call inside a transaction.
    */
   patchSchemas (syncId: string, list: Array<UpdateBulkSchemaInput & { id: string }>): StoredSchema[] {
-    uniqueIds(list.map((s) => s.id), 'schemas')
+    uniqueIds(
+      list.map((s) => s.id),
+      'schemas'
+    )
     for (const entry of list) {
       const row = this.bulk.schemaRow.get(syncId, entry.id)
-      const base = row === undefined ? schemaFrom(entry.id) : JSON.parse(row.definition) as StoredSchema
+      const base = row === undefined ? schemaFrom(entry.id) : (JSON.parse(row.definition) as StoredSchema)
       this.writeSchema(syncId, this.applySchemaUpdate(base, entry))
     }
     return this.schemas(syncId)
@@ -306,7 +424,9 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
     } catch {
       throw validationError('filters', 'must be a JSON object, like {"enabled":"true"}')
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw validationError('filters', 'must be a JSON object, like {"enabled":"true"}')
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw validationError('filters', 'must be a JSON object, like {"enabled":"true"}')
+    }
     const keys = ['enabled', 'id', 'output_name']
     let result = schemas
     for (const [key, value] of Object.entries(parsed)) {
@@ -336,16 +456,34 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
   }
 
   /** Call inside a transaction. */
-  addSchedule (syncId: string, input: ScheduleApiInput, actor: Actor | null, options: { id?: string } = {}): StoredSchedule {
+  addSchedule (
+    syncId: string,
+    input: ScheduleApiInput,
+    actor: Actor | null,
+    options: { id?: string } = {}
+  ): StoredSchedule {
     const id = options.id ?? newId()
     const now = new Date(this.clock.now()).toISOString()
-    this.bulk.insertSchedule.run({ id, sync_id: syncId, definition: JSON.stringify(checkedScheduleApi(input)), created_at: now, created_by: actorName(actor), updated_at: now, updated_by: actorName(actor) })
+    this.bulk.insertSchedule.run({
+      id,
+      sync_id: syncId,
+      definition: JSON.stringify(checkedScheduleApi(input)),
+      created_at: now,
+      created_by: actorName(actor),
+      updated_at: now,
+      updated_by: actorName(actor)
+    })
     return this.schedule(syncId, id)
   }
 
   /** Call inside a transaction. */
   replaceSchedule (existing: StoredSchedule, input: ScheduleApiInput, actor: Actor): StoredSchedule {
-    this.bulk.updateSchedule.run({ id: existing.id, definition: JSON.stringify(checkedScheduleApi(input)), updated_at: new Date(this.clock.now()).toISOString(), updated_by: actorName(actor) })
+    this.bulk.updateSchedule.run({
+      id: existing.id,
+      definition: JSON.stringify(checkedScheduleApi(input)),
+      updated_at: new Date(this.clock.now()).toISOString(),
+      updated_by: actorName(actor)
+    })
     return this.schedule(existing.sync_id, existing.id)
   }
 
@@ -374,12 +512,19 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
   /** A bulk sync from a fixture document, checked as the API checks it. Call inside a transaction. */
   load (organizationId: string, fixture: FixtureBulkSync): void {
     const sync = this.loadOne(organizationId, fixture)
-    for (const schedule of fixture.schedules ?? []) this.addSchedule(sync.id, schedule.schedule, null, { id: canonicalId(schedule.id) })
+    for (const schedule of fixture.schedules ?? []) {
+      this.addSchedule(sync.id, schedule.schedule, null, { id: canonicalId(schedule.id) })
+    }
   }
 
   exportAll (): FixtureBulkSync[] {
     return this.listAll().map((sync) => {
-      const fixture: FixtureBulkSync = { ...this.fields(sync), schemas: this.schemas(sync.id), created_at: sync.created_at, updated_at: sync.updated_at }
+      const fixture: FixtureBulkSync = {
+        ...this.fields(sync),
+        schemas: this.schemas(sync.id),
+        created_at: sync.created_at,
+        updated_at: sync.updated_at
+      }
       const schedules = this.schedules(sync.id)
       if (schedules.length > 0) fixture.schedules = schedules.map((s) => ({ id: s.id, schedule: s.schedule }))
       return fixture
@@ -402,9 +547,17 @@ function scheduleOf (row: Record<string, string | null>): StoredSchedule {
 /** A V4BulkSyncScheduleApi checked like every schedule, its time parts as strings. */
 function checkedScheduleApi (input: ScheduleApiInput): ScheduleApiInput {
   const parts = checkSchedule(scheduleParts(input), 'schedule')
-  return defined({ frequency: input.frequency, minute: parts.minute, hour: parts.hour, dayOfWeek: parts.day_of_week, dayOfMonth: parts.day_of_month, month: parts.month, selectiveMode: input.selectiveMode }) as ScheduleApiInput
+  return defined({
+    frequency: input.frequency,
+    minute: parts.minute,
+    hour: parts.hour,
+    dayOfWeek: parts.day_of_week,
+    dayOfMonth: parts.day_of_month,
+    month: parts.month,
+    selectiveMode: input.selectiveMode
+  })
 }
 
 function actorName (actor: Actor | null): string | null {
-  return actor === null ? null : actor.id ?? actor.name ?? actor.type
+  return actor === null ? null : (actor.id ?? actor.name ?? actor.type)
 }

@@ -20,7 +20,12 @@ export type AdvanceTarget = 'running' | 'completed' | 'completed_with_errors' | 
 const ACTIVE = ['created', 'running', 'canceling'] as const
 const FINAL = new Set(['completed', 'failed', 'canceled'])
 
-interface SchemaPlan { schema: string, output_name: string, records: number, errors: number }
+interface SchemaPlan {
+  schema: string
+  output_name: string
+  records: number
+  errors: number
+}
 
 /** Decided when a run starts, so that the same seed gives the same counts whatever the pace. */
 interface Plan {
@@ -99,7 +104,7 @@ export interface StartRequest {
   fetch_mode?: string
   identities?: string[]
   /** Bulk: the schemas to run (the sync's enabled ones when the caller named none), and whether that is a subset. */
-  schemas?: Array<{ id: string, output_name: string }>
+  schemas?: Array<{ id: string; output_name: string }>
   partial?: boolean
 }
 
@@ -122,19 +127,37 @@ function toStored (row: ExecutionRow): StoredExecution {
   }
 }
 
-const iso = (ms: number | null): string | undefined => ms === null ? undefined : new Date(ms).toISOString()
+const iso = (ms: number | null): string | undefined => (ms === null ? undefined : new Date(ms).toISOString())
 
 /** The event a state change emits, by kind. */
-const EVENTS: Record<SyncKind, Record<'running' | 'completed' | 'completed_with_errors' | 'failed' | 'canceled', EventType>> = {
-  bulk: { running: 'bulk_sync.running', completed: 'bulk_sync.completed', completed_with_errors: 'bulk_sync.completed_with_error', failed: 'bulk_sync.failed', canceled: 'bulk_sync.canceled' },
-  model: { running: 'sync.running', completed: 'sync.completed', completed_with_errors: 'sync.completed_with_errors', failed: 'sync.failed', canceled: 'sync.canceled' }
+const EVENTS: Record<
+  SyncKind,
+  Record<'running' | 'completed' | 'completed_with_errors' | 'failed' | 'canceled', EventType>
+> = {
+  bulk: {
+    running: 'bulk_sync.running',
+    completed: 'bulk_sync.completed',
+    completed_with_errors: 'bulk_sync.completed_with_error',
+    failed: 'bulk_sync.failed',
+    canceled: 'bulk_sync.canceled'
+  },
+  model: {
+    running: 'sync.running',
+    completed: 'sync.completed',
+    completed_with_errors: 'sync.completed_with_errors',
+    failed: 'sync.failed',
+    canceled: 'sync.canceled'
+  }
 }
 
-const COLUMNS = 'id, organization_id, bulk_sync_id, model_sync_id, status, status_message, trigger, plan, details, created_ms, started_ms, completed_ms, updated_ms, due_ms'
+const COLUMNS =
+  'id, organization_id, bulk_sync_id, model_sync_id, status, status_message, trigger, plan, details, created_ms, started_ms, completed_ms, updated_ms, due_ms'
 const ACTIVE_SQL = `status IN (${ACTIVE.map((s) => `'${s}'`).join(', ')})`
 
-export interface ExecutionPage { executions: StoredExecution[], next_page_token?: string }
-
+export interface ExecutionPage {
+  executions: StoredExecution[]
+  next_page_token?: string
+}
 
 /**
  * Sync runs (executions) of bulk and model syncs, as a state machine on simulated time:
@@ -160,31 +183,51 @@ export class ExecutionRepository {
   private readonly listeners = new Set<() => void>()
   private readonly lists = new Map<string, Statement<[string, number, number], ExecutionRow>>()
 
-  private readonly pruneFinished: Array<Statement<[{ sync: string, keep: number }]>> = []
+  private readonly pruneFinished: Array<Statement<[{ sync: string; keep: number }]>> = []
 
-  constructor (private readonly db: Db, private readonly clock: Clock, private readonly events: EventLog, private readonly rules: ExecutionRules,
-    private readonly random: () => number, private readonly runDurationMs: number, private readonly runsPerSync: number) {
+  constructor (
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly events: EventLog,
+    private readonly rules: ExecutionRules,
+    private readonly random: () => number,
+    private readonly runDurationMs: number,
+    private readonly runsPerSync: number
+  ) {
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM executions WHERE id = ?`)
     // A sync's finished runs past its newest @keep, by the index of each kind.
     for (const column of ['bulk_sync_id', 'model_sync_id']) {
-      this.pruneFinished.push(db.prepare(`DELETE FROM executions WHERE seq IN (SELECT seq FROM executions WHERE ${column} = @sync AND NOT ${ACTIVE_SQL}
-        ORDER BY seq DESC LIMIT -1 OFFSET @keep)`))
+      this.pruneFinished.push(
+        db.prepare(`DELETE FROM executions WHERE seq IN (SELECT seq FROM executions WHERE ${column} = @sync AND NOT ${ACTIVE_SQL}
+        ORDER BY seq DESC LIMIT -1 OFFSET @keep)`)
+      )
     }
-    const bySync = (extra: string): string => `SELECT ${COLUMNS} FROM executions WHERE (bulk_sync_id = @sync OR model_sync_id = @sync) ${extra}`
+    const bySync = (extra: string): string =>
+      `SELECT ${COLUMNS} FROM executions WHERE (bulk_sync_id = @sync OR model_sync_id = @sync) ${extra}`
     this.activeOf = db.prepare(bySync(`AND ${ACTIVE_SQL} ORDER BY seq DESC LIMIT 1`))
     this.lastFinalOf = db.prepare(bySync(`AND NOT ${ACTIVE_SQL} ORDER BY seq DESC LIMIT 1`))
     this.latestOf = db.prepare(bySync('ORDER BY seq DESC LIMIT 1'))
-    this.countOf = db.prepare('SELECT count(*) AS n FROM executions WHERE (bulk_sync_id = @sync OR model_sync_id = @sync)')
-    this.insert = db.prepare(`INSERT INTO executions (${COLUMNS}) VALUES (@id, @organization_id, @bulk_sync_id, @model_sync_id, @status, @status_message, @trigger,
+    this.countOf = db.prepare(
+      'SELECT count(*) AS n FROM executions WHERE (bulk_sync_id = @sync OR model_sync_id = @sync)'
+    )
+    this.insert =
+      db.prepare(`INSERT INTO executions (${COLUMNS}) VALUES (@id, @organization_id, @bulk_sync_id, @model_sync_id, @status, @status_message, @trigger,
       @plan, @details, @created_ms, @started_ms, @completed_ms, @updated_ms, @due_ms)`)
-    this.update = db.prepare(`UPDATE executions SET status = @status, status_message = @status_message, plan = @plan, started_ms = @started_ms,
+    this.update =
+      db.prepare(`UPDATE executions SET status = @status, status_message = @status_message, plan = @plan, started_ms = @started_ms,
       completed_ms = @completed_ms, updated_ms = @updated_ms, due_ms = @due_ms WHERE id = @id`)
-    this.dueRows = db.prepare(`SELECT ${COLUMNS} FROM executions WHERE due_ms IS NOT NULL AND due_ms <= ? ORDER BY due_ms, seq LIMIT 500`)
+    this.dueRows = db.prepare(
+      `SELECT ${COLUMNS} FROM executions WHERE due_ms IS NOT NULL AND due_ms <= ? ORDER BY due_ms, seq LIMIT 500`
+    )
     this.nextDueRow = db.prepare('SELECT min(due_ms) AS due FROM executions WHERE due_ms IS NOT NULL')
     this.activeRows = db.prepare(`SELECT ${COLUMNS} FROM executions WHERE ${ACTIVE_SQL} ORDER BY seq`)
     this.all = db.prepare(`SELECT ${COLUMNS} FROM executions ORDER BY seq`)
-    this.bulkFacts = db.prepare("SELECT 'bulk' AS kind, id, organization_id, name, source_connection_id, destination_connection_id FROM bulk_syncs WHERE id = ?")
-    this.modelFacts = db.prepare("SELECT 'model' AS kind, id, organization_id, name, target_connection_id FROM model_syncs WHERE id = ?")
+    this.bulkFacts = db.prepare(
+      "SELECT 'bulk' AS kind, id, organization_id, name, source_connection_id, destination_connection_id FROM bulk_syncs WHERE id = ?"
+    )
+    this.modelFacts = db.prepare(
+      "SELECT 'model' AS kind, id, organization_id, name, target_connection_id FROM model_syncs WHERE id = ?"
+    )
   }
 
   /** A list query, prepared the first time it is needed (a dozen variants at most: kind, filter, order). */
@@ -215,7 +258,9 @@ export class ExecutionRepository {
   /** A sync's execution by id; another sync's (or none) is a 404. */
   require (kind: SyncKind, syncId: string, id: string): StoredExecution {
     const execution = this.find(id)
-    if (execution === undefined || execution.kind !== kind || execution.sync_id !== syncId) throw Errors.ExecutionNotFound()
+    if (execution === undefined || execution.kind !== kind || execution.sync_id !== syncId) {
+      throw Errors.ExecutionNotFound()
+    }
     return execution
   }
 
@@ -242,13 +287,24 @@ export class ExecutionRepository {
    * A sync's executions, newest first (ascending: oldest first); terminal (bulk only_terminal,
    * ordered by when they finished) or completed only (model only_completed); paged by an opaque token.
    */
-  list (kind: SyncKind, syncId: string, options: { ascending?: boolean, only?: 'terminal' | 'completed', limit: number, page_token?: string }): ExecutionPage {
+  list (
+    kind: SyncKind,
+    syncId: string,
+    options: { ascending?: boolean; only?: 'terminal' | 'completed'; limit: number; page_token?: string }
+  ): ExecutionPage {
     const offset = decodePageToken(options.page_token)
-    const where = options.only === 'terminal' ? `AND NOT ${ACTIVE_SQL}` : options.only === 'completed' ? "AND status = 'completed'" : ''
+    const where =
+      options.only === 'terminal'
+        ? `AND NOT ${ACTIVE_SQL}`
+        : options.only === 'completed'
+          ? "AND status = 'completed'"
+          : ''
     const order = options.only === 'terminal' ? 'updated_ms' : 'seq'
     const direction = options.ascending === true ? 'ASC' : 'DESC'
-    const rows = this.listStatement(`SELECT ${COLUMNS} FROM executions WHERE ${kind === 'bulk' ? 'bulk_sync_id' : 'model_sync_id'} = ? ${where}
-      ORDER BY ${order} ${direction}, seq ${direction} LIMIT ? OFFSET ?`).all(syncId, options.limit + 1, offset)
+    const rows = this.listStatement(
+      `SELECT ${COLUMNS} FROM executions WHERE ${kind === 'bulk' ? 'bulk_sync_id' : 'model_sync_id'} = ? ${where}
+      ORDER BY ${order} ${direction}, seq ${direction} LIMIT ? OFFSET ?`
+    ).all(syncId, options.limit + 1, offset)
     const page: ExecutionPage = { executions: rows.slice(0, options.limit).map(toStored) }
     if (rows.length > options.limit) page.next_page_token = encodePageToken(offset + options.limit)
     return page
@@ -259,7 +315,15 @@ export class ExecutionRepository {
     if (this.active(sync.id) !== undefined) throw Errors.ExecutionRunning()
     const now = this.clock.now()
     const id = newId()
-    this.insertRun(id, sync, request, this.plan(sync, request), { status: 'created', status_message: null, created_ms: now, started_ms: null, completed_ms: null, updated_ms: now, due_ms: now })
+    this.insertRun(id, sync, request, this.plan(sync, request), {
+      status: 'created',
+      status_message: null,
+      created_ms: now,
+      started_ms: null,
+      completed_ms: null,
+      updated_ms: now,
+      due_ms: now
+    })
     // A sync keeps its newest runs only (RUNS_PER_SYNC, this one included): older finished ones go.
     for (const prune of this.pruneFinished) prune.run({ sync: sync.id, keep: this.runsPerSync - 1 })
     this.changed()
@@ -273,7 +337,12 @@ export class ExecutionRepository {
     const records = rule?.record_count ?? between(10, 5000)
     const errors = Math.min(records, rule?.error_count ?? between(1, Math.max(1, Math.min(25, records))))
     const inserted = between(0, records)
-    const schemas = (request.schemas ?? []).map((schema) => ({ schema: schema.id, output_name: schema.output_name, records: 0, errors: 0 }))
+    const schemas = (request.schemas ?? []).map((schema) => ({
+      schema: schema.id,
+      output_name: schema.output_name,
+      records: 0,
+      errors: 0
+    }))
     // Split the records (and errors) among the schemas: each gets its share, the last the rest.
     let recordsLeft = records
     let errorsLeft = errors
@@ -284,7 +353,15 @@ export class ExecutionRepository {
       recordsLeft -= schema.records
       errorsLeft -= schema.errors
     })
-    return { outcome: rule?.outcome ?? 'complete', message: rule?.message ?? null, records, errors, inserted, schemas, rule_id: rule?.id ?? null }
+    return {
+      outcome: rule?.outcome ?? 'complete',
+      message: rule?.message ?? null,
+      records,
+      errors,
+      inserted,
+      schemas,
+      rule_id: rule?.id ?? null
+    }
   }
 
   /** Makes every change that is due by now, oldest first. Call inside a transaction. */
@@ -322,18 +399,25 @@ export class ExecutionRepository {
    * Call inside a transaction.
    */
   advance (id: string, target?: AdvanceTarget, message?: string): StoredExecution {
-    let execution = this.find(id)
-    if (execution === undefined) throw Errors.ExecutionNotFound()
+    const found = this.find(id)
+    if (found === undefined) throw Errors.ExecutionNotFound()
+    let execution: StoredExecution = found
     if (FINAL.has(execution.status)) throw Errors.ExecutionFinished()
     if (target === undefined) {
       this.step(execution)
     } else if (target === 'running') {
-      if (execution.status !== 'created') throw Errors.ExecutionStateConflict({ message: `the execution is ${execution.status}: only a created execution moves to running` })
+      if (execution.status !== 'created') {
+        throw Errors.ExecutionStateConflict({
+          message: `the execution is ${execution.status}: only a created execution moves to running`
+        })
+      }
       this.moveTo(execution, 'running')
     } else if (target === 'canceled') {
       this.moveTo(execution, 'canceled')
     } else {
-      if (execution.status === 'canceling') throw Errors.ExecutionStateConflict({ message: 'the execution is canceling: it can only move to canceled' })
+      if (execution.status === 'canceling') {
+        throw Errors.ExecutionStateConflict({ message: 'the execution is canceling: it can only move to canceled' })
+      }
       if (execution.status === 'created') {
         this.moveTo(execution, 'running')
         execution = this.find(id) as StoredExecution
@@ -343,12 +427,21 @@ export class ExecutionRepository {
     return this.find(id) as StoredExecution
   }
 
-  /** Asks a run to stop: canceling now, canceled at the runner's next turn. A finished run is a 409. Call inside a transaction. */
+  /**
+   * Asks a run to stop: canceling now, canceled at the runner's next turn. A finished run is a 409. Call
+   * inside a transaction.
+   */
   cancel (execution: StoredExecution): StoredExecution {
     if (FINAL.has(execution.status)) throw Errors.ExecutionFinished()
     if (execution.status !== 'canceling') {
       const now = this.clock.now()
-      this.update.run({ ...this.columns(execution), status: 'canceling', status_message: 'cancellation requested', updated_ms: now, due_ms: now })
+      this.update.run({
+        ...this.columns(execution),
+        status: 'canceling',
+        status_message: 'cancellation requested',
+        updated_ms: now,
+        due_ms: now
+      })
       this.changed()
     }
     return this.find(execution.id) as StoredExecution
@@ -363,16 +456,19 @@ export class ExecutionRepository {
   }
 
   /** GET .../status of a sync: its active run and its last finished one, as the kind's view has them. */
-  status (syncId: string): { current_execution?: Record<string, unknown>, last_execution?: Record<string, unknown> } {
+  status (syncId: string): { current_execution?: Record<string, unknown>; last_execution?: Record<string, unknown> } {
     const current = this.active(syncId)
     const last = this.lastFinished(syncId)
-    const status: { current_execution?: Record<string, unknown>, last_execution?: Record<string, unknown> } = {}
+    const status: { current_execution?: Record<string, unknown>; last_execution?: Record<string, unknown> } = {}
     if (current !== undefined) status.current_execution = this.view(current)
     if (last !== undefined) status.last_execution = this.view(last)
     return status
   }
 
-  /** The sync's active run canceled at once (its sync is being deleted): the canceled event goes out. Call inside a transaction. */
+  /**
+   * The sync's active run canceled at once (its sync is being deleted): the canceled event goes out. Call
+   * inside a transaction.
+   */
   cancelForDeletion (syncId: string): void {
     const execution = this.active(syncId)
     if (execution !== undefined) this.moveTo(execution, 'canceled', 'the sync was deleted')
@@ -382,7 +478,7 @@ export class ExecutionRepository {
    * Every active run that is not hanging taken to its end now (canceling ones to canceled), in
    * the order they started. Hanging runs are left (advance them). Call inside a transaction.
    */
-  settle (): { finished: number, hanging: number } {
+  settle (): { finished: number; hanging: number } {
     let finished = 0
     let hanging = 0
     for (const row of this.activeRows.all()) {
@@ -416,7 +512,11 @@ export class ExecutionRepository {
   }
 
   /** One state change, with its event. */
-  private moveTo (execution: StoredExecution, to: 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'canceled', message?: string): void {
+  private moveTo (
+    execution: StoredExecution,
+    to: 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'canceled',
+    message?: string
+  ): void {
     const now = this.clock.now()
     const facts = this.facts(execution)
     const plan: Plan = { ...execution.plan }
@@ -452,7 +552,11 @@ export class ExecutionRepository {
     })
     if (facts !== undefined) {
       const after = this.find(execution.id) as StoredExecution
-      this.events.emit(facts.organization_id, EVENTS[facts.kind][to], eventPayload(EVENTS[facts.kind][to], facts, after))
+      this.events.emit(
+        facts.organization_id,
+        EVENTS[facts.kind][to],
+        eventPayload(EVENTS[facts.kind][to], facts, after)
+      )
     }
     this.changed()
   }
@@ -465,7 +569,12 @@ export class ExecutionRepository {
   bulkView (e: StoredExecution): Record<string, unknown> {
     const counts = countsOf(e)
     const completed = e.status === 'completed'
-    const times = { created_at: iso(e.created_ms), started_at: iso(e.started_ms), completed_at: iso(e.completed_ms), updated_at: iso(e.updated_ms) }
+    const times = {
+      created_at: iso(e.created_ms),
+      started_at: iso(e.started_ms),
+      completed_at: iso(e.completed_ms),
+      updated_at: iso(e.updated_ms)
+    }
     const view: Record<string, unknown> = {
       id: e.id,
       type: e.details.type,
@@ -497,8 +606,12 @@ export class ExecutionRepository {
   /** GetExecutionResponseSchema (model syncs). */
   modelView (e: StoredExecution): Record<string, unknown> {
     const counts = countsOf(e)
-    const errors = e.status === 'failed' ? [e.plan.message ?? 'simulated failure']
-      : counts.errors > 0 ? [e.plan.message ?? `${counts.errors} records were rejected by the destination`] : []
+    const errors =
+      e.status === 'failed'
+        ? [e.plan.message ?? 'simulated failure']
+        : counts.errors > 0
+          ? [e.plan.message ?? `${counts.errors} records were rejected by the destination`]
+          : []
     return {
       id: e.id,
       type: e.details.type,
@@ -507,7 +620,15 @@ export class ExecutionRepository {
       started_at: iso(e.started_ms),
       completed_at: iso(e.completed_ms),
       errors,
-      counts: { total: counts.records, insert: counts.inserted, update: counts.records - counts.inserted - counts.errors, upserts: 0, delete: 0, error: counts.errors, warnings: 0 }
+      counts: {
+        total: counts.records,
+        insert: counts.inserted,
+        update: counts.records - counts.inserted - counts.errors,
+        upserts: 0,
+        delete: 0,
+        error: counts.errors,
+        warnings: 0
+      }
     }
   }
 
@@ -515,18 +636,37 @@ export class ExecutionRepository {
     return e.kind === 'bulk' ? this.bulkView(e) : this.modelView(e)
   }
 
-  /** An execution from a fixture document: history (a finished run) or a run to pick up (one per sync at most). Call inside a transaction. */
+  /**
+   * An execution from a fixture document: history (a finished run) or a run to pick up (one per sync at
+   * most). Call inside a transaction.
+   */
   load (sync: SyncFacts, fixture: FixtureExecution): void {
-    if (!FINAL.has(fixture.status) && this.active(sync.id) !== undefined) throw validationError('status', 'a sync has at most one active execution')
+    if (!FINAL.has(fixture.status) && this.active(sync.id) !== undefined) {
+      throw validationError('status', 'a sync has at most one active execution')
+    }
     const created = fixtureTime(fixture.created_at, 'created_at')
     const started = fixture.started_at === undefined ? null : fixtureTime(fixture.started_at, 'started_at')
     const completed = fixture.completed_at === undefined ? null : fixtureTime(fixture.completed_at, 'completed_at')
     const status = fixture.status
-    const outcome: Outcome = status === 'failed' ? 'fail' : (fixture.error_count ?? 0) > 0 ? 'complete_with_errors' : 'complete'
+    const outcome: Outcome =
+      status === 'failed' ? 'fail' : (fixture.error_count ?? 0) > 0 ? 'complete_with_errors' : 'complete'
     const records = fixture.record_count ?? 0
     const errors = fixture.error_count ?? 0
-    const schemas = (fixture.schemas ?? []).map((s) => ({ schema: s.schema, output_name: s.output_name ?? outputName(s.schema), records: s.record_count ?? 0, errors: s.error_count ?? 0 }))
-    const plan: Plan = { outcome, message: fixture.status_message ?? null, records, errors, inserted: Math.min(records, fixture.inserted_count ?? records), schemas, rule_id: null }
+    const schemas = (fixture.schemas ?? []).map((s) => ({
+      schema: s.schema,
+      output_name: s.output_name ?? outputName(s.schema),
+      records: s.record_count ?? 0,
+      errors: s.error_count ?? 0
+    }))
+    const plan: Plan = {
+      outcome,
+      message: fixture.status_message ?? null,
+      records,
+      errors,
+      inserted: Math.min(records, fixture.inserted_count ?? records),
+      schemas,
+      rule_id: null
+    }
     const request: StartRequest = { trigger: fixture.trigger ?? 'manual', test: fixture.is_test }
     const active = !FINAL.has(status)
     this.insertRun(canonicalId(fixture.id), sync, request, plan, {
@@ -540,8 +680,16 @@ export class ExecutionRepository {
     })
   }
 
-  private insertRun (id: string, sync: SyncFacts, request: StartRequest, plan: Plan,
-    state: Pick<ExecutionRow, 'status' | 'status_message' | 'created_ms' | 'started_ms' | 'completed_ms' | 'updated_ms' | 'due_ms'>): void {
+  private insertRun (
+    id: string,
+    sync: SyncFacts,
+    request: StartRequest,
+    plan: Plan,
+    state: Pick<
+      ExecutionRow,
+      'status' | 'status_message' | 'created_ms' | 'started_ms' | 'completed_ms' | 'updated_ms' | 'due_ms'
+    >
+  ): void {
     this.insert.run({
       id,
       organization_id: sync.organization_id,
@@ -556,19 +704,35 @@ export class ExecutionRepository {
 
   /** Executions as a fixture document holds them, oldest first. */
   exportAll (): FixtureExecution[] {
-    return this.all.all().map(toStored).map((e) => {
-      const counts = countsOf(e)
-      const fixture: FixtureExecution = { id: e.id, sync_id: e.sync_id, status: e.status as FixtureExecution['status'], trigger: e.trigger as 'manual' | 'schedule', created_at: iso(e.created_ms) as string }
-      if (e.started_ms !== null) fixture.started_at = iso(e.started_ms)
-      if (e.completed_ms !== null) fixture.completed_at = iso(e.completed_ms)
-      if (e.status_message !== null) fixture.status_message = e.status_message
-      if (e.details.is_test) fixture.is_test = true
-      fixture.record_count = counts.records
-      fixture.error_count = counts.errors
-      fixture.inserted_count = counts.inserted
-      if (e.plan.schemas.length > 0) fixture.schemas = e.plan.schemas.map((s) => ({ schema: s.schema, output_name: s.output_name, record_count: s.records, error_count: s.errors }))
-      return fixture
-    })
+    return this.all
+      .all()
+      .map(toStored)
+      .map((e) => {
+        const counts = countsOf(e)
+        const fixture: FixtureExecution = {
+          id: e.id,
+          sync_id: e.sync_id,
+          status: e.status as FixtureExecution['status'],
+          trigger: e.trigger as 'manual' | 'schedule',
+          created_at: iso(e.created_ms) as string
+        }
+        if (e.started_ms !== null) fixture.started_at = iso(e.started_ms)
+        if (e.completed_ms !== null) fixture.completed_at = iso(e.completed_ms)
+        if (e.status_message !== null) fixture.status_message = e.status_message
+        if (e.details.is_test) fixture.is_test = true
+        fixture.record_count = counts.records
+        fixture.error_count = counts.errors
+        fixture.inserted_count = counts.inserted
+        if (e.plan.schemas.length > 0) {
+          fixture.schemas = e.plan.schemas.map((s) => ({
+            schema: s.schema,
+            output_name: s.output_name,
+            record_count: s.records,
+            error_count: s.errors
+          }))
+        }
+        return fixture
+      })
   }
 }
 
@@ -583,20 +747,21 @@ function finalOf (outcome: Exclude<Outcome, 'hang'>): 'completed' | 'failed' | '
 
 function details (kind: SyncKind, request: StartRequest): Details {
   const resync = request.resync === true || request.resync_mode !== undefined
-  const type = request.test === true ? 'test' : request.resync_mode ?? (request.resync === true ? 'resync' : 'normal')
+  const type = request.test === true ? 'test' : (request.resync_mode ?? (request.resync === true ? 'resync' : 'normal'))
   return {
     type,
     is_test: request.test === true,
     is_resync: resync,
     is_partial: request.partial === true,
-    fetch_mode: kind === 'bulk' ? request.fetch_mode ?? (resync ? 'full' : 'incremental') : null,
-    output_disposition: request.resync_mode === 'rebuild' ? 'rebuild' : request.resync_mode === 'resync' ? 'truncate' : 'retain',
+    fetch_mode: kind === 'bulk' ? (request.fetch_mode ?? (resync ? 'full' : 'incremental')) : null,
+    output_disposition:
+      request.resync_mode === 'rebuild' ? 'rebuild' : request.resync_mode === 'resync' ? 'truncate' : 'retain',
     identities: request.identities ?? []
   }
 }
 
 /** The counts a run shows: none until it has completed. */
-function countsOf (e: StoredExecution): { records: number, errors: number, inserted: number } {
+function countsOf (e: StoredExecution): { records: number; errors: number; inserted: number } {
   if (e.status !== 'completed') return { records: 0, errors: 0, inserted: 0 }
   const errors = e.plan.outcome === 'complete_with_errors' ? e.plan.errors : 0
   return { records: e.plan.records, errors, inserted: Math.min(e.plan.inserted, e.plan.records - errors) }

@@ -8,12 +8,27 @@ import { canonicalId, newId } from '../ids.js'
 import { fixtureTime } from '../text.js'
 import { overBudget } from '../../core/bounds.js'
 
-export type JobType = typeof JOB_TYPES[number]
+export type JobType = (typeof JOB_TYPES)[number]
 
-interface JobRow { id: string, organization_id: string, type: string, status: string, result: string | null, error: string | null, created_ms: number, due_ms: number | null }
+interface JobRow {
+  id: string
+  organization_id: string
+  type: string
+  status: string
+  result: string | null
+  error: string | null
+  created_ms: number
+  due_ms: number | null
+}
 
 /** JobResponse. */
-export interface JobView { job_id: string, type: string, status: string, result?: unknown, error?: string }
+export interface JobView {
+  job_id: string
+  type: string
+  status: string
+  result?: unknown
+  error?: string
+}
 
 function toView (row: JobRow): JobView {
   const view: JobView = { job_id: row.id, type: row.type, status: row.status }
@@ -37,20 +52,29 @@ export class JobRepository {
   private readonly nextDueRow: Statement<[], { due: number | null }>
   private readonly all: Statement<[], JobRow>
   private readonly listeners = new Set<() => void>()
-  private readonly partnerJobs: Statement<[string], { id: string, status: string, bytes: number }>
+  private readonly partnerJobs: Statement<[string], { id: string; status: string; bytes: number }>
   private readonly removeOne: Statement<[string]>
 
   /** `bounds`: how many jobs, and how many bytes of results, a partner keeps (JOBS_MAX, JOBS_MAX_BYTES). */
-  constructor (db: Db, private readonly clock: Clock, private readonly bounds: { count: number, bytes: number }) {
+  constructor (
+    db: Db,
+    private readonly clock: Clock,
+    private readonly bounds: { count: number; bytes: number }
+  ) {
     const columns = 'id, organization_id, type, status, result, error, created_ms, due_ms'
     this.byId = db.prepare(`SELECT ${columns} FROM jobs WHERE id = ?`)
-    this.insert = db.prepare(`INSERT INTO jobs (${columns}) VALUES (@id, @organization_id, @type, @status, @result, @error, @created_ms, @due_ms)`)
+    this.insert = db.prepare(
+      `INSERT INTO jobs (${columns}) VALUES (@id, @organization_id, @type, @status, @result, @error, @created_ms, @due_ms)`
+    )
     this.finish = db.prepare("UPDATE jobs SET status = 'done', due_ms = NULL WHERE id = ?")
-    this.dueRows = db.prepare('SELECT id FROM jobs WHERE due_ms IS NOT NULL AND due_ms <= ? ORDER BY due_ms, seq LIMIT 500')
+    this.dueRows = db.prepare(
+      'SELECT id FROM jobs WHERE due_ms IS NOT NULL AND due_ms <= ? ORDER BY due_ms, seq LIMIT 500'
+    )
     this.nextDueRow = db.prepare('SELECT min(due_ms) AS due FROM jobs WHERE due_ms IS NOT NULL')
     this.all = db.prepare(`SELECT ${columns} FROM jobs ORDER BY seq`)
     // A partner's jobs, oldest first, with what each weighs ('' for a deployment's organizations).
-    this.partnerJobs = db.prepare(`SELECT j.id, j.status, octet_length(coalesce(j.result, '')) + octet_length(coalesce(j.error, '')) AS bytes
+    this.partnerJobs =
+      db.prepare(`SELECT j.id, j.status, octet_length(coalesce(j.result, '')) + octet_length(coalesce(j.error, '')) AS bytes
       FROM jobs j JOIN organizations o ON o.id = j.organization_id
       WHERE coalesce(o.partner_id, '') = (SELECT coalesce(partner_id, '') FROM organizations WHERE id = ?)
       ORDER BY j.seq`)
@@ -66,7 +90,16 @@ export class JobRepository {
   start (organizationId: string, type: JobType, result: unknown): JobView {
     const now = this.clock.now()
     const id = newId()
-    this.insert.run({ id, organization_id: organizationId, type, status: 'running', result: JSON.stringify(result), error: null, created_ms: now, due_ms: now })
+    this.insert.run({
+      id,
+      organization_id: organizationId,
+      type,
+      status: 'running',
+      result: JSON.stringify(result),
+      error: null,
+      created_ms: now,
+      due_ms: now
+    })
     this.keepWithinBounds(organizationId)
     for (const listener of this.listeners) listener()
     return toView(this.byId.get(id) as JobRow)
@@ -81,7 +114,9 @@ export class JobRepository {
 
   /** A job by type and id, in one of the organizations given (the caller's reach); an unknown type is a 400. */
   find (type: string, id: string, canSee: (organizationId: string) => boolean): JobView {
-    if (!(JOB_TYPES as readonly string[]).includes(type)) throw Errors.UnknownJobType({ message: `unknown job type ${type}: one of ${JOB_TYPES.join(', ')}` })
+    if (!(JOB_TYPES as readonly string[]).includes(type)) {
+      throw Errors.UnknownJobType({ message: `unknown job type ${type}: one of ${JOB_TYPES.join(', ')}` })
+    }
     const row = this.byId.get(canonicalId(id))
     if (row === undefined || row.type !== type || !canSee(row.organization_id)) throw Errors.JobNotFound()
     return toView(row)
@@ -115,7 +150,13 @@ export class JobRepository {
 
   exportAll (): FixtureJob[] {
     return this.all.all().map((row) => {
-      const job: FixtureJob = { id: row.id, organization_id: row.organization_id, type: row.type as JobType, status: row.status as FixtureJob['status'], created_at: new Date(row.created_ms).toISOString() }
+      const job: FixtureJob = {
+        id: row.id,
+        organization_id: row.organization_id,
+        type: row.type as JobType,
+        status: row.status as FixtureJob['status'],
+        created_at: new Date(row.created_ms).toISOString()
+      }
       if (row.result !== null) job.result = JSON.parse(row.result) as unknown
       if (row.error !== null) job.error = row.error
       return job

@@ -26,9 +26,12 @@ export interface StoredModelSync extends StoredSyncBase<ModelSyncDefinition> {
   model_ids: string[]
 }
 
-type Source = { model_id: string, field: string }
+type Source = { model_id: string; field: string }
 
-interface ModelLinks { unlinkModels: Statement<[string]>, linkModel: Statement<[string, string]> }
+interface ModelLinks {
+  unlinkModels: Statement<[string]>
+  linkModel: Statement<[string, string]>
+}
 
 /**
  * Model syncs (reference 7): a target connection of the organization with the destination
@@ -40,8 +43,14 @@ interface ModelLinks { unlinkModels: Statement<[string]>, linkModel: Statement<[
 export class ModelSyncRepository extends SyncRepository<StoredModelSync, ModelSyncDefinition, ModelSyncInput> {
   private readonly links: ModelLinks
 
-  constructor (db: Db, clock: Clock, private readonly connections: ConnectionRepository, private readonly types: ConnectionTypeCatalog,
-    private readonly models: ModelRepository, executions: ExecutionRepository) {
+  constructor (
+    db: Db,
+    clock: Clock,
+    private readonly connections: ConnectionRepository,
+    private readonly types: ConnectionTypeCatalog,
+    private readonly models: ModelRepository,
+    executions: ExecutionRepository
+  ) {
     super(db, 'model_syncs', ['target_connection_id', 'mode'], clock, executions)
     this.links = statements<ModelLinks>(db, {
       unlinkModels: 'DELETE FROM model_sync_models WHERE sync_id = ?',
@@ -50,38 +59,82 @@ export class ModelSyncRepository extends SyncRepository<StoredModelSync, ModelSy
   }
 
   protected override toStored (base: StoredSyncBase<ModelSyncDefinition>, row: SyncRow): StoredModelSync {
-    return { ...base, target_connection_id: row.target_connection_id as string, mode: row.mode as string, model_ids: modelIdsOf(base.definition) }
+    return {
+      ...base,
+      target_connection_id: row.target_connection_id as string,
+      mode: row.mode as string,
+      model_ids: modelIdsOf(base.definition)
+    }
   }
 
-  list (organizationId: string, filter: { active?: boolean, mode?: string, target_connection_id?: string } = {}): StoredModelSync[] {
-    return this.inOrganization(organizationId).filter((sync) =>
-      (filter.active === undefined || sync.active === filter.active) &&
-      (filter.mode === undefined || sync.mode === filter.mode) &&
-      (filter.target_connection_id === undefined || sync.target_connection_id === canonicalId(filter.target_connection_id)))
+  list (
+    organizationId: string,
+    filter: { active?: boolean; mode?: string; target_connection_id?: string } = {}
+  ): StoredModelSync[] {
+    return this.inOrganization(organizationId).filter(
+      (sync) =>
+        (filter.active === undefined || sync.active === filter.active) &&
+        (filter.mode === undefined || sync.mode === filter.mode) &&
+        (filter.target_connection_id === undefined ||
+          sync.target_connection_id === canonicalId(filter.target_connection_id))
+    )
   }
 
-  /** A source (model and field) the sync names: a model of the organization, and one of its fields when it declares any. */
+  /**
+   * A source (model and field) the sync names: a model of the organization, and one of its fields when it
+   * declares any.
+   */
   private checkSource (organizationId: string, source: Source, field: string): Source {
     const model = this.models.find(source.model_id)
-    if (model === undefined || model.organization_id !== organizationId) throw validationError(`${field}.model_id`, 'no model with this id in the organization')
+    if (model === undefined || model.organization_id !== organizationId) {
+      throw validationError(`${field}.model_id`, 'no model with this id in the organization')
+    }
     const names = modelFields(model).map((f) => f.name)
-    if (names.length > 0 && !names.includes(source.field)) throw validationError(`${field}.field`, `is not a field of model ${model.name}${didYouMean(source.field, names)}`)
+    if (names.length > 0 && !names.includes(source.field)) {
+      throw validationError(`${field}.field`, `is not a field of model ${model.name}${didYouMean(source.field, names)}`)
+    }
     return { model_id: model.id, field: source.field }
   }
 
   protected override check (organizationId: string, input: ModelSyncInput): CheckedSync<ModelSyncDefinition> {
     const name = requiredName(input.name)
     const given = pickKnown(input, ModelSyncBody) as ModelSyncInput
-    const target = usableConnection(this.connections, this.types, organizationId, given.target.connection_id, 'destination', 'target.connection_id')
+    const target = usableConnection(
+      this.connections,
+      this.types,
+      organizationId,
+      given.target.connection_id,
+      'destination',
+      'target.connection_id'
+    )
     if (given.fields.length === 0) throw validationError('fields', 'must map at least one field')
-    const mapFields = (list: ModelSyncInput['fields'] | undefined, field: string): ModelSyncInput['fields'] | undefined => list?.map((f, index) => {
-      if (f.source === undefined && f.override_value === undefined) throw validationError(`${field}[${index}]`, 'needs a source (model_id and field) or an override_value')
-      return f.source === undefined ? f : { ...f, source: this.checkSource(organizationId, f.source, `${field}[${index}].source`) }
-    })
-    const identity = given.identity === undefined ? undefined : { ...given.identity, source: this.checkSource(organizationId, given.identity.source, 'identity.source') }
-    if (identity === undefined && (given.mode === 'update' || given.mode === 'updateOrCreate')) throw validationError('identity', `is required for mode ${given.mode}: it says how records are matched`)
-    const filters = given.filters?.map((f, index) => f.field === undefined ? f : { ...f, field: this.checkSource(organizationId, f.field, `filters[${index}].field`) })
-    const overrides = given.overrides?.map((o, index) => o.field === undefined ? o : { ...o, field: this.checkSource(organizationId, o.field, `overrides[${index}].field`) })
+    const mapFields = (
+      list: ModelSyncInput['fields'] | undefined,
+      field: string
+    ): ModelSyncInput['fields'] | undefined =>
+      list?.map((f, index) => {
+        if (f.source === undefined && f.override_value === undefined) {
+          throw validationError(`${field}[${index}]`, 'needs a source (model_id and field) or an override_value')
+        }
+        return f.source === undefined
+          ? f
+          : { ...f, source: this.checkSource(organizationId, f.source, `${field}[${index}].source`) }
+      })
+    const identity =
+      given.identity === undefined
+        ? undefined
+        : { ...given.identity, source: this.checkSource(organizationId, given.identity.source, 'identity.source') }
+    if (identity === undefined && (given.mode === 'update' || given.mode === 'updateOrCreate')) {
+      throw validationError('identity', `is required for mode ${given.mode}: it says how records are matched`)
+    }
+    const filters = given.filters?.map((f, index) =>
+      f.field === undefined ? f : { ...f, field: this.checkSource(organizationId, f.field, `filters[${index}].field`) }
+    )
+    const overrides = given.overrides?.map((o, index) =>
+      o.field === undefined
+        ? o
+        : { ...o, field: this.checkSource(organizationId, o.field, `overrides[${index}].field`) }
+    )
     const definition = defined({
       ...given,
       name: undefined,
@@ -95,7 +148,12 @@ export class ModelSyncRepository extends SyncRepository<StoredModelSync, ModelSy
       filters,
       overrides
     }) as ModelSyncDefinition
-    return { name, active: input.active ?? false, columns: { target_connection_id: definition.target.connection_id, mode: definition.mode }, definition }
+    return {
+      name,
+      active: input.active ?? false,
+      columns: { target_connection_id: definition.target.connection_id, mode: definition.mode },
+      definition
+    }
   }
 
   /** The models it reads, linked again after each write (a model in use cannot be deleted). */
@@ -105,12 +163,20 @@ export class ModelSyncRepository extends SyncRepository<StoredModelSync, ModelSy
   }
 
   facts (sync: StoredModelSync): SyncFacts {
-    return { kind: 'model', id: sync.id, organization_id: sync.organization_id, name: sync.name, target_connection_id: sync.target_connection_id }
+    return {
+      kind: 'model',
+      id: sync.id,
+      organization_id: sync.organization_id,
+      name: sync.name,
+      target_connection_id: sync.target_connection_id
+    }
   }
 
   startRequest (input: StartModelSyncInput | null | undefined, trigger: 'manual' | 'schedule'): StartRequest {
     const given = input ?? {}
-    if (given.test === true && given.resync === true) throw validationError('test', 'a test run cannot also be a resync')
+    if (given.test === true && given.resync === true) {
+      throw validationError('test', 'a test run cannot also be a resync')
+    }
     return { trigger, test: given.test, resync: given.resync, identities: given.identities }
   }
 
@@ -137,15 +203,23 @@ export class ModelSyncRepository extends SyncRepository<StoredModelSync, ModelSy
 
   exportAll (): FixtureModelSync[] {
     return this.listAll().map((s) => ({
-      id: s.id, organization_id: s.organization_id, name: s.name, active: s.active, ...s.definition, created_at: s.created_at, updated_at: s.updated_at
-    }) as FixtureModelSync)
+      id: s.id,
+      organization_id: s.organization_id,
+      name: s.name,
+      active: s.active,
+      ...s.definition,
+      created_at: s.created_at,
+      updated_at: s.updated_at
+    }))
   }
 }
 
 /** The models a sync reads, in the order first named: fields, override fields, identity, filters, overrides. */
 function modelIdsOf (definition: ModelSyncDefinition): string[] {
   const ids: string[] = []
-  const add = (source: Source | undefined): void => { if (source !== undefined && !ids.includes(source.model_id)) ids.push(source.model_id) }
+  const add = (source: Source | undefined): void => {
+    if (source !== undefined && !ids.includes(source.model_id)) ids.push(source.model_id)
+  }
   for (const f of definition.fields) add(f.source)
   for (const f of definition.override_fields ?? []) add(f.source)
   add(definition.identity?.source)

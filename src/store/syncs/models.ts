@@ -10,14 +10,31 @@ import type { Db } from '../db.js'
 import { canonicalId } from '../ids.js'
 import { pickKnown } from '../shape.js'
 import { actorOf, defined, usableConnection } from './sync-rules.js'
-import { AUDIT_COLUMNS, insertOwned, ownedTable, statements, updatedStamps, type CreateOptions, type OwnedTable } from '../table.js'
+import {
+  AUDIT_COLUMNS,
+  insertOwned,
+  ownedTable,
+  statements,
+  updatedStamps,
+  type CreateOptions,
+  type OwnedTable
+} from '../table.js'
 import { requiredName } from '../text.js'
 
 /** A model's field (ModelField): a field named in `fields`, or one of `additional_fields` (user added). */
-export interface ModelFieldView { id: string, name: string, label: string, type: string, example?: string, user_added: boolean }
+export interface ModelFieldView {
+  id: string
+  name: string
+  label: string
+  type: string
+  example?: string
+  user_added: boolean
+}
 
 /** What the model was given, as stored (CreateModelRequest without name, connection and organization). */
-type ModelDefinition = Omit<ModelInput, 'name' | 'connection_id' | 'organization_id' | 'refresh'> & { configuration: Record<string, unknown> }
+type ModelDefinition = Omit<ModelInput, 'name' | 'connection_id' | 'organization_id' | 'refresh'> & {
+  configuration: Record<string, unknown>
+}
 
 interface ModelRow {
   id: string
@@ -46,13 +63,26 @@ export interface StoredModel {
 }
 
 function toStored (row: ModelRow): StoredModel {
-  return { ...row, definition: JSON.parse(row.definition) as ModelDefinition, created_by: actorOf(row.created_by), updated_by: actorOf(row.updated_by) }
+  return {
+    ...row,
+    definition: JSON.parse(row.definition) as ModelDefinition,
+    created_by: actorOf(row.created_by),
+    updated_by: actorOf(row.updated_by)
+  }
 }
 
 /** The fields of a model (ModelField), named first, then the additional ones; ids are the field names. */
 export function modelFields (model: StoredModel): ModelFieldView[] {
-  const named = (model.definition.fields ?? []).map((name) => ({ id: name, name, label: name, type: 'string', user_added: false }))
-  const added = (model.definition.additional_fields ?? []).map((f) => defined({ id: f.name, name: f.name, label: f.label, type: f.type, example: f.example, user_added: true }))
+  const named = (model.definition.fields ?? []).map((name) => ({
+    id: name,
+    name,
+    label: name,
+    type: 'string',
+    user_added: false
+  }))
+  const added = (model.definition.additional_fields ?? []).map((f) =>
+    defined({ id: f.name, name: f.name, label: f.label, type: f.type, example: f.example, user_added: true })
+  )
   return [...named, ...added]
 }
 
@@ -63,10 +93,26 @@ export function modelFields (model: StoredModel): ModelFieldView[] {
  */
 export class ModelRepository {
   private readonly table: OwnedTable<ModelRow>
-  private readonly sql: { update: Statement<[Record<string, unknown>]>, usedBy: Statement<[string], { sync_id: string }> }
+  private readonly sql: {
+    update: Statement<[Record<string, unknown>]>
+    usedBy: Statement<[string], { sync_id: string }>
+  }
 
-  constructor (db: Db, private readonly clock: Clock, private readonly connections: ConnectionRepository, private readonly types: ConnectionTypeCatalog) {
-    this.table = ownedTable<ModelRow>(db, 'models', ['id', 'organization_id', 'connection_id', 'name', 'definition', 'version', ...AUDIT_COLUMNS])
+  constructor (
+    db: Db,
+    private readonly clock: Clock,
+    private readonly connections: ConnectionRepository,
+    private readonly types: ConnectionTypeCatalog
+  ) {
+    this.table = ownedTable<ModelRow>(db, 'models', [
+      'id',
+      'organization_id',
+      'connection_id',
+      'name',
+      'definition',
+      'version',
+      ...AUDIT_COLUMNS
+    ])
     this.sql = statements<ModelRepository['sql']>(db, {
       update: `UPDATE models SET connection_id = @connection_id, name = @name, definition = @definition, version = version + 1,
         updated_at = @updated_at, updated_by = @updated_by WHERE id = @id`,
@@ -83,15 +129,36 @@ export class ModelRepository {
     return this.table.byOrganization.all(organizationId).map(toStored)
   }
 
-  private checked (organizationId: string, input: ModelInput): { name: string, connection: string, definition: ModelDefinition } {
+  private checked (
+    organizationId: string,
+    input: ModelInput
+  ): { name: string; connection: string; definition: ModelDefinition } {
     const name = requiredName(input.name)
-    const connection = usableConnection(this.connections, this.types, organizationId, input.connection_id, 'source', 'connection_id')
+    const connection = usableConnection(
+      this.connections,
+      this.types,
+      organizationId,
+      input.connection_id,
+      'source',
+      'connection_id'
+    )
     const given = pickKnown(input, ModelBody) as ModelInput
-    const definition = defined({ ...given, name: undefined, connection_id: undefined, organization_id: undefined, refresh: undefined }) as ModelDefinition
+    const definition = defined({
+      ...given,
+      name: undefined,
+      connection_id: undefined,
+      organization_id: undefined,
+      refresh: undefined
+    }) as ModelDefinition
     const names = [...(given.fields ?? []), ...(given.additional_fields ?? []).map((f) => f.name)]
     const seen = new Set<string>()
     names.forEach((field, index) => {
-      if (seen.has(field)) throw validationError(index < (given.fields ?? []).length ? `fields[${index}]` : 'additional_fields', `duplicate field ${field}`)
+      if (seen.has(field)) {
+        throw validationError(
+          index < (given.fields ?? []).length ? `fields[${index}]` : 'additional_fields',
+          `duplicate field ${field}`
+        )
+      }
       seen.add(field)
     })
     if (given.identifier !== undefined && names.length > 0 && !names.includes(given.identifier)) {
@@ -101,14 +168,26 @@ export class ModelRepository {
   }
 
   /** Call inside a transaction. */
-  create (organizationId: string, input: ModelInput, actor: Actor | null, options: CreateOptions & { version?: number } = {}): StoredModel {
+  create (
+    organizationId: string,
+    input: ModelInput,
+    actor: Actor | null,
+    options: CreateOptions & { version?: number } = {}
+  ): StoredModel {
     const checked = this.checked(organizationId, input)
-    const id = insertOwned(this.table, organizationId, {
-      connection_id: checked.connection,
-      name: checked.name,
-      definition: JSON.stringify(checked.definition),
-      version: options.version ?? 1
-    }, actor, options, this.clock.now())
+    const id = insertOwned(
+      this.table,
+      organizationId,
+      {
+        connection_id: checked.connection,
+        name: checked.name,
+        definition: JSON.stringify(checked.definition),
+        version: options.version ?? 1
+      },
+      actor,
+      options,
+      this.clock.now()
+    )
     return this.find(id) as StoredModel
   }
 
@@ -116,7 +195,11 @@ export class ModelRepository {
   replace (existing: StoredModel, input: ModelInput, actor: Actor): StoredModel {
     const checked = this.checked(existing.organization_id, input)
     this.sql.update.run({
-      id: existing.id, connection_id: checked.connection, name: checked.name, definition: JSON.stringify(checked.definition), ...updatedStamps(actor, this.clock.now())
+      id: existing.id,
+      connection_id: checked.connection,
+      name: checked.name,
+      definition: JSON.stringify(checked.definition),
+      ...updatedStamps(actor, this.clock.now())
     })
     return this.find(existing.id) as StoredModel
   }
@@ -154,12 +237,27 @@ export class ModelRepository {
   }
 
   load (organizationId: string, fixture: FixtureModel): void {
-    this.create(organizationId, fixture as ModelInput, null, { id: canonicalId(fixture.id), created_at: fixture.created_at, updated_at: fixture.updated_at, version: fixture.version })
+    this.create(organizationId, fixture, null, {
+      id: canonicalId(fixture.id),
+      created_at: fixture.created_at,
+      updated_at: fixture.updated_at,
+      version: fixture.version
+    })
   }
 
   exportAll (): FixtureModel[] {
-    return this.table.all.all().map(toStored).map((m) => ({
-      id: m.id, organization_id: m.organization_id, name: m.name, connection_id: m.connection_id, ...m.definition, version: m.version, created_at: m.created_at, updated_at: m.updated_at
-    }))
+    return this.table.all
+      .all()
+      .map(toStored)
+      .map((m) => ({
+        id: m.id,
+        organization_id: m.organization_id,
+        name: m.name,
+        connection_id: m.connection_id,
+        ...m.definition,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at
+      }))
   }
 }

@@ -1,6 +1,9 @@
 import { validationError } from '../../core/errors.js'
 
-/** A schedule's time parts, as bulk syncs, model syncs and bulk-sync schedules hold them (strings, as the SDK types them). */
+/**
+ * A schedule's time parts, as bulk syncs, model syncs and bulk-sync schedules hold them (strings, as the SDK
+ * types them).
+ */
 export interface ScheduleParts {
   frequency?: string
   minute?: string | number
@@ -12,7 +15,11 @@ export interface ScheduleParts {
 
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']
 const RANGES: Record<'minute' | 'hour' | 'day_of_week' | 'day_of_month' | 'month', [number, number]> = {
-  minute: [0, 59], hour: [0, 23], day_of_week: [0, 6], day_of_month: [1, 31], month: [1, 12]
+  minute: [0, 59],
+  hour: [0, 23],
+  day_of_week: [0, 6],
+  day_of_month: [1, 31],
+  month: [1, 12]
 }
 
 /** One time part as a number, null for "any" (absent, empty or "*"); a value out of range is a 422 naming the field. */
@@ -24,7 +31,12 @@ function part (value: string | number | undefined, name: keyof typeof RANGES, fi
   const day = name === 'day_of_week' ? DAYS.findIndex((d) => d === text || d.slice(0, 3) === text) : -1
   const number = day >= 0 ? day : /^\d{1,2}$/.test(text) ? Number(text) : NaN
   if (!(number >= min && number <= max)) {
-    throw validationError(`${field}.${name}`, name === 'day_of_week' ? 'must be a day (sunday to saturday, or 0 to 6)' : `must be a number from ${min} to ${max}, or "*"`)
+    throw validationError(
+      `${field}.${name}`,
+      name === 'day_of_week'
+        ? 'must be a day (sunday to saturday, or 0 to 6)'
+        : `must be a number from ${min} to ${max}, or "*"`
+    )
   }
   return number
 }

@@ -4,11 +4,27 @@ import type { Actor } from '../connections/connections.js'
 import type { Db } from '../db.js'
 import type { ExecutionRepository } from './executions.js'
 import { canonicalId } from '../ids.js'
-import { AUDIT_COLUMNS, insertOwned, ownedTable, statements, updatedStamps, type CreateOptions, type OwnedTable } from '../table.js'
+import {
+  AUDIT_COLUMNS,
+  insertOwned,
+  ownedTable,
+  statements,
+  updatedStamps,
+  type CreateOptions,
+  type OwnedTable
+} from '../table.js'
 import { actorOf, anchorAfter } from './sync-rules.js'
 
 /** The columns both kinds of sync store; a kind adds its own (its connections, a model sync's mode). */
-const SYNC_COLUMNS = ['id', 'organization_id', 'name', 'active', 'definition', 'schedule_anchor_ms', ...AUDIT_COLUMNS] as const
+const SYNC_COLUMNS = [
+  'id',
+  'organization_id',
+  'name',
+  'active',
+  'definition',
+  'schedule_anchor_ms',
+  ...AUDIT_COLUMNS
+] as const
 
 /** A sync's row: the shared columns, and the kind's own as text. */
 export interface SyncRow {
@@ -44,7 +60,10 @@ export interface StoredSyncBase<D> {
   updated_by: Actor | undefined
 }
 
-/** A create or PUT as the kind checked it: the name, the active flag, the kind's columns, the definition kept as JSON. */
+/**
+ * A create or PUT as the kind checked it: the name, the active flag, the kind's columns, the definition kept
+ * as JSON.
+ */
 export interface CheckedSync<D> {
   name: string
   active: boolean
@@ -62,8 +81,13 @@ export abstract class SyncRepository<S extends StoredSyncBase<D>, D, Input> {
   protected readonly table: OwnedTable<SyncRow>
   private readonly sync: SyncStatements
 
-  protected constructor (db: Db, tableName: string, private readonly kindColumns: readonly string[],
-    protected readonly clock: Clock, protected readonly executions: ExecutionRepository) {
+  protected constructor (
+    db: Db,
+    tableName: string,
+    private readonly kindColumns: readonly string[],
+    protected readonly clock: Clock,
+    protected readonly executions: ExecutionRepository
+  ) {
     const columns = [...SYNC_COLUMNS, ...kindColumns]
     this.table = ownedTable<SyncRow>(db, tableName, columns)
     const replaced = [...kindColumns, 'name', 'active', 'definition', 'schedule_anchor_ms', 'updated_at', 'updated_by']
@@ -83,18 +107,21 @@ export abstract class SyncRepository<S extends StoredSyncBase<D>, D, Input> {
   protected deactivated (_existing: S): void {}
 
   private read (row: SyncRow): S {
-    return this.toStored({
-      id: row.id,
-      organization_id: row.organization_id,
-      name: row.name,
-      active: row.active === 1,
-      definition: JSON.parse(row.definition) as D,
-      schedule_anchor_ms: row.schedule_anchor_ms,
-      created_at: row.created_at,
-      created_by: actorOf(row.created_by),
-      updated_at: row.updated_at,
-      updated_by: actorOf(row.updated_by)
-    }, row)
+    return this.toStored(
+      {
+        id: row.id,
+        organization_id: row.organization_id,
+        name: row.name,
+        active: row.active === 1,
+        definition: JSON.parse(row.definition) as D,
+        schedule_anchor_ms: row.schedule_anchor_ms,
+        created_at: row.created_at,
+        created_by: actorOf(row.created_by),
+        updated_at: row.updated_at,
+        updated_by: actorOf(row.updated_by)
+      },
+      row
+    )
   }
 
   find (id: string): S | undefined {
@@ -114,13 +141,20 @@ export abstract class SyncRepository<S extends StoredSyncBase<D>, D, Input> {
   create (organizationId: string, input: Input, actor: Actor | null, options: CreateOptions = {}): S {
     const checked = this.check(organizationId, input)
     const now = this.clock.now()
-    const id = insertOwned(this.table, organizationId, {
-      ...checked.columns,
-      name: checked.name,
-      active: checked.active ? 1 : 0,
-      definition: JSON.stringify(checked.definition),
-      schedule_anchor_ms: now
-    }, actor, options, now)
+    const id = insertOwned(
+      this.table,
+      organizationId,
+      {
+        ...checked.columns,
+        name: checked.name,
+        active: checked.active ? 1 : 0,
+        definition: JSON.stringify(checked.definition),
+        schedule_anchor_ms: now
+      },
+      actor,
+      options,
+      now
+    )
     this.written(id, checked, input, true)
     return this.find(id) as S
   }
@@ -151,14 +185,21 @@ export abstract class SyncRepository<S extends StoredSyncBase<D>, D, Input> {
     return this.find(existing.id) as S
   }
 
-  /** Its running execution canceled, then the sync and all it holds (history, schemas, schedules). Call inside a transaction. */
+  /**
+   * Its running execution canceled, then the sync and all it holds (history, schemas, schedules). Call inside
+   * a transaction.
+   */
   delete (existing: S): void {
     this.executions.cancelForDeletion(existing.id)
     this.table.remove.run(existing.id)
   }
 
   /** A sync from a fixture document, checked as the API checks it. Call inside a transaction. */
-  protected loadOne (organizationId: string, fixture: { id: string, created_at?: string, updated_at?: string }): S {
-    return this.create(organizationId, fixture as Input, null, { id: canonicalId(fixture.id), created_at: fixture.created_at, updated_at: fixture.updated_at })
+  protected loadOne (organizationId: string, fixture: { id: string; created_at?: string; updated_at?: string }): S {
+    return this.create(organizationId, fixture as Input, null, {
+      id: canonicalId(fixture.id),
+      created_at: fixture.created_at,
+      updated_at: fixture.updated_at
+    })
   }
 }

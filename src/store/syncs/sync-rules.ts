@@ -10,16 +10,31 @@ export type ConnectionRole = 'source' | 'destination'
  * copy counts: it is the organization's own) and its type must have the capability the role needs,
  * from the connection type catalog. Either problem is a 422 naming the field.
  */
-export function usableConnection (connections: ConnectionRepository, types: ConnectionTypeCatalog, organizationId: string, id: string, role: ConnectionRole, field: string): StoredConnection {
+export function usableConnection (
+  connections: ConnectionRepository,
+  types: ConnectionTypeCatalog,
+  organizationId: string,
+  id: string,
+  role: ConnectionRole,
+  field: string
+): StoredConnection {
   const connection = connections.find(id)
-  if (connection === undefined || connection.organization_id !== organizationId) throw validationError(field, 'no connection with this id in the organization')
+  if (connection === undefined || connection.organization_id !== organizationId) {
+    throw validationError(field, 'no connection with this id in the organization')
+  }
   const capabilities = types.find(connection.type)?.definition.capabilities
-  if (capabilities?.[role] !== true) throw validationError(field, `a ${connection.type} connection cannot be a ${role} (its type does not have the ${role} capability)`)
+  if (capabilities?.[role] !== true) {
+    throw validationError(
+      field,
+      `a ${connection.type} connection cannot be a ${role} (its type does not have the ${role} capability)`
+    )
+  }
   return connection
 }
 
 /** An actor from its column. */
-export const actorOf = (json: string | null): Actor | undefined => json === null ? undefined : JSON.parse(json) as Actor
+export const actorOf = (json: string | null): Actor | undefined =>
+  json === null ? undefined : (JSON.parse(json) as Actor)
 
 /** Copies the fields of an object that are set (not undefined), for a response. */
 export function defined<T extends Record<string, unknown>> (value: T): T {
@@ -28,7 +43,14 @@ export function defined<T extends Record<string, unknown>> (value: T): T {
   return result as T
 }
 
-/** A sync's scheduling anchor after a write: now when it has just been turned on (no run is made up for the time it was off), else as it was. */
-export function anchorAfter (was: { active: boolean, schedule_anchor_ms: number }, active: boolean, now: number): number {
+/**
+ * A sync's scheduling anchor after a write: now when it has just been turned on (no run is made up for the
+ * time it was off), else as it was.
+ */
+export function anchorAfter (
+  was: { active: boolean; schedule_anchor_ms: number },
+  active: boolean,
+  now: number
+): number {
   return active && !was.active ? now : was.schedule_anchor_ms
 }
