@@ -200,9 +200,9 @@ for (const s of scenarios.filter((x) => x.target !== undefined)) {
 }
 const startupRatio = median(startup.bundled) / median(startup.ceiling)
 targets.push([
-  "start-up, spawn to first 200 (bundled fixtures) <= 2 x the ceiling's",
+  "start-up, spawn to first 200 (bundled fixtures) <= 1.5 x the ceiling's",
   `${startupRatio.toFixed(2)} x (${median(startup.bundled).toFixed(0)} vs ${median(startup.ceiling).toFixed(0)} ms)`,
-  verdict(startupRatio <= 2)
+  verdict(startupRatio <= 1.5)
 ])
 targets.push([
   'createSimulator() + listen() to first answer, second instance in one process <= 100 ms',

@@ -253,7 +253,7 @@ t.test('the tarball holds the build, the fixtures and no tests', async (t) => {
     [
       '--input-type=module',
       '-e',
-      'const { prettyInstalled } = await import("./dist/logging.js"); process.stdout.write(String(prettyInstalled()))'
+      'const { prettyInstalled } = await import("./dist/core/logging.js"); process.stdout.write(String(prettyInstalled()))'
     ],
     { cwd: dir, encoding: 'utf8' }
   )
