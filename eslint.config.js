@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint'
 const TEST_CALLS = ['test', 'before', 'after', 'beforeEach', 'afterEach', 'teardown']
 
 export default [
-  ...neostandard({ ts: true, noJsx: true, ignores: ['dist/', 'node_modules/', '.tap/', 'coverage/'] }),
+  ...neostandard({ ts: true, noJsx: true, ignores: ['dist/', 'node_modules/', '.tap/', '.tap-build/', 'coverage/'] }),
   ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: ['**/*.ts'] })),
   {
     files: ['**/*.ts'],

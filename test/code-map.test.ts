@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
+import { PACKAGE_ROOT } from '../src/core/paths.js'
 
-const root = new URL('..', import.meta.url).pathname
+const root = PACKAGE_ROOT
 
 /** Every folder under src/, as "src/a/b/". */
 function sourceFolders (dir = 'src'): string[] {

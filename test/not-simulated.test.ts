@@ -4,6 +4,8 @@ import { PolytomicClient, PolytomicError } from 'polytomic'
 import { SDK_OPERATIONS } from '../src/http/sdk-operations.js'
 import { unsimulatedOperations } from '../src/http/routes/not-simulated.js'
 import { W, apiError, bearer, build, call, listen } from './helper.js'
+import { join } from 'node:path'
+import { PACKAGE_ROOT } from '../src/core/paths.js'
 
 const once = { maxRetries: 0 }
 
@@ -69,7 +71,7 @@ t.test('the official SDK raises its error with the 501 body', async (t) => {
 
 t.test("the README's coverage table is the SDK's operations against the simulator's routes", async (t) => {
   const app = await build(t)
-  const text = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const text = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8')
   const readme = text.slice(text.indexOf('### Coverage'), text.indexOf('\n## ', text.indexOf('### Coverage')))
   const lacking = new Set(
     unsimulatedOperations(app.routeTable.filter((r) => !r.notSimulated)).map(([, , sdkMethod]) => sdkMethod)

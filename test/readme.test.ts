@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { SETTINGS, flagOf } from '../src/core/config.js'
 import { build } from './helper.js'
+import { join } from 'node:path'
+import { PACKAGE_ROOT } from '../src/core/paths.js'
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8')
 
 t.test("the README's configuration table lists every setting with its variable and option", async (t) => {
   for (const setting of Object.values(SETTINGS)) {
@@ -19,7 +21,7 @@ t.test('the README documents every admin route', async (t) => {
 })
 
 t.test("docs/bounds.md names every bound's setting with its default", async (t) => {
-  const bounds = readFileSync(new URL('../docs/bounds.md', import.meta.url), 'utf8')
+  const bounds = readFileSync(join(PACKAGE_ROOT, 'docs', 'bounds.md'), 'utf8')
   const envs = [
     'IDEMPOTENCY_MAX_RECORDS',
     'IDEMPOTENCY_MAX_BYTES',

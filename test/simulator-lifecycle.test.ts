@@ -4,12 +4,12 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { createSimulator } from '../src/index.js'
 import { GENEROUS_MS } from './support/child.js'
+import { PACKAGE_ROOT } from '../src/core/paths.js'
 
-const FILE = fileURLToPath(new URL('./support/left-open.node-test.ts', import.meta.url))
+const FILE = join(PACKAGE_ROOT, 'test', 'support', 'left-open.node-test.ts')
 
 t.test('a node:test run whose simulator is left open still ends, and passes', async (t) => {
   const child = spawn(process.execPath, ['--import=tsx', '--test', '--test-reporter=tap', FILE], {

@@ -3,10 +3,12 @@ import fc from 'fast-check'
 import { readFileSync } from 'node:fs'
 import { closestName, distance, editsAllowed, unknownFieldProblem } from '../src/core/suggest.js'
 import { W, bearer, build, call } from './helper.js'
+import { join } from 'node:path'
+import { FIXTURES_DIR } from '../src/core/paths.js'
 
 /** The configuration field names of every bundled connection type, type by type. */
 const TYPES = (
-  JSON.parse(readFileSync(new URL('../fixtures/connection-types.json', import.meta.url), 'utf8')) as {
+  JSON.parse(readFileSync(join(FIXTURES_DIR, 'connection-types.json'), 'utf8')) as {
     connection_types: Array<{ id: string; configuration: { properties: Record<string, unknown> } }>
   }
 ).connection_types.map((type) => ({ id: type.id, names: Object.keys(type.configuration.properties) }))

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /**
@@ -21,8 +21,11 @@ function packageRoot (): string {
 
 export const PACKAGE_ROOT = packageRoot()
 
-/** The folder of the running code: src/ from the sources, dist/ from the build. */
-const CODE_ROOT = join(PACKAGE_ROOT, here.endsWith('.ts') ? 'src' : 'dist')
+/**
+ * The folder of the running code (src/ from the sources, dist/ from the build, or wherever a
+ * transpiled copy runs from): the folder above core/, or this module's own folder in a bundle.
+ */
+const CODE_ROOT = basename(dirname(here)) === 'core' ? dirname(dirname(here)) : dirname(here)
 
 export const PACKAGE_JSON = join(PACKAGE_ROOT, 'package.json')
 export const FIXTURES_DIR = join(PACKAGE_ROOT, 'fixtures')

@@ -6,9 +6,10 @@ import type { ValidateFunction } from 'ajv'
 import { precompiledSource, startupSchemas } from '../../src/http/precompile.js'
 import { createAjv, firstIssue, schemaDigest } from '../../src/http/validation.js'
 import { W } from '../helper.js'
+import { PACKAGE_ROOT } from '../../src/core/paths.js'
 
 // Inside the project, so that the generated module resolves ajv and ajv-formats as dist/ does.
-const cacheDir = join(import.meta.dirname, '..', '..', 'node_modules', '.cache')
+const cacheDir = join(PACKAGE_ROOT, 'node_modules', '.cache')
 
 t.test('the build-time validators report exactly what the validators compiled at run time report', async (t) => {
   const schemas = startupSchemas()
