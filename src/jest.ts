@@ -54,7 +54,8 @@ export function useTenant (options: { name?: string } = {}): TenantContext {
   const hooks = globalThis as unknown as Partial<RunnerHooks>
   if (typeof hooks.beforeAll !== 'function' || typeof hooks.afterAll !== 'function') {
     throw new Error(
-      "useTenant() needs Jest's beforeAll and afterAll globals: call it at the top of a test file (with injectGlobals on, the default)"
+      "useTenant() needs Jest's beforeAll and afterAll globals: call it at the top of a test file (with " +
+        'injectGlobals on, the default)'
     )
   }
   return registerTenant(

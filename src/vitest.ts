@@ -51,7 +51,8 @@ export function useTenant (options: { name?: string } = {}): TenantContext {
       const url = inject('polytomicMockUrl') ?? runnerSimulator()?.url
       if (url === undefined) {
         throw new Error(
-          "polytomicMockUrl is not provided: add globalSetup: ['polytomic-mock/vitest'] to the test section of your vitest config"
+          "polytomicMockUrl is not provided: add globalSetup: ['polytomic-mock/vitest'] to the test section of " +
+            'your vitest config'
         )
       }
       return { url, token: inject('polytomicMockAdminToken') ?? null }

@@ -295,22 +295,14 @@ export class DeliveryDispatcher extends Worker {
       if (this.closed) return
       this.store.deliveries.finish(delivery.id)
       this.log.record({
-        delivery_id: delivery.id,
-        event_id: delivery.event_id,
-        event_type: delivery.event_type,
-        organization_id: delivery.organization_id,
-        webhook_id: delivery.webhook_id,
-        endpoint: delivery.endpoint,
-        attempt: delivery.attempts + 1,
-        time: new Date(this.clock.now()).toISOString(),
+        ...attemptOf(delivery, delivery.attempts + 1, this.clock.now()),
         outcome: 'failed',
         status: null,
         error: `the simulator could not attempt this delivery: ${(err as Error).message}`,
         response: null,
         duration_ms: 0,
         signature: null,
-        next_attempt_at: null,
-        fault: delivery.fault_id
+        next_attempt_at: null
       })
     }
   }
@@ -318,17 +310,7 @@ export class DeliveryDispatcher extends Worker {
   private async attempt (delivery: DueDelivery): Promise<void> {
     const started = this.clock.now()
     const attemptNumber = delivery.attempts + 1
-    const base = {
-      delivery_id: delivery.id,
-      event_id: delivery.event_id,
-      event_type: delivery.event_type,
-      organization_id: delivery.organization_id,
-      webhook_id: delivery.webhook_id,
-      endpoint: delivery.endpoint,
-      attempt: attemptNumber,
-      time: new Date(started).toISOString(),
-      fault: delivery.fault_id
-    }
+    const base = attemptOf(delivery, attemptNumber, started)
     this.attempts++
     /** Ends the delivery unsent (nothing to retry), recording why. */
     const endUnsent = (outcome: 'dropped' | 'failed', error: string, durationMs = 0): void => {
@@ -475,5 +457,20 @@ export class DeliveryDispatcher extends Worker {
     for (const request of this.active) request.destroy(new Error('the simulator is closing'))
     await Promise.allSettled([...this.inFlight.values()].map((flight) => flight.promise))
     this.notify()
+  }
+}
+
+/** What every attempt record says of its delivery: which one, where it went, which attempt, when, under which fault. */
+function attemptOf (delivery: DueDelivery, attempt: number, at: number) {
+  return {
+    delivery_id: delivery.id,
+    event_id: delivery.event_id,
+    event_type: delivery.event_type,
+    organization_id: delivery.organization_id,
+    webhook_id: delivery.webhook_id,
+    endpoint: delivery.endpoint,
+    attempt,
+    time: new Date(at).toISOString(),
+    fault: delivery.fault_id
   }
 }

@@ -37,7 +37,8 @@ export class Clock {
       const latest = new Date(LATEST_SIMULATED_MS).toISOString()
       throw validationError(
         'advance_s',
-        `would move simulated time past ${latest}: at most ${Math.max(0, Math.floor(left / 1000))} seconds are left (POST /__admin/reset puts it back)`
+        `would move simulated time past ${latest}: at most ${Math.max(0, Math.floor(left / 1000))} seconds are ` +
+          'left (POST /__admin/reset puts it back)'
       )
     }
     this.offset += step

@@ -368,7 +368,8 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     parse: parseCount(7 * 86_400_000),
     defaultValue: 5000,
     description:
-      'how long a sync run stays running before it ends, in ms of simulated time (POST /__admin/clock and /__admin/executions/settle skip ahead)'
+      'how long a sync run stays running before it ends, in ms of simulated time (POST /__admin/clock and ' +
+        '/__admin/executions/settle skip ahead)'
   },
   syncScheduling: {
     key: 'syncScheduling',
@@ -571,9 +572,8 @@ function optionText (name: string, value: unknown): string {
   ) {
     return `${range.min}-${range.max}`
   }
-  throw new ConfigError(
-    `${name} must be a ${name === 'latencyMs' ? 'number of milliseconds, a "min-max" string or { min, max }' : 'string, a number or a boolean'}, got ${typeof value === 'object' ? 'an object' : typeof value}`
-  )
+  const expected = name === 'latencyMs' ? 'number of milliseconds, a "min-max" string or { min, max }' : 'string, a number or a boolean'
+  throw new ConfigError(`${name} must be a ${expected}, got ${typeof value === 'object' ? 'an object' : typeof value}`)
 }
 
 /**

@@ -166,7 +166,9 @@ export const Errors = {
   IdempotencyReplayUnavailable: define(
     409,
     'idempotency_replay_unavailable',
-    'the first answer to this Idempotency-Key held a secret (such as a minted API key), which the simulator keeps only in the memory of the process that gave it; that process has restarted since, so it cannot be given again: send the request with a new Idempotency-Key'
+    'the first answer to this Idempotency-Key held a secret (such as a minted API key), which the simulator ' +
+      'keeps only in the memory of the process that gave it; that process has restarted since, so it cannot be ' +
+      'given again: send the request with a new Idempotency-Key'
   ),
   ConnectSessionExpired: define(410, 'connect_session_expired', 'this Connect session has expired; start a new one'),
   ConnectSessionUsed: define(

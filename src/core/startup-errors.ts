@@ -13,7 +13,8 @@ export function startupProblem (err: unknown, config: Pick<Config, 'port' | 'hos
   const code = (err as { code?: unknown }).code
   switch (code) {
     case 'EADDRINUSE':
-      return `PORT ${config.port} is already in use on ${config.host} (stop what holds it, choose another PORT, or 0 for any free port)`
+      return `PORT ${config.port} is already in use on ${config.host} (stop what holds it, choose another PORT, or ` +
+        '0 for any free port)'
     case 'EACCES':
       return `PORT ${config.port} on ${config.host} needs privileges this user lacks (choose a PORT above 1023)`
     case 'EADDRNOTAVAIL':

@@ -40,7 +40,8 @@ export function registerTenant (
   const ready = (field: string): { tenant: Tenant; url: string; admin: AdminClient } => {
     if (current === null) {
       throw new Error(
-        `useTenant(): ${field} is read before the tenant exists; read it inside a test or a hook, not while the file is collected`
+        `useTenant(): ${field} is read before the tenant exists; read it inside a test or a hook, not while the ` +
+          'file is collected'
       )
     }
     return current
@@ -77,7 +78,8 @@ export function connectionFromEnvironment (setupName: string): { url: string; to
   const named = runnerSimulator()
   if (named === null) {
     throw new Error(
-      `${RUNNER_URL_VARIABLE} is not set: add ${setupName} to your test runner's configuration, or set ${RUNNER_URL_VARIABLE} to a running simulator`
+      `${RUNNER_URL_VARIABLE} is not set: add ${setupName} to your test runner's configuration, or set ` +
+        `${RUNNER_URL_VARIABLE} to a running simulator`
     )
   }
   return named

@@ -83,7 +83,8 @@ function migrate (db: Db, filename: string): void {
   const current = db.pragma('user_version', { simple: true }) as number
   if (current > SCHEMA_VERSION) {
     throw new DatabaseVersionError(
-      `${filename}: the database has schema version ${current}, newer than this simulator's ${SCHEMA_VERSION}; refusing to open it (upgrade polytomic-mock or use another DATABASE)`
+      `${filename}: the database has schema version ${current}, newer than this simulator's ${SCHEMA_VERSION}; ` +
+        'refusing to open it (upgrade polytomic-mock or use another DATABASE)'
     )
   }
   if (current === SCHEMA_VERSION) return

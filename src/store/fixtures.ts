@@ -121,31 +121,8 @@ export function loadFixtures (store: Store, fixtures: Fixtures, source: string):
   const organizations = fixtures.organizations ?? []
   const roles = fixtures.roles ?? []
   const users = fixtures.users ?? []
-  duplicateCheck(
-    source,
-    'partners',
-    partners.map((p) => p.id)
-  )
-  duplicateCheck(
-    source,
-    'organizations',
-    organizations.map((o) => o.id)
-  )
-  duplicateCheck(
-    source,
-    'roles',
-    roles.map((r) => r.id)
-  )
-  duplicateCheck(
-    source,
-    'users',
-    users.map((u) => u.id)
-  )
-  duplicateCheck(
-    source,
-    'connections',
-    (fixtures.connections ?? []).map((c) => c.id)
-  )
+  const collections = { partners, organizations, roles, users, connections: fixtures.connections ?? [] }
+  for (const [name, list] of Object.entries(collections)) duplicateCheck(source, name, list.map((entry) => entry.id))
 
   const keys = new Set<string>()
   const claimKey = (path: string, key: string): void => {

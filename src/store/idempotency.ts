@@ -101,10 +101,13 @@ export class IdempotencyRepository {
   ) {
     this.sql = statements<IdempotencyStatements>(db, {
       find: 'SELECT state, status, headers, body, created_at, sealed FROM idempotency_keys WHERE scope = ? AND key = ?',
-      upsertPending: `INSERT INTO idempotency_keys (scope, key, state, created_at, partner) VALUES (?, ?, 'pending', ?, ?)
-        ON CONFLICT (scope, key) DO UPDATE SET state = 'pending', status = NULL, headers = NULL, body = NULL, bytes = 0, sealed = 0,
+      upsertPending: `INSERT INTO idempotency_keys (scope, key, state, created_at, partner) VALUES (?, ?,
+        'pending', ?, ?)
+        ON CONFLICT (scope, key) DO UPDATE SET state = 'pending', status = NULL, headers = NULL, body = NULL, bytes
+          = 0, sealed = 0,
           created_at = excluded.created_at, partner = excluded.partner`,
-      finish: `UPDATE idempotency_keys SET state = 'done', status = @status, headers = @headers, body = @body, bytes = @bytes, sealed = @sealed
+      finish: `UPDATE idempotency_keys SET state = 'done', status = @status, headers = @headers, body = @body,
+        bytes = @bytes, sealed = @sealed
         WHERE scope = @scope AND key = @key`,
       kept: "SELECT scope, key, bytes FROM idempotency_keys WHERE partner = ? AND state = 'done' ORDER BY created_at",
       removeOne: 'DELETE FROM idempotency_keys WHERE scope = ? AND key = ?',

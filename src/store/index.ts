@@ -206,7 +206,8 @@ export class Store {
     for (const table of CACHED_TABLES) {
       for (const event of ['INSERT', 'UPDATE', 'DELETE']) {
         this.db.exec(
-          `CREATE TEMP TRIGGER IF NOT EXISTS pm_${table}_${event.toLowerCase()} AFTER ${event} ON main.${table} BEGIN SELECT pm_table_written('${table}'); END`
+          `CREATE TEMP TRIGGER IF NOT EXISTS pm_${table}_${event.toLowerCase()} AFTER ${event} ON main.${table}
+            BEGIN SELECT pm_table_written('${table}'); END`
         )
       }
     }

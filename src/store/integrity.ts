@@ -19,19 +19,23 @@ export function integrityProblems (db: Db): string[] {
     ],
     [
       'a user holding a role of another organization',
-      'SELECT ur.user_id AS id FROM user_roles ur JOIN users u ON u.id = ur.user_id JOIN roles r ON r.id = ur.role_id WHERE u.organization_id <> r.organization_id'
+      `SELECT ur.user_id AS id FROM user_roles ur JOIN users u ON u.id = ur.user_id JOIN roles r ON r.id =
+        ur.role_id WHERE u.organization_id <> r.organization_id`
     ],
     [
       'an organization without its Admin role',
-      "SELECT o.id FROM organizations o WHERE NOT EXISTS (SELECT 1 FROM roles r WHERE r.organization_id = o.id AND r.kind = 'admin')"
+      `SELECT o.id FROM organizations o WHERE NOT EXISTS (SELECT 1 FROM roles r WHERE r.organization_id = o.id AND
+        r.kind = 'admin')`
     ],
     [
       'an organization without its Member role',
-      "SELECT o.id FROM organizations o WHERE NOT EXISTS (SELECT 1 FROM roles r WHERE r.organization_id = o.id AND r.kind = 'member')"
+      `SELECT o.id FROM organizations o WHERE NOT EXISTS (SELECT 1 FROM roles r WHERE r.organization_id = o.id AND
+        r.kind = 'member')`
     ],
     [
       'a key of a user in another organization',
-      'SELECT k.key_hash AS id FROM api_keys k JOIN users u ON u.id = k.user_id WHERE u.organization_id <> k.organization_id'
+      `SELECT k.key_hash AS id FROM api_keys k JOIN users u ON u.id = k.user_id WHERE u.organization_id <>
+        k.organization_id`
     ],
     [
       'a partner whose owner organization is not its own',
@@ -44,11 +48,13 @@ export function integrityProblems (db: Db): string[] {
     ],
     [
       "a shared connection in its parent's organization",
-      'SELECT c.id FROM connections c JOIN connections p ON p.id = c.parent_id WHERE p.organization_id = c.organization_id'
+      `SELECT c.id FROM connections c JOIN connections p ON p.id = c.parent_id WHERE p.organization_id =
+        c.organization_id`
     ],
     [
       'a connection whose configuration is not a JSON object',
-      "SELECT id FROM connections WHERE configuration IS NOT NULL AND (json_valid(configuration) = 0 OR json_type(configuration) <> 'object')"
+      `SELECT id FROM connections WHERE configuration IS NOT NULL AND (json_valid(configuration) = 0 OR
+        json_type(configuration) <> 'object')`
     ],
     [
       'a connection name that is not unique in its organization',
@@ -69,33 +75,40 @@ export function integrityProblems (db: Db): string[] {
     ['a queued delivery whose body is not JSON', 'SELECT id FROM deliveries WHERE json_valid(body) = 0'],
     [
       'a bulk sync with a connection of another organization',
-      `SELECT b.id FROM bulk_syncs b JOIN connections s ON s.id = b.source_connection_id JOIN connections d ON d.id = b.destination_connection_id
+      `SELECT b.id FROM bulk_syncs b JOIN connections s ON s.id = b.source_connection_id JOIN connections d ON d.id
+        = b.destination_connection_id
       WHERE s.organization_id <> b.organization_id OR d.organization_id <> b.organization_id`
     ],
     [
       'a model sync whose target is in another organization',
-      'SELECT m.id FROM model_syncs m JOIN connections c ON c.id = m.target_connection_id WHERE c.organization_id <> m.organization_id'
+      `SELECT m.id FROM model_syncs m JOIN connections c ON c.id = m.target_connection_id WHERE c.organization_id
+        <> m.organization_id`
     ],
     [
       'a model on a connection of another organization',
-      'SELECT m.id FROM models m JOIN connections c ON c.id = m.connection_id WHERE c.organization_id <> m.organization_id'
+      `SELECT m.id FROM models m JOIN connections c ON c.id = m.connection_id WHERE c.organization_id <>
+        m.organization_id`
     ],
     [
       'a model sync reading a model of another organization',
-      'SELECT l.sync_id AS id FROM model_sync_models l JOIN model_syncs s ON s.id = l.sync_id JOIN models m ON m.id = l.model_id WHERE m.organization_id <> s.organization_id'
+      `SELECT l.sync_id AS id FROM model_sync_models l JOIN model_syncs s ON s.id = l.sync_id JOIN models m ON
+        m.id = l.model_id WHERE m.organization_id <> s.organization_id`
     ],
     [
       'an execution in another organization than its sync',
-      `SELECT e.id FROM executions e LEFT JOIN bulk_syncs b ON b.id = e.bulk_sync_id LEFT JOIN model_syncs m ON m.id = e.model_sync_id
+      `SELECT e.id FROM executions e LEFT JOIN bulk_syncs b ON b.id = e.bulk_sync_id LEFT JOIN model_syncs m ON
+        m.id = e.model_sync_id
       WHERE coalesce(b.organization_id, m.organization_id) IS NOT e.organization_id`
     ],
     [
       'a sync with more than one active execution',
-      "SELECT min(id) AS id FROM executions WHERE status IN ('created', 'running', 'canceling') GROUP BY coalesce(bulk_sync_id, model_sync_id) HAVING count(*) > 1"
+      `SELECT min(id) AS id FROM executions WHERE status IN ('created', 'running', 'canceling') GROUP BY
+        coalesce(bulk_sync_id, model_sync_id) HAVING count(*) > 1`
     ],
     [
       'an execution of an unknown status',
-      "SELECT id FROM executions WHERE status NOT IN ('created', 'running', 'canceling', 'completed', 'failed', 'canceled')"
+      `SELECT id FROM executions WHERE status NOT IN ('created', 'running', 'canceling', 'completed', 'failed',
+        'canceled')`
     ],
     [
       'a finished execution still due to change',
@@ -103,7 +116,9 @@ export function integrityProblems (db: Db): string[] {
     ],
     [
       'a sync definition that is not a JSON object',
-      "SELECT id FROM bulk_syncs WHERE json_type(definition) IS NOT 'object' UNION ALL SELECT id FROM model_syncs WHERE json_type(definition) IS NOT 'object' UNION ALL SELECT id FROM models WHERE json_type(definition) IS NOT 'object'"
+      `SELECT id FROM bulk_syncs WHERE json_type(definition) IS NOT 'object' UNION ALL SELECT id FROM model_syncs
+        WHERE json_type(definition) IS NOT 'object' UNION ALL SELECT id FROM models WHERE json_type(definition) IS
+        NOT 'object'`
     ]
   ]
   for (const [what, sql] of checks) {

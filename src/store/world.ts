@@ -74,11 +74,13 @@ export class WorldRepository {
       deploymentKeys: db.prepare('SELECT key FROM deployment_keys ORDER BY seq'),
       partners: db.prepare('SELECT id, name, key, organization_id FROM partners ORDER BY seq'),
       organizations: db.prepare(
-        'SELECT id, partner_id, name, sso_domain, sso_org_id, issuer, client_id, client_secret FROM organizations ORDER BY seq'
+        `SELECT id, partner_id, name, sso_domain, sso_org_id, issuer, client_id, client_secret FROM organizations
+          ORDER BY seq`
       ),
       roles: db.prepare('SELECT id, organization_id, name, kind FROM roles ORDER BY seq'),
       users: db.prepare(`SELECT u.id, u.organization_id, u.email,
-        (SELECT json_group_array(role_id) FROM (SELECT role_id FROM user_roles WHERE user_id = u.id ORDER BY position)) AS role_ids
+        (SELECT json_group_array(role_id) FROM (SELECT role_id FROM user_roles WHERE user_id = u.id ORDER BY
+          position)) AS role_ids
         FROM users u ORDER BY u.seq`),
       apiKeys: db.prepare('SELECT key, key_hash, organization_id, user_id FROM api_keys ORDER BY seq')
     }

@@ -55,7 +55,8 @@ async function generate (
       info: {
         title: 'polytomic-mock: Polytomic partner API',
         description:
-          "The subset of Polytomic's API that polytomic-mock simulates: organizations, users, roles, API keys, identity, connection types, connections, Connect and shared connections, webhooks and events.",
+          "The subset of Polytomic's API that polytomic-mock simulates: organizations, users, roles, API keys, " +
+            'identity, connection types, connections, Connect and shared connections, webhooks and events.',
         version: PACKAGE_VERSION
       },
       components: {

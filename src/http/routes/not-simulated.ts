@@ -29,7 +29,8 @@ export function unsimulatedOperations (routes: ReadonlyArray<{ method: string; u
  */
 export default async function notSimulatedRoutes (api: FastifyInstance): Promise<void> {
   for (const [method, path, sdkMethod] of unsimulatedOperations(api.routeTable)) {
-    const message = `${sdkMethod} (${method} ${path}) is not simulated by polytomic-mock; the README's "Coverage" table lists what is`
+    const message = `${sdkMethod} (${method} ${path}) is not simulated by polytomic-mock; the README's "Coverage" ` +
+      'table lists what is'
     api.route({
       method,
       url: path.slice('/api'.length).replace(/\{([^}]+)\}/g, ':$1'),

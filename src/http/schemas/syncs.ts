@@ -101,6 +101,21 @@ export const JOB_TYPES = ['createmodel', 'updatemodel', 'previewmodel', 'samplem
 /** Schedule times are strings in the SDK ("30", "*"); a number is taken too. */
 const TimePart = { type: ['string', 'integer'], maxLength: 64 } as const
 const Frequency = { type: 'string', enum: SCHEDULE_FREQUENCIES } as const
+/** When a schedule comes round, in the snake-case names of bulk and model syncs. */
+const ScheduleTimes = {
+  frequency: Frequency,
+  minute: TimePart,
+  hour: TimePart,
+  day_of_week: TimePart,
+  day_of_month: TimePart,
+  month: TimePart
+} as const
+
+/** Who a sync or model belongs to, as a body names it: the organization (a partner's choice) and its policies. */
+const ownership = {
+  organization_id: { type: ['string', 'null'], maxLength: LIMITS.id },
+  policies: Strings(100, LIMITS.id)
+} as const
 
 // Bulk syncs
 
@@ -108,12 +123,7 @@ const BulkScheduleShape = {
   type: 'object',
   required: ['frequency'],
   properties: {
-    frequency: Frequency,
-    minute: TimePart,
-    hour: TimePart,
-    day_of_week: TimePart,
-    day_of_month: TimePart,
-    month: TimePart,
+    ...ScheduleTimes,
     multi: {
       type: 'object',
       properties: {
@@ -128,14 +138,7 @@ const BulkScheduleShape = {
               schedule: {
                 type: 'object',
                 required: ['frequency'],
-                properties: {
-                  frequency: Frequency,
-                  minute: TimePart,
-                  hour: TimePart,
-                  day_of_week: TimePart,
-                  day_of_month: TimePart,
-                  month: TimePart
-                }
+                properties: ScheduleTimes
               }
             }
           }
@@ -207,8 +210,7 @@ const bulkSyncFields = {
   resync_concurrency_limit: { type: 'integer', minimum: 0, maximum: 10000 },
   data_cutoff_timestamp: Text(64),
   disable_record_timestamps: Bool,
-  organization_id: { type: ['string', 'null'], maxLength: LIMITS.id },
-  policies: Strings(100, LIMITS.id)
+  ...ownership
 } as const
 
 export const CreateBulkSyncBody = {
@@ -440,12 +442,7 @@ const ModelSyncFieldShape = {
 const ScheduleShape = {
   type: 'object',
   properties: {
-    frequency: Frequency,
-    minute: TimePart,
-    hour: TimePart,
-    day_of_week: TimePart,
-    day_of_month: TimePart,
-    month: TimePart,
+    ...ScheduleTimes,
     job_id: { type: 'integer' },
     connection_id: Id,
     run_after: {
@@ -521,8 +518,7 @@ const modelSyncFields = {
   skip_initial_backfill: Bool,
   only_enrich_updates: Bool,
   encryption_passphrase: Text(1024),
-  organization_id: { type: ['string', 'null'], maxLength: LIMITS.id },
-  policies: Strings(100, LIMITS.id)
+  ...ownership
 } as const
 
 export const ModelSyncBody = {
@@ -847,6 +843,13 @@ const withSiblings = <E extends { properties: object }, P extends object>(envelo
 const paged = <S extends object>(items: S) =>
   withSiblings(envelopeSchema({ type: 'array', items }), { pagination: Pagination })
 
+/** A sync's status: its current and last runs (of the kind's execution schema) and when it next runs. */
+const statusEnvelope = <R extends string>(ref: R) =>
+  envelopeSchema({
+    type: 'object',
+    properties: { current_execution: { $ref: ref }, last_execution: { $ref: ref }, next_execution_time: Str }
+  } as const)
+
 export const BulkSyncEnvelope = envelopeSchema({ $ref: 'BulkSync#' })
 export const BulkSyncListEnvelope = paged({ $ref: 'BulkSync#' })
 export const ActivateEnvelope = envelopeSchema({
@@ -857,14 +860,7 @@ export const ActivateEnvelope = envelopeSchema({
 export const MessageEnvelope = envelopeSchema({ type: 'object', required: ['message'], properties: { message: Str } })
 export const BulkExecutionEnvelope = envelopeSchema({ $ref: 'BulkSyncExecution#' })
 export const BulkExecutionListEnvelope = paged({ $ref: 'BulkSyncExecution#' })
-export const BulkStatusEnvelope = envelopeSchema({
-  type: 'object',
-  properties: {
-    current_execution: { $ref: 'BulkSyncExecution#' },
-    last_execution: { $ref: 'BulkSyncExecution#' },
-    next_execution_time: Str
-  }
-})
+export const BulkStatusEnvelope = statusEnvelope('BulkSyncExecution#')
 export const BulkStatusListEnvelope = envelopeSchema({
   type: 'array',
   items: {
@@ -883,9 +879,7 @@ export const BulkStatusListEnvelope = envelopeSchema({
             schema: Str,
             status: Str,
             status_message: Str,
-            record_count: Num,
-            error_count: Num,
-            warning_count: Num,
+            ...RunCounts,
             started_at: Str,
             completed_at: Str
           }
@@ -909,12 +903,5 @@ export const StartModelSyncEnvelope = envelopeSchema({
 })
 export const ModelExecutionEnvelope = envelopeSchema({ $ref: 'ModelSyncExecution#' })
 export const ModelExecutionListEnvelope = paged({ $ref: 'ModelSyncExecution#' })
-export const ModelSyncStatusEnvelope = envelopeSchema({
-  type: 'object',
-  properties: {
-    current_execution: { $ref: 'ModelSyncExecution#' },
-    last_execution: { $ref: 'ModelSyncExecution#' },
-    next_execution_time: Str
-  }
-})
+export const ModelSyncStatusEnvelope = statusEnvelope('ModelSyncExecution#')
 export const JobEnvelope = envelopeSchema({ $ref: 'Job#' })

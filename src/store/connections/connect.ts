@@ -58,14 +58,17 @@ export class ConnectSessionRepository {
     private readonly perOrganization: number
   ) {
     this.insert =
-      db.prepare(`INSERT INTO connect_sessions (token, organization_id, name, redirect_url, types, dark, connection_id, actor, expires_at, used_at)
-      VALUES (@token, @organization_id, @name, @redirect_url, @types, @dark, @connection_id, @actor, @expires_at, NULL)`)
+      db.prepare(`INSERT INTO connect_sessions (token, organization_id, name, redirect_url, types, dark,
+        connection_id, actor, expires_at, used_at)
+      VALUES (@token, @organization_id, @name, @redirect_url, @types, @dark, @connection_id, @actor, @expires_at,
+        NULL)`)
     this.byToken = db.prepare('SELECT * FROM connect_sessions WHERE token = ?')
     this.markUsed = db.prepare('UPDATE connect_sessions SET used_at = ? WHERE token = ?')
     this.purge = db.prepare('DELETE FROM connect_sessions WHERE expires_at <= ?')
     this.removeAll = db.prepare('DELETE FROM connect_sessions')
     this.endOldest = db.prepare(`DELETE FROM connect_sessions WHERE token IN (
-      SELECT token FROM connect_sessions WHERE organization_id = @organization ORDER BY expires_at DESC LIMIT -1 OFFSET @keep)`)
+      SELECT token FROM connect_sessions WHERE organization_id = @organization ORDER BY expires_at DESC LIMIT -1
+        OFFSET @keep)`)
   }
 
   /**

@@ -117,7 +117,8 @@ export class ConnectionTypeCatalog {
   constructor (db: Db) {
     this.stored = db.prepare('SELECT definition FROM connection_types ORDER BY seq')
     this.upsert = db.prepare(
-      'INSERT INTO connection_types (id, definition) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET definition = excluded.definition'
+      `INSERT INTO connection_types (id, definition) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET definition =
+        excluded.definition`
     )
   }
 

@@ -151,20 +151,23 @@ export class ConnectionRepository {
     this.nameOwner = db.prepare('SELECT id FROM connections WHERE organization_id = ? AND name_key = ?')
     this.shareInto = db.prepare('SELECT id FROM connections WHERE parent_id = ? AND organization_id = ?')
     this.insert =
-      db.prepare(`INSERT INTO connections (id, organization_id, parent_id, name, name_key, type, configuration, policies,
+      db.prepare(`INSERT INTO connections (id, organization_id, parent_id, name, name_key, type, configuration,
+        policies,
       healthcheck_interval, status, status_error, created_at, created_by, updated_at, updated_by)
       VALUES (@id, @organization_id, @parent_id, @name, @name_key, @type, @configuration, @policies,
       @healthcheck_interval, @status, @status_error, @created_at, @created_by, @updated_at, @updated_by)`)
     this.update =
-      db.prepare(`UPDATE connections SET name = @name, name_key = @name_key, configuration = @configuration, policies = @policies,
-      healthcheck_interval = @healthcheck_interval, status = @status, status_error = @status_error, updated_at = @updated_at, updated_by = @updated_by
+      db.prepare(`UPDATE connections SET name = @name, name_key = @name_key, configuration = @configuration,
+        policies = @policies, healthcheck_interval = @healthcheck_interval, status = @status,
+        status_error = @status_error, updated_at = @updated_at, updated_by = @updated_by
       WHERE id = @id`)
     this.remove = db.prepare('DELETE FROM connections WHERE id = ?')
     // What uses a connection (or its shared copies, given as a JSON array): models, and the syncs that
     // name it or read a model of it.
     this.dependents = db.prepare(`WITH ids(id) AS (SELECT value FROM json_each(?)),
       used_models AS (SELECT id FROM models WHERE connection_id IN (SELECT id FROM ids))
-      SELECT 'bulk_syncs' AS kind, id FROM bulk_syncs WHERE source_connection_id IN (SELECT id FROM ids) OR destination_connection_id IN (SELECT id FROM ids)
+      SELECT 'bulk_syncs' AS kind, id FROM bulk_syncs WHERE source_connection_id IN (SELECT id FROM ids) OR
+        destination_connection_id IN (SELECT id FROM ids)
       UNION SELECT 'syncs', id FROM model_syncs WHERE target_connection_id IN (SELECT id FROM ids)
         OR id IN (SELECT sync_id FROM model_sync_models WHERE model_id IN (SELECT id FROM used_models))
       UNION SELECT 'models', id FROM used_models

@@ -31,7 +31,8 @@ export interface DeliveryScope {
 
 /** A scope's filter over `deliveries d`, for statements that take @organization and @partner. */
 const IN_SCOPE = `(@organization IS NULL OR d.organization_id = @organization)
-  AND (@partner IS NULL OR EXISTS (SELECT 1 FROM organizations o WHERE o.id = d.organization_id AND o.partner_id = @partner))`
+  AND (@partner IS NULL OR EXISTS (SELECT 1 FROM organizations o WHERE o.id = d.organization_id AND o.partner_id =
+    @partner))`
 
 function scopeParams (scope: DeliveryScope): { organization: string | null; partner: string | null } {
   return { organization: scope.organizationId?.toLowerCase() ?? null, partner: scope.partnerId?.toLowerCase() ?? null }
@@ -80,22 +81,28 @@ export class DeliveryQueue {
       db.prepare(`DELETE FROM deliveries WHERE seq IN (SELECT seq FROM deliveries WHERE webhook_id = @webhook
       ORDER BY seq DESC LIMIT -1 OFFSET @keep)`)
     this.insert =
-      db.prepare(`INSERT INTO deliveries (id, event_id, webhook_id, organization_id, event_type, body, due_ms, held, fault_id, fault_action)
-      VALUES (@id, @event_id, @webhook_id, @organization_id, @event_type, @body, @due_ms, @held, @fault_id, @fault_action)`)
+      db.prepare(`INSERT INTO deliveries (id, event_id, webhook_id, organization_id, event_type, body, due_ms,
+        held, fault_id, fault_action)
+      VALUES (@id, @event_id, @webhook_id, @organization_id, @event_type, @body, @due_ms, @held, @fault_id,
+        @fault_action)`)
     // Due now, one per webhook at a time (its oldest first), none for a webhook already being called;
     // partners take turns: every partner's first, then every partner's second, and so on up to @turns.
     this.dueRows = db.prepare(`WITH due AS (
-        SELECT d.id, d.event_id, d.event_type, d.organization_id, d.webhook_id, w.endpoint, w.secret, d.body, d.attempts, d.fault_id, d.fault_action,
-          coalesce((SELECT o.partner_id FROM organizations o WHERE o.id = d.organization_id), '') AS partner, d.due_ms, d.seq
+        SELECT d.id, d.event_id, d.event_type, d.organization_id, d.webhook_id, w.endpoint, w.secret, d.body,
+          d.attempts, d.fault_id, d.fault_action,
+          coalesce((SELECT o.partner_id FROM organizations o WHERE o.id = d.organization_id), '') AS partner,
+            d.due_ms, d.seq
         FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
         WHERE d.due_ms <= @now AND w.disabled = 0 AND d.webhook_id NOT IN (SELECT value FROM json_each(@busy))
           AND EXISTS (SELECT 1 FROM events e WHERE e.id = d.event_id)
           AND d.seq = (SELECT min(d2.seq) FROM deliveries d2 WHERE d2.webhook_id = d.webhook_id AND d2.due_ms <= @now)
       ), ranked AS (SELECT *, row_number() OVER (PARTITION BY partner ORDER BY due_ms, seq) AS turn FROM due)
-      SELECT id, event_id, event_type, organization_id, webhook_id, endpoint, secret, body, attempts, fault_id, fault_action, partner, turn
+      SELECT id, event_id, event_type, organization_id, webhook_id, endpoint, secret, body, attempts, fault_id,
+        fault_action, partner, turn
       FROM ranked WHERE turn <= @turns ORDER BY turn, due_ms, seq`)
     this.earliest = db.prepare(
-      `SELECT min(d.due_ms) AS due FROM deliveries d WHERE d.webhook_id NOT IN (SELECT value FROM json_each(?)) AND ${LIVE}`
+      `SELECT min(d.due_ms) AS due FROM deliveries d WHERE d.webhook_id NOT IN (SELECT value FROM json_each(?)) AND
+        ${LIVE}`
     )
     this.removeDead = db.prepare(`DELETE FROM deliveries AS d WHERE NOT (${LIVE})`)
     this.countLive = db.prepare(

@@ -159,10 +159,12 @@ export class EventLog {
     this.retentionMs = bounds.retentionMs
     this.perOrganization = bounds.perOrganization
     this.trim = db.prepare(
-      'DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE organization_id = @organization ORDER BY seq DESC LIMIT -1 OFFSET @keep)'
+      `DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE organization_id = @organization ORDER BY seq
+        DESC LIMIT -1 OFFSET @keep)`
     )
     this.insert = db.prepare(
-      'INSERT INTO events (id, organization_id, type, created_ms, payload) VALUES (@id, @organization_id, @type, @created_ms, @payload)'
+      `INSERT INTO events (id, organization_id, type, created_ms, payload) VALUES (@id, @organization_id, @type,
+        @created_ms, @payload)`
     )
     this.lastTime = db.prepare('SELECT max(created_ms) AS last FROM events WHERE organization_id = ?')
     this.purge = db.prepare('DELETE FROM events WHERE created_ms <= ?')

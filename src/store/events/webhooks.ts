@@ -78,7 +78,8 @@ export class WebhookRepository {
         'SELECT id, organization_id, endpoint, secret, disabled, created_at FROM webhooks WHERE organization_id = ?',
       all: 'SELECT id, organization_id, endpoint, secret, disabled, created_at FROM webhooks ORDER BY seq',
       insert:
-        'INSERT INTO webhooks (id, organization_id, endpoint, secret, disabled, created_at) VALUES (@id, @organization_id, @endpoint, @secret, @disabled, @created_at)',
+        `INSERT INTO webhooks (id, organization_id, endpoint, secret, disabled, created_at) VALUES (@id,
+          @organization_id, @endpoint, @secret, @disabled, @created_at)`,
       update: 'UPDATE webhooks SET endpoint = @endpoint, secret = @secret WHERE id = @id',
       updateDisabled: 'UPDATE webhooks SET disabled = ? WHERE id = ?',
       remove: 'DELETE FROM webhooks WHERE id = ?'

@@ -66,7 +66,8 @@ export class CredentialRepository {
       removePartner: 'DELETE FROM partners WHERE id = ?',
       revokeUserKeys: 'DELETE FROM api_keys WHERE user_id = ?',
       anyKeyHash: `SELECT EXISTS (SELECT 1 FROM api_keys WHERE key_hash = ?)
-        OR EXISTS (SELECT 1 FROM partners WHERE key_hash = ?) OR EXISTS (SELECT 1 FROM deployment_keys WHERE key_hash = ?) AS found`
+        OR EXISTS (SELECT 1 FROM partners WHERE key_hash = ?) OR EXISTS (SELECT 1 FROM deployment_keys WHERE
+          key_hash = ?) AS found`
     })
   }
 

@@ -65,10 +65,12 @@ export class OrganizationRepository {
     this.all = db.prepare(`SELECT ${COLUMNS} FROM organizations ORDER BY seq`)
     this.nameOwner = db.prepare("SELECT id FROM organizations WHERE coalesce(partner_id, '') = ? AND name_key = ?")
     this.insert =
-      db.prepare(`INSERT INTO organizations (id, partner_id, name, name_key, sso_domain, sso_org_id, issuer, client_id, client_secret)
+      db.prepare(`INSERT INTO organizations (id, partner_id, name, name_key, sso_domain, sso_org_id, issuer,
+        client_id, client_secret)
       VALUES (@id, @partner_id, @name, @name_key, @sso_domain, @sso_org_id, @issuer, @client_id, @client_secret)`)
     this.update =
-      db.prepare(`UPDATE organizations SET name = @name, name_key = @name_key, sso_domain = @sso_domain, sso_org_id = @sso_org_id,
+      db.prepare(`UPDATE organizations SET name = @name, name_key = @name_key, sso_domain = @sso_domain, sso_org_id
+        = @sso_org_id,
       issuer = @issuer, client_id = @client_id, client_secret = @client_secret WHERE id = @id`)
     this.remove = db.prepare('DELETE FROM organizations WHERE id = ?')
     this.ownerOf = db.prepare('SELECT id FROM partners WHERE organization_id = ?')

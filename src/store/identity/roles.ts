@@ -39,7 +39,8 @@ export class RoleRepository {
       ORDER BY CASE kind WHEN 'admin' THEN 0 WHEN 'member' THEN 1 ELSE 2 END, seq`)
     this.nameOwner = db.prepare('SELECT id FROM roles WHERE organization_id = ? AND name_key = ?')
     this.insert = db.prepare(
-      'INSERT INTO roles (id, organization_id, name, name_key, kind) VALUES (@id, @organization_id, @name, @name_key, @kind)'
+      `INSERT INTO roles (id, organization_id, name, name_key, kind) VALUES (@id, @organization_id, @name,
+        @name_key, @kind)`
     )
     this.rename = db.prepare('UPDATE roles SET name = ?, name_key = ? WHERE id = ?')
     this.remove = db.prepare('DELETE FROM roles WHERE id = ?')

@@ -55,7 +55,8 @@ export class UserRepository {
   ) {
     this.plainById = db.prepare('SELECT id, email, organization_id FROM users WHERE id = ?')
     this.rolesOf = db.prepare(
-      'SELECT ur.role_id, r.kind FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = ? ORDER BY ur.position'
+      `SELECT ur.role_id, r.kind FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = ? ORDER
+        BY ur.position`
     )
     this.byOrganization = db.prepare(
       'SELECT id, email, organization_id FROM users WHERE organization_id = ? ORDER BY seq'

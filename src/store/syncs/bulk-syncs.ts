@@ -179,14 +179,17 @@ export class BulkSyncRepository extends SyncRepository<
     this.bulk = statements<BulkStatements>(db, {
       schemaRows: 'SELECT id, definition FROM bulk_sync_schemas WHERE sync_id = ? ORDER BY position',
       schemaRow: 'SELECT id, definition FROM bulk_sync_schemas WHERE sync_id = ? AND id = ?',
-      upsertSchema: `INSERT INTO bulk_sync_schemas (sync_id, id, position, definition) VALUES (@sync_id, @id, @position, @definition)
+      upsertSchema: `INSERT INTO bulk_sync_schemas (sync_id, id, position, definition) VALUES (@sync_id, @id,
+        @position, @definition)
         ON CONFLICT (sync_id, id) DO UPDATE SET definition = excluded.definition`,
       nextPosition: 'SELECT coalesce(max(position), -1) + 1 AS next FROM bulk_sync_schemas WHERE sync_id = ?',
       scheduleRows: `SELECT ${scheduleColumns} FROM bulk_sync_schedules WHERE sync_id = ? ORDER BY seq`,
       scheduleRow: `SELECT ${scheduleColumns} FROM bulk_sync_schedules WHERE id = ?`,
-      insertSchedule: `INSERT INTO bulk_sync_schedules (${scheduleColumns}) VALUES (@id, @sync_id, @definition, @created_at, @created_by, @updated_at, @updated_by)`,
+      insertSchedule: `INSERT INTO bulk_sync_schedules (${scheduleColumns}) VALUES (@id, @sync_id, @definition,
+        @created_at, @created_by, @updated_at, @updated_by)`,
       updateSchedule:
-        'UPDATE bulk_sync_schedules SET definition = @definition, updated_at = @updated_at, updated_by = @updated_by WHERE id = @id',
+        `UPDATE bulk_sync_schedules SET definition = @definition, updated_at = @updated_at, updated_by =
+          @updated_by WHERE id = @id`,
       removeSchedule: 'DELETE FROM bulk_sync_schedules WHERE id = ?'
     })
   }

@@ -151,7 +151,8 @@ const EVENTS: Record<
 }
 
 const COLUMNS =
-  'id, organization_id, bulk_sync_id, model_sync_id, status, status_message, trigger, plan, details, created_ms, started_ms, completed_ms, updated_ms, due_ms'
+  'id, organization_id, bulk_sync_id, model_sync_id, status, status_message, trigger, plan, details, created_ms, ' +
+    'started_ms, completed_ms, updated_ms, due_ms'
 const ACTIVE_SQL = `status IN (${ACTIVE.map((s) => `'${s}'`).join(', ')})`
 
 export interface ExecutionPage {
@@ -198,7 +199,8 @@ export class ExecutionRepository {
     // A sync's finished runs past its newest @keep, by the index of each kind.
     for (const column of ['bulk_sync_id', 'model_sync_id']) {
       this.pruneFinished.push(
-        db.prepare(`DELETE FROM executions WHERE seq IN (SELECT seq FROM executions WHERE ${column} = @sync AND NOT ${ACTIVE_SQL}
+        db.prepare(`DELETE FROM executions WHERE seq IN (SELECT seq FROM executions WHERE ${column} = @sync AND NOT
+          ${ACTIVE_SQL}
         ORDER BY seq DESC LIMIT -1 OFFSET @keep)`)
       )
     }
@@ -211,10 +213,12 @@ export class ExecutionRepository {
       'SELECT count(*) AS n FROM executions WHERE (bulk_sync_id = @sync OR model_sync_id = @sync)'
     )
     this.insert =
-      db.prepare(`INSERT INTO executions (${COLUMNS}) VALUES (@id, @organization_id, @bulk_sync_id, @model_sync_id, @status, @status_message, @trigger,
+      db.prepare(`INSERT INTO executions (${COLUMNS}) VALUES (@id, @organization_id, @bulk_sync_id, @model_sync_id,
+        @status, @status_message, @trigger,
       @plan, @details, @created_ms, @started_ms, @completed_ms, @updated_ms, @due_ms)`)
     this.update =
-      db.prepare(`UPDATE executions SET status = @status, status_message = @status_message, plan = @plan, started_ms = @started_ms,
+      db.prepare(`UPDATE executions SET status = @status, status_message = @status_message, plan = @plan,
+        started_ms = @started_ms,
       completed_ms = @completed_ms, updated_ms = @updated_ms, due_ms = @due_ms WHERE id = @id`)
     this.dueRows = db.prepare(
       `SELECT ${COLUMNS} FROM executions WHERE due_ms IS NOT NULL AND due_ms <= ? ORDER BY due_ms, seq LIMIT 500`
@@ -223,7 +227,8 @@ export class ExecutionRepository {
     this.activeRows = db.prepare(`SELECT ${COLUMNS} FROM executions WHERE ${ACTIVE_SQL} ORDER BY seq`)
     this.all = db.prepare(`SELECT ${COLUMNS} FROM executions ORDER BY seq`)
     this.bulkFacts = db.prepare(
-      "SELECT 'bulk' AS kind, id, organization_id, name, source_connection_id, destination_connection_id FROM bulk_syncs WHERE id = ?"
+      `SELECT 'bulk' AS kind, id, organization_id, name, source_connection_id, destination_connection_id FROM
+        bulk_syncs WHERE id = ?`
     )
     this.modelFacts = db.prepare(
       "SELECT 'model' AS kind, id, organization_id, name, target_connection_id FROM model_syncs WHERE id = ?"

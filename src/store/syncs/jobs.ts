@@ -64,7 +64,8 @@ export class JobRepository {
     const columns = 'id, organization_id, type, status, result, error, created_ms, due_ms'
     this.byId = db.prepare(`SELECT ${columns} FROM jobs WHERE id = ?`)
     this.insert = db.prepare(
-      `INSERT INTO jobs (${columns}) VALUES (@id, @organization_id, @type, @status, @result, @error, @created_ms, @due_ms)`
+      `INSERT INTO jobs (${columns}) VALUES (@id, @organization_id, @type, @status, @result, @error, @created_ms,
+        @due_ms)`
     )
     this.finish = db.prepare("UPDATE jobs SET status = 'done', due_ms = NULL WHERE id = ?")
     this.dueRows = db.prepare(
@@ -74,7 +75,8 @@ export class JobRepository {
     this.all = db.prepare(`SELECT ${columns} FROM jobs ORDER BY seq`)
     // A partner's jobs, oldest first, with what each weighs ('' for a deployment's organizations).
     this.partnerJobs =
-      db.prepare(`SELECT j.id, j.status, octet_length(coalesce(j.result, '')) + octet_length(coalesce(j.error, '')) AS bytes
+      db.prepare(`SELECT j.id, j.status, octet_length(coalesce(j.result, '')) + octet_length(coalesce(j.error, ''))
+        AS bytes
       FROM jobs j JOIN organizations o ON o.id = j.organization_id
       WHERE coalesce(o.partner_id, '') = (SELECT coalesce(partner_id, '') FROM organizations WHERE id = ?)
       ORDER BY j.seq`)

@@ -114,7 +114,8 @@ export class ModelRepository {
       ...AUDIT_COLUMNS
     ])
     this.sql = statements<ModelRepository['sql']>(db, {
-      update: `UPDATE models SET connection_id = @connection_id, name = @name, definition = @definition, version = version + 1,
+      update: `UPDATE models SET connection_id = @connection_id, name = @name, definition = @definition, version =
+        version + 1,
         updated_at = @updated_at, updated_by = @updated_by WHERE id = @id`,
       usedBy: 'SELECT sync_id FROM model_sync_models WHERE model_id = ? ORDER BY sync_id'
     })

@@ -93,7 +93,8 @@ export abstract class SyncRepository<S extends StoredSyncBase<D>, D, Input> {
     const replaced = [...kindColumns, 'name', 'active', 'definition', 'schedule_anchor_ms', 'updated_at', 'updated_by']
     this.sync = statements<SyncStatements>(db, {
       update: `UPDATE ${tableName} SET ${replaced.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`,
-      updateActive: `UPDATE ${tableName} SET active = ?, schedule_anchor_ms = ?, updated_at = ?, updated_by = ? WHERE id = ?`
+      updateActive: `UPDATE ${tableName} SET active = ?, schedule_anchor_ms = ?, updated_at = ?, updated_by = ?
+        WHERE id = ?`
     })
   }
 
