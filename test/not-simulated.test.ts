@@ -99,7 +99,7 @@ t.test("the README's coverage table is the SDK's operations against the simulato
     'and nothing else is listed'
   )
   t.match(
-    text,
+    readFileSync(join(PACKAGE_ROOT, 'docs', 'known-differences.md'), 'utf8'),
     `- ${lacking.size} of the SDK's ${SDK_OPERATIONS.length} operations are not simulated`,
     'Known differences counts them right'
   )

@@ -1,27 +1,30 @@
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import t from 'tap'
 import { SETTINGS, flagOf } from '../src/core/config.js'
-import { build } from './helper.js'
-import { join } from 'node:path'
 import { PACKAGE_ROOT } from '../src/core/paths.js'
+import { build } from './helper.js'
 
-const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8')
+/** A reference page of docs/. */
+const doc = (name: string): string => readFileSync(join(PACKAGE_ROOT, 'docs', name), 'utf8')
 
-t.test("the README's configuration table lists every setting with its variable and option", async (t) => {
+t.test("docs/configuration.md's table lists every setting with its variable and option", async (t) => {
+  const configuration = doc('configuration.md')
   for (const setting of Object.values(SETTINGS)) {
-    t.match(readme, new RegExp(`^\\| \`${setting.env}\` \\| \`${flagOf(setting)}\` \\|`, 'm'), setting.env)
+    t.match(configuration, new RegExp(`^\\| \`${setting.env}\` \\| \`${flagOf(setting)}\` \\|`, 'm'), setting.env)
   }
 })
 
-t.test('the README documents every admin route', async (t) => {
+t.test('docs/admin-api.md documents every admin route', async (t) => {
+  const adminApi = doc('admin-api.md')
   const app = await build(t)
   const routes = app.routeTable.filter((r) => r.url.startsWith('/__admin/'))
   t.ok(routes.length > 30, `${routes.length} admin routes`)
-  for (const route of routes) t.ok(readme.includes(route.url), `${route.method} ${route.url}`)
+  for (const route of routes) t.ok(adminApi.includes(route.url), `${route.method} ${route.url}`)
 })
 
 t.test("docs/bounds.md names every bound's setting with its default", async (t) => {
-  const bounds = readFileSync(join(PACKAGE_ROOT, 'docs', 'bounds.md'), 'utf8')
+  const bounds = doc('bounds.md')
   const envs = [
     'IDEMPOTENCY_MAX_RECORDS',
     'IDEMPOTENCY_MAX_BYTES',

@@ -178,7 +178,7 @@ function parseLogLevel (raw: string, name: string): LogLevel {
   return value as LogLevel
 }
 
-/** Every setting, its environment variable, parser, default and meaning: the README's table comes from here. */
+/** Every setting, its environment variable, parser, default and meaning (docs/configuration.md's table follows it). */
 export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   port: {
     key: 'port',
@@ -572,7 +572,8 @@ function optionText (name: string, value: unknown): string {
   ) {
     return `${range.min}-${range.max}`
   }
-  const expected = name === 'latencyMs' ? 'number of milliseconds, a "min-max" string or { min, max }' : 'string, a number or a boolean'
+  const expected =
+    name === 'latencyMs' ? 'number of milliseconds, a "min-max" string or { min, max }' : 'string, a number or a boolean'
   throw new ConfigError(`${name} must be a ${expected}, got ${typeof value === 'object' ? 'an object' : typeof value}`)
 }
 
