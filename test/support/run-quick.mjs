@@ -10,7 +10,8 @@ import { availableParallelism } from 'node:os'
 import { join, relative } from 'node:path'
 import { Parser } from 'tap-parser'
 
-const ROOT = '.tap-build/test'
+/** Where the transpiled test files are (TEST_ROOT for another folder, as the runner's own test does). */
+const ROOT = process.env.TEST_ROOT ?? '.tap-build/test'
 const JOBS = Number(process.env.TEST_JOBS ?? Math.max(2, availableParallelism()))
 /** tap's own per-file timeout. */
 const TIMEOUT_MS = 300_000
