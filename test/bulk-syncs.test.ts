@@ -8,9 +8,12 @@ import { BUNDLED_FIXTURES } from '../src/core/config.js'
 import type { Fixtures } from '../src/http/schemas/fixtures.js'
 import { W, apiError, basic, bearer, build, call } from './helper.js'
 
-const J = bearer(W.jane.key)
-const ACME = bearer(W.acme.key)
-const GLOBEX = bearer(W.globex.key)
+// The shapes of the versions before 2025-09-18 (SDK 1.18.1's); test/wire-2025-09-18.test.ts has 2025-09-18's.
+const V = { 'x-polytomic-version': '2024-02-08' }
+const J = { ...bearer(W.jane.key), ...V }
+const ACME = { ...bearer(W.acme.key), ...V }
+const GLOBEX = { ...bearer(W.globex.key), ...V }
+const J25 = { ...bearer(W.jane.key), 'x-polytomic-version': '2025-09-18' }
 const BULK = `/api/bulk/syncs/${W.bulkSync.id}`
 type Data = Record<string, unknown>
 const dataOf = <T = Data>(res: { body: unknown }): T => (res.body as { data: T }).data
@@ -61,8 +64,8 @@ t.test('create, get, list, replace, activate and delete with a user key', async 
   t.same(dataOf(await call(app, 'GET', `/api/bulk/syncs/${id}?refresh_schemas=true`, J)), sync)
   t.same(
     dataOf<Data[]>(await call(app, 'GET', '/api/bulk/syncs', J)).map((s) => s.id),
-    [id, W.bulkSync.id],
-    'most recently updated first (2025-09-18)'
+    [W.bulkSync.id, id],
+    'in the order they were made, whole (2025-09-18 pages them, most recently updated first)'
   )
   t.same(
     dataOf<Data[]>(await call(app, 'GET', '/api/bulk/syncs?active=true', J)).map((s) => s.id),
@@ -376,7 +379,7 @@ t.test('the list is paged in 2025-09-18 (most recently updated first), whole bef
     ids,
     'creation order, no pagination'
   )
-  const first = (await call(app, 'GET', '/api/bulk/syncs?limit=3', J)).body as {
+  const first = (await call(app, 'GET', '/api/bulk/syncs?limit=3', J25)).body as {
     data: Data[]
     pagination: { next_page_token?: string }
   }
@@ -385,7 +388,7 @@ t.test('the list is paged in 2025-09-18 (most recently updated first), whole bef
     ids.slice(1).reverse()
   )
   const second = (
-    await call(app, 'GET', `/api/bulk/syncs?limit=3&page_token=${first.pagination.next_page_token ?? ''}`, J)
+    await call(app, 'GET', `/api/bulk/syncs?limit=3&page_token=${first.pagination.next_page_token ?? ''}`, J25)
   ).body as { data: Data[]; pagination: Data }
   t.same([second.data.map((s) => s.id), second.pagination], [[W.bulkSync.id], {}])
   const legacy = await call(app, 'GET', BULK, { ...J, 'x-polytomic-version': '2021-05-23' })
@@ -458,16 +461,20 @@ t.test("partner and deployment keys act on their organizations; anyone else's bu
     'without organization_id: the owner organization, where the copy is not'
   )
   t.equal(
-    dataOf<Data[]>(await call(app, 'GET', `/api/bulk/syncs?organization_id=${W.org.id}`, bearer(W.deploymentKey)))
+    dataOf<Data[]>(await call(app, 'GET', `/api/bulk/syncs?organization_id=${W.org.id}`, { ...bearer(W.deploymentKey), ...V }))
       .length,
     2
   )
   t.equal(
-    dataOf<Data[]>(await call(app, 'GET', '/api/bulk/syncs', basic(W.org.id, W.acme.key))).length,
+    dataOf<Data[]>(await call(app, 'GET', '/api/bulk/syncs', { ...basic(W.org.id, W.acme.key), ...V })).length,
     2,
     'an org-scoped partner key'
   )
-  const outsiders = [GLOBEX, bearer(W.globex.adminKey), basic(W.globex.customerOrgId, W.globex.key)]
+  const outsiders = [
+    GLOBEX,
+    { ...bearer(W.globex.adminKey), ...V },
+    { ...basic(W.globex.customerOrgId, W.globex.key), ...V }
+  ]
   for (const who of outsiders) {
     for (const [method, path, sent] of [
       ['GET', BULK],

@@ -30,7 +30,8 @@ t.test('GET /__admin/openapi.json is a valid OpenAPI 3 document of every /api ro
 
   const registered = new Set(
     app.routeTable
-      .filter((r) => r.url.startsWith('/api/') && !r.notSimulated)
+      .filter((r) => r.url.startsWith('/api/') && !r.notSimulated && r.generation !== null)
+      .concat(app.routeTable.filter((r) => r.url.startsWith('/api/') && !r.notSimulated && r.generation === null))
       .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`)
   )
   t.ok(registered.size >= 25, `${registered.size} /api operations are registered`)
@@ -96,4 +97,34 @@ t.test('GET /__admin/openapi.json is a valid OpenAPI 3 document of every /api ro
     Object.keys(doc.paths).some((p) => p.startsWith('/connect')),
     'the hosted Connect page is not part of the API'
   )
+})
+
+type Operation = {
+  requestBody?: { content: Record<string, { schema: { required?: string[]; properties?: Record<string, unknown> } }> }
+  responses: Record<string, unknown>
+}
+
+t.test('each version has its document: the routes and shapes it serves', async (t) => {
+  const app = await build(t)
+  const current = (await call(app, 'GET', '/__admin/openapi.json')).body as OpenApiDocument & {
+    info: { title: string }
+  }
+  const earlier = (await call(app, 'GET', '/__admin/openapi.json?version=2024-02-08')).body as OpenApiDocument & {
+    info: { title: string }
+  }
+  t.match(current.info.title, /2025-09-18/)
+  t.match(earlier.info.title, /2024-02-08/)
+  await t.resolves(SwaggerParser.validate(structuredClone(earlier) as never), 'the 2024-02-08 document is valid')
+  const body = (doc: OpenApiDocument, path: string): { required?: string[]; properties?: Record<string, unknown> } =>
+    Object.values((doc.paths[path]?.post as unknown as Operation).requestBody?.content ?? {})[0]?.schema ?? {}
+  t.ok(body(current, '/api/bulk/syncs').required?.includes('default_schedule'), '2025-09-18: default_schedule')
+  t.notOk(body(current, '/api/bulk/syncs').properties?.schedule, '2025-09-18: no schedule')
+  t.ok(body(earlier, '/api/bulk/syncs').required?.includes('schedule'), '2024-02-08: schedule')
+  t.notOk(body(earlier, '/api/bulk/syncs').properties?.default_schedule, '2024-02-08: no default_schedule')
+  for (const path of ['/api/organization', '/api/organizations/{org_id}/connections/{connection_id}/shared']) {
+    t.ok(current.paths[path], `${path} is in 2025-09-18's`)
+    t.notOk(earlier.paths[path], `${path} is not in 2024-02-08's`)
+  }
+  const unsupported = await call(app, 'GET', '/__admin/openapi.json?version=2030-01-01')
+  t.equal(unsupported.status, 422, 'a version the simulator does not serve')
 })

@@ -38,7 +38,7 @@ async function customer (t: Test): Promise<{
 }> {
   const app = await build(t, { config: { syncRunDurationMs: 50 } })
   const environment = await listen(app)
-  const partner = new PolytomicClient({ environment, token: W.globex.key })
+  const partner = new PolytomicClient({ environment, token: W.globex.key, version: '2024-02-08' })
   const hooks = await receiver(t)
 
   const organization = await partner.organization.create({ name: 'Initech' }, once)

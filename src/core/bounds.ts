@@ -15,6 +15,10 @@ export interface Bounds {
   jobBytes: number
   /** Runs kept per sync, the one under way included; a start drops the oldest finished past it (RUNS_PER_SYNC). */
   runsPerSync: number
+  /** Additional schedules per bulk sync: one more is refused (SCHEDULES_PER_SYNC). */
+  schedulesPerSync: number
+  /** Console-log entries kept per run, the newest (CONSOLE_LOG_ENTRIES). */
+  consoleLogEntries: number
   /** Open Connect sessions per organization (CONNECT_SESSIONS_MAX). */
   connectSessions: number
   /** Deliveries waiting per webhook (WEBHOOK_QUEUE_MAX). */
@@ -31,6 +35,8 @@ export const DEFAULT_BOUNDS: Readonly<Bounds> = {
   jobs: 1000,
   jobBytes: 8 * 1024 * 1024,
   runsPerSync: 100,
+  schedulesPerSync: 100,
+  consoleLogEntries: 200,
   connectSessions: 100,
   webhookQueue: 1000,
   events: 10_000,

@@ -50,6 +50,9 @@ export interface Config {
   jobsMax: number
   jobsMaxBytes: number
   runsPerSync: number
+  schedulesPerSync: number
+  consoleLogEntries: number
+  faultRetryAfterS: number
   connectSessionsMax: number
   webhookQueueMax: number
   eventsMax: number
@@ -271,6 +274,13 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     defaultValue: null,
     description: 'seed for fault probabilities and latency ranges (repeatable runs)'
   },
+  faultRetryAfterS: {
+    key: 'faultRetryAfterS',
+    env: 'FAULT_RETRY_AFTER_S',
+    parse: parseCount(3600),
+    defaultValue: 1,
+    description: "Retry-After, in seconds, of an injected 429 or 503 whose rule sets none (the SDKs' retries wait it)"
+  },
   latencyMs: {
     key: 'latencyMs',
     env: 'LATENCY_MS',
@@ -414,6 +424,20 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     defaultValue: DEFAULT_BOUNDS.runsPerSync,
     description:
       'runs kept per bulk or model sync, the one under way included; a start drops the oldest finished past it'
+  },
+  schedulesPerSync: {
+    key: 'schedulesPerSync',
+    env: 'SCHEDULES_PER_SYNC',
+    parse: parsePositive(10_000),
+    defaultValue: DEFAULT_BOUNDS.schedulesPerSync,
+    description: 'additional schedules a bulk sync may have; one more is a 422'
+  },
+  consoleLogEntries: {
+    key: 'consoleLogEntries',
+    env: 'CONSOLE_LOG_ENTRIES',
+    parse: parsePositive(100_000),
+    defaultValue: DEFAULT_BOUNDS.consoleLogEntries,
+    description: "console-log entries kept per sync run (2025-09-18's .../consolelog); past it the oldest go"
   },
   connectSessionsMax: {
     key: 'connectSessionsMax',
@@ -633,6 +657,8 @@ export function boundsOf (config: Config): Bounds {
     jobs: config.jobsMax,
     jobBytes: config.jobsMaxBytes,
     runsPerSync: config.runsPerSync,
+    schedulesPerSync: config.schedulesPerSync,
+    consoleLogEntries: config.consoleLogEntries,
     connectSessions: config.connectSessionsMax,
     webhookQueue: config.webhookQueueMax,
     events: config.eventsMax,

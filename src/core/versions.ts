@@ -26,15 +26,23 @@ export function usesRestErrResponseFor401 (version: ApiVersion): boolean {
   return version < '2025-09-18'
 }
 
-/** The /api/organization (current organization) family exists from 2025-09-18. */
-export function hasCurrentOrganizationEndpoints (version: ApiVersion): boolean {
-  return version >= '2025-09-18'
+/**
+ * The versions that changed shapes or routes, oldest first: each starts a generation that lasts until the
+ * next. A route serves every version unless it names the generation it belongs to (src/http/plugins/version.ts);
+ * a version before the first of these is served by the routes that name none.
+ */
+export const GENERATIONS = ['2025-09-18'] as const satisfies readonly ApiVersion[]
+
+export type Generation = (typeof GENERATIONS)[number]
+
+/** The generation a version belongs to; undefined before the first (the routes that name none serve it). */
+export function generationOf (version: ApiVersion): Generation | undefined {
+  let found: Generation | undefined
+  for (const start of GENERATIONS) if (start <= version) found = start
+  return found
 }
 
-/**
- * 2025-09-18 added sharing under the owning organization:
- * /api/organizations/:org_id/connections/:connection_id/shared.
- */
-export function hasPartnerSharedConnectionRoutes (version: ApiVersion): boolean {
+/** 2025-09-18 pages GET /api/bulk/syncs (reference 6.7) and reshapes bulk syncs (2025-09-18 surface 3.1). */
+export function isCurrentGeneration (version: ApiVersion): boolean {
   return version >= '2025-09-18'
 }

@@ -17,8 +17,15 @@ import { decorateResponseCache, registerResponseCache } from './plugins/response
 import { Faults } from '../control/faults.js'
 import { Journal } from '../control/journal.js'
 import { PACKAGE_VERSION } from '../core/package-info.js'
+import type { Generation } from '../core/versions.js'
 import adminRoutes from './routes/admin.js'
-import { decorateVersion, registerVersionCheck } from './plugins/version.js'
+import {
+  GENERATION_CONSTRAINT,
+  decorateVersion,
+  generationOfRoute,
+  generationStrategy,
+  registerVersionCheck
+} from './plugins/version.js'
 import currentOrganizationRoutes from './routes/current-organization.js'
 import identityRoutes from './routes/identity.js'
 import organizationRoutes from './routes/organizations.js'
@@ -44,6 +51,8 @@ export interface RouteEntry {
   url: string
   statuses: number[]
   notSimulated: boolean
+  /** The generation the route belongs to, or null for a route every version shares. */
+  generation: Generation | null
 }
 
 declare module 'fastify' {
@@ -97,7 +106,13 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     childLoggerFactory: (logger) => logger,
     // Limits so that a slow, stalled or oversized client cannot hold the server (slowloris and kin).
     bodyLimit: config.bodyLimit,
-    routerOptions: { maxParamLength: 200 },
+    // A route may belong to one generation of the API (src/http/plugins/version.ts).
+    routerOptions: {
+      maxParamLength: 200,
+      constraints: { [GENERATION_CONSTRAINT]: generationStrategy(config.defaultVersion) } as unknown as NonNullable<
+        NonNullable<FastifyServerOptions['routerOptions']>['constraints']
+      >
+    },
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: 5_000,
     http: {
@@ -177,7 +192,11 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
           method,
           url: route.url,
           statuses: Object.keys(responses).map(Number),
-          notSimulated: route.config?.notSimulated === true
+          notSimulated: route.config?.notSimulated === true,
+          // Read when asked: a scope's own onRoute hook (onlyInGeneration) sets the constraint after this one.
+          get generation () {
+            return generationOfRoute(route.constraints)
+          }
         })
       }
     }
@@ -190,7 +209,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
       registerLatency(api, config.latencyMs, faults.random)
       await registerAuth(api, store)
       registerIdempotency(api, store, config.idempotencyTtlS)
-      registerFaults(api, faults, store)
+      registerFaults(api, faults, store, config.faultRetryAfterS)
       registerJournal(api, journal, store)
       if (config.validateResponses) registerResponseValidation(api)
       registerResponseCache(api, store)

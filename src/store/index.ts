@@ -127,7 +127,8 @@ export class Store {
       this.clock,
       this.connections,
       this.connectionTypes,
-      this.executions
+      this.executions,
+      bounds.schedulesPerSync
     )
     this.jobs = new JobRepository(this.db, this.clock, { count: bounds.jobs, bytes: bounds.jobBytes })
     this.scheduler = new SyncScheduler(this.db, this.bulkSyncs, this.modelSyncs, this.executions)

@@ -42,7 +42,7 @@ t.test(
       active: true,
       source_connection_id: W.warehouse.copyId,
       destination_connection_id: W.analytics.id,
-      schedule: { frequency: 'daily', hour: '6', minute: '0' }
+      default_schedule: { frequency: 'daily', hour: '6', minute: '0' }
     })
     t.match(dataOf(await call(app, 'GET', `${BULK}/executions`, J)), [
       { id: W.bulkSync.executionId, status: 'completed', record_count: 18240, error_count: 0 }
@@ -319,7 +319,7 @@ t.test('deleting an organization or a tenant removes its models, syncs, executio
       source_connection_id: source,
       destination_connection_id: source,
       destination_configuration: {},
-      schedule: { frequency: 'manual' }
+      default_schedule: { frequency: 'manual' }
     })
   ).id as string
   await call(tenantApp, 'POST', `/api/bulk/syncs/${sync}/executions`, T, {})

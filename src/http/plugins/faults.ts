@@ -29,7 +29,7 @@ function sleep (ms: number): Promise<void> {
  * Fault rules, applied after auth (a rule may name a partner) and before any route logic. A rule
  * with a status answers with it; delay_ms alone only delays.
  */
-export function registerFaults (api: FastifyInstance, faults: Faults, store: Store): void {
+export function registerFaults (api: FastifyInstance, faults: Faults, store: Store, retryAfterS: number): void {
   api.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     if (!faults.active) return done()
     const rule = faults.fire(request.method, pathOf(request.url), actingFor(request, store).partnerId)
@@ -37,6 +37,12 @@ export function registerFaults (api: FastifyInstance, faults: Faults, store: Sto
     request.faultId = rule.id
     const answer = (): void => {
       if (rule.status === undefined) return done()
+      // A 429 or 503 says when to come back, so that a client that retries (SDK v25 waits Retry-After) does so
+      // at a known pace; the rule's own headers win.
+      const named = new Set(Object.keys(rule.headers ?? {}).map((name) => name.toLowerCase()))
+      if ((rule.status === 429 || rule.status === 503) && !named.has('retry-after')) {
+        reply.header('retry-after', String(retryAfterS))
+      }
       for (const [name, value] of Object.entries(rule.headers ?? {})) reply.header(name, value)
       if (rule.body === undefined) {
         const def = errorForStatus(rule.status)

@@ -1,7 +1,15 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { IncomingMessage } from 'node:http'
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify'
 import { Errors } from '../../core/errors.js'
 import { successBody } from '../envelope.js'
-import { SUPPORTED_VERSIONS, isSupportedVersion, type ApiVersion } from '../../core/versions.js'
+import {
+  GENERATIONS,
+  SUPPORTED_VERSIONS,
+  generationOf,
+  isSupportedVersion,
+  type ApiVersion,
+  type Generation
+} from '../../core/versions.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,6 +24,59 @@ export function decorateVersion (app: FastifyInstance): void {
 }
 
 export const VERSION_HEADER = 'x-polytomic-version'
+
+/** The router constraint that picks a route by the generation of the request's version. */
+export const GENERATION_CONSTRAINT = 'apiGeneration'
+
+/**
+ * The router's strategy for GENERATION_CONSTRAINT: a request's generation is that of the version it names
+ * (an unsupported value counts as the default; the version check answers it with a 400). A route that names
+ * a generation serves only it; one that names none serves every version the others do not take, so a
+ * version's shapes are one route beside the shared one, and a route new in a generation is a 404 before it.
+ */
+export function generationStrategy (defaultVersion: ApiVersion) {
+  const fallback = generationOf(defaultVersion)
+  return {
+    name: GENERATION_CONSTRAINT,
+    mustMatchWhenDerived: false,
+    storage () {
+      const handlers = new Map<string, unknown>()
+      return {
+        get: (generation: string) => handlers.get(generation) ?? null,
+        set: (generation: string, handler: unknown) => {
+          handlers.set(generation, handler)
+        }
+      }
+    },
+    deriveConstraint (request: IncomingMessage): string | undefined {
+      const raw = request.headers[VERSION_HEADER]
+      return typeof raw === 'string' && isSupportedVersion(raw) ? generationOf(raw) : fallback
+    },
+    validate (value: unknown): void {
+      if (!(GENERATIONS as readonly unknown[]).includes(value)) {
+        throw new TypeError(`${String(value)} does not start a generation: ${GENERATIONS.join(', ')}`)
+      }
+    }
+  }
+}
+
+/** Route options of a route that belongs to one generation (the shapes or routes it brought). */
+export function inGeneration (generation: Generation): Pick<RouteShorthandOptions, 'constraints'> {
+  return { constraints: { [GENERATION_CONSTRAINT]: generation } }
+}
+
+/** Every route registered in this scope belongs to the generation: a 404 route in versions before it. */
+export function onlyInGeneration (scope: FastifyInstance, generation: Generation): void {
+  scope.addHook('onRoute', (route) => {
+    route.constraints = { ...route.constraints, [GENERATION_CONSTRAINT]: generation }
+  })
+}
+
+/** The generation a route names, or null for a route every version shares. */
+export function generationOfRoute (constraints: unknown): Generation | null {
+  const value = (constraints as Record<string, unknown> | undefined)?.[GENERATION_CONSTRAINT]
+  return typeof value === 'string' ? (value as Generation) : null
+}
 
 export interface VersionOptions {
   defaultVersion: ApiVersion

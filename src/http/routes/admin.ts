@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { Errors } from '../../core/errors.js'
 import type { FaultRuleInput } from '../../control/faults.js'
 import {
+  OpenApiQuery,
   AdvanceExecutionBody,
   ClockBody,
   NoBody,
@@ -29,6 +30,7 @@ import type { ExecutionRuleInput } from '../../control/execution-rules.js'
 import type { DeliveryFaultInput } from '../../control/delivery-faults.js'
 import type { ConnectionCheckInput } from '../../control/connection-checks.js'
 import { hashKey } from '../../store/ids.js'
+import type { ApiVersion } from '../../core/versions.js'
 import { compileSchema } from '../validation.js'
 
 export interface AdminOptions {
@@ -69,7 +71,11 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
     uptime_s: Math.round((Date.now() - options.startedAt) / 1000)
   }))
 
-  admin.get('/openapi.json', async () => await admin.openApiDocument())
+  admin.get<{ Querystring: { version?: ApiVersion } }>(
+    '/openapi.json',
+    { schema: { querystring: OpenApiQuery } },
+    async (request) => await admin.openApiDocument(request.query.version)
+  )
 
   admin.post('/reset', async () => ({ status: 'ok', counts: control.reset() }))
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { callerOf } from '../plugins/auth.js'
-import { envelopeBody, versionOf } from '../plugins/version.js'
+import { envelopeBody, inGeneration } from '../plugins/version.js'
+import { validationError } from '../../core/errors.js'
 import { errorResponses } from '../schemas/common.js'
 import {
   BulkExecutionEnvelope,
@@ -11,13 +12,17 @@ import {
   BulkScheduleListEnvelope,
   BulkSchemaEnvelope,
   BulkSchemaListEnvelope,
+  BulkSchemaListEnvelope2025,
   BulkStatusEnvelope,
   BulkStatusListEnvelope,
   BulkStatusListQuery,
   BulkSyncEnvelope,
+  BulkSyncEnvelope2025,
   BulkSyncListEnvelope,
+  BulkSyncListEnvelope2025,
   BulkSyncListQuery,
   CreateBulkSyncBody,
+  CreateBulkSyncBody2025,
   MessageEnvelope,
   PatchBulkSchemasBody,
   RefreshSchemasQuery,
@@ -29,14 +34,13 @@ import {
   SyncSchemaParams,
   UpdateBulkSchemaBody,
   UpdateBulkSyncBody,
-  type CreateBulkSyncInput,
+  UpdateBulkSyncBody2025,
   type PatchBulkSchemasInput,
   type ScheduleApiInput,
   type StartBulkSyncInput,
-  type UpdateBulkSchemaInput,
-  type UpdateBulkSyncInput
+  type UpdateBulkSchemaInput
 } from '../schemas/syncs.js'
-import type { StoredBulkSync } from '../../store/syncs/bulk-syncs.js'
+import type { BulkSyncInput, StoredBulkSync, StoredSchema } from '../../store/syncs/bulk-syncs.js'
 import { decodePageToken, page, pageSize } from '../../store/paging.js'
 import { syncRoutes } from './sync-routes.js'
 
@@ -44,6 +48,34 @@ type Id = { id: string }
 const LIST_PAGE = 50
 const EXECUTION_PAGE = 50
 const MAX_EXECUTION_PAGE = 100
+
+/** The SDK configuration that sends a version: 1.18.1 sends none unless told. */
+const PIN_2024 = "send X-Polytomic-Version: 2024-02-08 (SDK 1.18.1: new PolytomicClient({ version: '2024-02-08', ... }))"
+
+const has = (body: unknown, field: string): boolean =>
+  typeof body === 'object' && body !== null && (body as Record<string, unknown>)[field] !== undefined
+
+/** A 2025-09-18 body with the schedule of earlier versions: the 422 says which version that body is for. */
+function check2025Body (body: unknown): void {
+  if (has(body, 'schedule') && !has(body, 'default_schedule')) {
+    throw validationError(
+      'default_schedule',
+      'is required at API version 2025-09-18, where it replaced schedule; a client that sends schedule (as SDK ' +
+        `1.18.1 does, with no version header, which means the default, 2025-09-18) should ${PIN_2024}`
+    )
+  }
+}
+
+/** An earlier version's body with the 2025-09-18 default_schedule: the same, the other way round. */
+function checkEarlierBody (body: unknown): void {
+  if (has(body, 'default_schedule') && !has(body, 'schedule')) {
+    throw validationError(
+      'schedule',
+      'is required before API version 2025-09-18; default_schedule and additional_schedules are the 2025-09-18 ' +
+        'form: send X-Polytomic-Version: 2025-09-18 (the newest SDK, v25, does)'
+    )
+  }
+}
 
 /** /api/bulk/syncs*: bulk syncs, their runs, schedules and schemas (partner-surface reference 6). */
 export default async function bulkSyncRoutes (api: FastifyInstance): Promise<void> {
@@ -53,7 +85,7 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
   const actor = (request: FastifyRequest): ReturnType<typeof store.actorOf> => store.actorOf(callerOf(request))
   const nextExecution = (s: StoredBulkSync): string | undefined =>
     store.scheduler.nextExecution(s, 'bulk', store.clock.now())
-  const lifecycle = syncRoutes<StoredBulkSync, CreateBulkSyncInput | UpdateBulkSyncInput, StartBulkSyncInput>(api, {
+  const lifecycle = syncRoutes<StoredBulkSync, BulkSyncInput, StartBulkSyncInput>(api, {
     kind: 'bulk',
     path: '/bulk/syncs',
     repository: store.bulkSyncs,
@@ -78,10 +110,31 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
       executionListQuery: BulkExecutionListQuery,
       status: BulkStatusEnvelope,
       itemQuery: RefreshSchemasQuery
-    }
+    },
+    checkBody: checkEarlierBody,
+    generations: [
+      {
+        generation: '2025-09-18',
+        view: (s) => store.bulkSyncs.view2025(s),
+        checkBody: check2025Body,
+        schemas: {
+          create: CreateBulkSyncBody2025,
+          replace: UpdateBulkSyncBody2025,
+          sync: BulkSyncEnvelope2025
+        }
+      }
+    ]
   })
 
-  api.get<{ Querystring: { active?: string; organization_id?: string; page_token?: string; limit?: string } }>(
+  type ListQuery = { active?: string; organization_id?: string; page_token?: string; limit?: string }
+  const listed = (request: FastifyRequest<{ Querystring: ListQuery }>): StoredBulkSync[] => {
+    const organization = store.access.organizationToActIn(callerOf(request), request.query.organization_id)
+    const active = request.query.active === undefined ? undefined : request.query.active === 'true'
+    return store.bulkSyncs.list(organization.id, active)
+  }
+
+  // Before 2025-09-18 the list comes whole.
+  api.get<{ Querystring: ListQuery }>(
     '/bulk/syncs',
     {
       schema: {
@@ -90,25 +143,32 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
       }
     },
     (request, reply) => {
-      const organization = store.access.organizationToActIn(callerOf(request), request.query.organization_id)
-      const active = request.query.active === undefined ? undefined : request.query.active === 'true'
-      const syncs = store.bulkSyncs.list(organization.id, active)
-      // 2025-09-18 pages the list, most recently updated first (reference 6.7); earlier versions give it whole.
-      if (versionOf(request) < '2025-09-18') {
-        reply.send(
-          envelopeBody(
-            request,
-            syncs.map((s) => store.bulkSyncs.view(s))
-          )
+      reply.send(
+        envelopeBody(
+          request,
+          listed(request).map((s) => store.bulkSyncs.view(s))
         )
-        return
+      )
+    }
+  )
+
+  // 2025-09-18 pages it, most recently updated first (reference 6.7), in its shapes.
+  api.get<{ Querystring: ListQuery }>(
+    '/bulk/syncs',
+    {
+      ...inGeneration('2025-09-18'),
+      schema: {
+        querystring: BulkSyncListQuery,
+        response: { 200: BulkSyncListEnvelope2025, ...errorResponses(400, 401, 404, 422) }
       }
+    },
+    (request, reply) => {
       const limit = pageSize(request.query.limit, LIST_PAGE, LIST_PAGE)
-      const ordered = [...syncs].sort((a, b) => b.updated_at.localeCompare(a.updated_at))
+      const ordered = [...listed(request)].sort((a, b) => b.updated_at.localeCompare(a.updated_at))
       const { items, next_page_token: next } = page(ordered, decodePageToken(request.query.page_token), limit)
       const body: Record<string, unknown> = envelopeBody(
         request,
-        items.map((s) => store.bulkSyncs.view(s))
+        items.map((s) => store.bulkSyncs.view2025(s))
       )
       body.pagination = next === undefined ? {} : { next_page_token: next }
       reply.send(body)
@@ -273,25 +333,27 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
 
   // Schemas (reference 6.6)
 
-  api.get<{ Params: Id; Querystring: { filters?: string } }>(
-    '/bulk/syncs/:id/schemas',
-    {
-      schema: {
-        params: SyncParams,
-        querystring: SchemaListQuery,
-        response: { 200: BulkSchemaListEnvelope, ...errorResponses(400, 401, 404, 422) }
+  // The list: BulkSchema items before 2025-09-18, BulkSchemaListItem (no fields, no filters) from it.
+  for (const [generation, envelope, item] of [
+    [undefined, BulkSchemaListEnvelope, (s: StoredSchema) => store.bulkSyncs.schemaView(s)],
+    ['2025-09-18', BulkSchemaListEnvelope2025, (s: StoredSchema) => store.bulkSyncs.schemaListItem(s)]
+  ] as const) {
+    api.get<{ Params: Id; Querystring: { filters?: string } }>(
+      '/bulk/syncs/:id/schemas',
+      {
+        ...(generation === undefined ? {} : inGeneration(generation)),
+        schema: {
+          params: SyncParams,
+          querystring: SchemaListQuery,
+          response: { 200: envelope, ...errorResponses(400, 401, 404, 422) }
+        }
+      },
+      (request, reply) => {
+        const schemas = store.bulkSyncs.filterSchemas(store.bulkSyncs.schemas(sync(request).id), request.query.filters)
+        reply.send(envelopeBody(request, schemas.map(item)))
       }
-    },
-    (request, reply) => {
-      const schemas = store.bulkSyncs.filterSchemas(store.bulkSyncs.schemas(sync(request).id), request.query.filters)
-      reply.send(
-        envelopeBody(
-          request,
-          schemas.map((s) => store.bulkSyncs.schemaView(s))
-        )
-      )
-    }
-  )
+    )
+  }
 
   api.patch<{ Params: Id; Body: PatchBulkSchemasInput }>(
     '/bulk/syncs/:id/schemas',

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { callerOf } from '../plugins/auth.js'
-import { envelopeBody, versionOf } from '../plugins/version.js'
-import { Errors } from '../../core/errors.js'
+import { envelopeBody, onlyInGeneration } from '../plugins/version.js'
 import { IdParams, errorResponses } from '../schemas/common.js'
 import {
   ConnectBody,
@@ -31,7 +30,6 @@ import {
 } from '../schemas/connections.js'
 import { parameterValues, publicSchema } from '../../store/connections/connection-types.js'
 import type { StoredConnection } from '../../store/connections/connections.js'
-import { hasPartnerSharedConnectionRoutes } from '../../core/versions.js'
 
 export interface ConnectionRouteOptions {
   /** How long a Connect token stays usable, in seconds. */
@@ -274,9 +272,7 @@ export default async function connectionRoutes (api: FastifyInstance, options: C
 
   // 2025-09-18 moved sharing under the owning organization (reference 3.7); a 404 route before.
   await api.register(async (scoped) => {
-    scoped.addHook('onRequest', (request, _reply, done) => {
-      done(hasPartnerSharedConnectionRoutes(versionOf(request)) ? undefined : Errors.RouteNotFound())
-    })
+    onlyInGeneration(scoped, '2025-09-18')
     type Params = { org_id: string; connection_id: string }
     scoped.post<{ Params: Params; Body: ShareInput }>(
       '/organizations/:org_id/connections/:connection_id/shared',

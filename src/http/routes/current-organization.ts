@@ -1,11 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { callerOf } from '../plugins/auth.js'
-import { envelopeBody, versionOf } from '../plugins/version.js'
-import { Errors } from '../../core/errors.js'
+import { envelopeBody, onlyInGeneration } from '../plugins/version.js'
 import { errorResponses } from '../schemas/common.js'
 import { OrganizationEnvelope } from '../schemas/organizations.js'
 import { publicOrganization } from '../../store/identity/organizations.js'
-import { hasCurrentOrganizationEndpoints } from '../../core/versions.js'
 import { currentOrganizationUserRoutes } from './users.js'
 
 /**
@@ -13,9 +11,7 @@ import { currentOrganizationUserRoutes } from './users.js'
  * 1.8, 2.8).
  */
 export default async function currentOrganizationRoutes (api: FastifyInstance): Promise<void> {
-  api.addHook('onRequest', (request, _reply, done) => {
-    done(hasCurrentOrganizationEndpoints(versionOf(request)) ? undefined : Errors.RouteNotFound())
-  })
+  onlyInGeneration(api, '2025-09-18')
 
   api.get(
     '/organization',

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { callerOf } from '../plugins/auth.js'
-import { envelopeBody } from '../plugins/version.js'
+import { envelopeBody, inGeneration } from '../plugins/version.js'
+import type { Generation } from '../../core/versions.js'
 import { errorResponses } from '../schemas/common.js'
 import { ActivateBody, ActivateEnvelope, MessageEnvelope, SyncExecutionParams, SyncParams } from '../schemas/syncs.js'
 import type { StoredExecution, SyncFacts, StartRequest, SyncKind } from '../../store/syncs/executions.js'
@@ -52,6 +53,22 @@ export interface SyncKindRoutes<S extends StoredBulkSync | StoredModelSync, Inpu
     /** The querystring a kind's GET and DELETE of one sync declare (a bulk sync's refresh_schemas), if any. */
     itemQuery?: object
   }
+  /** Checks a create or PUT body before its schema does: a 422 that teaches, for the shape of another version. */
+  checkBody?: (body: unknown) => void
+  /**
+   * The generations with shapes of their own for this kind's syncs: the routes that take or answer a sync
+   * (create, read, PUT, start) are registered again for each, beside the ones every other version shares.
+   */
+  generations?: ReadonlyArray<SyncShapes<S>>
+}
+
+/** One generation's shapes of a kind's syncs. */
+export interface SyncShapes<S> {
+  generation: Generation
+  view: (sync: S) => Record<string, unknown>
+  checkBody?: (body: unknown) => void
+  /** start: only where a generation's start body differs. */
+  schemas: { create: object; replace: object; start?: object; sync: object }
 }
 
 /**
@@ -71,57 +88,89 @@ export function syncRoutes<
   const actor = (request: FastifyRequest): Actor => store.actorOf(callerOf(request))
   const itemQuery = schemas.itemQuery === undefined ? {} : { querystring: schemas.itemQuery }
   const one = `${k.path}/:id`
+  /** The shapes every version shares, then each generation's own: a route taking or answering a sync per shape. */
+  const shapes: Array<SyncShapes<S> | (Omit<SyncShapes<S>, 'generation'> & { generation?: undefined })> = [
+    { view: (sync) => k.repository.view(sync), checkBody: k.checkBody, schemas },
+    ...(k.generations ?? [])
+  ]
+  const routeOptions = (shape: { generation?: Generation; checkBody?: (body: unknown) => void }) => ({
+    ...(shape.generation === undefined ? {} : inGeneration(shape.generation)),
+    ...(shape.checkBody === undefined
+      ? {}
+      : {
+          preValidation: (request: FastifyRequest, _reply: unknown, done: (err?: Error) => void) => {
+            try {
+              shape.checkBody?.(request.body)
+              done()
+            } catch (err) {
+              done(err as Error)
+            }
+          }
+        })
+  })
 
   return {
     create (): void {
-      api.post(
-        k.path,
-        {
-          schema: { body: schemas.create, response: { 200: schemas.sync, ...errorResponses(400, 401, 403, 404, 422) } }
-        },
-        (request, reply) => {
-          const body = request.body as Input
-          const organization = store.access.organizationToActIn(callerOf(request), body.organization_id)
-          const created = store.transaction(() => k.repository.create(organization.id, body, actor(request)))
-          reply.send(envelopeBody(request, k.repository.view(created)))
-        }
-      )
+      for (const shape of shapes) {
+        api.post(
+          k.path,
+          {
+            ...routeOptions(shape),
+            schema: {
+              body: shape.schemas.create,
+              response: { 200: shape.schemas.sync, ...errorResponses(400, 401, 403, 404, 422) }
+            }
+          },
+          (request, reply) => {
+            const body = request.body as Input
+            const organization = store.access.organizationToActIn(callerOf(request), body.organization_id)
+            const created = store.transaction(() => k.repository.create(organization.id, body, actor(request)))
+            reply.send(envelopeBody(request, shape.view(created)))
+          }
+        )
+      }
     },
 
     read (): void {
-      api.get<{ Params: Id }>(
-        one,
-        {
-          schema: {
-            params: SyncParams,
-            ...itemQuery,
-            response: { 200: schemas.sync, ...errorResponses(400, 401, 404) }
+      for (const shape of shapes) {
+        api.get<{ Params: Id }>(
+          one,
+          {
+            ...routeOptions({ generation: shape.generation }),
+            schema: {
+              params: SyncParams,
+              ...itemQuery,
+              response: { 200: shape.schemas.sync, ...errorResponses(400, 401, 404) }
+            }
+          },
+          (request, reply) => {
+            reply.send(envelopeBody(request, shape.view(syncOf(request))))
           }
-        },
-        (request, reply) => {
-          reply.send(envelopeBody(request, k.repository.view(syncOf(request))))
-        }
-      )
+        )
+      }
     },
 
     replace (): void {
-      api.put(
-        one,
-        {
-          schema: {
-            params: SyncParams,
-            body: schemas.replace,
-            response: { 200: schemas.sync, ...errorResponses(400, 401, 403, 404, 422) }
+      for (const shape of shapes) {
+        api.put(
+          one,
+          {
+            ...routeOptions(shape),
+            schema: {
+              params: SyncParams,
+              body: shape.schemas.replace,
+              response: { 200: shape.schemas.sync, ...errorResponses(400, 401, 403, 404, 422) }
+            }
+          },
+          (request, reply) => {
+            const body = request.body as Input
+            const updated = store.transaction(() =>
+              k.repository.replace(syncOf(request, body.organization_id), body, actor(request))
+            )
+            reply.send(envelopeBody(request, shape.view(updated)))
           }
-        },
-        (request, reply) => {
-          const body = request.body as Input
-          const updated = store.transaction(() =>
-            k.repository.replace(syncOf(request, body.organization_id), body, actor(request))
-          )
-          reply.send(envelopeBody(request, k.repository.view(updated)))
-        }
-      )
+        )
+      }
     },
 
     remove (): void {
@@ -177,23 +226,28 @@ export function syncRoutes<
     },
 
     start (): void {
-      api.post(
-        `${one}/executions`,
-        {
-          schema: {
-            params: SyncParams,
-            body: schemas.start,
-            response: { 200: schemas.started, ...errorResponses(400, 401, 403, 404, 409, 422) }
+      for (const shape of shapes) {
+        if (shape.schemas.start === undefined) continue
+        api.post(
+          `${one}/executions`,
+          {
+            ...routeOptions({ generation: shape.generation }),
+            schema: {
+              params: SyncParams,
+              body: shape.schemas.start,
+              response: { 200: schemas.started, ...errorResponses(400, 401, 403, 404, 409, 422) }
+            }
+          },
+          (request, reply) => {
+            const execution = store.transaction(() => {
+              const sync = syncOf(request)
+              const asked = k.startRequest(sync, request.body as Start | null)
+              return store.executions.start(k.repository.facts(sync), asked)
+            })
+            reply.send(envelopeBody(request, k.startedView(execution)))
           }
-        },
-        (request, reply) => {
-          const execution = store.transaction(() => {
-            const sync = syncOf(request)
-            return store.executions.start(k.repository.facts(sync), k.startRequest(sync, request.body as Start | null))
-          })
-          reply.send(envelopeBody(request, k.startedView(execution)))
-        }
-      )
+        )
+      }
     },
 
     executions (): void {

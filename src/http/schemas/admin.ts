@@ -1,5 +1,6 @@
 /** Schemas of the /__admin control plane. */
 import { BooleanFlag } from './common.js'
+import { SUPPORTED_VERSIONS } from '../../core/versions.js'
 import { EVENT_TYPES } from './events.js'
 
 const SnapshotName = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' } as const
@@ -25,6 +26,13 @@ export const TenantBody = {
   type: ['object', 'null'],
   additionalProperties: false,
   properties: { name: { type: 'string', minLength: 1, maxLength: 200 } }
+} as const
+
+/** GET /__admin/openapi.json?version=: the document of one version (the default version's without it). */
+export const OpenApiQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { version: { type: 'string', enum: [...SUPPORTED_VERSIONS] } }
 } as const
 
 export const ExportQuery = { type: 'object', additionalProperties: false, properties: { redact: BooleanFlag } } as const

@@ -7,6 +7,7 @@ import { ConnectionTypeDefinition } from './connections.js'
 import { EVENT_TYPES } from './events.js'
 import {
   CreateBulkSyncBody,
+  SCHEDULE_SYNC_MODES,
   JOB_TYPES,
   ModelBody,
   ModelSyncBody,
@@ -187,7 +188,18 @@ const FixtureBulkSyncSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['id', 'schedule'],
-        properties: { id: Uuid, schedule: BulkScheduleBody.properties.schedule }
+        properties: {
+          id: Uuid,
+          schedule: {
+            ...BulkScheduleBody.properties.schedule,
+            properties: {
+              ...BulkScheduleBody.properties.schedule.properties,
+              // What only 2025-09-18's additional_schedules set.
+              syncMode: { type: 'string', enum: SCHEDULE_SYNC_MODES },
+              schemas: { type: 'array', maxItems: 2000, items: { type: 'string', maxLength: 255 } }
+            }
+          }
+        }
       }
     },
     ...Stamps

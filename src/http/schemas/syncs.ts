@@ -233,6 +233,65 @@ export const UpdateBulkSyncBody = {
 } as const
 export type UpdateBulkSyncInput = Infer<typeof UpdateBulkSyncBody>
 
+// Bulk syncs at 2025-09-18 (2025-09-18 surface 3.1 to 3.3): default_schedule and additional_schedules in
+// place of schedule (and no discover); a start without the legacy resync flag.
+
+export const SELECTIVE_MODES = ['none', 'incrementalFields', 'nonincrementalFields'] as const
+export const SCHEDULE_SYNC_MODES = ['normal', 'refetch', 'resync', 'rebuild'] as const
+/** Additional schedules a bulk sync may have (SCHEDULES_PER_SYNC caps the stored ones; this, one body). */
+export const MAX_SCHEDULES_IN_BODY = 100
+
+/** BulkSyncDefaultScheduleRequest: when the sync runs; its id, sent back from a GET, names the one it has. */
+const DefaultScheduleShape = {
+  type: 'object',
+  required: ['frequency'],
+  properties: { ...ScheduleTimes, id: Text(LIMITS.id) }
+} as const
+
+/** BulkSyncAdditionalScheduleRequest: another time to run, of some schemas (all when none are named). */
+const AdditionalScheduleShape = {
+  type: 'object',
+  required: ['frequency'],
+  properties: {
+    ...DefaultScheduleShape.properties,
+    selective_mode: { type: 'string', enum: SELECTIVE_MODES },
+    resync_mode: { type: 'string', enum: SCHEDULE_SYNC_MODES },
+    schemas: Strings(2000)
+  }
+} as const
+
+const { schedule: _schedule, discover: _discover, ...bulkSyncFieldsOfBoth } = bulkSyncFields
+const bulkSyncFields2025 = {
+  ...bulkSyncFieldsOfBoth,
+  default_schedule: DefaultScheduleShape,
+  additional_schedules: { type: 'array', maxItems: MAX_SCHEDULES_IN_BODY, items: AdditionalScheduleShape }
+} as const
+const REQUIRED_2025 = [
+  'name',
+  'source_connection_id',
+  'destination_connection_id',
+  'destination_configuration',
+  'default_schedule'
+] as const
+
+export const CreateBulkSyncBody2025 = {
+  type: 'object',
+  additionalProperties: false,
+  required: REQUIRED_2025,
+  properties: { ...bulkSyncFields2025, schemas: CreateBulkSyncBody.properties.schemas }
+} as const
+export type CreateBulkSyncInput2025 = Infer<typeof CreateBulkSyncBody2025>
+
+export const UpdateBulkSyncBody2025 = {
+  type: 'object',
+  additionalProperties: false,
+  required: REQUIRED_2025,
+  properties: { ...bulkSyncFields2025, schemas: UpdateBulkSyncBody.properties.schemas }
+} as const
+export type UpdateBulkSyncInput2025 = Infer<typeof UpdateBulkSyncBody2025>
+export type AdditionalScheduleInput = Infer<typeof AdditionalScheduleShape>
+export type DefaultScheduleInput = Infer<typeof DefaultScheduleShape>
+
 export const BulkSyncListQuery = {
   type: 'object',
   additionalProperties: false,
@@ -622,6 +681,51 @@ export const BulkSync = {
   }
 } as const
 
+/** OutputActor and the audit fields of a 2025-09-18 schedule. */
+const ScheduleTimesOut = {
+  id: Str,
+  frequency: Str,
+  minute: Str,
+  hour: Str,
+  day_of_week: Str,
+  day_of_month: Str,
+  month: Str,
+  ...Audited
+} as const
+
+/** BulkSyncResponse at 2025-09-18: default_schedule and additional_schedules; no schedule, no discover. */
+export const BulkSync2025 = {
+  $id: 'BulkSync_2025_09_18',
+  type: 'object',
+  required: [
+    'id',
+    'organization_id',
+    'name',
+    'active',
+    'source_connection_id',
+    'destination_connection_id',
+    'default_schedule',
+    'additional_schedules'
+  ],
+  properties: {
+    ...(({ schedule: _s, discover: _d, ...rest }) => rest)(BulkSync.properties),
+    default_schedule: { type: 'object', required: ['id', 'frequency'], properties: ScheduleTimesOut },
+    additional_schedules: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'frequency'],
+        properties: {
+          ...ScheduleTimesOut,
+          selective_mode: Str,
+          resync_mode: Str,
+          schemas: { type: 'array', items: Str }
+        }
+      }
+    }
+  }
+} as const
+
 const SchemaExecution = {
   type: 'object',
   properties: {
@@ -669,6 +773,14 @@ export const BulkSchema = {
     },
     filters: { type: 'array', items: { type: 'object', properties: { field_id: Str, function: Str, value: {} } } }
   }
+} as const
+
+/** BulkSchemaListItem (2025-09-18): a schema as GET .../schemas lists it, without its fields and filters. */
+export const BulkSchemaListItem = {
+  $id: 'BulkSchemaListItem',
+  type: 'object',
+  required: ['id', 'enabled'],
+  properties: (({ fields: _f, filters: _l, ...rest }) => rest)(BulkSchema.properties)
 } as const
 
 export const BulkBulkSyncSchedule = {
@@ -800,6 +912,21 @@ export const ModelSync = {
   }
 } as const
 
+/** ListSyncItem (2025-09-18): a model sync as GET /api/syncs lists it, its target as two fields. */
+export const ListSyncItem = {
+  $id: 'ListSyncItem',
+  type: 'object',
+  required: ['id', 'organization_id', 'name', 'mode', 'active', 'model_ids', 'schedule'],
+  properties: {
+    ...(({
+      target: _t, fields: _f, override_fields: _o, overrides: _v, filters: _i, filter_logic: _l, identity: _d,
+      encryption_passphrase: _e, policies: _p, ...rest
+    }) => rest)(ModelSync.properties),
+    target_connection_id: Str,
+    target_object: Str
+  }
+} as const
+
 export const ModelSyncExecution = executionSchema('ModelSyncExecution', {
   status: Str,
   created_at: Str,
@@ -827,6 +954,9 @@ export const Job = {
 
 export const SYNC_SHARED_SCHEMAS = [
   BulkSync,
+  BulkSync2025,
+  BulkSchemaListItem,
+  ListSyncItem,
   BulkSyncExecution,
   BulkSchema,
   BulkBulkSyncSchedule,
@@ -905,3 +1035,18 @@ export const ModelExecutionEnvelope = envelopeSchema({ $ref: 'ModelSyncExecution
 export const ModelExecutionListEnvelope = paged({ $ref: 'ModelSyncExecution#' })
 export const ModelSyncStatusEnvelope = statusEnvelope('ModelSyncExecution#')
 export const JobEnvelope = envelopeSchema({ $ref: 'Job#' })
+
+export const BulkSyncEnvelope2025 = envelopeSchema({ $ref: 'BulkSync_2025_09_18#' })
+export const BulkSyncListEnvelope2025 = paged({ $ref: 'BulkSync_2025_09_18#' })
+export const BulkSchemaListEnvelope2025 = envelopeSchema({ type: 'array', items: { $ref: 'BulkSchemaListItem#' } })
+export const ModelSyncListEnvelope2025 = paged({ $ref: 'ListSyncItem#' })
+
+/** GET /api/syncs at 2025-09-18: the 1.18.1 filters, and a page (limit at most 50; non-positive is the default). */
+export const ModelSyncListQuery2025 = {
+  ...ModelSyncListQuery,
+  properties: {
+    ...ModelSyncListQuery.properties,
+    page_token: Text(512),
+    limit: { type: 'string', pattern: '^-?[0-9]{1,9}$' }
+  }
+} as const

@@ -7,23 +7,42 @@ import {
   CreateBulkSyncBody,
   SchemaConfigurationShape,
   UpdateBulkSchemaBody,
+  type AdditionalScheduleInput,
   type CreateBulkSyncInput,
+  type CreateBulkSyncInput2025,
+  type DefaultScheduleInput,
   type ScheduleApiInput,
   type StartBulkSyncInput,
   type UpdateBulkSchemaInput,
-  type UpdateBulkSyncInput
+  type UpdateBulkSyncInput,
+  type UpdateBulkSyncInput2025
 } from '../../http/schemas/syncs.js'
 import { didYouMean } from '../../core/suggest.js'
 import type { ConnectionTypeCatalog } from '../connections/connection-types.js'
 import type { Actor, ConnectionRepository } from '../connections/connections.js'
 import type { Db } from '../db.js'
 import { outputName, type ExecutionRepository, type StartRequest, type SyncFacts } from './executions.js'
-import { canonicalId, newId } from '../ids.js'
+import { canonicalId, newId, uuidV5 } from '../ids.js'
 import { pickKnown } from '../shape.js'
-import { defined, usableConnection } from './sync-rules.js'
+import { actorOf, defined, usableConnection } from './sync-rules.js'
 import { SyncRepository, type CheckedSync, type StoredSyncBase, type SyncRow } from './sync-repository.js'
 import { statements } from '../table.js'
 import { requiredName } from '../text.js'
+
+/**
+ * A create or PUT as either generation sends it: schedule (1.18.1 and the versions before 2025-09-18), or
+ * default_schedule with additional_schedules (2025-09-18).
+ */
+export type BulkSyncInput =
+  | CreateBulkSyncInput
+  | UpdateBulkSyncInput
+  | CreateBulkSyncInput2025
+  | UpdateBulkSyncInput2025
+
+/** Whether a body is in the 2025-09-18 form. */
+function is2025 (input: BulkSyncInput): input is CreateBulkSyncInput2025 | UpdateBulkSyncInput2025 {
+  return (input as { default_schedule?: unknown }).default_schedule !== undefined
+}
 
 /** Everything of a bulk sync but its id, organization, name, connections and active flag (BulkSyncResponse). */
 export interface BulkDefinition {
@@ -83,17 +102,23 @@ interface BulkStatements {
   insertSchedule: Statement<[Record<string, unknown>]>
   updateSchedule: Statement<[Record<string, unknown>]>
   removeSchedule: Statement<[string]>
+  scheduleCount: Statement<[string], { n: number }>
 }
 
-/** An additional schedule (V4BulkSyncScheduleApi: camelCase). */
+/**
+ * An additional schedule as stored: V4BulkSyncScheduleApi (camelCase), with the run it asks for (a resync
+ * mode) and the schemas it covers (all when none), which only 2025-09-18's additional_schedules set.
+ */
+export type ScheduleDefinition = ScheduleApiInput & { syncMode?: string; schemas?: string[] }
+
 interface StoredSchedule {
   id: string
   sync_id: string
-  schedule: ScheduleApiInput
+  schedule: ScheduleDefinition
   created_at: string
-  created_by: string | null
+  created_by: Actor | undefined
   updated_at: string
-  updated_by: string | null
+  updated_by: Actor | undefined
 }
 
 /** The schedule of an additional schedule in the snake-case form nextRunAfter reads. */
@@ -160,11 +185,7 @@ function schemaFrom (value: unknown): StoredSchema {
  * schemas are those it is given); additional schedules. PUT replaces the top level and leaves the
  * schemas alone. Runs are the execution repository's.
  */
-export class BulkSyncRepository extends SyncRepository<
-  StoredBulkSync,
-  BulkDefinition,
-  CreateBulkSyncInput | UpdateBulkSyncInput
-> {
+export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefinition, BulkSyncInput> {
   private readonly bulk: BulkStatements
 
   constructor (
@@ -172,7 +193,9 @@ export class BulkSyncRepository extends SyncRepository<
     clock: Clock,
     private readonly connections: ConnectionRepository,
     private readonly types: ConnectionTypeCatalog,
-    executions: ExecutionRepository
+    executions: ExecutionRepository,
+    /** Additional schedules a sync may have (SCHEDULES_PER_SYNC): one more is a 422. */
+    private readonly schedulesPerSync: number
   ) {
     super(db, 'bulk_syncs', ['source_connection_id', 'destination_connection_id'], clock, executions)
     const scheduleColumns = 'id, sync_id, definition, created_at, created_by, updated_at, updated_by'
@@ -190,7 +213,8 @@ export class BulkSyncRepository extends SyncRepository<
       updateSchedule:
         `UPDATE bulk_sync_schedules SET definition = @definition, updated_at = @updated_at, updated_by =
           @updated_by WHERE id = @id`,
-      removeSchedule: 'DELETE FROM bulk_sync_schedules WHERE id = ?'
+      removeSchedule: 'DELETE FROM bulk_sync_schedules WHERE id = ?',
+      scheduleCount: 'SELECT count(*) AS n FROM bulk_sync_schedules WHERE sync_id = ?'
     })
   }
 
@@ -207,10 +231,7 @@ export class BulkSyncRepository extends SyncRepository<
   }
 
   /** The checked top level of a create or PUT: a 422 names the first problem. */
-  protected override check (
-    organizationId: string,
-    input: CreateBulkSyncInput | UpdateBulkSyncInput
-  ): CheckedSync<BulkDefinition> {
+  protected override check (organizationId: string, input: BulkSyncInput): CheckedSync<BulkDefinition> {
     const name = requiredName(input.name)
     const source = usableConnection(
       this.connections,
@@ -233,7 +254,9 @@ export class BulkSyncRepository extends SyncRepository<
     }) as CreateBulkSyncInput
     const definition: BulkDefinition = defined({
       mode: given.mode,
-      schedule: checkSchedule(given.schedule as ScheduleParts, 'schedule'),
+      schedule: is2025(input)
+        ? checkSchedule(defaultScheduleParts(input.default_schedule), 'default_schedule')
+        : checkSchedule(given.schedule as ScheduleParts, 'schedule'),
       source_configuration: given.source_configuration,
       destination_configuration: given.destination_configuration,
       automatically_add_new_fields: given.automatically_add_new_fields ?? 'all',
@@ -254,20 +277,77 @@ export class BulkSyncRepository extends SyncRepository<
     }
   }
 
-  /** A new bulk sync's schemas, as create gives them; PUT leaves the schemas alone. */
+  /**
+   * PUT at 2025-09-18 sends back the default schedule's id from a GET: another id is a 422, not a second
+   * default schedule.
+   */
+  override replace (existing: StoredBulkSync, input: BulkSyncInput, actor: Actor): StoredBulkSync {
+    if (is2025(input) && input.default_schedule.id !== undefined) {
+      if (canonicalId(input.default_schedule.id) !== defaultScheduleId(existing.id)) {
+        throw validationError('default_schedule.id', "is not this sync's default schedule: send the id a GET gives, or none")
+      }
+    }
+    return super.replace(existing, input, actor)
+  }
+
+  /**
+   * A new bulk sync's schemas, as create gives them (PUT leaves the schemas alone); at 2025-09-18, its
+   * additional schedules as the body lists them.
+   */
   protected override written (
     id: string,
     _checked: CheckedSync<BulkDefinition>,
-    input: CreateBulkSyncInput | UpdateBulkSyncInput,
-    created: boolean
+    input: BulkSyncInput,
+    created: boolean,
+    actor: Actor | null
   ): void {
-    if (!created) return
-    const schemas = (input.schemas ?? []).map(schemaFrom)
-    uniqueIds(
-      schemas.map((s) => s.id),
-      'schemas'
-    )
-    schemas.forEach((schema, position) => this.writeSchema(id, schema, position))
+    if (created) {
+      const schemas = (input.schemas ?? []).map(schemaFrom)
+      uniqueIds(
+        schemas.map((s) => s.id),
+        'schemas'
+      )
+      schemas.forEach((schema, position) => this.writeSchema(id, schema, position))
+    }
+    if (is2025(input)) this.replaceAdditionalSchedules(id, input.additional_schedules ?? [], actor)
+  }
+
+  /**
+   * additional_schedules (2025-09-18) over the sync's schedules, which are those of the schedules routes too: an
+   * entry with the id of one updates it, one without an id adds one, and one the list leaves out goes (PUT
+   * replaces the whole sync). Call inside a transaction.
+   */
+  private replaceAdditionalSchedules (syncId: string, list: AdditionalScheduleInput[], actor: Actor | null): void {
+    const existing = new Map(this.schedules(syncId).map((s) => [s.id, s]))
+    const kept = new Set<string>()
+    const schemaIds = this.schemas(syncId).map((s) => s.id)
+    const definitions = list.map((entry, index) => {
+      const field = `additional_schedules[${index}]`
+      if (entry.id !== undefined) {
+        const id = canonicalId(entry.id)
+        if (!existing.has(id)) throw validationError(`${field}.id`, 'is not a schedule of this sync')
+        if (kept.has(id)) throw validationError(`${field}.id`, `duplicate id ${id}`)
+        kept.add(id)
+      }
+      ;(entry.schemas ?? []).forEach((schema, at) => {
+        if (!schemaIds.includes(schema)) {
+          throw validationError(`${field}.schemas[${at}]`, `is not a schema of this sync${didYouMean(schema, schemaIds)}`)
+        }
+      })
+      return checkedScheduleApi(scheduleApiOf(entry), field)
+    })
+    for (const id of existing.keys()) if (!kept.has(id)) this.bulk.removeSchedule.run(id)
+    if (definitions.length > this.schedulesPerSync) {
+      throw validationError('additional_schedules', `a bulk sync has at most ${this.schedulesPerSync} (SCHEDULES_PER_SYNC)`)
+    }
+    list.forEach((entry, index) => {
+      const definition = definitions[index] as ScheduleDefinition
+      const found = entry.id === undefined ? undefined : existing.get(canonicalId(entry.id))
+      if (found === undefined) this.insertSchedule(syncId, definition, actor)
+      else if (JSON.stringify(found.schedule) !== JSON.stringify(definition)) {
+        this.writeSchedule(found, definition, actor)
+      }
+    })
   }
 
   /** Turning a bulk sync off also asks its running execution to stop (reference 6.2). */
@@ -337,7 +417,7 @@ export class BulkSyncRepository extends SyncRepository<
     } as FixtureBulkSync
   }
 
-  /** BulkSyncResponse. */
+  /** BulkSyncResponse (before 2025-09-18). */
   view (sync: StoredBulkSync): Record<string, unknown> {
     return defined({
       ...this.fields(sync),
@@ -345,6 +425,46 @@ export class BulkSyncRepository extends SyncRepository<
       created_by: sync.created_by,
       updated_at: sync.updated_at,
       updated_by: sync.updated_by
+    })
+  }
+
+  /**
+   * BulkSyncResponse at 2025-09-18: the schedule as default_schedule (its id derived from the sync's; written
+   * with the sync, so its stamps are the sync's), the schedules of the schedules routes as additional_schedules.
+   */
+  view2025 (sync: StoredBulkSync): Record<string, unknown> {
+    const { schedule, discover: _discover, ...fields } = this.fields(sync) as unknown as Record<string, unknown> & {
+      schedule: ScheduleParts & { multi?: unknown }
+    }
+    const { multi: _multi, ...times } = schedule
+    const stamps = {
+      created_at: sync.created_at,
+      created_by: sync.created_by,
+      updated_at: sync.updated_at,
+      updated_by: sync.updated_by
+    }
+    return defined({
+      ...fields,
+      default_schedule: defined({ id: defaultScheduleId(sync.id), ...times, ...stamps }),
+      additional_schedules: this.schedules(sync.id).map((s) =>
+        defined({
+          id: s.id,
+          frequency: s.schedule.frequency,
+          minute: s.schedule.minute,
+          hour: s.schedule.hour,
+          day_of_week: s.schedule.dayOfWeek,
+          day_of_month: s.schedule.dayOfMonth,
+          month: s.schedule.month,
+          selective_mode: s.schedule.selectiveMode,
+          resync_mode: s.schedule.syncMode ?? 'normal',
+          schemas: s.schedule.schemas ?? [],
+          created_at: s.created_at,
+          created_by: s.created_by,
+          updated_at: s.updated_at,
+          updated_by: s.updated_by
+        })
+      ),
+      ...stamps
     })
   }
 
@@ -415,6 +535,12 @@ export class BulkSyncRepository extends SyncRepository<
     return { ...schema, fields: schema.fields.map((f) => defined({ ...f, output_name: outputName(f.id) })) }
   }
 
+  /** BulkSchemaListItem (2025-09-18's list): the schema without its fields and filters. */
+  schemaListItem (schema: StoredSchema): Record<string, unknown> {
+    const { fields: _fields, filters: _filters, ...item } = schema
+    return item
+  }
+
   /**
    * GET .../schemas?filters={"enabled":"true"}: the SDK sends the map as one JSON string. Keys:
    * enabled, id, output_name; anything else, or a value that is not JSON, is a 422.
@@ -458,34 +584,58 @@ export class BulkSyncRepository extends SyncRepository<
     return scheduleOf(row)
   }
 
-  /** Call inside a transaction. */
+  /** POST .../schedules: one more, within SCHEDULES_PER_SYNC. Call inside a transaction. */
   addSchedule (
     syncId: string,
-    input: ScheduleApiInput,
+    input: ScheduleDefinition,
     actor: Actor | null,
     options: { id?: string } = {}
   ): StoredSchedule {
-    const id = options.id ?? newId()
+    if ((this.bulk.scheduleCount.get(syncId)?.n ?? 0) >= this.schedulesPerSync) {
+      throw validationError('schedule', `a bulk sync has at most ${this.schedulesPerSync} additional schedules (SCHEDULES_PER_SYNC)`)
+    }
+    return this.insertSchedule(syncId, checkedScheduleApi(input), actor, options.id)
+  }
+
+  private insertSchedule (
+    syncId: string,
+    definition: ScheduleDefinition,
+    actor: Actor | null,
+    id: string = newId()
+  ): StoredSchedule {
     const now = new Date(this.clock.now()).toISOString()
+    const by = actor === null ? null : JSON.stringify(actor)
     this.bulk.insertSchedule.run({
       id,
       sync_id: syncId,
-      definition: JSON.stringify(checkedScheduleApi(input)),
+      definition: JSON.stringify(definition),
       created_at: now,
-      created_by: actorName(actor),
+      created_by: by,
       updated_at: now,
-      updated_by: actorName(actor)
+      updated_by: by
     })
     return this.schedule(syncId, id)
   }
 
-  /** Call inside a transaction. */
+  /**
+   * PUT .../schedules/:id: the V4BulkSyncScheduleApi replaced; what only additional_schedules sets (a resync
+   * mode, schemas) stays. Call inside a transaction.
+   */
   replaceSchedule (existing: StoredSchedule, input: ScheduleApiInput, actor: Actor): StoredSchedule {
+    const { syncMode, schemas } = existing.schedule
+    return this.writeSchedule(existing, checkedScheduleApi({ ...input, syncMode, schemas }), actor)
+  }
+
+  private writeSchedule (
+    existing: StoredSchedule,
+    definition: ScheduleDefinition,
+    actor: Actor | null
+  ): StoredSchedule {
     this.bulk.updateSchedule.run({
       id: existing.id,
-      definition: JSON.stringify(checkedScheduleApi(input)),
+      definition: JSON.stringify(definition),
       updated_at: new Date(this.clock.now()).toISOString(),
-      updated_by: actorName(actor)
+      updated_by: actor === null ? null : JSON.stringify(actor)
     })
     return this.schedule(existing.sync_id, existing.id)
   }
@@ -500,13 +650,13 @@ export class BulkSyncRepository extends SyncRepository<
       id: s.id,
       syncId: s.sync_id,
       ...s.schedule,
-      syncMode: 'normal',
-      schemas: [],
+      syncMode: s.schedule.syncMode ?? 'normal',
+      schemas: s.schedule.schemas ?? [],
       isDefault: false,
       createdAt: s.created_at,
-      createdBy: s.created_by,
+      createdBy: actorName(s.created_by),
       updatedAt: s.updated_at,
-      updatedBy: s.updated_by
+      updatedBy: actorName(s.updated_by)
     })
   }
 
@@ -529,27 +679,38 @@ export class BulkSyncRepository extends SyncRepository<
         updated_at: sync.updated_at
       }
       const schedules = this.schedules(sync.id)
-      if (schedules.length > 0) fixture.schedules = schedules.map((s) => ({ id: s.id, schedule: s.schedule }))
+      if (schedules.length > 0) {
+        fixture.schedules = schedules.map((s) => ({
+          id: s.id,
+          schedule: s.schedule as NonNullable<FixtureBulkSync['schedules']>[number]['schedule']
+        }))
+      }
       return fixture
     })
   }
+}
+
+/** A schedule's actor: JSON as the other audit columns hold it, or (kept before 2025-09-18) its id alone. */
+function scheduleActor (stored: string | null): Actor | undefined {
+  if (stored === null) return undefined
+  return stored.startsWith('{') ? actorOf(stored) : { id: stored, type: 'user' }
 }
 
 function scheduleOf (row: Record<string, string | null>): StoredSchedule {
   return {
     id: row.id as string,
     sync_id: row.sync_id as string,
-    schedule: JSON.parse(row.definition as string) as ScheduleApiInput,
+    schedule: JSON.parse(row.definition as string) as ScheduleDefinition,
     created_at: row.created_at as string,
-    created_by: row.created_by ?? null,
+    created_by: scheduleActor(row.created_by ?? null),
     updated_at: row.updated_at as string,
-    updated_by: row.updated_by ?? null
+    updated_by: scheduleActor(row.updated_by ?? null)
   }
 }
 
 /** A V4BulkSyncScheduleApi checked like every schedule, its time parts as strings. */
-function checkedScheduleApi (input: ScheduleApiInput): ScheduleApiInput {
-  const parts = checkSchedule(scheduleParts(input), 'schedule')
+function checkedScheduleApi (input: ScheduleDefinition, field = 'schedule'): ScheduleDefinition {
+  const parts = checkSchedule(scheduleParts(input), field)
   return defined({
     frequency: input.frequency,
     minute: parts.minute,
@@ -557,10 +718,41 @@ function checkedScheduleApi (input: ScheduleApiInput): ScheduleApiInput {
     dayOfWeek: parts.day_of_week,
     dayOfMonth: parts.day_of_month,
     month: parts.month,
-    selectiveMode: input.selectiveMode
+    selectiveMode: input.selectiveMode,
+    syncMode: input.syncMode,
+    schemas: input.schemas
   })
 }
 
-function actorName (actor: Actor | null): string | null {
-  return actor === null ? null : (actor.id ?? actor.name ?? actor.type)
+/** An additional schedule of 2025-09-18 (snake case) in the stored, camel-case form. */
+function scheduleApiOf (entry: AdditionalScheduleInput): ScheduleDefinition {
+  return {
+    frequency: entry.frequency,
+    minute: entry.minute,
+    hour: entry.hour,
+    dayOfWeek: entry.day_of_week,
+    dayOfMonth: entry.day_of_month,
+    month: entry.month,
+    selectiveMode: entry.selective_mode,
+    syncMode: entry.resync_mode,
+    schemas: entry.schemas
+  }
+}
+
+/** default_schedule's time parts, without the id it may carry. */
+function defaultScheduleParts (input: DefaultScheduleInput): ScheduleParts {
+  const { id: _id, ...parts } = input
+  return parts
+}
+
+/**
+ * The id of a bulk sync's default schedule (2025-09-18's default_schedule.id): derived from the sync's, so
+ * that it holds across PUTs, exports and restarts without being stored.
+ */
+export function defaultScheduleId (syncId: string): string {
+  return uuidV5(syncId, 'default_schedule')
+}
+
+function actorName (actor: Actor | undefined): string | undefined {
+  return actor === undefined ? undefined : (actor.id ?? actor.name ?? actor.type)
 }

@@ -103,7 +103,14 @@ export abstract class SyncRepository<S extends StoredSyncBase<D>, D, Input> {
   /** The kind's fields over the shared ones. */
   protected abstract toStored (base: StoredSyncBase<D>, row: SyncRow): S
   /** What follows a create or PUT in the same transaction. */
-  protected written (_id: string, _checked: CheckedSync<D>, _input: Input, _created: boolean): void {}
+  protected written (
+    _id: string,
+    _checked: CheckedSync<D>,
+    _input: Input,
+    _created: boolean,
+    _actor: Actor | null
+  ): void {}
+
   /** What follows turning a sync off (a bulk sync stops its running execution). */
   protected deactivated (_existing: S): void {}
 
@@ -156,7 +163,7 @@ export abstract class SyncRepository<S extends StoredSyncBase<D>, D, Input> {
       options,
       now
     )
-    this.written(id, checked, input, true)
+    this.written(id, checked, input, true, actor)
     return this.find(id) as S
   }
 
@@ -173,7 +180,7 @@ export abstract class SyncRepository<S extends StoredSyncBase<D>, D, Input> {
       schedule_anchor_ms: anchorAfter(existing, checked.active, now),
       ...updatedStamps(actor, now)
     })
-    this.written(existing.id, checked, input, false)
+    this.written(existing.id, checked, input, false, actor)
     return this.find(existing.id) as S
   }
 
