@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { callerOf } from '../plugins/auth.js'
-import { envelopeBody } from '../plugins/version.js'
+import { envelopeBody, inGeneration } from '../plugins/version.js'
+import { decodePageToken, page } from '../../store/paging.js'
 import { errorResponses } from '../schemas/common.js'
 import {
   AsyncQuery,
@@ -15,7 +16,9 @@ import {
   ModelSyncBody,
   ModelSyncEnvelope,
   ModelSyncListEnvelope,
+  ModelSyncListEnvelope2025,
   ModelSyncListQuery,
+  ModelSyncListQuery2025,
   ModelSyncStatusEnvelope,
   StartModelSyncBody,
   StartModelSyncEnvelope,
@@ -30,6 +33,7 @@ import type { StoredModel } from '../../store/syncs/models.js'
 
 type Id = { id: string }
 const EXECUTION_PAGE = 50
+const LIST_PAGE = 50
 
 /**
  * /api/models*, /api/syncs* and /api/jobs: models, model syncs and their runs, asynchronous jobs
@@ -138,7 +142,26 @@ export default async function modelSyncRoutes (api: FastifyInstance): Promise<vo
 
   // Model syncs
 
-  api.get<{ Querystring: { active?: string; mode?: string; target_connection_id?: string; organization_id?: string } }>(
+  type ListQuery = {
+    active?: string
+    mode?: string
+    target_connection_id?: string
+    organization_id?: string
+    page_token?: string
+    limit?: string
+  }
+  const listed = (request: FastifyRequest<{ Querystring: ListQuery }>): StoredModelSync[] => {
+    const q = request.query
+    const organization = store.access.organizationToActIn(callerOf(request), q.organization_id)
+    return store.modelSyncs.list(organization.id, {
+      active: q.active === undefined ? undefined : q.active === 'true',
+      mode: q.mode,
+      target_connection_id: q.target_connection_id
+    })
+  }
+
+  // Before 2025-09-18: every sync, whole (ModelSyncResponse).
+  api.get<{ Querystring: ListQuery }>(
     '/syncs',
     {
       schema: {
@@ -147,19 +170,39 @@ export default async function modelSyncRoutes (api: FastifyInstance): Promise<vo
       }
     },
     (request, reply) => {
-      const q = request.query
-      const organization = store.access.organizationToActIn(callerOf(request), q.organization_id)
-      const syncs = store.modelSyncs.list(organization.id, {
-        active: q.active === undefined ? undefined : q.active === 'true',
-        mode: q.mode,
-        target_connection_id: q.target_connection_id
-      })
       reply.send(
         envelopeBody(
           request,
-          syncs.map((s) => store.modelSyncs.view(s))
+          listed(request).map((s) => store.modelSyncs.view(s))
         )
       )
+    }
+  )
+
+  // 2025-09-18 (2025-09-18 surface 3.4): summaries (ListSyncItem), most recently updated first, paged.
+  api.get<{ Querystring: ListQuery }>(
+    '/syncs',
+    {
+      ...inGeneration('2025-09-18'),
+      schema: {
+        querystring: ModelSyncListQuery2025,
+        response: { 200: ModelSyncListEnvelope2025, ...errorResponses(400, 401, 404, 422) }
+      }
+    },
+    (request, reply) => {
+      // Above 50 is 50; zero or less is the default (the reference's words for this list).
+      const asked = request.query.limit === undefined ? LIST_PAGE : Number(request.query.limit)
+      const limit = asked < 1 ? LIST_PAGE : Math.min(asked, LIST_PAGE)
+      const ordered = listed(request).sort(
+        (a, b) => b.updated_at.localeCompare(a.updated_at) || a.id.localeCompare(b.id)
+      )
+      const { items, next_page_token: next } = page(ordered, decodePageToken(request.query.page_token), limit)
+      const body: Record<string, unknown> = envelopeBody(
+        request,
+        items.map((s) => store.modelSyncs.listItem(s))
+      )
+      body.pagination = next === undefined ? {} : { next_page_token: next }
+      reply.send(body)
     }
   )
 

@@ -197,6 +197,32 @@ export class ModelSyncRepository extends SyncRepository<StoredModelSync, ModelSy
     })
   }
 
+  /**
+   * ListSyncItem (2025-09-18's list): the summary of a sync, its target as two fields; no field mappings,
+   * filters, overrides, identity, passphrase or policies.
+   */
+  listItem (sync: StoredModelSync): Record<string, unknown> {
+    const d = sync.definition
+    return defined({
+      id: sync.id,
+      organization_id: sync.organization_id,
+      name: sync.name,
+      active: sync.active,
+      mode: d.mode,
+      model_ids: sync.model_ids,
+      schedule: d.schedule,
+      only_enrich_updates: d.only_enrich_updates,
+      skip_initial_backfill: d.skip_initial_backfill,
+      sync_all_records: d.sync_all_records,
+      target_connection_id: d.target.connection_id,
+      target_object: d.target.object,
+      created_at: sync.created_at,
+      created_by: sync.created_by,
+      updated_at: sync.updated_at,
+      updated_by: sync.updated_by
+    })
+  }
+
   load (organizationId: string, fixture: FixtureModelSync): void {
     this.loadOne(organizationId, fixture)
   }
