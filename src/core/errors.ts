@@ -124,6 +124,7 @@ export const Errors = {
   ScheduleNotFound: define(404, 'schedule_not_found', 'schedule not found'),
   SchemaNotFound: define(404, 'schema_not_found', 'schema not found'),
   JobNotFound: define(404, 'job_not_found', 'job not found'),
+  EntityNotFound: define(404, 'entity_not_found', 'no resource with this id that the credential can see'),
   ExecutionRuleNotFound: define(404, 'execution_rule_not_found', 'no execution rule with this id'),
 
   // 405, 408, 409, 410, 413, 414, 415, 431

@@ -28,6 +28,7 @@ import {
 } from './plugins/version.js'
 import currentOrganizationRoutes from './routes/current-organization.js'
 import identityRoutes from './routes/identity.js'
+import entityRoutes from './routes/entities.js'
 import organizationRoutes from './routes/organizations.js'
 import roleRoutes from './routes/roles.js'
 import userRoutes from './routes/users.js'
@@ -216,6 +217,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
       await api.register(organizationRoutes)
       await api.register(userRoutes)
       await api.register(identityRoutes)
+      await api.register(entityRoutes)
       await api.register(roleRoutes)
       await api.register(currentOrganizationRoutes)
       await api.register(connectionRoutes, { connectTokenTtlS: config.connectTokenTtlS })

@@ -26,6 +26,7 @@ import { BulkSyncRepository } from './syncs/bulk-syncs.js'
 import { ModelRepository } from './syncs/models.js'
 import { ModelSyncRepository } from './syncs/model-syncs.js'
 import { JobRepository } from './syncs/jobs.js'
+import { EntityResolver } from './entities.js'
 import { SyncScheduler } from '../background/scheduler.js'
 import { DEFAULT_BOUNDS, type Bounds } from '../core/bounds.js'
 
@@ -75,6 +76,8 @@ export class Store {
   readonly modelSyncs: ModelSyncRepository
   readonly bulkSyncs: BulkSyncRepository
   readonly jobs: JobRepository
+  /** What an id names (2025-09-18's entity resolver). */
+  readonly entities: EntityResolver
   readonly scheduler: SyncScheduler
   private closed = false
   private readonly inTransaction: (fn: () => unknown) => unknown
@@ -135,6 +138,7 @@ export class Store {
     this.connections.beforeSyncsRemoved = (syncIds) => {
       for (const id of syncIds) this.executions.cancelForDeletion(id)
     }
+    this.entities = new EntityResolver(this.db)
     this.access = new AccessPolicy(this.organizations, this.users, this.roles, this.connections, this.webhooks, this)
     this.world = new WorldRepository(this.db, this.connectionTypes, this.connections, this.webhooks, this.events, this)
     this.idempotency = new IdempotencyRepository(this.db, {

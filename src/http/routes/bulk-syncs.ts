@@ -23,12 +23,10 @@ import {
   BulkSyncListQuery,
   CreateBulkSyncBody,
   CreateBulkSyncBody2025,
-  MessageEnvelope,
   PatchBulkSchemasBody,
   RefreshSchemasQuery,
   SchemaListQuery,
   StartBulkSyncBody,
-  SyncExecutionParams,
   SyncParams,
   SyncScheduleParams,
   SyncSchemaParams,
@@ -230,21 +228,7 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
   lifecycle.executions()
   lifecycle.execution()
 
-  api.post<{ Params: { id: string; exec_id: string } }>(
-    '/bulk/syncs/:id/executions/:exec_id/cancel',
-    {
-      schema: {
-        params: SyncExecutionParams,
-        response: { 200: MessageEnvelope, ...errorResponses(400, 401, 403, 404, 409) }
-      }
-    },
-    (request, reply) => {
-      const execution = store.transaction(() =>
-        store.executions.cancel(store.executions.require('bulk', sync(request).id, request.params.exec_id))
-      )
-      reply.send(envelopeBody(request, { message: `cancellation of execution ${execution.id} requested` }))
-    }
-  )
+  lifecycle.cancelExecution()
 
   lifecycle.status()
 

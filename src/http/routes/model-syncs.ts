@@ -242,6 +242,7 @@ export default async function modelSyncRoutes (api: FastifyInstance): Promise<vo
   sync.start()
   sync.executions()
   sync.execution()
+  sync.cancelExecution('2025-09-18')
   sync.status()
 
   // Jobs

@@ -292,6 +292,26 @@ export function syncRoutes<
       )
     },
 
+    /** POST .../executions/:exec_id/cancel: one run asked to stop (a model sync's: new in 2025-09-18). */
+    cancelExecution (generation?: Generation): void {
+      api.post<{ Params: ExecutionParams }>(
+        `${one}/executions/:exec_id/cancel`,
+        {
+          ...routeOptions({ generation }),
+          schema: {
+            params: SyncExecutionParams,
+            response: { 200: MessageEnvelope, ...errorResponses(400, 401, 403, 404, 409) }
+          }
+        },
+        (request, reply) => {
+          const execution = store.transaction(() =>
+            store.executions.cancel(store.executions.require(k.kind, syncOf(request).id, request.params.exec_id))
+          )
+          reply.send(envelopeBody(request, { message: `cancellation of execution ${execution.id} requested` }))
+        }
+      )
+    },
+
     status (): void {
       api.get<{ Params: Id }>(
         `${one}/status`,

@@ -63,3 +63,41 @@ export const Identity = {
 } as const
 
 export const IdentityEnvelope = envelopeSchema({ $ref: 'Identity#' })
+
+const Str = { type: 'string' } as const
+const Related = { type: 'object', required: ['id', 'path'], properties: { id: Str, path: Str } } as const
+
+/**
+ * EntityResponse (2025-09-18): what an id names, where it lives (canonical_path), what it belongs to
+ * (relationships) and, for a bulk run, its schemas (context.schema_ids).
+ */
+export const EntityEnvelope = envelopeSchema({
+  type: 'object',
+  required: ['id', 'type', 'canonical_path', 'relationships'],
+  properties: {
+    id: Str,
+    type: {
+      type: 'string',
+      enum: [
+        'organization',
+        'user',
+        'connection',
+        'model',
+        'sync',
+        'sync_execution',
+        'bulk_sync',
+        'bulk_sync_execution'
+      ]
+    },
+    canonical_path: Str,
+    organization_id: Str,
+    relationships: { type: 'object', additionalProperties: Related },
+    context: { type: 'object', properties: { schema_ids: { type: 'array', items: Str } } }
+  }
+})
+
+export const EntityParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', maxLength: 200 } }
+} as const

@@ -1,5 +1,6 @@
 import { Errors, type ErrorDefinition } from '../../core/errors.js'
 import { partnerEndpointsArePartnerOnly, type ApiVersion } from '../../core/versions.js'
+import type { Entity, EntityResolver } from '../entities.js'
 import type { OrganizationRepository } from './organizations.js'
 import type { RoleRepository } from './roles.js'
 import type { UserRepository } from './users.js'
@@ -15,6 +16,7 @@ export interface SyncLookups {
   readonly bulkSyncs: Pick<BulkSyncRepository, 'find'>
   readonly modelSyncs: Pick<ModelSyncRepository, 'find'>
   readonly models: Pick<ModelRepository, 'find'>
+  readonly entities: Pick<EntityResolver, 'resolve'>
 }
 
 function isApiKey (caller: Caller): boolean {
@@ -306,6 +308,25 @@ export class AccessPolicy {
 
   reachableModel (caller: Caller, id: string, organizationId?: string | null): StoredModel {
     return this.reachable(caller, this.syncs.models.find(id), Errors.ModelNotFound, organizationId)
+  }
+
+  /**
+   * GET /api/entities/:id (2025-09-18): an id of the caller's own organization, which a credential bound to
+   * one has; anything else is the same 404.
+   */
+  ownEntity (caller: Caller, id: string): Entity {
+    const organization = this.currentOrganization(caller)
+    const entity = this.syncs.entities.resolve(id)
+    if (entity === undefined || entity.organization_id !== organization.id) throw Errors.EntityNotFound()
+    return entity
+  }
+
+  /** GET /api/organizations/entities/:id (2025-09-18): an id of any organization a partner (or deployment) reaches. */
+  partnerEntity (caller: Caller, id: string, version: ApiVersion): Entity {
+    this.requirePartnerEndpointKind(caller, version)
+    const entity = this.syncs.entities.resolve(id)
+    if (entity === undefined || !this.canSeeOrganization(caller, entity.organization_id)) throw Errors.EntityNotFound()
+    return entity
   }
 
   /** Whether the caller can see an organization by id (an unknown one: no). */
