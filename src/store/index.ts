@@ -114,7 +114,8 @@ export class Store {
       this.executionRules,
       this.random,
       options.syncRunDurationMs ?? 5000,
-      bounds.runsPerSync
+      bounds.runsPerSync,
+      bounds.consoleLogEntries
     )
     this.models = new ModelRepository(this.db, this.clock, this.connections, this.connectionTypes)
     this.modelSyncs = new ModelSyncRepository(

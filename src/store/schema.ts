@@ -303,6 +303,10 @@ ${OWNED}
   DROP INDEX deliveries_webhook;
   CREATE INDEX deliveries_webhook_seq ON deliveries(webhook_id, seq);
   CREATE INDEX events_organization_seq ON events(organization_id, seq);
+  `,
+  // 8: a run's console log (2025-09-18's .../consolelog), kept with the run. Runs from before have none.
+  `
+  ALTER TABLE executions ADD COLUMN console_log TEXT NOT NULL DEFAULT '[]';
   `
 ]
 

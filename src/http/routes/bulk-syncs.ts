@@ -1,10 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { callerOf } from '../plugins/auth.js'
 import { envelopeBody, inGeneration } from '../plugins/version.js'
-import { validationError } from '../../core/errors.js'
+import { Errors, validationError } from '../../core/errors.js'
+import { consolePage, type ConsoleQuery } from '../../store/syncs/console-log.js'
 import { errorResponses } from '../schemas/common.js'
 import {
   BulkExecutionEnvelope,
+  ConsoleLogEnvelope,
+  ConsoleLogQuery,
+  SyncExecutionSchemaParams,
   BulkExecutionListEnvelope,
   BulkExecutionListQuery,
   BulkScheduleBody,
@@ -229,6 +233,27 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
   lifecycle.execution()
 
   lifecycle.cancelExecution()
+  lifecycle.consoleLog()
+
+  // One schema's lines of a run's console log (2025-09-18): a schema the run does not cover is a 404.
+  api.get<{ Params: { id: string; exec_id: string; schema_id: string }; Querystring: ConsoleQuery }>(
+    '/bulk/syncs/:id/executions/:exec_id/schemas/:schema_id/consolelog',
+    {
+      ...inGeneration('2025-09-18'),
+      schema: {
+        params: SyncExecutionSchemaParams,
+        querystring: ConsoleLogQuery,
+        response: { 200: ConsoleLogEnvelope, ...errorResponses(400, 401, 404) }
+      }
+    },
+    (request, reply) => {
+      const execution = store.executions.require('bulk', sync(request).id, request.params.exec_id)
+      const schemaId = request.params.schema_id
+      if (!execution.plan.schemas.some((s) => s.schema === schemaId)) throw Errors.SchemaNotFound()
+      const lines = store.executions.consoleLog(execution).filter((entry) => entry.payload.schema_id === schemaId)
+      reply.send(envelopeBody(request, consolePage(lines, request.query)))
+    }
+  )
 
   lifecycle.status()
 

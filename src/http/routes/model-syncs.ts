@@ -243,6 +243,7 @@ export default async function modelSyncRoutes (api: FastifyInstance): Promise<vo
   sync.executions()
   sync.execution()
   sync.cancelExecution('2025-09-18')
+  sync.consoleLog()
   sync.status()
 
   // Jobs

@@ -3,7 +3,16 @@ import { callerOf } from '../plugins/auth.js'
 import { envelopeBody, inGeneration } from '../plugins/version.js'
 import type { Generation } from '../../core/versions.js'
 import { errorResponses } from '../schemas/common.js'
-import { ActivateBody, ActivateEnvelope, MessageEnvelope, SyncExecutionParams, SyncParams } from '../schemas/syncs.js'
+import {
+  ActivateBody,
+  ActivateEnvelope,
+  ConsoleLogEnvelope,
+  ConsoleLogQuery,
+  MessageEnvelope,
+  SyncExecutionParams,
+  SyncParams
+} from '../schemas/syncs.js'
+import { consolePage, type ConsoleQuery } from '../../store/syncs/console-log.js'
 import type { StoredExecution, SyncFacts, StartRequest, SyncKind } from '../../store/syncs/executions.js'
 import type { Caller } from '../../store/index.js'
 import type { StoredBulkSync } from '../../store/syncs/bulk-syncs.js'
@@ -308,6 +317,25 @@ export function syncRoutes<
             store.executions.cancel(store.executions.require(k.kind, syncOf(request).id, request.params.exec_id))
           )
           reply.send(envelopeBody(request, { message: `cancellation of execution ${execution.id} requested` }))
+        }
+      )
+    },
+
+    /** GET .../executions/:exec_id/consolelog (2025-09-18): the run's console log, tailed or after a cursor. */
+    consoleLog (): void {
+      api.get<{ Params: ExecutionParams; Querystring: ConsoleQuery }>(
+        `${one}/executions/:exec_id/consolelog`,
+        {
+          ...inGeneration('2025-09-18'),
+          schema: {
+            params: SyncExecutionParams,
+            querystring: ConsoleLogQuery,
+            response: { 200: ConsoleLogEnvelope, ...errorResponses(400, 401, 404) }
+          }
+        },
+        (request, reply) => {
+          const execution = store.executions.require(k.kind, syncOf(request).id, request.params.exec_id)
+          reply.send(envelopeBody(request, consolePage(store.executions.consoleLog(execution), request.query)))
         }
       )
     },

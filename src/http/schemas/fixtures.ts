@@ -238,6 +238,23 @@ const FixtureExecutionSchema = {
           error_count: { type: 'integer', minimum: 0 }
         }
       }
+    },
+    /** Its console log, oldest first; without one, the lines of the states it has been through. */
+    console_log: {
+      type: 'array',
+      maxItems: 100_000,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'level', 'message', 'timestamp'],
+        properties: {
+          id: { type: 'string', pattern: '^[0-9]{1,15}-[0-9]{1,9}$' },
+          level: { type: 'string', enum: ['info', 'warn', 'error'] },
+          message: { type: 'string', maxLength: 4096 },
+          payload: { type: 'object' },
+          timestamp: { type: 'string', format: 'date-time' }
+        }
+      }
     }
   }
 } as const

@@ -1050,3 +1050,33 @@ export const ModelSyncListQuery2025 = {
     limit: { type: 'string', pattern: '^-?[0-9]{1,9}$' }
   }
 } as const
+
+/** GET .../consolelog: how many lines (at most 50) and after which (an entry id). Read by the store (400s). */
+export const ConsoleLogQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { limit: Text(32), after: Text(64) }
+} as const
+
+/** ExecutionConsoleLogsResponseEnvelope. */
+export const ConsoleLogEnvelope = envelopeSchema({
+  type: 'object',
+  required: ['entries', 'next_cursor'],
+  properties: {
+    entries: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'level', 'message', 'timestamp'],
+        properties: { id: Str, level: Str, message: Str, payload: Obj, timestamp: Str }
+      }
+    },
+    next_cursor: Str
+  }
+})
+
+export const SyncExecutionSchemaParams = {
+  type: 'object',
+  required: ['id', 'exec_id', 'schema_id'],
+  properties: { id: { type: 'string' }, exec_id: { type: 'string' }, schema_id: { type: 'string', maxLength: LIMITS.name } }
+} as const

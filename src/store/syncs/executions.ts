@@ -9,6 +9,7 @@ import { NO_RECORD_LISTS, payloadOf, type EventLog } from '../events/events.js'
 import { canonicalId, newId } from '../ids.js'
 import { decodePageToken, encodePageToken } from '../paging.js'
 import { fixtureTime } from '../text.js'
+import { appendLines, type ConsoleEntry, type ConsoleLine } from './console-log.js'
 
 export type SyncKind = 'bulk' | 'model'
 /** How a run ends: decided at start (an execution rule, else complete) and changed only by advance. */
@@ -185,6 +186,8 @@ export class ExecutionRepository {
   private readonly lists = new Map<string, Statement<[string, number, number], ExecutionRow>>()
 
   private readonly pruneFinished: Array<Statement<[{ sync: string; keep: number }]>> = []
+  private readonly logOf: Statement<[string], { console_log: string }>
+  private readonly writeLog: Statement<[string, string]>
 
   constructor (
     private readonly db: Db,
@@ -193,9 +196,13 @@ export class ExecutionRepository {
     private readonly rules: ExecutionRules,
     private readonly random: () => number,
     private readonly runDurationMs: number,
-    private readonly runsPerSync: number
+    private readonly runsPerSync: number,
+    /** Console-log lines kept per run (CONSOLE_LOG_ENTRIES). */
+    private readonly consoleLogEntries: number
   ) {
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM executions WHERE id = ?`)
+    this.logOf = db.prepare('SELECT console_log FROM executions WHERE id = ?')
+    this.writeLog = db.prepare('UPDATE executions SET console_log = ? WHERE id = ?')
     // A sync's finished runs past its newest @keep, by the index of each kind.
     for (const column of ['bulk_sync_id', 'model_sync_id']) {
       this.pruneFinished.push(
@@ -331,8 +338,22 @@ export class ExecutionRepository {
     })
     // A sync keeps its newest runs only (RUNS_PER_SYNC, this one included): older finished ones go.
     for (const prune of this.pruneFinished) prune.run({ sync: sync.id, keep: this.runsPerSync - 1 })
+    const started = this.find(id) as StoredExecution
+    this.log(started, linesOf(started, 'created'), now)
     this.changed()
-    return this.find(id) as StoredExecution
+    return started
+  }
+
+  /** A run's console log, oldest first (GET .../consolelog). */
+  consoleLog (execution: StoredExecution): ConsoleEntry[] {
+    return JSON.parse(this.logOf.get(execution.id)?.console_log ?? '[]') as ConsoleEntry[]
+  }
+
+  /** The run writes lines to its console log at simulated `ms`. */
+  private log (execution: StoredExecution, lines: readonly ConsoleLine[], ms: number): void {
+    if (lines.length === 0) return
+    const log = appendLines(this.consoleLog(execution), lines, ms, this.consoleLogEntries)
+    this.writeLog.run(JSON.stringify(log), execution.id)
   }
 
   /** How the run will end: the first matching execution rule, else complete; counts drawn from the seeded source. */
@@ -447,6 +468,7 @@ export class ExecutionRepository {
         updated_ms: now,
         due_ms: now
       })
+      this.log(execution, [{ level: 'warn', message: 'cancellation requested', payload: { status: 'canceling' } }], now)
       this.changed()
     }
     return this.find(execution.id) as StoredExecution
@@ -555,8 +577,9 @@ export class ExecutionRepository {
       updated_ms: now,
       due_ms: due
     })
+    const after = this.find(execution.id) as StoredExecution
+    this.log(after, linesOf(after, to), now)
     if (facts !== undefined) {
-      const after = this.find(execution.id) as StoredExecution
       this.events.emit(
         facts.organization_id,
         EVENTS[facts.kind][to],
@@ -674,7 +697,8 @@ export class ExecutionRepository {
     }
     const request: StartRequest = { trigger: fixture.trigger ?? 'manual', test: fixture.is_test }
     const active = !FINAL.has(status)
-    this.insertRun(canonicalId(fixture.id), sync, request, plan, {
+    const id = canonicalId(fixture.id)
+    this.insertRun(id, sync, request, plan, {
       status,
       status_message: fixture.status_message ?? null,
       created_ms: created,
@@ -683,6 +707,22 @@ export class ExecutionRepository {
       updated_ms: completed ?? started ?? created,
       due_ms: active ? (status === 'running' ? (started ?? created) + this.runDurationMs : created) : null
     })
+    const loaded = this.find(id) as StoredExecution
+    if (fixture.console_log !== undefined) {
+      const kept = fixture.console_log.slice(Math.max(0, fixture.console_log.length - this.consoleLogEntries))
+      this.writeLog.run(JSON.stringify(kept.map((entry) => ({ payload: {}, ...entry }))), id)
+    } else {
+      // The lines of the states it has been through, each at the time it reached it.
+      this.log(loaded, linesOf(loaded, 'created'), created)
+      if (started !== null) this.log(loaded, linesOf(loaded, 'running'), started)
+      if (status === 'canceling') {
+        this.log(loaded, [{ level: 'warn', message: 'cancellation requested', payload: { status } }], started ?? created)
+      }
+      if (!active) {
+        const end = status === 'completed' && plan.outcome === 'complete_with_errors' ? 'completed_with_errors' : status
+        this.log(loaded, linesOf(loaded, end as 'completed' | 'failed' | 'canceled'), completed ?? started ?? created)
+      }
+    }
   }
 
   private insertRun (
@@ -736,6 +776,8 @@ export class ExecutionRepository {
             error_count: s.errors
           }))
         }
+        const log = this.consoleLog(e)
+        if (log.length > 0) fixture.console_log = log
         return fixture
       })
   }
@@ -798,4 +840,85 @@ function eventPayload (type: EventType, sync: SyncFacts, e: StoredExecution): Re
     ...NO_RECORD_LISTS
   }
   return payloadOf(type, all)
+}
+
+/** What a run writes to its console log as it reaches a state (the state it is now in, its plan, its counts). */
+function linesOf (
+  e: StoredExecution,
+  to: 'created' | 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'canceled'
+): ConsoleLine[] {
+  const schemas = e.plan.schemas
+  const counts = countsOf(e)
+  const schemaLine = (
+    schema: SchemaPlan,
+    level: ConsoleLine['level'],
+    message: string,
+    extra: Record<string, unknown>
+  ): ConsoleLine => ({
+    level,
+    message: `schema ${schema.schema}: ${message}`,
+    payload: { schema_id: schema.schema, output_name: schema.output_name, ...extra }
+  })
+  switch (to) {
+    case 'created':
+      return [
+        {
+          level: 'info',
+          message: `execution queued (${e.trigger}${e.details.is_test ? ', test' : ''})`,
+          payload: {
+            status: 'created',
+            trigger: e.trigger,
+            type: e.details.type,
+            schema_ids: schemas.map((s) => s.schema)
+          }
+        }
+      ]
+    case 'running':
+      return [
+        { level: 'info', message: 'execution running', payload: { status: 'running' } },
+        ...schemas.map((s) =>
+          schemaLine(s, 'info', `syncing to ${s.output_name}`, { status: 'running' })
+        )
+      ]
+    case 'completed':
+    case 'completed_with_errors': {
+      const withErrors = counts.errors > 0
+      return [
+        ...schemas.map((s) => {
+          const errors = withErrors ? s.errors : 0
+          return schemaLine(
+            s,
+            errors > 0 ? 'warn' : 'info',
+            `${s.records} records synced${errors > 0 ? `, ${errors} rejected` : ''}`,
+            { status: 'completed', record_count: s.records, error_count: errors }
+          )
+        }),
+        {
+          level: withErrors ? 'warn' : 'info',
+          message:
+            `execution completed: ${counts.records} records` +
+            (withErrors ? ` with ${counts.errors} errors${e.plan.message === null ? '' : ` (${e.plan.message})`}` : ''),
+          payload: { status: 'completed', record_count: counts.records, error_count: counts.errors }
+        }
+      ]
+    }
+    case 'failed':
+      return [
+        ...schemas.map((s) => schemaLine(s, 'error', 'stopped', { status: 'failed' })),
+        {
+          level: 'error',
+          message: `execution failed: ${e.status_message ?? 'simulated failure'}`,
+          payload: { status: 'failed', error: e.status_message ?? 'simulated failure' }
+        }
+      ]
+    case 'canceled':
+      return [
+        ...schemas.map((s) => schemaLine(s, 'warn', 'canceled', { status: 'canceled' })),
+        {
+          level: 'warn',
+          message: `execution canceled: ${e.status_message ?? 'canceled'}`,
+          payload: { status: 'canceled' }
+        }
+      ]
+  }
 }
