@@ -22,7 +22,9 @@ import {
   ModelSyncStatusEnvelope,
   StartModelSyncBody,
   StartModelSyncEnvelope,
+  SyncExecutionParams,
   SyncParams,
+  UpdateExecutionBody,
   type ModelInput,
   type ModelSyncInput,
   type StartModelSyncInput
@@ -243,6 +245,26 @@ export default async function modelSyncRoutes (api: FastifyInstance): Promise<vo
   sync.executions()
   sync.execution()
   sync.cancelExecution('2025-09-18')
+
+  // SDK 1.18.1's modelSync.executions.update, which v25 dropped: it keeps working.
+  api.put<{ Params: { id: string; exec_id: string }; Body: { status: string } }>(
+    '/syncs/:id/executions/:exec_id',
+    {
+      schema: {
+        params: SyncExecutionParams,
+        body: UpdateExecutionBody,
+        response: { 200: ModelExecutionEnvelope, ...errorResponses(400, 401, 403, 404, 409, 422) }
+      }
+    },
+    (request, reply) => {
+      const updated = store.transaction(() => {
+        const sync = store.access.reachableModelSync(callerOf(request), request.params.id)
+        const execution = store.executions.require('model', sync.id, request.params.exec_id)
+        return store.executions.setStatus(execution, request.body.status)
+      })
+      reply.send(envelopeBody(request, store.executions.modelView(updated)))
+    }
+  )
   sync.consoleLog()
   sync.status()
 

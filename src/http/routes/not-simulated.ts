@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { Errors } from '../../core/errors.js'
 import { errorResponses } from '../schemas/common.js'
-import { SDK_OPERATIONS, SDK_VERSION, type SdkOperation } from '../sdk-operations.js'
+import { SDK_OPERATIONS, type SdkOperation } from '../sdk-operations.js'
+import { inGeneration } from '../plugins/version.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -22,24 +23,26 @@ export function unsimulatedOperations (routes: ReadonlyArray<{ method: string; u
 }
 
 /**
- * Every operation of the official SDK that no other route implements answers 501 not_simulated,
- * naming the SDK method, after the same version, auth, fault and journal hooks as any /api route:
- * a bad credential is still a 401. A path Polytomic does not have stays a 404.
- * Register inside the /api scope, after every other /api route.
+ * Every operation of the official SDKs that no other route implements answers 501 not_simulated,
+ * naming the SDK method as the newest SDK that has it calls it, after the same version, auth, fault and
+ * journal hooks as any /api route: a bad credential is still a 401. An operation only the newest SDK has is
+ * a route of 2025-09-18 (a 404 before, like the routes that generation brought). A path Polytomic does not
+ * have stays a 404. Register inside the /api scope, after every other /api route.
  */
 export default async function notSimulatedRoutes (api: FastifyInstance): Promise<void> {
-  for (const [method, path, sdkMethod] of unsimulatedOperations(api.routeTable)) {
+  for (const [method, path, sdkMethod, sdks] of unsimulatedOperations(api.routeTable)) {
     const message = `${sdkMethod} (${method} ${path}) is not simulated by polytomic-mock; the README's "Coverage" ` +
       'table lists what is'
     api.route({
       method,
       url: path.slice('/api'.length).replace(/\{([^}]+)\}/g, ':$1'),
+      ...(sdks.includes('1.18.1') ? {} : inGeneration('2025-09-18')),
       config: { notSimulated: true },
       schema: { response: errorResponses(400, 401, 403, 501) },
       handler: async () => {
         throw Errors.NotSimulated({
           message,
-          metadata: { sdk_method: sdkMethod, sdk_version: SDK_VERSION, method, path }
+          metadata: { sdk_method: sdkMethod, sdk_version: sdks[sdks.length - 1], method, path }
         })
       }
     })

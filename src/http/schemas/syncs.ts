@@ -1080,3 +1080,26 @@ export const SyncExecutionSchemaParams = {
   required: ['id', 'exec_id', 'schema_id'],
   properties: { id: { type: 'string' }, exec_id: { type: 'string' }, schema_id: { type: 'string', maxLength: LIMITS.name } }
 } as const
+
+/** ExecutionStatus (model-sync runs): what PUT .../executions/:id may name. */
+export const EXECUTION_STATUSES = [
+  'created',
+  'scheduled',
+  'queued',
+  'waiting',
+  'running',
+  'processing',
+  'canceling',
+  'canceled',
+  'completed',
+  'failed',
+  'interrupted'
+] as const
+
+/** PUT /api/syncs/:id/executions/:exec_id (SDK 1.18.1's modelSync.executions.update). */
+export const UpdateExecutionBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status'],
+  properties: { status: { type: 'string', enum: EXECUTION_STATUSES } }
+} as const

@@ -454,6 +454,20 @@ export class ExecutionRepository {
   }
 
   /**
+   * PUT .../executions/:id (SDK 1.18.1's modelSync.executions.update, which v25 dropped): a run set to a
+   * state. Canceling or canceled asks it to stop, as cancel does; running, completed and failed move it there
+   * now, as POST /__admin/executions/:id/advance does. The other states are the service's own to set: a 422.
+   * A finished run is a 409. Call inside a transaction.
+   */
+  setStatus (execution: StoredExecution, status: string): StoredExecution {
+    if (status === 'canceling' || status === 'canceled') return this.cancel(execution)
+    if (status === 'running' || status === 'completed' || status === 'failed') {
+      return this.advance(execution.id, status, status === 'failed' ? 'marked failed through the API' : undefined)
+    }
+    throw validationError('status', 'a run can be set to running, completed, failed, canceling or canceled')
+  }
+
+  /**
    * Asks a run to stop: canceling now, canceled at the runner's next turn. A finished run is a 409. Call
    * inside a transaction.
    */
