@@ -137,7 +137,7 @@ t.test(
           source_connection_id: copy,
           destination_connection_id: destination,
           destination_configuration: {},
-          schedule: { frequency: 'manual' },
+          default_schedule: { frequency: 'manual' },
           schemas: ['public.users']
         })
       ).id
@@ -212,6 +212,11 @@ t.test(
         for (const headers of credentials) {
           for (const version of ['2024-02-08', '2025-09-18']) {
             const h = { ...headers, 'x-polytomic-version': version }
+            // A bulk sync's schedule as the version names it.
+            const when =
+              version === '2025-09-18'
+                ? { default_schedule: { frequency: 'manual' }, additional_schedules: [{ frequency: 'hourly' }] }
+                : { schedule: { frequency: 'manual' } }
             for (const org of b.orgs) {
               probes.push(
                 ['GET', `/api/organizations/${org}`, h, undefined],
@@ -347,7 +352,7 @@ t.test(
                     source_connection_id: b.connections[1],
                     destination_connection_id: b.connections[1],
                     destination_configuration: {},
-                    schedule: { frequency: 'manual' }
+                    ...when
                   }
                 ],
                 ['GET', `/api/models?organization_id=${org}`, h, undefined],
@@ -388,7 +393,7 @@ t.test(
                     source_connection_id: b.connections[1],
                     destination_connection_id: b.connections[1],
                     destination_configuration: {},
-                    schedule: { frequency: 'manual' }
+                    ...when
                   }
                 ],
                 ['DELETE', url, h, undefined],
@@ -410,8 +415,16 @@ t.test(
                 ['GET', `${url}/schemas/public.users`, h, undefined],
                 ['PUT', `${url}/schemas/public.users`, h, { enabled: false }],
                 // Its run under one of the caller's own syncs is not found either.
-                ['GET', `/api/bulk/syncs/${a.bulkSyncs[0] ?? ''}/executions/${run}`, h, undefined]
+                ['GET', `/api/bulk/syncs/${a.bulkSyncs[0] ?? ''}/executions/${run}`, h, undefined],
+                ['GET', `/api/bulk/syncs/${a.bulkSyncs[0] ?? ''}/executions/${run}/consolelog`, h, undefined]
               )
+              if (version === '2025-09-18') {
+                probes.push(
+                  ['GET', `${url}/executions/${run}/consolelog`, h, undefined],
+                  ['GET', `${url}/executions/${run}/consolelog?after=0-0&limit=5`, h, undefined],
+                  ['GET', `${url}/executions/${run}/schemas/public.users/consolelog`, h, undefined]
+                )
+              }
             }
             for (const model of b.models) {
               probes.push(
@@ -449,10 +462,39 @@ t.test(
                 ['GET', `${url}/executions`, h, undefined],
                 ['GET', `${url}/executions/${run}`, h, undefined],
                 ['GET', `${url}/status`, h, undefined],
-                ['GET', `/api/syncs/${a.modelSyncs[0] ?? ''}/executions/${run}`, h, undefined]
+                ['GET', `/api/syncs/${a.modelSyncs[0] ?? ''}/executions/${run}`, h, undefined],
+                ['PUT', `${url}/executions/${run}`, h, { status: 'canceled' }]
               )
+              if (version === '2025-09-18') {
+                probes.push(
+                  ['GET', `${url}/executions/${run}/consolelog`, h, undefined],
+                  ['POST', `${url}/executions/${run}/cancel`, h, undefined],
+                  ['POST', `/api/syncs/${a.modelSyncs[0] ?? ''}/executions/${run}/cancel`, h, undefined]
+                )
+              }
             }
             for (const job of b.jobs) probes.push(['GET', `/api/jobs/createmodel/${job}`, h, undefined])
+            if (version === '2025-09-18') {
+              // The entity resolver knows every id, and tells no one about another tenant's.
+              const ids = [
+                ...b.orgs,
+                ...b.users,
+                ...b.connections,
+                ...b.bulkSyncs,
+                ...b.bulkExecutions,
+                ...b.models,
+                ...b.modelSyncs,
+                ...b.modelExecutions
+              ]
+              for (const id of ids) {
+                probes.push(['GET', `/api/entities/${id}`, h, undefined], [
+                  'GET',
+                  `/api/organizations/entities/${id}`,
+                  h,
+                  undefined
+                ])
+              }
+            }
             for (const role of b.roles) {
               probes.push(
                 ['GET', `/api/permissions/roles/${role}`, h, undefined],
