@@ -3,7 +3,7 @@
 // answer checked against a JSON Schema of the v25 type; the shapes of earlier versions beside them.
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { W, build } from './helper.js'
+import { W, build, until } from './helper.js'
 import { injectWire, problemsAgainst, v25Request, type WireAnswer, type WireRequest } from './support/v25.js'
 
 type Data = Record<string, unknown>
@@ -166,6 +166,30 @@ t.test('additional_schedules and the schedules routes are one store', async (t) 
     after.map((s) => s.id),
     'a refused PUT changed nothing'
   )
+})
+
+t.test("an additional schedule's run has its resync mode and schemas when it comes round", async (t) => {
+  const app = await build(t, { config: { syncRunDurationMs: 1000, syncScheduling: true } })
+  const jane = client(app, W.jane.key)
+  const sync = dataOf(await jane('GET', BULK))
+  await jane('PUT', BULK, {
+    body: {
+      ...sync,
+      additional_schedules: [{ frequency: 'hourly', minute: '15', resync_mode: 'rebuild', schemas: ['public.users'] }]
+    }
+  })
+  const now = app.store.clock.now()
+  const quarter = Math.ceil((now - 15 * 60_000) / 3_600_000) * 3_600_000 + 15 * 60_000
+  const due = quarter > now ? quarter : quarter + 3_600_000
+  app.control.advanceClock(Math.ceil((due - now) / 1000) + 1)
+  await until('the scheduled run', () => app.store.executions.count(W.bulkSync.id) === 2)
+  t.match(dataOf(await jane('GET', `${BULK}/executions/${app.store.executions.latest(W.bulkSync.id)?.id ?? ''}`)), {
+    type: 'rebuild',
+    is_resync: true,
+    is_partial: true,
+    output_disposition: 'rebuild',
+    schemas: [{ schema: 'public.users' }]
+  })
 })
 
 t.test('SCHEDULES_PER_SYNC bounds the additional schedules, by either road', async (t) => {
