@@ -9,6 +9,7 @@
 import { LIMITS } from '../../core/limits.js'
 import { envelopeSchema, Text, Id } from './common.js'
 import type { Infer } from './infer.js'
+import { EXECUTION_STATUSES } from './events.js'
 
 const Name = Text(LIMITS.name)
 const Bool = { type: 'boolean' } as const
@@ -1080,21 +1081,6 @@ export const SyncExecutionSchemaParams = {
   required: ['id', 'exec_id', 'schema_id'],
   properties: { id: { type: 'string' }, exec_id: { type: 'string' }, schema_id: { type: 'string', maxLength: LIMITS.name } }
 } as const
-
-/** ExecutionStatus (model-sync runs): what PUT .../executions/:id may name. */
-export const EXECUTION_STATUSES = [
-  'created',
-  'scheduled',
-  'queued',
-  'waiting',
-  'running',
-  'processing',
-  'canceling',
-  'canceled',
-  'completed',
-  'failed',
-  'interrupted'
-] as const
 
 /** PUT /api/syncs/:id/executions/:exec_id (SDK 1.18.1's modelSync.executions.update). */
 export const UpdateExecutionBody = {
