@@ -273,6 +273,15 @@ t.test('bulkSync.start without resync, and schemas.list as BulkSchemaListItem', 
   t.equal(refused.status, 422)
   t.match(refused.body, { metadata: { field: 'resync' } })
   t.equal((await jane('POST', `${BULK}/executions`, { body: {} })).status, 409, 'one run at a time')
+  const documented = (version: string) => async (): Promise<Data> => {
+    const doc = (await app.inject({ method: 'GET', url: `/__admin/openapi.json?version=${version}` })).json<{
+      paths: Record<string, Record<string, { requestBody: { content: Record<string, { schema: Data }> } }>>
+    }>()
+    const operation = doc.paths['/api/bulk/syncs/{id}/executions']?.post
+    return (Object.values(operation?.requestBody.content ?? {})[0]?.schema.properties ?? {}) as Data
+  }
+  t.notOk('resync' in (await documented('2025-09-18')()), "2025-09-18's StartBulkSyncRequest has no resync")
+  t.ok('resync' in (await documented('2024-02-08')()), "1.18.1's has it")
 
   const schemas = await jane('GET', `${BULK}/schemas`, { query: { filters: { enabled: 'true' } } })
   t.equal(schemas.status, 200)
@@ -555,6 +564,7 @@ t.test('shared connections, the current organization and its users answer their 
   const user = await jane('POST', '/api/organization/users', { body: { email: 'new.hire@polytomic.com' } })
   t.same(problemsAgainst('UserEnvelope', user.body), [])
   const id = dataOf(user).id as string
+  t.same(problemsAgainst('UserEnvelope', (await jane('GET', `/api/organization/users/${id}`)).body), [])
   t.same(problemsAgainst('UserEnvelope', (await jane('PUT', `/api/organization/users/${id}`, { body: {} })).body), [])
   t.same(problemsAgainst('UserEnvelope', (await jane('DELETE', `/api/organization/users/${id}`)).body), [])
 })

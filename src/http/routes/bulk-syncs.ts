@@ -31,6 +31,7 @@ import {
   RefreshSchemasQuery,
   SchemaListQuery,
   StartBulkSyncBody,
+  StartBulkSyncBody2025,
   SyncParams,
   SyncScheduleParams,
   SyncSchemaParams,
@@ -65,6 +66,16 @@ function check2025Body (body: unknown): void {
       'is required at API version 2025-09-18, where it replaced schedule; a client that sends schedule (as SDK ' +
         `1.18.1 does, with no version header, which means the default, 2025-09-18) should ${PIN_2024}`
     )
+  }
+}
+
+/**
+ * 2025-09-18's start body has no resync; the docs of both generations say the legacy flag is no longer
+ * accepted, so a caller that still sends it hears so rather than having it dropped.
+ */
+function refuseResync (body: unknown): void {
+  if (has(body, 'resync') && (body as { resync: unknown }).resync !== false) {
+    throw validationError('resync', 'is no longer accepted: use resync_mode (refetch, resync or rebuild)')
   }
 }
 
@@ -119,7 +130,9 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
         generation: '2025-09-18',
         view: (s) => store.bulkSyncs.view2025(s),
         checkBody: check2025Body,
+        checkStart: refuseResync,
         schemas: {
+          start: StartBulkSyncBody2025,
           create: CreateBulkSyncBody2025,
           replace: UpdateBulkSyncBody2025,
           sync: BulkSyncEnvelope2025

@@ -76,6 +76,8 @@ export interface SyncShapes<S> {
   generation: Generation
   view: (sync: S) => Record<string, unknown>
   checkBody?: (body: unknown) => void
+  /** Checks a start body before its schema does. */
+  checkStart?: (body: unknown) => void
   /** start: only where a generation's start body differs. */
   schemas: { create: object; replace: object; start?: object; sync: object }
 }
@@ -240,7 +242,7 @@ export function syncRoutes<
         api.post(
           `${one}/executions`,
           {
-            ...routeOptions({ generation: shape.generation }),
+            ...routeOptions({ generation: shape.generation, checkBody: shape.checkStart }),
             schema: {
               params: SyncParams,
               body: shape.schemas.start,

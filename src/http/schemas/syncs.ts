@@ -330,6 +330,12 @@ export const StartBulkSyncBody = {
 } as const
 export type StartBulkSyncInput = Infer<typeof StartBulkSyncBody>
 
+/** StartBulkSyncRequest at 2025-09-18: without the legacy resync flag. */
+export const StartBulkSyncBody2025 = {
+  ...StartBulkSyncBody,
+  properties: (({ resync: _resync, ...rest }) => rest)(StartBulkSyncBody.properties)
+} as const
+
 export const BulkExecutionListQuery = {
   type: 'object',
   additionalProperties: false,
