@@ -41,8 +41,3 @@ export function generationOf (version: ApiVersion): Generation | undefined {
   for (const start of GENERATIONS) if (start <= version) found = start
   return found
 }
-
-/** 2025-09-18 pages GET /api/bulk/syncs (reference 6.7) and reshapes bulk syncs (2025-09-18 surface 3.1). */
-export function isCurrentGeneration (version: ApiVersion): boolean {
-  return version >= '2025-09-18'
-}
