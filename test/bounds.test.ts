@@ -165,6 +165,47 @@ t.test('a sync keeps at most RUNS_PER_SYNC runs, the oldest finished out first',
   )
 })
 
+t.test('a bulk sync has at most SCHEDULES_PER_SYNC additional schedules, by either road: one more is refused', async (t) => {
+  const app = await build(t, { config: { schedulesPerSync: 2 } })
+  const body = {
+    name: 'Bounded',
+    source_connection_id: W.warehouse.copyId,
+    destination_connection_id: W.analytics.id,
+    destination_configuration: {},
+    default_schedule: { frequency: 'manual' }
+  }
+  const many = await call(app, 'POST', '/api/bulk/syncs', J, {
+    ...body,
+    additional_schedules: [{ frequency: 'hourly' }, { frequency: 'daily' }, { frequency: 'weekly' }]
+  })
+  t.equal(many.status, 422)
+  t.match(many.body, { metadata: { field: 'additional_schedules' } })
+  const id = dataOf(
+    await call(app, 'POST', '/api/bulk/syncs', J, {
+      ...body,
+      additional_schedules: [{ frequency: 'hourly' }, { frequency: 'daily' }]
+    })
+  ).id as string
+  const third = await call(app, 'POST', `/api/bulk/syncs/${id}/schedules`, J, { schedule: { frequency: 'weekly' } })
+  t.equal(third.status, 422)
+  t.match(third.body, { message: /at most 2 additional schedules \(SCHEDULES_PER_SYNC\)/ })
+  t.equal(dataOf<Data[]>(await call(app, 'GET', `/api/bulk/syncs/${id}/schedules`, J)).length, 2, 'nothing was added')
+})
+
+t.test('a run keeps its newest CONSOLE_LOG_ENTRIES console-log lines', async (t) => {
+  const app = await build(t, { config: { consoleLogEntries: 3 } })
+  const bulk = `/api/bulk/syncs/${W.bulkSync.id}`
+  const run = dataOf(await call(app, 'POST', `${bulk}/executions`, J, {})).id as string
+  app.control.settleExecutions()
+  const kept = dataOf<{ entries: Data[] }>(await call(app, 'GET', `${bulk}/executions/${run}/consolelog`, J)).entries
+  t.match(
+    kept.map((e) => e.message),
+    [/^schema public\.users: \d+ records synced$/, /^schema public\.orders: \d+ records synced$/, /^execution completed/],
+    'the last three of the nine it wrote'
+  )
+  t.equal(kept.length, 3)
+})
+
 t.test('an organization holds at most CONNECT_SESSIONS_MAX Connect sessions: a new one ends the oldest', async (t) => {
   const app = await build(t, { config: { connectSessionsMax: 2 } })
   const tokens: string[] = []

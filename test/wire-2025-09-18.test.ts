@@ -192,24 +192,6 @@ t.test("an additional schedule's run has its resync mode and schemas when it com
   })
 })
 
-t.test('SCHEDULES_PER_SYNC bounds the additional schedules, by either road', async (t) => {
-  const app = await build(t, { config: { schedulesPerSync: 2 } })
-  const jane = client(app, W.jane.key)
-  const many = await jane('POST', '/api/bulk/syncs', {
-    body: { ...minimalCreate, additional_schedules: [{ frequency: 'hourly' }, { frequency: 'daily' }, { frequency: 'weekly' }] }
-  })
-  t.equal(many.status, 422)
-  t.match(many.body, { metadata: { field: 'additional_schedules' } })
-  const id = dataOf(
-    await jane('POST', '/api/bulk/syncs', {
-      body: { ...minimalCreate, additional_schedules: [{ frequency: 'hourly' }, { frequency: 'daily' }] }
-    })
-  ).id as string
-  const third = await jane('POST', `/api/bulk/syncs/${id}/schedules`, { body: { schedule: { frequency: 'weekly' } } })
-  t.equal(third.status, 422)
-  t.match(third.body, { message: /at most 2 additional schedules \(SCHEDULES_PER_SYNC\)/ })
-})
-
 t.test('each version reads the body of the other with a 422 that says which version it is for', async (t) => {
   const app = await build(t)
   const jane = client(app, W.jane.key)
@@ -492,20 +474,6 @@ t.test('a model-sync run has its console log, and the same seed writes the same 
     ['info', /^execution completed: \d+ records$/]
   ])
   t.same(await lines(), first, 'deterministic under the same seed')
-})
-
-t.test('CONSOLE_LOG_ENTRIES keeps the newest lines of a run', async (t) => {
-  const app = await build(t, { config: { consoleLogEntries: 3 } })
-  const jane = client(app, W.jane.key)
-  const run = dataOf(await jane('POST', `${BULK}/executions`, { body: {} })).id as string
-  app.control.settleExecutions()
-  const kept = dataOf<{ entries: Data[] }>(await jane('GET', `${BULK}/executions/${run}/consolelog`)).entries
-  t.equal(kept.length, 3)
-  t.match(
-    kept.map((e) => e.message),
-    [/^schema public\.users: \d+ records synced$/, /^schema public\.orders: \d+ records synced$/, /^execution completed/],
-    'the last three of the nine it wrote'
-  )
 })
 
 t.test('entities.get and getForPartner resolve any id the caller can reach', async (t) => {
