@@ -30,8 +30,8 @@ t.test('GET /__admin/openapi.json is a valid OpenAPI 3 document of every /api ro
 
   const registered = new Set(
     app.routeTable
-      .filter((r) => r.url.startsWith('/api/') && !r.notSimulated && r.generation !== null)
-      .concat(app.routeTable.filter((r) => r.url.startsWith('/api/') && !r.notSimulated && r.generation === null))
+      // Every route is in the default version's document: a path's 2025-09-18 route stands for its shared one.
+      .filter((r) => r.url.startsWith('/api/') && !r.notSimulated)
       .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`)
   )
   t.ok(registered.size >= 25, `${registered.size} /api operations are registered`)

@@ -85,7 +85,12 @@ export const SDK_OPERATIONS: readonly SdkOperation[] = [
   ['GET', '/api/connections/{id}/modelsync/target', 'modelSync.targets.getTarget', OLD],
   ['GET', '/api/connections/{id}/modelsync/target/fields', 'modelSync.targets.getTargetFields', BOTH],
   ['GET', '/api/connections/{id}/modelsync/targetobjects', 'modelSync.targets.list', BOTH],
-  ['GET', '/api/connections/{id}/modelsync/targetobjects/properties/{property}', 'modelSync.targets.getCreateProperty', BOTH],
+  [
+    'GET',
+    '/api/connections/{id}/modelsync/targetobjects/properties/{property}',
+    'modelSync.targets.getCreateProperty',
+    BOTH
+  ],
   ['GET', '/api/connections/{id}/modelsync/enrichment-source', 'models.getEnrichmentSource', BOTH],
   ['POST', '/api/enrichment/{connection_id}/inputfields', 'models.post', BOTH],
   ['POST', '/api/model-preview', 'models.preview', BOTH],

@@ -43,6 +43,14 @@ const PATHS: Record<EntityType, (id: string, organizationId: string, parentId: s
   bulk_sync_execution: (id, _o, syncId) => `/api/bulk/syncs/${String(syncId)}/executions/${id}`
 }
 
+/** What an entity with a parent hangs from: the relationship's name and the parent's kind. */
+const PARENTS: Partial<Record<EntityType, EntityType>> = {
+  connection: 'connection',
+  sync_execution: 'sync',
+  bulk_sync_execution: 'bulk_sync'
+}
+const RELATIONSHIP_NAMES: Partial<Record<EntityType, string>> = { connection: 'parent_connection' }
+
 /**
  * GET /api/entities/:id and /api/organizations/entities/:id: any id of the world resolved to what it names,
  * where that lives and what it belongs to. Who may see it is the access policy's to say.
@@ -75,14 +83,11 @@ export class EntityResolver {
       organization_id: found.organization_id,
       relationships: {}
     }
-    if (found.parent_id !== null) {
-      const parent =
-        found.type === 'connection'
-          ? { name: 'parent_connection', type: 'connection' as const }
-          : { name: found.type === 'bulk_sync_execution' ? 'bulk_sync' : 'sync', type: found.type === 'bulk_sync_execution' ? 'bulk_sync' as const : 'sync' as const }
-      entity.relationships[parent.name] = {
+    const parent = PARENTS[found.type]
+    if (found.parent_id !== null && parent !== undefined) {
+      entity.relationships[RELATIONSHIP_NAMES[found.type] ?? parent] = {
         id: found.parent_id,
-        path: PATHS[parent.type](found.parent_id, found.organization_id, null)
+        path: PATHS[parent](found.parent_id, found.organization_id, null)
       }
     }
     if (found.type === 'bulk_sync_execution' && found.plan !== null) {

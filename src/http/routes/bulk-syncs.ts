@@ -43,7 +43,12 @@ import {
   type StartBulkSyncInput,
   type UpdateBulkSchemaInput
 } from '../schemas/syncs.js'
-import type { BulkSyncInput, StoredBulkSync, StoredSchema } from '../../store/syncs/bulk-syncs.js'
+import {
+  refuseLegacyResync,
+  type BulkSyncInput,
+  type StoredBulkSync,
+  type StoredSchema
+} from '../../store/syncs/bulk-syncs.js'
 import { decodePageToken, page, pageSize } from '../../store/paging.js'
 import { syncRoutes } from './sync-routes.js'
 
@@ -53,7 +58,8 @@ const EXECUTION_PAGE = 50
 const MAX_EXECUTION_PAGE = 100
 
 /** The SDK configuration that sends a version: 1.18.1 sends none unless told. */
-const PIN_2024 = "send X-Polytomic-Version: 2024-02-08 (SDK 1.18.1: new PolytomicClient({ version: '2024-02-08', ... }))"
+const PIN_2024 =
+  "send X-Polytomic-Version: 2024-02-08 (SDK 1.18.1: new PolytomicClient({ version: '2024-02-08', ... }))"
 
 const has = (body: unknown, field: string): boolean =>
   typeof body === 'object' && body !== null && (body as Record<string, unknown>)[field] !== undefined
@@ -66,16 +72,6 @@ function check2025Body (body: unknown): void {
       'is required at API version 2025-09-18, where it replaced schedule; a client that sends schedule (as SDK ' +
         `1.18.1 does, with no version header, which means the default, 2025-09-18) should ${PIN_2024}`
     )
-  }
-}
-
-/**
- * 2025-09-18's start body has no resync; the docs of both generations say the legacy flag is no longer
- * accepted, so a caller that still sends it hears so rather than having it dropped.
- */
-function refuseResync (body: unknown): void {
-  if (has(body, 'resync') && (body as { resync: unknown }).resync !== false) {
-    throw validationError('resync', 'is no longer accepted: use resync_mode (refetch, resync or rebuild)')
   }
 }
 
@@ -130,7 +126,9 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
         generation: '2025-09-18',
         view: (s) => store.bulkSyncs.view2025(s),
         checkBody: check2025Body,
-        checkStart: refuseResync,
+        checkStart: (body) => {
+          refuseLegacyResync((body as { resync?: unknown } | null)?.resync)
+        },
         schemas: {
           start: StartBulkSyncBody2025,
           create: CreateBulkSyncBody2025,

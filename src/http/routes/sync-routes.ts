@@ -71,9 +71,9 @@ export interface SyncKindRoutes<S extends StoredBulkSync | StoredModelSync, Inpu
   generations?: ReadonlyArray<SyncShapes<S>>
 }
 
-/** One generation's shapes of a kind's syncs. */
+/** One generation's shapes of a kind's syncs; without a generation, the shapes every version shares. */
 export interface SyncShapes<S> {
-  generation: Generation
+  generation?: Generation
   view: (sync: S) => Record<string, unknown>
   checkBody?: (body: unknown) => void
   /** Checks a start body before its schema does. */
@@ -100,7 +100,7 @@ export function syncRoutes<
   const itemQuery = schemas.itemQuery === undefined ? {} : { querystring: schemas.itemQuery }
   const one = `${k.path}/:id`
   /** The shapes every version shares, then each generation's own: a route taking or answering a sync per shape. */
-  const shapes: Array<SyncShapes<S> | (Omit<SyncShapes<S>, 'generation'> & { generation?: undefined })> = [
+  const shapes: Array<SyncShapes<S>> = [
     { view: (sync) => k.repository.view(sync), checkBody: k.checkBody, schemas },
     ...(k.generations ?? [])
   ]

@@ -1085,7 +1085,7 @@ export const ConsoleLogEnvelope = envelopeSchema({
 export const SyncExecutionSchemaParams = {
   type: 'object',
   required: ['id', 'exec_id', 'schema_id'],
-  properties: { id: { type: 'string' }, exec_id: { type: 'string' }, schema_id: { type: 'string', maxLength: LIMITS.name } }
+  properties: { ...SyncExecutionParams.properties, schema_id: { type: 'string', maxLength: LIMITS.name } }
 } as const
 
 /** PUT /api/syncs/:id/executions/:exec_id (SDK 1.18.1's modelSync.executions.update). */

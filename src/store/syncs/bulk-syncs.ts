@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3'
 import type { Clock } from '../../control/clock.js'
-import { Errors, validationError } from '../../core/errors.js'
+import { Errors, validationError, type ApiError } from '../../core/errors.js'
 import { checkSchedule, type ScheduleParts } from './schedule.js'
 import type { FixtureBulkSync } from '../../http/schemas/fixtures.js'
 import {
@@ -284,7 +284,10 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
   override replace (existing: StoredBulkSync, input: BulkSyncInput, actor: Actor): StoredBulkSync {
     if (is2025(input) && input.default_schedule.id !== undefined) {
       if (canonicalId(input.default_schedule.id) !== defaultScheduleId(existing.id)) {
-        throw validationError('default_schedule.id', "is not this sync's default schedule: send the id a GET gives, or none")
+        throw validationError(
+          'default_schedule.id',
+          "is not this sync's default schedule: send the id a GET gives, or none"
+        )
       }
     }
     return super.replace(existing, input, actor)
@@ -331,15 +334,14 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
       }
       ;(entry.schemas ?? []).forEach((schema, at) => {
         if (!schemaIds.includes(schema)) {
-          throw validationError(`${field}.schemas[${at}]`, `is not a schema of this sync${didYouMean(schema, schemaIds)}`)
+          const problem = `is not a schema of this sync${didYouMean(schema, schemaIds)}`
+          throw validationError(`${field}.schemas[${at}]`, problem)
         }
       })
       return checkedScheduleApi(scheduleApiOf(entry), field)
     })
     for (const id of existing.keys()) if (!kept.has(id)) this.bulk.removeSchedule.run(id)
-    if (definitions.length > this.schedulesPerSync) {
-      throw validationError('additional_schedules', `a bulk sync has at most ${this.schedulesPerSync} (SCHEDULES_PER_SYNC)`)
-    }
+    if (definitions.length > this.schedulesPerSync) throw this.tooManySchedules('additional_schedules')
     list.forEach((entry, index) => {
       const definition = definitions[index] as ScheduleDefinition
       const found = entry.id === undefined ? undefined : existing.get(canonicalId(entry.id))
@@ -377,9 +379,7 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
     trigger: 'manual' | 'schedule'
   ): StartRequest {
     const given = input ?? {}
-    if (given.resync === true) {
-      throw validationError('resync', 'is no longer accepted: use resync_mode (refetch, resync or rebuild)')
-    }
+    refuseLegacyResync(given.resync)
     if (given.test === true && given.resync_mode !== undefined) {
       throw validationError('test', 'a test run cannot also be a resync (resync_mode)')
     }
@@ -584,6 +584,12 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
     return scheduleOf(row)
   }
 
+  /** The 422 past SCHEDULES_PER_SYNC, by either road. */
+  private tooManySchedules (field: string): ApiError {
+    const most = this.schedulesPerSync
+    return validationError(field, `a bulk sync has at most ${most} additional schedules (SCHEDULES_PER_SYNC)`)
+  }
+
   /** POST .../schedules: one more, within SCHEDULES_PER_SYNC. Call inside a transaction. */
   addSchedule (
     syncId: string,
@@ -591,9 +597,7 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
     actor: Actor | null,
     options: { id?: string } = {}
   ): StoredSchedule {
-    if ((this.bulk.scheduleCount.get(syncId)?.n ?? 0) >= this.schedulesPerSync) {
-      throw validationError('schedule', `a bulk sync has at most ${this.schedulesPerSync} additional schedules (SCHEDULES_PER_SYNC)`)
-    }
+    if ((this.bulk.scheduleCount.get(syncId)?.n ?? 0) >= this.schedulesPerSync) throw this.tooManySchedules('schedule')
     return this.insertSchedule(syncId, checkedScheduleApi(input), actor, options.id)
   }
 
@@ -705,6 +709,16 @@ function scheduleOf (row: Record<string, string | null>): StoredSchedule {
     created_by: scheduleActor(row.created_by ?? null),
     updated_at: row.updated_at as string,
     updated_by: scheduleActor(row.updated_by ?? null)
+  }
+}
+
+/**
+ * The legacy resync flag of a start: refused in every version (the docs of both SDK generations say it is no
+ * longer accepted; 2025-09-18's type no longer has it).
+ */
+export function refuseLegacyResync (resync: unknown): void {
+  if (resync !== undefined && resync !== false) {
+    throw validationError('resync', 'is no longer accepted: use resync_mode (refetch, resync or rebuild)')
   }
 }
 

@@ -482,7 +482,7 @@ export class ExecutionRepository {
         updated_ms: now,
         due_ms: now
       })
-      this.log(execution, [{ level: 'warn', message: 'cancellation requested', payload: { status: 'canceling' } }], now)
+      this.log(execution, linesOf(execution, 'canceling'), now)
       this.changed()
     }
     return this.find(execution.id) as StoredExecution
@@ -730,11 +730,11 @@ export class ExecutionRepository {
       this.log(loaded, linesOf(loaded, 'created'), created)
       if (started !== null) this.log(loaded, linesOf(loaded, 'running'), started)
       if (status === 'canceling') {
-        this.log(loaded, [{ level: 'warn', message: 'cancellation requested', payload: { status } }], started ?? created)
+        this.log(loaded, linesOf(loaded, 'canceling'), started ?? created)
       }
       if (!active) {
         const end = status === 'completed' && plan.outcome === 'complete_with_errors' ? 'completed_with_errors' : status
-        this.log(loaded, linesOf(loaded, end as 'completed' | 'failed' | 'canceled'), completed ?? started ?? created)
+        this.log(loaded, linesOf(loaded, end), completed ?? started ?? created)
       }
     }
   }
@@ -859,7 +859,7 @@ function eventPayload (type: EventType, sync: SyncFacts, e: StoredExecution): Re
 /** What a run writes to its console log as it reaches a state (the state it is now in, its plan, its counts). */
 function linesOf (
   e: StoredExecution,
-  to: 'created' | 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'canceled'
+  to: 'created' | 'running' | 'canceling' | 'completed' | 'completed_with_errors' | 'failed' | 'canceled'
 ): ConsoleLine[] {
   const schemas = e.plan.schemas
   const counts = countsOf(e)
@@ -894,6 +894,8 @@ function linesOf (
           schemaLine(s, 'info', `syncing to ${s.output_name}`, { status: 'running' })
         )
       ]
+    case 'canceling':
+      return [{ level: 'warn', message: 'cancellation requested', payload: { status: 'canceling' } }]
     case 'completed':
     case 'completed_with_errors': {
       const withErrors = counts.errors > 0
