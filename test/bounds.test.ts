@@ -67,7 +67,7 @@ t.test('a partner keeps at most IDEMPOTENCY_MAX_BYTES of outcomes, the newest al
   const big = (i: number): Data => ({
     name: `Big ${i}`,
     connection_id: W.warehouse.copyId,
-    configuration: { query: `SELECT '${'x'.repeat(900)}'` },
+    configuration: { query: `SELECT 1 AS id, '${'x'.repeat(900)}' AS padding` },
     fields: ['id']
   })
   for (let i = 1; i <= 6; i++) t.equal((await withKey(app, `big-key-${i}`, J, '/api/models', big(i))).status, 200)
@@ -121,7 +121,7 @@ t.test('a partner keeps at most JOBS_MAX jobs and JOBS_MAX_BYTES of results: the
   const model = {
     name: 'Accounts',
     connection_id: W.warehouse.copyId,
-    configuration: { query: 'SELECT 1' },
+    configuration: { query: 'SELECT 1 AS id' },
     fields: ['id']
   }
   const id = dataOf(await call(app, 'POST', '/api/models', J, model)).id as string
@@ -136,7 +136,7 @@ t.test('a partner keeps at most JOBS_MAX jobs and JOBS_MAX_BYTES of results: the
   t.same(statuses, [404, 404, 200, 200, 200])
 
   const small = await build(t, { config: { jobsMaxBytes: 2048 } })
-  const big = { ...model, configuration: { query: `SELECT '${'x'.repeat(900)}'` } }
+  const big = { ...model, configuration: { query: `SELECT 1 AS id, '${'x'.repeat(900)}' AS padding` } }
   const bigId = dataOf(await call(small, 'POST', '/api/models', J, big)).id as string
   for (let i = 0; i < 6; i++) {
     await call(small, 'PUT', `/api/models/${bigId}?async=true`, J, big)

@@ -35,7 +35,7 @@ t.test('create, get, list, replace, activate and delete with a user key', async 
     '/api/bulk/syncs',
     J,
     body({
-      schemas: ['public.a', { id: 'public.b', enabled: false, fields: ['x', { id: 'y', obfuscate: true }] }],
+      schemas: ['public.accounts', { id: 'public.events', enabled: false, fields: ['id', { id: 'path', obfuscate: true }] }],
       policies: ['p1'],
       concurrency_limit: 4
     })
@@ -72,14 +72,14 @@ t.test('create, get, list, replace, activate and delete with a user key', async 
     [W.bulkSync.id]
   )
   t.same(dataOf<Data[]>(await call(app, 'GET', `/api/bulk/syncs/${id}/schemas`, J)), [
-    { id: 'public.a', output_name: 'public_a', enabled: true, fields: [], filters: [] },
+    { id: 'public.accounts', output_name: 'public_accounts', enabled: true, fields: [], filters: [] },
     {
-      id: 'public.b',
-      output_name: 'public_b',
+      id: 'public.events',
+      output_name: 'public_events',
       enabled: false,
       fields: [
-        { id: 'x', output_name: 'x', enabled: true, obfuscated: false },
-        { id: 'y', output_name: 'y', enabled: true, obfuscated: true }
+        { id: 'id', output_name: 'id', enabled: true, obfuscated: false },
+        { id: 'path', output_name: 'path', enabled: true, obfuscated: true }
       ],
       filters: []
     }
@@ -194,7 +194,17 @@ t.test(
       ],
       [body({ schedule: {} }), 'schedule.frequency', 'is required'],
       [body({ name: '  ' }), 'name', 'must not be empty'],
-      [body({ schemas: ['public.a', 'public.a'] }), 'schemas[1]', 'duplicate id public.a'],
+      [body({ schemas: ['public.users', 'public.users'] }), 'schemas[1]', 'duplicate id public.users'],
+      [
+        body({ schemas: ['public.user'] }),
+        'schemas[0]',
+        `source connection ${W.warehouse.copyId} has no schema public.user (did you mean public.users?)`
+      ],
+      [
+        body({ schemas: [{ id: 'public.users', fields: ['mail'] }] }),
+        'schemas[0].fields[0]',
+        'public.users has no field mail (did you mean email?)'
+      ],
       [body({ normalize_names: 'shout' }), 'normalize_names', 'must be one of enabled, disabled, legacy'],
       [{ ...body(), destination_configuration: undefined }, 'destination_configuration', 'is required']
     ]
@@ -289,7 +299,7 @@ t.test('schemas: list with filters (a JSON string, as the SDK sends it), get, up
     await call(app, 'PATCH', url, J, {
       schemas: [
         { id: 'public.accounts', enabled: false },
-        { id: 'public.invoices', partition_key: 'month' }
+        { id: 'public.events', partition_key: 'month' }
       ]
     })
   )
@@ -299,11 +309,15 @@ t.test('schemas: list with filters (a JSON string, as the SDK sends it), get, up
       ['public.accounts', false],
       ['public.users', false],
       ['public.orders', true],
-      ['public.invoices', true]
+      ['public.events', true]
     ],
-    'listed ones change; a new one is added'
+    'listed ones change; a new one is added from the source catalog'
   )
-  t.match(patched[3], { output_name: 'public_invoices', partition_key: 'month' })
+  t.match(patched[3], { output_name: 'public_events', partition_key: 'month' })
+  t.match((await call(app, 'PATCH', url, J, { schemas: [{ id: 'public.invoices' }] })).body, {
+    status: 422,
+    metadata: { field: 'schemas[0]', problem: /has no schema public\.invoices/ }
+  })
   t.match((await call(app, 'PATCH', url, J, { schemas: [{ id: 'a' }, { id: 'a' }] })).body, {
     status: 422,
     metadata: { field: 'schemas[1]' }

@@ -45,7 +45,11 @@ t.test('defaults apply when nothing is set', async (t) => {
     connectSessionsMax: 100,
     webhookQueueMax: 1000,
     eventsMax: 10000,
-    rulesMax: 1000
+    rulesMax: 1000,
+    catalogMaxRows: 100000,
+    catalogCache: 32,
+    queryMaxRows: 10000,
+    queryTimeoutMs: 5000
   })
   t.ok(existsSync(BUNDLED_FIXTURES), 'the bundled fixtures path exists')
 })
@@ -93,7 +97,11 @@ t.test('every variable is read', async (t) => {
       CONNECT_SESSIONS_MAX: '4',
       WEBHOOK_QUEUE_MAX: '5',
       EVENTS_MAX: '6',
-      RULES_MAX: '7'
+      RULES_MAX: '7',
+      CATALOG_MAX_ROWS: '11',
+      CATALOG_CACHE: '12',
+      QUERY_MAX_ROWS: '13',
+      QUERY_TIMEOUT_MS: '14'
     }),
     {
       port: 0,
@@ -136,7 +144,11 @@ t.test('every variable is read', async (t) => {
       connectSessionsMax: 4,
       webhookQueueMax: 5,
       eventsMax: 6,
-      rulesMax: 7
+      rulesMax: 7,
+      catalogMaxRows: 11,
+      catalogCache: 12,
+      queryMaxRows: 13,
+      queryTimeoutMs: 14
     }
   )
   t.same(loadConfig({ LATENCY_MS: '250' }).latencyMs, { min: 250, max: 250 }, 'a fixed latency')

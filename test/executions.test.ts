@@ -368,15 +368,17 @@ t.test(
   }
 )
 
-t.test('counts come from the seeded source: the same FAULT_SEED gives the same runs', async (t) => {
+t.test('model run counts come from the seeded source: the same FAULT_SEED gives the same runs', async (t) => {
+  // (A bulk run counts the rows of its schemas: test/catalogs.test.ts.)
   const counts = async (seed: number): Promise<unknown[]> => {
     const app = await build(t, { config: { faultSeed: seed, syncRunDurationMs: HOUR } })
+    const url = `/api/syncs/${await modelSync(app)}`
     const result = []
     for (let i = 0; i < 3; i++) {
-      const run = await start(app, BULK)
+      const run = await start(app, url)
       app.control.settleExecutions()
-      const done = await execution(app, BULK, run.id as string)
-      result.push([done.record_count, (done.schemas as Data[]).map((s) => s.record_count)])
+      const done = await execution(app, url, run.id as string)
+      result.push(done.counts)
     }
     return result
   }
@@ -569,7 +571,7 @@ t.test('in-process: the Simulator steers runs, and close() leaves no runner behi
   const rule = sim.addExecutionRule({ sync_id: W.bulkSync.id, outcome: 'hang' })
   t.match(rule, { outcome: 'hang', fired: 0 })
   const run = await start(app, BULK)
-  t.same(sim.settleExecutions(), { finished: 0, hanging: 1, jobs: 0 })
+  t.same(sim.settleExecutions(), { finished: 0, hanging: 1, jobs: 0, refreshes: 0 })
   t.match(sim.advanceExecution(run.id as string, { status: 'completed_with_errors' }), {
     kind: 'bulk',
     execution: { status: 'completed' }

@@ -136,7 +136,7 @@ t.test('the whole flow at 2025-09-18, as SDK v25.9.2 sends it', async (t) => {
   // A model on the shared connection, and a model sync into the destination.
   const modelId = dataOf(
     await customer('POST', '/api/models', {
-      body: { name: 'Customers', connection_id: sourceId, configuration: { table: 'customers' }, fields: ['id', 'email'] }
+      body: { name: 'Customers', connection_id: sourceId, configuration: { table: 'users' }, fields: ['id', 'email'] }
     })
   ).id as string
   const modelSyncId = dataOf(
@@ -145,15 +145,15 @@ t.test('the whole flow at 2025-09-18, as SDK v25.9.2 sends it', async (t) => {
         name: 'Customers to Snowflake',
         mode: 'updateOrCreate',
         schedule: { frequency: 'manual' },
-        target: { connection_id: destinationId, object: 'customers' },
-        fields: [{ target: 'email', source: { model_id: modelId, field: 'email' } }],
-        identity: { source: { model_id: modelId, field: 'id' }, target: 'id', function: 'Equality' }
+        target: { connection_id: destinationId, object: 'PUBLIC.USERS' },
+        fields: [{ target: 'EMAIL', source: { model_id: modelId, field: 'email' } }],
+        identity: { source: { model_id: modelId, field: 'id' }, target: 'ID', function: 'Equality' }
       }
     })
   ).id as string
   const syncs = await customer('GET', '/api/syncs', { query: { limit: 10 } })
   t.same(problemsAgainst('ListSyncResponseEnvelope', syncs.body), [])
-  t.match(dataOf(syncs), [{ id: modelSyncId, target_object: 'customers' }])
+  t.match(dataOf(syncs), [{ id: modelSyncId, target_object: 'PUBLIC.USERS' }])
 
   // Bulk runs to each end, each end in its console log.
   const bulkRuns: string[] = []
@@ -289,7 +289,7 @@ t.test('the whole flow at 2024-02-08, through the official SDK 1.18.1', async (t
 
   // A model and a model sync.
   const model = await customer.models.create(
-    { body: { name: 'Customers', connection_id: sourceId, configuration: { table: 'customers' }, fields: ['id', 'email'] } },
+    { body: { name: 'Customers', connection_id: sourceId, configuration: { table: 'users' }, fields: ['id', 'email'] } },
     once
   )
   const modelId = model.data?.id as string
@@ -298,14 +298,14 @@ t.test('the whole flow at 2024-02-08, through the official SDK 1.18.1', async (t
       name: 'Customers to Snowflake',
       mode: 'updateOrCreate',
       schedule: { frequency: 'manual' },
-      target: { connection_id: destinationId, object: 'customers' },
-      fields: [{ target: 'email', source: { model_id: modelId, field: 'email' } }],
-      identity: { source: { model_id: modelId, field: 'id' }, target: 'id', function: 'Equality' }
+      target: { connection_id: destinationId, object: 'PUBLIC.USERS' },
+      fields: [{ target: 'EMAIL', source: { model_id: modelId, field: 'email' } }],
+      identity: { source: { model_id: modelId, field: 'id' }, target: 'ID', function: 'Equality' }
     },
     once
   )
   const modelSyncId = modelSync.data?.id as string
-  t.match((await customer.modelSync.list({}, once)).data, [{ id: modelSyncId, target: { object: 'customers' } }])
+  t.match((await customer.modelSync.list({}, once)).data, [{ id: modelSyncId, target: { object: 'PUBLIC.USERS' } }])
 
   // Bulk runs to each end.
   // Settling takes a run to its end; a hanging one only to running, where the API cancels it.

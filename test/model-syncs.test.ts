@@ -11,10 +11,13 @@ const GLOBEX = bearer(W.globex.key)
 type Data = Record<string, unknown>
 const dataOf = <T = Data>(res: { body: unknown }): T => (res.body as { data: T }).data
 
+/** Users with their account's plan: a query the catalog of the warehouse answers. */
+const QUERY = 'SELECT u.id, u.email, a.plan FROM users u JOIN accounts a ON a.id = u.account_id'
+
 const model = (overrides: Data = {}): Data => ({
   name: 'Accounts',
   connection_id: W.warehouse.copyId,
-  configuration: { query: 'SELECT * FROM accounts' },
+  configuration: { query: QUERY },
   fields: ['id', 'email', 'plan'],
   ...overrides
 })
@@ -27,10 +30,10 @@ const sync = (modelId: string, overrides: Data = {}): Data => ({
   name: 'Accounts to Snowflake',
   mode: 'updateOrCreate',
   schedule: { frequency: 'hourly', minute: '10' },
-  target: { connection_id: W.analytics.id, object: 'ACCOUNTS', configuration: { batch: 500 } },
+  target: { connection_id: W.analytics.id, object: 'PUBLIC.USERS', configuration: { batch: 500 } },
   fields: [
     { target: 'EMAIL', source: { model_id: modelId, field: 'email' } },
-    { target: 'SOURCE', override_value: 'polytomic' }
+    { target: 'SOURCE', override_value: 'polytomic', new: true }
   ],
   identity: { source: { model_id: modelId, field: 'id' }, target: 'ID', function: 'Equality' },
   ...overrides
@@ -57,7 +60,7 @@ t.test('models: create, get, list, replace (the version counts up) and delete', 
     name: 'Accounts',
     type: 'postgresql',
     connection_id: W.warehouse.copyId,
-    configuration: { query: 'SELECT * FROM accounts' },
+    configuration: { query: QUERY },
     identifier: 'id',
     labels: [{ name: 'crm' }],
     tracking_columns: ['updated_at'],
@@ -66,9 +69,9 @@ t.test('models: create, get, list, replace (the version counts up) and delete', 
     created_by: { id: W.jane.id }
   })
   t.same(m.fields, [
-    { id: 'id', name: 'id', label: 'id', type: 'string', user_added: false },
-    { id: 'email', name: 'email', label: 'email', type: 'string', user_added: false },
-    { id: 'plan', name: 'plan', label: 'plan', type: 'string', user_added: false },
+    { id: 'id', name: 'id', label: 'id', type: 'number', remote_type: 'integer', user_added: false },
+    { id: 'email', name: 'email', label: 'email', type: 'string', remote_type: 'text', user_added: false },
+    { id: 'plan', name: 'plan', label: 'plan', type: 'string', remote_type: 'text', user_added: false },
     { id: 'score', name: 'score', label: 'Score', type: 'number', example: '7', user_added: true }
   ])
   t.notOk('job' in (created.body as Data), 'no job unless async=true')
@@ -167,14 +170,14 @@ t.test('model syncs: create, get, list with filters, replace, activate and delet
     mode: 'updateOrCreate',
     active: false,
     schedule: { frequency: 'hourly', minute: '10' },
-    target: { connection_id: W.analytics.id, object: 'ACCOUNTS', configuration: { batch: 500 } },
+    target: { connection_id: W.analytics.id, object: 'PUBLIC.USERS', configuration: { batch: 500 } },
     model_ids: [modelId],
     policies: ['p'],
     identity: { source: { model_id: modelId, field: 'id' }, target: 'ID', function: 'Equality' }
   })
   t.same(s.fields, [
     { target: 'EMAIL', source: { model_id: modelId, field: 'email' } },
-    { target: 'SOURCE', override_value: 'polytomic' }
+    { target: 'SOURCE', override_value: 'polytomic', new: true }
   ])
   const id = s.id as string
   t.same(dataOf(await call(app, 'GET', `/api/syncs/${id}`, J)), s)

@@ -34,7 +34,11 @@ t.test("docs/bounds.md names every bound's setting with its default", async (t) 
     'CONNECT_SESSIONS_MAX',
     'WEBHOOK_QUEUE_MAX',
     'EVENTS_MAX',
-    'RULES_MAX'
+    'RULES_MAX',
+    'CATALOG_MAX_ROWS',
+    'CATALOG_CACHE',
+    'QUERY_MAX_ROWS',
+    'QUERY_TIMEOUT_MS'
   ]
   const settings = Object.values(SETTINGS)
   for (const env of envs) {

@@ -192,7 +192,7 @@ t.test('a model sync: a model on the shared connection, a run completed then one
       body: {
         name: 'Customers',
         connection_id: sourceId,
-        configuration: { query: 'SELECT id, email FROM customers' },
+        configuration: { query: 'SELECT id, email FROM users' },
         fields: ['id', 'email'],
         identifier: 'id',
         organization_id: organizationId
@@ -214,7 +214,7 @@ t.test('a model sync: a model on the shared connection, a run completed then one
       organization_id: organizationId,
       mode: 'updateOrCreate',
       schedule: { frequency: 'manual' },
-      target: { connection_id: destinationId, object: 'customers' },
+      target: { connection_id: destinationId, object: 'analytics.users' },
       fields: [{ target: 'email', source: { model_id: modelId, field: 'email' } }],
       identity: { source: { model_id: modelId, field: 'id' }, target: 'id', function: 'Equality' }
     },

@@ -82,6 +82,7 @@ t.test('createSimulator: inject() works without a socket; fixtures may be an obj
     deployment_keys: 0,
     connection_types: 0,
     connections: 0,
+    connection_catalogs: 0,
     webhooks: 0,
     events: 0,
     ...NO_SYNCS

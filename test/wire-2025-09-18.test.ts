@@ -296,7 +296,7 @@ async function modelSyncs (app: FastifyInstance, count: number): Promise<string[
         name: `Users out ${i}`,
         mode: i % 2 === 0 ? 'create' : 'updateOrCreate',
         schedule: { frequency: 'manual' },
-        target: { connection_id: W.analytics.id, object: `users_${i}` },
+        target: { connection_id: W.analytics.id, object: `users_${i}`, create: { schema: 'PUBLIC' } },
         fields: [{ target: 'email', source: { model_id: model, field: 'email' } }],
         identity: i % 2 === 0 ? undefined : { source: { model_id: model, field: 'id' }, target: 'id', function: 'Equality' },
         encryption_passphrase: 'hush',

@@ -12,9 +12,9 @@ export interface RunnerOptions {
 const ERROR_BACKOFF_MS = 1000
 
 /**
- * The background worker of sync runs and jobs. It wakes when a run starts or changes, when a timer
- * for the next due change fires, and when simulated time moves; each turn makes every due change in
- * one transaction (the events they emit go to the delivery queue). close() stops it: nothing is
+ * The background worker of sync runs, jobs (queries too) and schema refreshes. It wakes when a run starts or
+ * changes, when a timer for the next due change fires, and when simulated time moves; each turn makes every
+ * due change in one transaction (the events they emit go to the delivery queue). close() stops it: nothing is
  * left running, and what was due stays in the database for the next start (a file database resumes).
  */
 export class SyncRunner extends Worker {
@@ -30,6 +30,7 @@ export class SyncRunner extends Worker {
     this.unsubscribe = [
       store.executions.onChange(() => this.wake()),
       store.jobs.onChange(() => this.wake()),
+      store.catalogs.onChange(() => this.wake()),
       clock.onMove(() => this.wake())
     ]
   }
@@ -41,8 +42,11 @@ export class SyncRunner extends Worker {
       next = this.store.transaction(() => {
         this.store.executions.stepDue(now)
         this.store.jobs.finishDue(now)
+        this.store.catalogs.finishDue(now)
         const scheduled = this.options.scheduling ? this.store.scheduler.startDue(now) : null
-        return earliest(earliest(this.store.executions.nextDue(), this.store.jobs.nextDue()), scheduled)
+        const { executions, jobs, catalogs } = this.store
+        const due = [executions.nextDue(), jobs.nextDue(), catalogs.nextDue(), scheduled]
+        return due.reduce(earliest, null)
       })
     } catch (err) {
       this.log.error({ err }, 'sync runner: a turn failed; trying again shortly')

@@ -36,6 +36,9 @@ import { createTenant, deleteTenant, type Tenant } from '../store/tenants.js'
 import { BASELINE, type SnapshotInfo } from '../store/world.js'
 import type { ValidateFunction } from 'ajv'
 import { compileSchema, firstIssue } from '../http/validation.js'
+import { CatalogShape, type CatalogInput } from '../http/schemas/catalogs.js'
+import type { Catalog } from '../store/catalogs/catalog.js'
+import type { StoredConnection } from '../store/connections/connections.js'
 
 /** The route's own validator (POST /__admin/faults), so that a rule added in-process meets the same checks. */
 const validateFaultRule = compileSchema<FaultRuleInput>(FaultBody)
@@ -51,6 +54,7 @@ const validateSettle = compileSchema<{
 const validateClock = compileSchema<{ advance_s: number }>(ClockBody)
 const validateExecutionRule = compileSchema<ExecutionRuleInput>(ExecutionRuleBody)
 const validateAdvance = compileSchema<AdvanceInput>(AdvanceExecutionBody)
+const validateCatalog = compileSchema<CatalogInput>(CatalogShape)
 const validateConnectCompletion = compileSchema<{ type?: string; configuration: Record<string, unknown> }>(
   ConnectCompleteBody
 )
@@ -340,11 +344,43 @@ export class ControlPlane {
    * Every run that is not hanging taken to its end now, and every job finished: what the runner
    * would do as simulated time passes, at once. Hanging runs are counted (advance them).
    */
-  settleExecutions (): { finished: number; hanging: number; jobs: number } {
+  settleExecutions (): { finished: number; hanging: number; jobs: number; refreshes: number } {
     return this.store.transaction(() => {
       const runs = this.store.executions.settle()
-      return { ...runs, jobs: this.store.jobs.finishDue(Number.MAX_SAFE_INTEGER) }
+      return {
+        ...runs,
+        jobs: this.store.jobs.finishDue(Number.MAX_SAFE_INTEGER),
+        refreshes: this.store.catalogs.finishDue(Number.MAX_SAFE_INTEGER)
+      }
     })
+  }
+
+  /** Resolves once every query the query runner was given has its answer (then settleExecutions reports it). */
+  queriesAnswered (): Promise<void> {
+    return this.store.queries.idle()
+  }
+
+  private connection (id: string): StoredConnection {
+    const connection = this.store.connections.find(id)
+    if (connection === undefined) throw Errors.ConnectionNotFound()
+    return connection
+  }
+
+  /** What a connection's source holds now (its parent's, for a shared copy): schemas and rows. */
+  catalog (connectionId: string): Catalog {
+    return this.store.catalogs.source(this.connection(connectionId)).catalog
+  }
+
+  /**
+   * The source of a connection now holds this catalog (a table added, a column dropped, rows changed). Rows and
+   * queries see it at once; the API's schemas only after a schema refresh, as with Polytomic.
+   */
+  replaceCatalog (connectionId: string, given: unknown): { status: 'ok'; schemas: number; rows: number } {
+    const input = checked(validateCatalog, given)
+    const connection = this.connection(connectionId)
+    this.store.transaction(() => this.store.catalogs.replaceSource(connection, input))
+    const catalog = this.catalog(connectionId)
+    return { status: 'ok', schemas: catalog.schemas.length, rows: catalog.schemas.reduce((n, s) => n + s.rows.length, 0) }
   }
 
   clock (): ClockView {

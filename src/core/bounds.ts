@@ -27,6 +27,14 @@ export interface Bounds {
   events: number
   /** Rules in each list: faults, connection checks, delivery faults, execution rules (RULES_MAX). */
   rules: number
+  /** Rows one connection's catalog holds, all its schemas together (CATALOG_MAX_ROWS). */
+  catalogRows: number
+  /** Catalogs kept parsed, and as SQL databases of the query runner, the most recently used (CATALOG_CACHE). */
+  catalogCache: number
+  /** Rows one query answers at most; the rest are left out (QUERY_MAX_ROWS). */
+  queryRows: number
+  /** How long one query may run, in ms: past it, it is stopped and fails (QUERY_TIMEOUT_MS). */
+  queryTimeoutMs: number
 }
 
 export const DEFAULT_BOUNDS: Readonly<Bounds> = {
@@ -40,8 +48,15 @@ export const DEFAULT_BOUNDS: Readonly<Bounds> = {
   connectSessions: 100,
   webhookQueue: 1000,
   events: 10_000,
-  rules: 1000
+  rules: 1000,
+  catalogRows: 100_000,
+  catalogCache: 32,
+  queryRows: 10_000,
+  queryTimeoutMs: 5000
 }
+
+/** Queries waiting for the query runner at most: one more is a 503 query_runner_busy. */
+export const QUERY_QUEUE = 1000
 
 /** The most one rule may weigh, as JSON (a fault rule's body and headers, mostly). */
 export const RULE_BYTES = 64 * 1024

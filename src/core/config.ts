@@ -57,6 +57,10 @@ export interface Config {
   webhookQueueMax: number
   eventsMax: number
   rulesMax: number
+  catalogMaxRows: number
+  catalogCache: number
+  queryMaxRows: number
+  queryTimeoutMs: number
 }
 
 /** A fixed delay (min === max) or a uniform range, in milliseconds. */
@@ -439,6 +443,34 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     defaultValue: DEFAULT_BOUNDS.consoleLogEntries,
     description: "console-log entries kept per sync run (2025-09-18's .../consolelog); past it the oldest go"
   },
+  catalogMaxRows: {
+    key: 'catalogMaxRows',
+    env: 'CATALOG_MAX_ROWS',
+    parse: parsePositive(10_000_000),
+    defaultValue: DEFAULT_BOUNDS.catalogRows,
+    description: "rows one connection's catalog may hold, all its schemas together; a larger catalog is a 422"
+  },
+  catalogCache: {
+    key: 'catalogCache',
+    env: 'CATALOG_CACHE',
+    parse: parsePositive(10_000),
+    defaultValue: DEFAULT_BOUNDS.catalogCache,
+    description: "catalogs kept parsed, and as the query runner's SQL databases; past it the least recently used go"
+  },
+  queryMaxRows: {
+    key: 'queryMaxRows',
+    env: 'QUERY_MAX_ROWS',
+    parse: parsePositive(10_000_000),
+    defaultValue: DEFAULT_BOUNDS.queryRows,
+    description: 'rows one query runner query answers at most; the rest are left out'
+  },
+  queryTimeoutMs: {
+    key: 'queryTimeoutMs',
+    env: 'QUERY_TIMEOUT_MS',
+    parse: parsePositive(3_600_000),
+    defaultValue: DEFAULT_BOUNDS.queryTimeoutMs,
+    description: 'how long one query runner query may run, in ms; past it, it is stopped and fails'
+  },
   connectSessionsMax: {
     key: 'connectSessionsMax',
     env: 'CONNECT_SESSIONS_MAX',
@@ -662,6 +694,10 @@ export function boundsOf (config: Config): Bounds {
     connectSessions: config.connectSessionsMax,
     webhookQueue: config.webhookQueueMax,
     events: config.eventsMax,
-    rules: config.rulesMax
+    rules: config.rulesMax,
+    catalogRows: config.catalogMaxRows,
+    catalogCache: config.catalogCache,
+    queryRows: config.queryMaxRows,
+    queryTimeoutMs: config.queryTimeoutMs
   }
 }

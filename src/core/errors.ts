@@ -63,6 +63,10 @@ export const Errors = {
   OrganizationIdRequired: define(400, 'organization_id_required', 'organization_id is required for this credential'),
   ConnectionTestFailed: define(400, 'connection_test_failed', 'the connection test failed'),
   UnknownJobType: define(400, 'unknown_job_type', 'unknown job type'),
+  QueryRefused: define(400, 'query_refused', 'the query runner only runs one read-only SQL query'),
+  QueryNotSupported: define(400, 'query_not_supported', 'this connection does not run SQL queries'),
+  OperationNotSupported: define(400, 'operation_not_supported', 'this connection does not support this operation'),
+  ConnectionUnhealthy: define(400, 'connection_unhealthy', 'only a healthy connection can refresh its schemas'),
   InvalidIdempotencyKey: define(
     400,
     'invalid_idempotency_key',
@@ -124,6 +128,8 @@ export const Errors = {
   ScheduleNotFound: define(404, 'schedule_not_found', 'schedule not found'),
   SchemaNotFound: define(404, 'schema_not_found', 'schema not found'),
   JobNotFound: define(404, 'job_not_found', 'job not found'),
+  QueryNotFound: define(404, 'query_not_found', 'query not found'),
+  FieldNotFound: define(404, 'field_not_found', 'no user-defined field with this id'),
   EntityNotFound: define(404, 'entity_not_found', 'no resource with this id that the credential can see'),
   ExecutionRuleNotFound: define(404, 'execution_rule_not_found', 'no execution rule with this id'),
 
@@ -200,6 +206,7 @@ export const Errors = {
   NotSimulated: define(501, 'not_simulated', 'this operation of the Polytomic API is not simulated'),
   BadGateway: define(502, 'bad_gateway', 'bad gateway'),
   ServiceUnavailable: define(503, 'service_unavailable', 'service unavailable'),
+  QueryRunnerBusy: define(503, 'query_runner_busy', 'too many queries are waiting; try again shortly'),
   GatewayTimeout: define(504, 'gateway_timeout', 'gateway timeout')
 } as const
 

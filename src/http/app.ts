@@ -37,6 +37,7 @@ import connectPageRoutes from './routes/connect-page.js'
 import webhookRoutes from './routes/webhooks.js'
 import bulkSyncRoutes from './routes/bulk-syncs.js'
 import modelSyncRoutes from './routes/model-syncs.js'
+import catalogRoutes from './routes/catalogs.js'
 import notSimulatedRoutes from './routes/not-simulated.js'
 import { SyncRunner } from '../background/runner.js'
 import { DeliveryDispatcher, DeliveryLog } from '../background/dispatcher.js'
@@ -224,6 +225,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
       await api.register(webhookRoutes)
       await api.register(bulkSyncRoutes)
       await api.register(modelSyncRoutes)
+      await api.register(catalogRoutes)
       await api.register(notSimulatedRoutes)
       api.setNotFoundHandler((_request, reply) => {
         reply.send(Errors.RouteNotFound())

@@ -1,3 +1,5 @@
+import type { Catalog } from '../store/catalogs/catalog.js'
+import type { CatalogInput } from '../http/schemas/catalogs.js'
 import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
@@ -98,8 +100,17 @@ export interface Simulator {
    * failed, canceled).
    */
   advanceExecution(id: string, input?: AdvanceInput): ExecutionView
-  /** Takes every sync run that is not hanging to its end now, and finishes every job. */
-  settleExecutions(): { finished: number; hanging: number; jobs: number }
+  /**
+   * Takes every sync run that is not hanging to its end now, and finishes every job and schema refresh (a query
+   * the runner is still computing finishes once queriesAnswered() resolves).
+   */
+  settleExecutions(): { finished: number; hanging: number; jobs: number; refreshes: number }
+  /** Resolves once every query given to the query runner has its answer. */
+  queriesAnswered(): Promise<void>
+  /** What a connection's source holds now: schemas and rows. */
+  catalog(connectionId: string): Catalog
+  /** The source of a connection now holds this catalog; the API's schemas follow at the next schema refresh. */
+  replaceCatalog(connectionId: string, catalog: CatalogInput): { status: 'ok'; schemas: number; rows: number }
   /** The world as a fixture document; { redact: true } replaces every secret (for sharing, not for reloading). */
   exportFixtures(options?: { redact?: boolean }): Fixtures
   loadFixtures(document: Fixtures): Record<string, number>
@@ -189,6 +200,9 @@ export async function createSimulator (options: SimulatorOptions = {}): Promise<
     clearExecutionRules: () => control.clearExecutionRules(),
     advanceExecution: (id, input) => control.advanceExecution(id, input),
     settleExecutions: () => control.settleExecutions(),
+    queriesAnswered: async () => await control.queriesAnswered(),
+    catalog: (connectionId) => control.catalog(connectionId),
+    replaceCatalog: (connectionId, catalog) => control.replaceCatalog(connectionId, catalog),
     exportFixtures: (exportOptions) => control.exportFixtures(exportOptions),
     loadFixtures: (document) => control.replaceFixtures(document, '<loadFixtures>')
   }

@@ -344,7 +344,9 @@ function loadConnections (store: Store, fixtures: Fixtures, source: string): voi
         'policies',
         'healthcheck_interval',
         'status',
-        'status_error'
+        'status_error',
+        'catalog',
+        'cached_catalog'
       ] as const) {
         if (connection[field] !== undefined) {
           throw new FixtureError(source, `${path}.${field}`, 'a shared copy follows its parent: leave this out')
@@ -352,6 +354,9 @@ function loadConnections (store: Store, fixtures: Fixtures, source: string): voi
       }
       parent = store.connections.find(connection.parent_connection_id)
     }
-    entry(source, path, () => store.connections.load(organization.id, connection, parent))
+    entry(source, path, () => {
+      store.connections.load(organization.id, connection, parent)
+      store.catalogs.load(canonicalId(connection.id), connection)
+    })
   })
 }

@@ -27,8 +27,13 @@ import { ModelRepository } from './syncs/models.js'
 import { ModelSyncRepository } from './syncs/model-syncs.js'
 import { JobRepository } from './syncs/jobs.js'
 import { EntityResolver } from './entities.js'
+import { CatalogRepository } from './catalogs/catalogs.js'
+import { DefaultCatalogs } from './catalogs/catalog.js'
+import { SqlEngine } from './catalogs/sql.js'
+import { QueryRunner } from './catalogs/queries.js'
+import { modelSource } from './catalogs/model-source.js'
 import { SyncScheduler } from '../background/scheduler.js'
-import { DEFAULT_BOUNDS, type Bounds } from '../core/bounds.js'
+import { DEFAULT_BOUNDS, QUERY_QUEUE, type Bounds } from '../core/bounds.js'
 
 export interface StoreOptions {
   /** How long the event log keeps an event, in simulated milliseconds (default 48 hours). */
@@ -41,6 +46,12 @@ export interface StoreOptions {
   syncRunDurationMs?: number
   /** How much of what callers can grow is kept (src/core/bounds.ts); the defaults for what is left out. */
   bounds?: Partial<Bounds>
+}
+
+let bundledCatalogs: DefaultCatalogs | undefined
+/** The bundled default catalogs, read once per process. */
+function defaultCatalogs (): DefaultCatalogs {
+  return (bundledCatalogs ??= new DefaultCatalogs())
 }
 
 /** The tables the store's caches read: a write to one of them reaches tableWritten. */
@@ -79,6 +90,11 @@ export class Store {
   /** What an id names (2025-09-18's entity resolver). */
   readonly entities: EntityResolver
   readonly scheduler: SyncScheduler
+  /** What is inside each connection: schemas, rows, user fields, primary keys, refreshes. */
+  readonly catalogs: CatalogRepository
+  /** The query runner (queryRunner.*, model samples): SQL in a process of its own. */
+  readonly queries: QueryRunner
+  private readonly sqlEngine: SqlEngine
   private closed = false
   private readonly inTransaction: (fn: () => unknown) => unknown
   private readonly totalChanges: Statement
@@ -117,14 +133,21 @@ export class Store {
       bounds.runsPerSync,
       bounds.consoleLogEntries
     )
-    this.models = new ModelRepository(this.db, this.clock, this.connections, this.connectionTypes)
+    this.catalogs = new CatalogRepository(this.db, this.clock, defaultCatalogs(), {
+      maxRows: bounds.catalogRows,
+      cacheSize: bounds.catalogCache
+    })
+    this.models = new ModelRepository(this.db, this.clock, this.connections, this.connectionTypes, (c, configuration) =>
+      modelSource(this.catalogs, this.queries, c, configuration)
+    )
     this.modelSyncs = new ModelSyncRepository(
       this.db,
       this.clock,
       this.connections,
       this.connectionTypes,
       this.models,
-      this.executions
+      this.executions,
+      this.catalogs
     )
     this.bulkSyncs = new BulkSyncRepository(
       this.db,
@@ -132,9 +155,17 @@ export class Store {
       this.connections,
       this.connectionTypes,
       this.executions,
-      bounds.schedulesPerSync
+      bounds.schedulesPerSync,
+      this.catalogs
     )
     this.jobs = new JobRepository(this.db, this.clock, { count: bounds.jobs, bytes: bounds.jobBytes })
+    this.sqlEngine = new SqlEngine({
+      timeoutMs: bounds.queryTimeoutMs,
+      maxRows: bounds.queryRows,
+      cacheSize: bounds.catalogCache,
+      queueMax: QUERY_QUEUE
+    })
+    this.queries = new QueryRunner(this, this.sqlEngine)
     this.scheduler = new SyncScheduler(this.db, this.bulkSyncs, this.modelSyncs, this.executions)
     this.connections.beforeSyncsRemoved = (syncIds) => {
       for (const id of syncIds) this.executions.cancelForDeletion(id)
@@ -301,10 +332,15 @@ export class Store {
     )
   }
 
+  get isClosed (): boolean {
+    return this.closed
+  }
+
   /** Safe to call twice. */
   close (): void {
     if (this.closed) return
     this.closed = true
+    this.sqlEngine.close()
     this.db.close()
   }
 }

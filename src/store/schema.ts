@@ -307,6 +307,22 @@ ${OWNED}
   // 8: a run's console log (2025-09-18's .../consolelog), kept with the run. Runs from before have none.
   `
   ALTER TABLE executions ADD COLUMN console_log TEXT NOT NULL DEFAULT '[]';
+  `,
+  // 9: what is inside a connection (src/store/catalogs). A row exists only for a connection whose catalog is its
+  // own (source, NULL for its type's default), whose API view lags its source (cached, NULL when it does not),
+  // that has user fields or primary-key overrides, or that has refreshed.
+  `
+  CREATE TABLE connection_catalogs (
+    connection_id TEXT PRIMARY KEY REFERENCES connections(id) ON DELETE CASCADE,
+    source TEXT,
+    digest TEXT,
+    cached TEXT,
+    overrides TEXT NOT NULL DEFAULT '{}',
+    refresh_started_ms INTEGER,
+    refresh_finished_ms INTEGER,
+    refresh_due_ms INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX connection_catalogs_due ON connection_catalogs(refresh_due_ms) WHERE refresh_due_ms IS NOT NULL;
   `
 ]
 
@@ -323,6 +339,7 @@ export const WORLD_TABLES = [
   'deployment_keys',
   'connection_types',
   'connections',
+  'connection_catalogs',
   'webhooks',
   'events',
   'models',

@@ -16,6 +16,7 @@ import type { WebhookRepository } from './events/webhooks.js'
 import type { BulkSyncRepository } from './syncs/bulk-syncs.js'
 import type { ExecutionRepository } from './syncs/executions.js'
 import type { JobRepository } from './syncs/jobs.js'
+import type { CatalogRepository } from './catalogs/catalogs.js'
 import type { ModelRepository } from './syncs/models.js'
 import type { ModelSyncRepository } from './syncs/model-syncs.js'
 
@@ -26,6 +27,7 @@ export interface SyncExports {
   readonly bulkSyncs: Pick<BulkSyncRepository, 'exportAll'>
   readonly executions: Pick<ExecutionRepository, 'exportAll'>
   readonly jobs: Pick<JobRepository, 'exportAll'>
+  readonly catalogs: Pick<CatalogRepository, 'exportAll'>
 }
 
 const OPTIONAL_ORGANIZATION_FIELDS = ['sso_domain', 'sso_org_id', 'issuer', 'client_id', 'client_secret'] as const
@@ -118,7 +120,7 @@ export class WorldRepository {
         return apiKey
       }),
       connection_types: this.connectionTypes.definitions(),
-      connections: this.connections.exportAll(),
+      connections: this.connectionsWithCatalogs(),
       webhooks: this.webhooks.exportAll(),
       events: this.events.exportAll(),
       models: this.syncs.models.exportAll(),
@@ -127,6 +129,12 @@ export class WorldRepository {
       executions: this.syncs.executions.exportAll(),
       jobs: this.syncs.jobs.exportAll()
     }
+  }
+
+  /** The connections, each with what its catalog holds of its own. */
+  private connectionsWithCatalogs (): Fixtures['connections'] {
+    const catalogs = this.syncs.catalogs.exportAll()
+    return this.connections.exportAll().map((c) => ({ ...c, ...catalogs.get(c.id) }))
   }
 
   /** Deletes every row of the world. Call inside a transaction. */

@@ -180,7 +180,7 @@ t.test('fixture errors name the entry and the field; nothing of a bad document i
         ]
       },
       'jobs[0].type',
-      'must be one of createmodel, updatemodel, previewmodel, samplemodel, exportlogs'
+      'must be one of createmodel, updatemodel, previewmodel, samplemodel, exportlogs, query'
     ]
   ]
   for (const [change, path, problem] of cases) {

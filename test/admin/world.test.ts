@@ -100,6 +100,7 @@ t.test('POST /__admin/reset after a sequence of writes gives back exactly the fi
       deployment_keys: 1,
       connection_types: 0,
       connections: 3,
+      connection_catalogs: 0,
       webhooks: 0,
       events: 0,
       models: 0,

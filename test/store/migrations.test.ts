@@ -20,7 +20,7 @@ t.test('a database of an older schema is migrated at start, keeping its data', a
   const raw = new Database(database)
   raw.exec('DROP TABLE idempotency_keys')
   raw.exec(
-    'DROP TABLE jobs; DROP TABLE executions; DROP TABLE bulk_sync_schedules; DROP TABLE bulk_sync_schemas; DROP TABLE bulk_syncs; DROP TABLE model_sync_models; DROP TABLE model_syncs; DROP TABLE models'
+    'DROP TABLE connection_catalogs; DROP TABLE jobs; DROP TABLE executions; DROP TABLE bulk_sync_schedules; DROP TABLE bulk_sync_schemas; DROP TABLE bulk_syncs; DROP TABLE model_sync_models; DROP TABLE model_syncs; DROP TABLE models'
   )
   raw.exec('DROP TABLE deliveries; DROP TABLE events; DROP TABLE webhooks')
   raw.exec('DROP TABLE connect_sessions; DROP TABLE connections; DROP TABLE connection_types')

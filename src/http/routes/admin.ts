@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
+import { CatalogShape } from '../schemas/catalogs.js'
 import type { FastifyInstance } from 'fastify'
 import { Errors } from '../../core/errors.js'
 import type { FaultRuleInput } from '../../control/faults.js'
@@ -257,7 +258,21 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
 
   admin.delete('/execution-rules', async () => ({ status: 'ok', cleared: control.clearExecutionRules() }))
 
-  admin.post('/executions/settle', async () => ({ status: 'ok', ...control.settleExecutions() }))
+  admin.post('/executions/settle', async () => {
+    await control.queriesAnswered()
+    return { status: 'ok', ...control.settleExecutions() }
+  })
+
+  // What is inside a connection: its source's catalog, replaced at run time.
+  admin.get<{ Params: { id: string } }>('/connections/:id/catalog', { schema: { params: IdParam } }, async (request) =>
+    control.catalog(request.params.id)
+  )
+
+  admin.put<{ Params: { id: string }; Body: unknown }>(
+    '/connections/:id/catalog',
+    { schema: { params: IdParam, body: CatalogShape }, bodyLimit: 64 * 1024 * 1024 },
+    async (request) => control.replaceCatalog(request.params.id, request.body)
+  )
 
   admin.post<{ Params: { id: string }; Body: AdvanceInput | null }>(
     '/executions/:id/advance',

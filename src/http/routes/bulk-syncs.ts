@@ -386,7 +386,7 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
     },
     (request, reply) => {
       const schemas = store.transaction(() =>
-        store.bulkSyncs.patchSchemas(sync(request).id, request.body.schemas ?? [])
+        store.bulkSyncs.patchSchemas(sync(request), request.body.schemas ?? [])
       )
       reply.send(
         envelopeBody(

@@ -9,12 +9,14 @@ import {
   CreateBulkSyncBody,
   SCHEDULE_SYNC_MODES,
   JOB_TYPES,
+  QUERY_JOB_TYPE,
   ModelBody,
   ModelSyncBody,
   BulkScheduleBody,
   SchemaConfigurationShape
 } from './syncs.js'
 import { LIMITS } from '../../core/limits.js'
+import { CatalogShape, CatalogStructureShape, SchemaOverridesShape } from './catalogs.js'
 
 export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
 export const SHA256_PATTERN = '^[0-9a-f]{64}$'
@@ -97,6 +99,9 @@ const FixtureConnectionSchema = {
     healthcheck_interval: { type: 'string' },
     status: { type: 'string', enum: ['healthy', 'unhealthy'] },
     status_error: { type: 'string' },
+    catalog: CatalogShape,
+    cached_catalog: CatalogStructureShape,
+    schema_overrides: SchemaOverridesShape,
     created_at: { type: 'string', format: 'date-time' },
     updated_at: { type: 'string', format: 'date-time' }
   }
@@ -267,7 +272,7 @@ const FixtureJobSchema = {
   properties: {
     id: Uuid,
     organization_id: Uuid,
-    type: { type: 'string', enum: JOB_TYPES },
+    type: { type: 'string', enum: [...JOB_TYPES, QUERY_JOB_TYPE] },
     status: { type: 'string', enum: ['created', 'running', 'done', 'failed'] },
     result: {},
     error: { type: 'string', maxLength: 2048 },

@@ -98,6 +98,8 @@ export const FILTER_FUNCTIONS = [
 ] as const
 /** The job types GET /api/jobs/:type/:id knows (reference 8). */
 export const JOB_TYPES = ['createmodel', 'updatemodel', 'previewmodel', 'samplemodel', 'exportlogs'] as const
+/** A query runner task is kept as a job of this type (GET /api/jobs does not serve it: GET /api/queries/{id} does). */
+export const QUERY_JOB_TYPE = 'query'
 
 /** Schedule times are strings in the SDK ("30", "*"); a number is taken too. */
 const TimePart = { type: ['string', 'integer'], maxLength: 64 } as const
@@ -814,6 +816,24 @@ export const BulkBulkSyncSchedule = {
   }
 } as const
 
+/** ModelField: a field of a model (GET /api/models) or of what a model would read (getSourceFields). */
+export const ModelFieldShape = {
+  type: 'object',
+  properties: {
+    id: Str,
+    name: Str,
+    label: Str,
+    type: Str,
+    remote_type: Str,
+    example: {},
+    description: Str,
+    unique: Bool,
+    user_added: Bool,
+    created_at: Str,
+    updated_at: Str
+  }
+} as const
+
 export const Model = {
   $id: 'Model',
   type: 'object',
@@ -825,25 +845,7 @@ export const Model = {
     type: Str,
     connection_id: Str,
     configuration: Obj,
-    fields: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          id: Str,
-          name: Str,
-          label: Str,
-          type: Str,
-          remote_type: Str,
-          example: {},
-          description: Str,
-          unique: Bool,
-          user_added: Bool,
-          created_at: Str,
-          updated_at: Str
-        }
-      }
-    },
+    fields: { type: 'array', items: ModelFieldShape },
     identifier: Str,
     labels: { type: 'array', items: Obj },
     relations: { type: 'array', items: Obj },

@@ -19,7 +19,8 @@ import {
 } from '../../http/schemas/syncs.js'
 import { didYouMean } from '../../core/suggest.js'
 import type { ConnectionTypeCatalog } from '../connections/connection-types.js'
-import type { Actor, ConnectionRepository } from '../connections/connections.js'
+import type { Actor, ConnectionRepository, StoredConnection } from '../connections/connections.js'
+import type { CatalogRepository } from '../catalogs/catalogs.js'
 import type { Db } from '../db.js'
 import { outputName, type ExecutionRepository, type StartRequest, type SyncFacts } from './executions.js'
 import { canonicalId, newId, uuidV5 } from '../ids.js'
@@ -195,7 +196,9 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
     private readonly types: ConnectionTypeCatalog,
     executions: ExecutionRepository,
     /** Additional schedules a sync may have (SCHEDULES_PER_SYNC): one more is a 422. */
-    private readonly schedulesPerSync: number
+    private readonly schedulesPerSync: number,
+    /** What is inside the source: the schemas a sync may pick, and their rows. */
+    private readonly catalogs: CatalogRepository
   ) {
     super(db, 'bulk_syncs', ['source_connection_id', 'destination_connection_id'], clock, executions)
     const scheduleColumns = 'id, sync_id, definition, created_at, created_by, updated_at, updated_by'
@@ -293,23 +296,49 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
     return super.replace(existing, input, actor)
   }
 
+  private sourceOf (connectionId: string): StoredConnection {
+    return this.connections.find(connectionId) as StoredConnection
+  }
+
+  /** A schema a sync picks, and the fields it names, must be the source catalog's: a 422 naming the unknown one. */
+  private checkInSource (source: StoredConnection, schema: StoredSchema, path: string): void {
+    const known = this.catalogs.schemas(source)
+    const found = known.find((s) => s.id === schema.id)
+    if (found === undefined) {
+      throw validationError(
+        path,
+        `source connection ${source.id} has no schema ${schema.id}${didYouMean(schema.id, known.map((s) => s.id))}`
+      )
+    }
+    const fields = found.fields.map((f) => f.id)
+    schema.fields.forEach((field, index) => {
+      if (!fields.includes(field.id)) {
+        throw validationError(`${path}.fields[${index}]`, `${schema.id} has no field ${field.id}${didYouMean(field.id, fields)}`)
+      }
+    })
+  }
+
   /**
    * A new bulk sync's schemas, as create gives them (PUT leaves the schemas alone); at 2025-09-18, its
    * additional schedules as the body lists them.
    */
   protected override written (
     id: string,
-    _checked: CheckedSync<BulkDefinition>,
+    checked: CheckedSync<BulkDefinition>,
     input: BulkSyncInput,
     created: boolean,
     actor: Actor | null
   ): void {
     if (created) {
-      const schemas = (input.schemas ?? []).map(schemaFrom)
+      const source = this.sourceOf(checked.columns.source_connection_id as string)
+      const schemas = input.schemas === undefined
+        ? this.catalogs.schemas(source).map((s) => schemaFrom(s.id))
+        : input.schemas.map(schemaFrom)
       uniqueIds(
         schemas.map((s) => s.id),
         'schemas'
       )
+      schemas.forEach((schema, index) => this.checkInSource(source, schema, `schemas[${index}]`))
       schemas.forEach((schema, position) => this.writeSchema(id, schema, position))
     }
     if (is2025(input)) this.replaceAdditionalSchedules(id, input.additional_schedules ?? [], actor)
@@ -399,7 +428,11 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
       test: given.test,
       resync_mode: given.resync_mode,
       fetch_mode: given.fetch_mode,
-      schemas: selected.map((s) => ({ id: s.id, output_name: s.user_output_name ?? s.output_name })),
+      schemas: selected.map((s) => ({
+        id: s.id,
+        output_name: s.user_output_name ?? s.output_name,
+        rows: this.catalogs.rowCount(this.sourceOf(sync.source_connection_id), s.id)
+      })),
       partial: given.schemas !== undefined && given.schemas.length > 0
     }
   }
@@ -515,18 +548,21 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
 
   /**
    * PATCH .../schemas: the listed schemas updated, matched by id; a schema the sync does not have
-   * yet is added (the simulator has no source catalog to take it from). Call inside a transaction.
+   * yet is added, if the source's catalog has it. Call inside a transaction.
    */
-  patchSchemas (syncId: string, list: Array<UpdateBulkSchemaInput & { id: string }>): StoredSchema[] {
+  patchSchemas (sync: StoredBulkSync, list: Array<UpdateBulkSchemaInput & { id: string }>): StoredSchema[] {
+    const syncId = sync.id
     uniqueIds(
       list.map((s) => s.id),
       'schemas'
     )
-    for (const entry of list) {
+    list.forEach((entry, index) => {
       const row = this.bulk.schemaRow.get(syncId, entry.id)
       const base = row === undefined ? schemaFrom(entry.id) : (JSON.parse(row.definition) as StoredSchema)
-      this.writeSchema(syncId, this.applySchemaUpdate(base, entry))
-    }
+      const next = this.applySchemaUpdate(base, entry)
+      if (row === undefined) this.checkInSource(this.sourceOf(sync.source_connection_id), next, `schemas[${index}]`)
+      this.writeSchema(syncId, next)
+    })
     return this.schemas(syncId)
   }
 

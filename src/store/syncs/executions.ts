@@ -105,7 +105,7 @@ export interface StartRequest {
   fetch_mode?: string
   identities?: string[]
   /** Bulk: the schemas to run (the sync's enabled ones when the caller named none), and whether that is a subset. */
-  schemas?: Array<{ id: string; output_name: string }>
+  schemas?: Array<{ id: string; output_name: string; rows?: number }>
   partial?: boolean
 }
 
@@ -360,21 +360,27 @@ export class ExecutionRepository {
   private plan (sync: SyncFacts, request: StartRequest): Plan {
     const rule = this.rules.fire(sync.kind, sync.id)
     const between = (min: number, max: number): number => min + Math.floor(this.random() * (max - min + 1))
-    const records = rule?.record_count ?? between(10, 5000)
-    const errors = Math.min(records, rule?.error_count ?? between(1, Math.max(1, Math.min(25, records))))
+    const given = request.schemas ?? []
+    // A bulk run of schemas the source catalog has counts their rows, without errors, unless a rule says otherwise.
+    const counted = given.length > 0 && given.every((s) => s.rows !== undefined) && rule?.record_count === undefined
+    const records = counted ? given.reduce((sum, s) => sum + (s.rows ?? 0), 0) : rule?.record_count ?? between(10, 5000)
+    const errors = Math.min(
+      records,
+      rule?.error_count ?? (counted ? 0 : between(1, Math.max(1, Math.min(25, records))))
+    )
     const inserted = between(0, records)
-    const schemas = (request.schemas ?? []).map((schema) => ({
+    const schemas = given.map((schema) => ({
       schema: schema.id,
       output_name: schema.output_name,
-      records: 0,
+      records: counted ? schema.rows ?? 0 : 0,
       errors: 0
     }))
-    // Split the records (and errors) among the schemas: each gets its share, the last the rest.
+    // Split the records (unless counted) and errors among the schemas: each gets its share, the last the rest.
     let recordsLeft = records
     let errorsLeft = errors
     schemas.forEach((schema, index) => {
       const last = index === schemas.length - 1
-      schema.records = last ? recordsLeft : between(0, recordsLeft)
+      if (!counted) schema.records = last ? recordsLeft : between(0, recordsLeft)
       schema.errors = last ? errorsLeft : Math.min(schema.records, between(0, errorsLeft))
       recordsLeft -= schema.records
       errorsLeft -= schema.errors

@@ -48,6 +48,7 @@ export class JobRepository {
   private readonly byId: Statement<[string], JobRow>
   private readonly insert: Statement<[Record<string, unknown>]>
   private readonly finish: Statement<[string]>
+  private readonly complete: Statement<[Record<string, unknown>]>
   private readonly dueRows: Statement<[number], { id: string }>
   private readonly nextDueRow: Statement<[], { due: number | null }>
   private readonly all: Statement<[], JobRow>
@@ -67,7 +68,10 @@ export class JobRepository {
       `INSERT INTO jobs (${columns}) VALUES (@id, @organization_id, @type, @status, @result, @error, @created_ms,
         @due_ms)`
     )
-    this.finish = db.prepare("UPDATE jobs SET status = 'done', due_ms = NULL WHERE id = ?")
+    this.finish = db.prepare(
+      "UPDATE jobs SET status = CASE WHEN error IS NULL THEN 'done' ELSE 'failed' END, due_ms = NULL WHERE id = ?"
+    )
+    this.complete = db.prepare('UPDATE jobs SET result = @result, error = @error, due_ms = @due_ms WHERE id = @id')
     this.dueRows = db.prepare(
       'SELECT id FROM jobs WHERE due_ms IS NOT NULL AND due_ms <= ? ORDER BY due_ms, seq LIMIT 500'
     )
@@ -90,6 +94,14 @@ export class JobRepository {
 
   /** A job whose result is ready: it reports running until the runner's next turn. Call inside a transaction. */
   start (organizationId: string, type: JobType, result: unknown): JobView {
+    return this.begin(organizationId, type, result, true)
+  }
+
+  /**
+   * A job (of any type: a query too) that reports running; `ready` when its result is already there, otherwise
+   * it waits for finishWith. Call inside a transaction.
+   */
+  begin (organizationId: string, type: string, result: unknown, ready: boolean): JobView {
     const now = this.clock.now()
     const id = newId()
     this.insert.run({
@@ -100,7 +112,7 @@ export class JobRepository {
       result: JSON.stringify(result),
       error: null,
       created_ms: now,
-      due_ms: now
+      due_ms: ready ? now : null
     })
     this.keepWithinBounds(organizationId)
     for (const listener of this.listeners) listener()
@@ -122,6 +134,34 @@ export class JobRepository {
     const row = this.byId.get(canonicalId(id))
     if (row === undefined || row.type !== type || !canSee(row.organization_id)) throw Errors.JobNotFound()
     return toView(row)
+  }
+
+  /**
+   * A waiting job's result (or error) has come: it reports done (or failed) at the runner's next turn. A job that
+   * has gone meanwhile (reset, bounds) stays gone. Call inside a transaction.
+   */
+  finishWith (id: string, result: unknown, error: string | null): void {
+    const row = this.byId.get(id)
+    if (row === undefined || row.status !== 'running') return
+    this.complete.run({
+      id,
+      result: JSON.stringify(result),
+      error: error === null ? null : error.slice(0, 2048),
+      due_ms: this.clock.now()
+    })
+    this.keepWithinBounds(row.organization_id)
+    for (const listener of this.listeners) listener()
+  }
+
+  /** A job of any type with what it holds (its result, even while it runs), if an organization given holds it. */
+  record (
+    type: string,
+    id: string,
+    canSee: (organizationId: string) => boolean
+  ): { view: JobView; held: unknown } | undefined {
+    const row = this.byId.get(canonicalId(id))
+    if (row === undefined || row.type !== type || !canSee(row.organization_id)) return undefined
+    return { view: toView(row), held: row.result === null ? undefined : (JSON.parse(row.result) as unknown) }
   }
 
   /** Finishes the jobs due by now. Call inside a transaction. */
@@ -155,7 +195,7 @@ export class JobRepository {
       const job: FixtureJob = {
         id: row.id,
         organization_id: row.organization_id,
-        type: row.type as JobType,
+        type: row.type as FixtureJob['type'],
         status: row.status as FixtureJob['status'],
         created_at: new Date(row.created_ms).toISOString()
       }

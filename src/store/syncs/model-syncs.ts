@@ -6,8 +6,9 @@ import type { FixtureModelSync } from '../../http/schemas/fixtures.js'
 import { ModelSyncBody, type ModelSyncInput, type StartModelSyncInput } from '../../http/schemas/syncs.js'
 import { didYouMean } from '../../core/suggest.js'
 import type { ConnectionTypeCatalog } from '../connections/connection-types.js'
-import type { ConnectionRepository } from '../connections/connections.js'
+import type { ConnectionRepository, StoredConnection } from '../connections/connections.js'
 import type { Db } from '../db.js'
+import type { CatalogRepository } from '../catalogs/catalogs.js'
 import type { ExecutionRepository, StartRequest, SyncFacts } from './executions.js'
 import { canonicalId } from '../ids.js'
 import { modelFields, type ModelRepository } from './models.js'
@@ -49,7 +50,9 @@ export class ModelSyncRepository extends SyncRepository<StoredModelSync, ModelSy
     private readonly connections: ConnectionRepository,
     private readonly types: ConnectionTypeCatalog,
     private readonly models: ModelRepository,
-    executions: ExecutionRepository
+    executions: ExecutionRepository,
+    /** What is inside the target: its objects and their fields. */
+    private readonly catalogs: CatalogRepository
   ) {
     super(db, 'model_syncs', ['target_connection_id', 'mode'], clock, executions)
     this.links = statements<ModelLinks>(db, {
@@ -148,11 +151,35 @@ export class ModelSyncRepository extends SyncRepository<StoredModelSync, ModelSy
       filters,
       overrides
     }) as ModelSyncDefinition
+    this.checkTarget(target, given)
     return {
       name,
       active: input.active ?? false,
       columns: { target_connection_id: definition.target.connection_id, mode: definition.mode },
       definition
+    }
+  }
+
+  /**
+   * The target object must be one the target's catalog has (unless the sync creates it: target.create or new_name),
+   * and each mapped field one of its fields (unless `new`): a 422 naming the unknown one.
+   */
+  private checkTarget (target: StoredConnection, given: ModelSyncInput): void {
+    const object = given.target.object
+    if (object === undefined || object === '') return
+    const schema = this.catalogs.schemaByName(target, object)
+    if (schema === undefined) {
+      if (given.target.create !== undefined || given.target.new_name !== undefined) return
+      const known = this.catalogs.schemas(target).map((s) => s.id)
+      throw validationError('target.object', `target connection ${target.id} has no object ${object}${didYouMean(object, known)}`)
+    }
+    const names = schema.fields.map((f) => f.id)
+    for (const list of ['fields', 'override_fields'] as const) {
+      given[list]?.forEach((field, index) => {
+        if (field.new !== true && !names.includes(field.target)) {
+          throw validationError(`${list}[${index}].target`, `${schema.id} has no field ${field.target}${didYouMean(field.target, names)}`)
+        }
+      })
     }
   }
 

@@ -5,7 +5,8 @@ import type { FixtureModel } from '../../http/schemas/fixtures.js'
 import { ModelBody, type ModelInput } from '../../http/schemas/syncs.js'
 import { didYouMean } from '../../core/suggest.js'
 import type { ConnectionTypeCatalog } from '../connections/connection-types.js'
-import type { Actor, ConnectionRepository } from '../connections/connections.js'
+import type { Actor, ConnectionRepository, StoredConnection } from '../connections/connections.js'
+import { checkModelFields, type ModelSource } from '../catalogs/model-source.js'
 import type { Db } from '../db.js'
 import { canonicalId } from '../ids.js'
 import { pickKnown } from '../shape.js'
@@ -34,7 +35,15 @@ export interface ModelFieldView {
 /** What the model was given, as stored (CreateModelRequest without name, connection and organization). */
 type ModelDefinition = Omit<ModelInput, 'name' | 'connection_id' | 'organization_id' | 'refresh'> & {
   configuration: Record<string, unknown>
+  /** The types of the columns its table or query has, as the catalog gave them when it was saved (not exported). */
+  field_types?: Record<string, { type: string; remote_type?: string }>
 }
+
+/** What a model's configuration reads from its connection (src/store/catalogs/model-source.ts). */
+export type ModelSourceOf = (
+  connection: StoredConnection,
+  configuration: Record<string, unknown>
+) => ModelSource | undefined
 
 interface ModelRow {
   id: string
@@ -71,25 +80,48 @@ function toStored (row: ModelRow): StoredModel {
   }
 }
 
-/** The fields of a model (ModelField), named first, then the additional ones; ids are the field names. */
-export function modelFields (model: StoredModel): ModelFieldView[] {
-  const named = (model.definition.fields ?? []).map((name) => ({
-    id: name,
-    name,
-    label: name,
-    type: 'string',
-    user_added: false
-  }))
+/**
+ * The fields of a model (ModelField): those it names (every column of its table or query when it names none), typed
+ * as its source's columns, then the additional ones; ids are the field names.
+ */
+export function modelFields (model: Pick<StoredModel, 'definition'>): ModelFieldView[] {
+  const types = model.definition.field_types
+  const named = (model.definition.fields ?? Object.keys(types ?? {})).map((name) =>
+    defined({
+      id: name,
+      name,
+      label: name,
+      type: types?.[name]?.type ?? 'string',
+      remote_type: types?.[name]?.remote_type,
+      user_added: false
+    })
+  )
   const added = (model.definition.additional_fields ?? []).map((f) =>
     defined({ id: f.name, name: f.name, label: f.label, type: f.type, example: f.example, user_added: true })
   )
   return [...named, ...added]
 }
 
+/** What ModelResponse shows of a model's definition. */
+function definitionView (d: ModelDefinition): Record<string, unknown> {
+  return {
+    configuration: d.configuration,
+    fields: modelFields({ definition: d }),
+    identifier: d.identifier,
+    labels: (d.labels ?? []).map((label) => ({ name: label })),
+    relations: d.relations,
+    tracking_columns: d.tracking_columns,
+    enricher: d.enricher,
+    policies: d.policies ?? []
+  }
+}
+
 /**
- * Models (reference 9): a query or table of a source connection of the organization. The
- * simulator runs no query: a model's fields are those it names (fields, additional_fields). A
- * model a sync uses cannot be deleted (422); every update counts up its version.
+ * Models (reference 9): a query or table of a source connection of the organization. A model whose
+ * configuration names a `table` or a `query` is checked against the connection's catalog (an unknown table,
+ * a query that does not run or a field that is not a column is a 422) and takes its fields from it; one that
+ * names neither has the fields it names (fields, additional_fields). A model a sync uses cannot be deleted
+ * (422); every update counts up its version.
  */
 export class ModelRepository {
   private readonly table: OwnedTable<ModelRow>
@@ -102,7 +134,8 @@ export class ModelRepository {
     db: Db,
     private readonly clock: Clock,
     private readonly connections: ConnectionRepository,
-    private readonly types: ConnectionTypeCatalog
+    private readonly types: ConnectionTypeCatalog,
+    private readonly sourceOf: ModelSourceOf
   ) {
     this.table = ownedTable<ModelRow>(db, 'models', [
       'id',
@@ -151,12 +184,20 @@ export class ModelRepository {
       organization_id: undefined,
       refresh: undefined
     }) as ModelDefinition
-    const names = [...(given.fields ?? []), ...(given.additional_fields ?? []).map((f) => f.name)]
+    const source = this.sourceOf(connection, given.configuration)
+    if (source !== undefined) {
+      checkModelFields(source, given.fields ?? [])
+      definition.field_types = Object.fromEntries(
+        source.columns.map((c) => [c.name, defined({ type: c.type, remote_type: c.remote_type })])
+      )
+    }
+    const columns = given.fields ?? source?.columns.map((c) => c.name) ?? []
+    const names = [...columns, ...(given.additional_fields ?? []).map((f) => f.name)]
     const seen = new Set<string>()
     names.forEach((field, index) => {
       if (seen.has(field)) {
         throw validationError(
-          index < (given.fields ?? []).length ? `fields[${index}]` : 'additional_fields',
+          index >= columns.length ? 'additional_fields' : given.fields === undefined ? 'configuration' : `fields[${index}]`,
           `duplicate field ${field}`
         )
       }
@@ -166,6 +207,24 @@ export class ModelRepository {
       throw validationError('identifier', `is not one of the model's fields${didYouMean(given.identifier, names)}`)
     }
     return { name, connection: connection.id, definition }
+  }
+
+  /**
+   * models.preview: what the model would be, checked like a create, without saving it (no id, no stamps), with the
+   * connection it reads.
+   */
+  preview (organizationId: string, input: ModelInput): { view: Record<string, unknown>; connection: StoredConnection } {
+    const checked = this.checked(organizationId, input)
+    const connection = this.connections.find(checked.connection) as StoredConnection
+    const view = defined({
+      organization_id: organizationId,
+      name: checked.name,
+      type: connection.type,
+      connection_id: connection.id,
+      ...definitionView(checked.definition),
+      version: 0
+    })
+    return { view, connection }
   }
 
   /** Call inside a transaction. */
@@ -214,21 +273,13 @@ export class ModelRepository {
 
   /** ModelResponse. */
   view (model: StoredModel): Record<string, unknown> {
-    const d = model.definition
     return defined({
       id: model.id,
       organization_id: model.organization_id,
       name: model.name,
       type: this.connections.find(model.connection_id)?.type,
       connection_id: model.connection_id,
-      configuration: d.configuration,
-      fields: modelFields(model),
-      identifier: d.identifier,
-      labels: (d.labels ?? []).map((label) => ({ name: label })),
-      relations: d.relations,
-      tracking_columns: d.tracking_columns,
-      enricher: d.enricher,
-      policies: d.policies ?? [],
+      ...definitionView(model.definition),
       version: model.version,
       created_at: model.created_at,
       created_by: model.created_by,
@@ -256,6 +307,7 @@ export class ModelRepository {
         name: m.name,
         connection_id: m.connection_id,
         ...m.definition,
+        field_types: undefined,
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at
