@@ -25,6 +25,7 @@ import {
 import { measureCallCosts, measureSecondInstance } from './in-process.mjs'
 import { measurePieces } from './pieces.mjs'
 import { measureRestore } from './restore.mjs'
+import { catalogLines, measureCatalogs } from './catalogs.mjs'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
@@ -183,6 +184,8 @@ for (const server of servers) await server.stop()
 const pieces = await measurePieces(small, ceilingEnv, DURATION)
 const costs = await measureCallCosts(ROOT)
 const restore = await measureRestore(ROOT)
+const catalogs = await measureCatalogs(DURATION)
+for (const line of catalogLines(catalogs)) log(line)
 log(
   `where a GET user's time goes: ${pieces.simulator.rows.map(([piece, us]) => `${piece} ${us.toFixed(1)} µs`).join(', ')}; the ceiling ${pieces.ceiling.total.toFixed(1)} µs`
 )
@@ -293,6 +296,10 @@ const report = [
   '## Snapshot restore',
   '',
   `${restore.users} users and their role links, restored in-process: median ${restore.medianMs.toFixed(1)} ms over ${restore.rounds} rounds.`,
+  '',
+  '## Data inside connections: the query runner and records',
+  '',
+  ...catalogLines(catalogs),
   ''
 ].join('\n')
 log()

@@ -217,7 +217,10 @@ t.test('a source changed under a sync shows at the next schema refresh; rows and
   users.fields = users.fields.filter((f) => f.id !== 'country')
   catalog.schemas.push({ id: 'public.invoices', fields: [{ id: 'id', type: 'number' }, { id: 'amount', type: 'number' }], rows: [{ id: 1, amount: 9.5 }] })
   t.match((await call(app, 'PUT', `/__admin/connections/${W.warehouse.id}/catalog`, {}, catalog)).body, { status: 'ok', schemas: 5 })
-  t.equal((await call(app, 'PUT', `/__admin/connections/${COPY}/catalog`, {}, catalog)).status, 403, 'change the parent, not a copy')
+  t.match((await call(app, 'PUT', `/__admin/connections/${COPY}/catalog`, {}, catalog)).body, {
+    status: 422,
+    metadata: { field: 'id', problem: `a shared copy reads its parent's catalog: change ${W.warehouse.id}'s` }
+  })
 
   const status = `/api/connections/${COPY}/schemas/status`
   t.same(dataOf(await call(app, 'GET', status, J)), { cache_status: 'fresh' })

@@ -308,9 +308,9 @@ ${OWNED}
   `
   ALTER TABLE executions ADD COLUMN console_log TEXT NOT NULL DEFAULT '[]';
   `,
-  // 9: what is inside a connection (src/store/catalogs). A row exists only for a connection whose catalog is its
-  // own (source, NULL for its type's default), whose API view lags its source (cached, NULL when it does not),
-  // that has user fields or primary-key overrides, or that has refreshed.
+  // 9: what is inside a connection (src/store/catalogs), and the weight of a job. A catalog row exists only for a
+  // connection whose catalog is its own (source, NULL for its type's default), whose API view lags its source
+  // (cached, NULL when it does not), that has user fields or primary-key overrides, or that has refreshed.
   `
   CREATE TABLE connection_catalogs (
     connection_id TEXT PRIMARY KEY REFERENCES connections(id) ON DELETE CASCADE,
@@ -323,6 +323,10 @@ ${OWNED}
     refresh_due_ms INTEGER
   ) WITHOUT ROWID;
   CREATE INDEX connection_catalogs_due ON connection_catalogs(refresh_due_ms) WHERE refresh_due_ms IS NOT NULL;
+  -- What a job weighs (JOBS_MAX_BYTES), kept with it: a query's results may be megabytes, too many to measure again
+  -- at every new job.
+  ALTER TABLE jobs ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+  UPDATE jobs SET bytes = octet_length(coalesce(result, '')) + octet_length(coalesce(error, ''));
   `
 ]
 

@@ -9,6 +9,7 @@ import { integrityProblems } from '../../src/store/integrity.js'
 import { SUPPORTED_VERSIONS } from '../../src/core/versions.js'
 import { W, build, call, postgres } from '../helper.js'
 import { seedFrom } from '../support/seed.js'
+import type { StoredConnection } from '../../src/store/connections/connections.js'
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 5000)
 const SEED = seedFrom('FUZZ_SEED')
@@ -74,7 +75,15 @@ async function openSessions (app: FastifyInstance): Promise<void> {
       { id: MODEL_SYNC_ID }
     )
     app.store.bulkSyncs.addSchedule(W.bulkSync.id, { frequency: 'hourly' }, null, { id: SCHEDULE_ID })
+    app.store.catalogs.upsertFields(app.store.connections.find(W.warehouse.copyId) as StoredConnection, 'public.users', [
+      { field_id: 'score', label: 'Score', type: 'number' }
+    ])
   })
+  // A query task of Jane's under a known id, answered.
+  const query = await call(app, 'POST', `/api/connections/${W.warehouse.copyId}/query?query=SELECT%201`, {
+    authorization: `Bearer ${W.jane.key}`
+  })
+  app.store.db.prepare('UPDATE jobs SET id = ? WHERE id = ?').run(QUERY_ID, (query.body as { data: { id: string } }).data.id)
   for (const [index, token] of TOKENS.entries()) {
     const res = await call(
       app,
@@ -103,6 +112,7 @@ const EVENT_IDS = ['7c1f0a2e-0000-4000-8000-0000000000e1', '7c1f0a2e-0000-4000-8
 const MODEL_ID = '7c1f0a2e-0000-4000-8000-0000000000b1'
 const MODEL_SYNC_ID = '7c1f0a2e-0000-4000-8000-0000000000b2'
 const SCHEDULE_ID = '7c1f0a2e-0000-4000-8000-0000000000b3'
+const QUERY_ID = '7c1f0a2e-0000-4000-8000-0000000000b4'
 const SYNC_IDS = [
   W.bulkSync.id,
   W.bulkSync.executionId,
@@ -112,8 +122,15 @@ const SYNC_IDS = [
   SCHEDULE_ID,
   'public.users',
   'public.orders',
+  'PUBLIC.USERS',
+  'exports%2Fcustomers.csv',
+  'email',
+  'score',
+  'schema',
+  QUERY_ID,
   'createmodel',
-  'updatemodel'
+  'updatemodel',
+  'query'
 ]
 const KNOWN_IDS = [
   ...SYNC_IDS,
@@ -412,7 +429,12 @@ const plausibleObject = fc.record(
               }),
               fieldValue
             ),
-            override_value: fieldValue
+            override_value: fieldValue,
+            field_id: fc.oneof(fc.constantFrom('email', 'score', 'id'), fieldValue),
+            label: fc.oneof(ascii, fieldValue),
+            type: fc.oneof(fc.constantFrom('string', 'number', 'weird'), fieldValue),
+            is_primary_key: fc.oneof(fc.boolean(), fieldValue),
+            rows: fieldValue
           },
           { requiredKeys: [] }
         ),
@@ -441,6 +463,22 @@ const plausibleObject = fc.record(
     identities: fieldValue,
     enabled: fieldValue,
     filters: fieldValue,
+    // The query runner, user fields, primary keys and catalogs (src/store/catalogs).
+    query: fc.oneof(
+      fc.constantFrom(
+        'SELECT 1',
+        'SELECT country, count(*) FROM users GROUP BY country',
+        'DELETE FROM users',
+        "SELECT '1'::int",
+        'SELEC',
+        'SELECT 1; SELECT 2',
+        'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 20000) SELECT x FROM n'
+      ),
+      fieldValue
+    ),
+    field_id: fc.oneof(fc.constantFrom('email', 'score', 'x'), fieldValue),
+    label: fieldValue,
+    is_primary_key: fieldValue,
     extra: fieldValue
   },
   { requiredKeys: [] }
@@ -540,6 +578,13 @@ const query = fc.option(
       'filters',
       'mode',
       'target_connection_id',
+      'query',
+      'page',
+      'include_fields',
+      'params',
+      'target',
+      'refresh',
+      'search',
       'x'
     ),
     fc.oneof(
@@ -562,6 +607,10 @@ const query = fc.option(
         'bzotMQ',
         'bzo5OTk5OTk5OTk5OTk5OTk5OTk5',
         '{"enabled":"true"}',
+        '{"table":["public.users"]}',
+        '{"query":["SELECT id FROM users"]}',
+        'PUBLIC.USERS',
+        'SELECT 1',
         '{"enabled":1}',
         '{"x":"y"}',
         '[1]',

@@ -27,6 +27,7 @@ interface World {
   modelSyncs: string[]
   modelExecutions: string[]
   jobs: string[]
+  queries: string[]
 }
 
 t.test(
@@ -173,6 +174,15 @@ t.test(
         })
       ).id
       const modelRun = data(await call(app, 'POST', `/api/syncs/${modelSync}/executions`, P, {})).id
+      // What is inside the connections: a catalog of the tenant's own, a user field, a query of its own.
+      app.control.replaceCatalog(connection, {
+        schemas: [{ id: 'public.secrets', fields: [{ id: 'id', type: 'number' }], rows: [{ id: n }] }]
+      })
+      await call(app, 'POST', `/api/connections/${copy}/schemas/public.users/fields`, P, {
+        fields: [{ field_id: `t${n}`, label: 'Mine', type: 'string' }]
+      })
+      const query = data(await call(app, 'POST', `/api/connections/${copy}/query?query=SELECT%201`, P, {})).id
+      await app.control.queriesAnswered()
       app.control.settleExecutions()
       app.store.credentials.addApiKey(`org-key-tenant-${n}`, tenant.organization_id, null)
       await call(app, 'POST', `/api/organizations/${orgs[1]}/users/${users[1]}/keys`, P)
@@ -193,7 +203,8 @@ t.test(
         models: [model],
         modelSyncs: [modelSync],
         modelExecutions: [modelRun],
-        jobs: [job.job.job_id]
+        jobs: [job.job.job_id],
+        queries: [query]
       })
     }
     t.match(
@@ -316,8 +327,40 @@ t.test(
                 ]
               )
             }
+            for (const connection of b.connections) {
+              const schemas = `/api/connections/${connection}/schemas`
+              const sync = `/api/connections/${connection}/modelsync`
+              probes.push(
+                ['GET', `${schemas}/public.users`, h, undefined],
+                ['GET', `${schemas}/public.users/records`, h, undefined],
+                ['GET', `${schemas}/status`, h, undefined],
+                ['POST', `${schemas}/refresh`, h, undefined],
+                ['POST', `${schemas}/public.users/fields`, h, { fields: [{ field_id: 'x', label: 'X', type: 'string' }] }],
+                ['DELETE', `${schemas}/public.users/fields/t0`, h, undefined],
+                ['PUT', `${schemas}/public.users/primary_keys`, h, { fields: [{ field_id: 'email', is_primary_key: true }] }],
+                ['DELETE', `${schemas}/public.users/primary_keys`, h, undefined],
+                ['POST', `/api/connections/${connection}/query?query=SELECT%201`, h, {}],
+                ['GET', `/api/connections/${connection}/bulksync/source?include_fields=true`, h, undefined],
+                ['GET', `/api/connections/${connection}/bulksync/target`, h, undefined],
+                ['GET', `${sync}/source`, h, undefined],
+                ['GET', `${sync}/source/fields?params=${encodeURIComponent('{"table":["public.users"]}')}`, h, undefined],
+                ['GET', `${sync}/target`, h, undefined],
+                ['GET', `${sync}/target/fields?target=public.users`, h, undefined],
+                ['GET', `${sync}/targetobjects`, h, undefined],
+                ['GET', `${sync}/targetobjects/properties/schema`, h, undefined],
+                ['GET', `${sync}/enrichment-source`, h, undefined],
+                ['POST', `/api/enrichment/${connection}/inputfields`, h, {}]
+              )
+            }
+            for (const query of b.queries) probes.push(['GET', `/api/queries/${query}`, h, undefined])
             for (const org of b.orgs) {
               probes.push(
+                [
+                  'POST',
+                  '/api/model-preview',
+                  h,
+                  { name: 'Peek', organization_id: org, connection_id: b.connections[1], configuration: { table: 'users' } }
+                ],
                 ['GET', `/api/webhooks?organization_id=${org}`, h, undefined],
                 [
                   'POST',
@@ -429,6 +472,7 @@ t.test(
             for (const model of b.models) {
               probes.push(
                 ['GET', `/api/models/${model}`, h, undefined],
+                ['GET', `/api/models/${model}/sample`, h, undefined],
                 [
                   'PUT',
                   `/api/models/${model}`,
@@ -526,6 +570,10 @@ t.test(
     t.ok(probes.length > 2000, `${probes.length} probes`)
     t.equal(leaks, 0, 'every probe was 403 or 404')
     t.same((await call(app, 'GET', '/__admin/fixtures')).body, before, 'no data of any tenant changed')
+    for (const w of worlds) {
+      const status = await call(app, 'GET', `/api/connections/${w.connections[1] ?? ''}/schemas/status`, bearer(w.partnerKey))
+      t.same(status.body, { data: { cache_status: 'fresh' } }, 'no other tenant refreshed its schemas')
+    }
 
     // The lists a tenant may read hold its own webhooks and events, never another's.
     for (const a of worlds) {

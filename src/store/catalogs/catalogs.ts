@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3'
 import Database from 'better-sqlite3'
 import type { Clock } from '../../control/clock.js'
-import { Errors } from '../../core/errors.js'
+import { Errors, validationError } from '../../core/errors.js'
 import { didYouMean } from '../../core/suggest.js'
 import type {
   CatalogInput,
@@ -25,9 +25,9 @@ import {
 } from './catalog.js'
 import { createCatalogDatabase, layoutOf } from './sql.js'
 
+/** A catalog's row without its source (which may weigh megabytes: it is read only when not parsed yet). */
 interface CatalogRow {
   connection_id: string
-  source: string | null
   digest: string | null
   cached: string | null
   overrides: string
@@ -75,6 +75,7 @@ function badField (field: string, problem: string): Error {
 export class CatalogRepository {
   private readonly sql: {
     row: Statement<[string], CatalogRow>
+    sourceText: Statement<[string], { source: string }>
     ensure: Statement<[string]>
     setSource: Statement<[{ id: string; source: string; digest: string; cached: string | null }]>
     setOverrides: Statement<[string, string]>
@@ -83,7 +84,7 @@ export class CatalogRepository {
     finish: Statement<[number, string]>
     nextDue: Statement<[], { due: number | null }>
     load: Statement<[Record<string, unknown>]>
-    all: Statement<[], CatalogRow>
+    all: Statement<[], CatalogRow & { source: string | null }>
   }
 
   private readonly parsed = new Map<string, LoadedCatalog>()
@@ -100,10 +101,11 @@ export class CatalogRepository {
     private readonly defaults: DefaultCatalogs,
     private readonly bounds: { maxRows: number; cacheSize: number }
   ) {
-    const columns = `connection_id, source, digest, cached, overrides, refresh_started_ms, refresh_finished_ms,
+    const columns = `connection_id, digest, cached, overrides, refresh_started_ms, refresh_finished_ms,
       refresh_due_ms`
     this.sql = statements<CatalogRepository['sql']>(db, {
       row: `SELECT ${columns} FROM connection_catalogs WHERE connection_id = ?`,
+      sourceText: 'SELECT source FROM connection_catalogs WHERE connection_id = ?',
       ensure: 'INSERT INTO connection_catalogs (connection_id) VALUES (?) ON CONFLICT DO NOTHING',
       setSource: `UPDATE connection_catalogs SET source = @source, digest = @digest, cached = @cached
         WHERE connection_id = @id`,
@@ -114,9 +116,9 @@ export class CatalogRepository {
       finish: `UPDATE connection_catalogs SET cached = NULL, refresh_finished_ms = ?, refresh_due_ms = NULL
         WHERE connection_id = ?`,
       nextDue: 'SELECT min(refresh_due_ms) AS due FROM connection_catalogs',
-      load: `INSERT INTO connection_catalogs (${columns}) VALUES (@connection_id, @source, @digest, @cached, @overrides,
-        @refresh_started_ms, @refresh_finished_ms, @refresh_due_ms)`,
-      all: `SELECT ${columns} FROM connection_catalogs ORDER BY connection_id`
+      load: `INSERT INTO connection_catalogs (source, ${columns}) VALUES (@source, @connection_id, @digest, @cached,
+        @overrides, @refresh_started_ms, @refresh_finished_ms, @refresh_due_ms)`,
+      all: `SELECT source, ${columns} FROM connection_catalogs ORDER BY connection_id`
     })
   }
 
@@ -130,23 +132,25 @@ export class CatalogRepository {
 
   /** The source catalog of a connection (its parent's, for a shared copy): rows and all. */
   source (connection: StoredConnection): LoadedCatalog {
-    const row = this.rowOf(CatalogRepository.ownerOf(connection))
-    const given =
-      row?.source == null ? this.defaults.of(connection.type) : { json: row.source, digest: row.digest as string }
-    let loaded = this.parsed.get(given.digest)
+    const owner = CatalogRepository.ownerOf(connection)
+    const digest = this.rowOf(owner)?.digest ?? null
+    const fallback = digest === null ? this.defaults.of(connection.type) : undefined
+    const key = fallback?.digest ?? (digest as string)
+    let loaded = this.parsed.get(key)
     if (loaded === undefined) {
-      const catalog = JSON.parse(given.json) as Catalog
+      const json = fallback?.json ?? (this.sql.sourceText.get(owner) as { source: string }).source
+      const catalog = JSON.parse(json) as Catalog
       let structureDb: Database.Database | null = null
       loaded = {
-        digest: given.digest,
+        digest: key,
         catalog,
         structureDb: () => (structureDb ??= createCatalogDatabase(Database, layoutOf(catalog, false))),
         close: () => structureDb?.close()
       }
     }
     // Newest last; past the bound the oldest parsed catalog (and its database) goes (CATALOG_CACHE).
-    this.parsed.delete(given.digest)
-    this.parsed.set(given.digest, loaded)
+    this.parsed.delete(key)
+    this.parsed.set(key, loaded)
     for (const [digest, old] of this.parsed) {
       if (this.parsed.size <= this.bounds.cacheSize) break
       old.close()
@@ -211,7 +215,9 @@ export class CatalogRepository {
    * schema refresh. Call inside a transaction.
    */
   replaceSource (connection: StoredConnection, given: CatalogInput): void {
-    if (connection.parent_id !== null) throw Errors.SharedConnectionReadOnly()
+    if (connection.parent_id !== null) {
+      throw validationError('id', `a shared copy reads its parent's catalog: change ${connection.parent_id}'s`)
+    }
     const catalog = checkedCatalog(given, 'catalog', this.bounds.maxRows)
     const seenBefore = this.seen(connection)
     this.sql.ensure.run(connection.id)

@@ -6,7 +6,7 @@ import type { Store } from '../index.js'
 import { decodePageToken, encodePageToken } from '../paging.js'
 import type { Caller } from '../types.js'
 import type { LoadedCatalog } from './catalogs.js'
-import { layoutOf, prepareQuery, translateQuery, type QueryOutcome, type SqlEngine } from './sql.js'
+import { layoutOf, prepareQuery, rowObjects, translateQuery, type QueryOutcome, type SqlEngine } from './sql.js'
 
 /** Rows in one page of a query's results (GET /api/queries/{id}?page=). */
 export const QUERY_PAGE_ROWS = 1000
@@ -20,7 +20,8 @@ interface QueryHeld {
   query: string
   expires: string
   fields?: string[]
-  rows?: Array<Record<string, unknown>>
+  /** In column order, as arrays: a page becomes objects only when it is read. */
+  rows?: unknown[][]
 }
 
 /** Who may read a query's results: the user (or the key) that ran it. */
@@ -128,7 +129,7 @@ export class QueryRunner {
     const offset = decodePageToken(pageToken)
     data.fields = held.fields ?? []
     data.count = rows.length
-    data.results = rows.slice(offset, offset + QUERY_PAGE_ROWS)
+    data.results = rowObjects(held.fields ?? [], rows.slice(offset, offset + QUERY_PAGE_ROWS))
     data.expires = held.expires
     const links: Record<string, string> = {}
     const url = (at: number): string => `/api/queries/${record.view.job_id}?page=${encodePageToken(at)}`

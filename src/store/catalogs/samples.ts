@@ -1,6 +1,7 @@
 import type { StoredConnection } from '../connections/connections.js'
 import type { Store } from '../index.js'
 import { modelSource } from './model-source.js'
+import { rowObjects } from './sql.js'
 
 /** Rows in a model's sample (models.sample, models.preview). */
 export const MODEL_SAMPLE_ROWS = 10
@@ -33,7 +34,7 @@ export async function sampleModel (
       rows = []
       warnings.push(outcome.error)
     } else {
-      rows = outcome.rows
+      rows = rowObjects(outcome.fields, outcome.rows)
     }
   }
   const named = model.fields ?? []

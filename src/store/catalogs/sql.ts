@@ -12,10 +12,8 @@ export interface TableLayout {
   rows?: unknown[][]
 }
 
-/** A query's answer: its columns and rows (at most the row bound; truncated says there were more), or an error. */
-export type QueryOutcome =
-  | { fields: string[]; rows: Array<Record<string, unknown>>; truncated: boolean }
-  | { error: string }
+/** A query's answer: its columns and rows as arrays in column order (at most the row bound), or an error. */
+export type QueryOutcome = { fields: string[]; rows: unknown[][]; truncated: boolean } | { error: string }
 
 const AFFINITY: Record<string, string> = { number: 'NUMERIC', boolean: 'INTEGER' }
 
@@ -34,6 +32,17 @@ function cell (value: unknown, field: CatalogField): unknown {
   return field.type === 'number' && typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))
     ? Number(value)
     : value
+}
+
+/** Rows as objects keyed by their fields (a later column of a name wins). */
+export function rowObjects (fields: readonly string[], rows: readonly unknown[][]): Array<Record<string, unknown>> {
+  return rows.map((values) => {
+    const row: Record<string, unknown> = {}
+    fields.forEach((field, index) => {
+      row[field] = values[index]
+    })
+    return row
+  })
 }
 
 /** The tables of a catalog, with their rows when `withRows`. */
@@ -130,16 +139,14 @@ export function runOn (db: Database.Database, sql: string, maxRows: number): Que
   try {
     const statement = db.prepare(sql).raw(true)
     const fields = statement.columns().map((c) => c.name)
-    const rows: Array<Record<string, unknown>> = []
+    const rows: unknown[][] = []
     let truncated = false
     for (const values of statement.iterate() as Iterable<unknown[]>) {
       if (rows.length >= maxRows) {
         truncated = true
         break
       }
-      const row: Record<string, unknown> = {}
-      fields.forEach((field, index) => { row[field] = typeof values[index] === 'bigint' ? String(values[index]) : values[index] })
-      rows.push(row)
+      rows.push(values.map((value) => (typeof value === 'bigint' ? String(value) : value)))
     }
     return { fields, rows, truncated }
   } catch (err) {

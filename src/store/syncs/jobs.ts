@@ -65,13 +65,14 @@ export class JobRepository {
     const columns = 'id, organization_id, type, status, result, error, created_ms, due_ms'
     this.byId = db.prepare(`SELECT ${columns} FROM jobs WHERE id = ?`)
     this.insert = db.prepare(
-      `INSERT INTO jobs (${columns}) VALUES (@id, @organization_id, @type, @status, @result, @error, @created_ms,
-        @due_ms)`
+      `INSERT INTO jobs (${columns}, bytes) VALUES (@id, @organization_id, @type, @status, @result, @error, @created_ms,
+        @due_ms, octet_length(coalesce(@result, '')) + octet_length(coalesce(@error, '')))`
     )
     this.finish = db.prepare(
       "UPDATE jobs SET status = CASE WHEN error IS NULL THEN 'done' ELSE 'failed' END, due_ms = NULL WHERE id = ?"
     )
-    this.complete = db.prepare('UPDATE jobs SET result = @result, error = @error, due_ms = @due_ms WHERE id = @id')
+    this.complete = db.prepare(`UPDATE jobs SET result = @result, error = @error, due_ms = @due_ms,
+      bytes = octet_length(coalesce(@result, '')) + octet_length(coalesce(@error, '')) WHERE id = @id`)
     this.dueRows = db.prepare(
       'SELECT id FROM jobs WHERE due_ms IS NOT NULL AND due_ms <= ? ORDER BY due_ms, seq LIMIT 500'
     )
@@ -79,8 +80,7 @@ export class JobRepository {
     this.all = db.prepare(`SELECT ${columns} FROM jobs ORDER BY seq`)
     // A partner's jobs, oldest first, with what each weighs ('' for a deployment's organizations).
     this.partnerJobs =
-      db.prepare(`SELECT j.id, j.status, octet_length(coalesce(j.result, '')) + octet_length(coalesce(j.error, ''))
-        AS bytes
+      db.prepare(`SELECT j.id, j.status, j.bytes
       FROM jobs j JOIN organizations o ON o.id = j.organization_id
       WHERE coalesce(o.partner_id, '') = (SELECT coalesce(partner_id, '') FROM organizations WHERE id = ?)
       ORDER BY j.seq`)
