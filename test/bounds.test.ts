@@ -7,6 +7,7 @@ import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { W, apiError, bearer, build, call } from './helper.js'
 import { buildApp } from '../src/http/app.js'
+import { runQuery } from './support/queries.js'
 
 const J = bearer(W.jane.key)
 type Data = Record<string, unknown>
@@ -279,3 +280,34 @@ t.test(
     t.same((await call(app, 'GET', '/__admin/faults')).body, [])
   }
 )
+
+t.test('a query runs at most QUERY_TIMEOUT_MS and answers at most QUERY_MAX_ROWS rows', async (t) => {
+  const app = await build(t, { config: { queryTimeoutMs: 200, queryMaxRows: 3 } })
+  const endless = 'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n'
+  t.match(dataOf(await runQuery(app, W.warehouse.copyId, endless)), {
+    status: 'failed',
+    error: /longer than 200 ms \(QUERY_TIMEOUT_MS\)/
+  })
+  t.match(
+    dataOf(await runQuery(app, W.warehouse.copyId, 'SELECT id FROM users ORDER BY id')),
+    { status: 'done', count: 3, results: [{ id: 1 }, { id: 2 }, { id: 3 }] },
+    'the query runner goes on, and cuts the answer'
+  )
+})
+
+t.test('a catalog holds at most CATALOG_MAX_ROWS rows; CATALOG_CACHE catalogs stay parsed, the rest are read again', async (t) => {
+  const app = await build(t, { config: { catalogMaxRows: 5, catalogCache: 1 } })
+  const table = (rows: number): Data => ({
+    schemas: [{ id: 'public.t', fields: [{ id: 'a', type: 'number' }], rows: Array.from({ length: rows }, (_, a) => ({ a })) }]
+  })
+  t.match((await call(app, 'PUT', `/__admin/connections/${W.warehouse.id}/catalog`, {}, table(6))).body, {
+    status: 422,
+    message: /holds 6 rows; a catalog holds at most 5 \(CATALOG_MAX_ROWS\)/
+  })
+  t.equal((await call(app, 'PUT', `/__admin/connections/${W.warehouse.id}/catalog`, {}, table(5))).status, 200)
+  // Two catalogs, one kept at a time: each read or query finds its own after the other's pushed it out.
+  for (let i = 0; i < 3; i++) {
+    t.match(dataOf(await runQuery(app, W.warehouse.copyId, 'SELECT count(*) AS n FROM t')), { results: [{ n: 5 }] })
+    t.match(dataOf(await runQuery(app, W.analytics.id, 'SELECT count(*) AS n FROM USERS')), { results: [{ n: 200 }] })
+  }
+})

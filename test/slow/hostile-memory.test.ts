@@ -33,7 +33,7 @@ t.test(`a hostile user key's loop grows RSS by less than ${GROWTH_BOUND_MB} MB w
       name: 'Hostile',
       connection_id: W.warehouse.copyId,
       fields: ['id'],
-      configuration: { query: `SELECT ${i}, '${'x'.repeat(900 * 1024)}'` }
+      configuration: { query: `SELECT ${i} AS id, '${'x'.repeat(900 * 1024)}' AS padding` }
     })
   const created = await app.inject({ method: 'POST', url: '/api/models', headers: jane, payload: big(0) })
   t.equal(created.statusCode, 200)

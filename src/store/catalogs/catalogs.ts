@@ -61,6 +61,9 @@ export interface LoadedCatalog {
   close: () => void
 }
 
+/** User-defined fields one schema of a connection may have: one more is a 400. */
+export const USER_FIELDS_PER_SCHEMA = 1000
+
 /** A 400 naming what is wrong (the schemas.* operations document 400, not 422). */
 function badField (field: string, problem: string): Error {
   return Errors.BadRequest({ message: `${field}: ${problem}`, metadata: { field, problem } })
@@ -288,6 +291,9 @@ export class CatalogRepository {
     this.writeOverrides(connection, schema.id, (entry) => {
       const kept = (entry.user_fields ?? []).filter((f) => !fields.some((g) => g.field_id === f.field_id))
       entry.user_fields = [...kept, ...fields.map((f) => ({ ...f }))]
+      if (entry.user_fields.length > USER_FIELDS_PER_SCHEMA) {
+        throw badField('fields', `a schema has at most ${USER_FIELDS_PER_SCHEMA} user-defined fields`)
+      }
     })
   }
 

@@ -188,6 +188,8 @@ function queryProcessMain (
       old.close()
       databases.delete(digest)
     }
+    // The query's time starts now: starting this process and building the database are not the query's.
+    send({ id: message.id, started: true })
     send({ id: message.id, outcome: run(db, message.sql, message.maxRows) })
   })
 }
@@ -205,6 +207,9 @@ const parent = process.ppid;
 new Worker('setInterval(() => { try { process.kill(' + parent + ', 0) } catch { process.kill(process.pid, "SIGKILL") } }, 1000)', { eval: true }).unref();
 (${queryProcessMain.toString()})(require(process.argv[1]), Number(process.argv[2]), createCatalogDatabase, runOn);
 `
+
+/** How long the query process may take to start and build a catalog's database before a query starts. */
+const SETUP_MS = 60_000
 
 export interface SqlEngineOptions {
   /** How long one query may run, in ms (QUERY_TIMEOUT_MS): past it the query process is killed and the query fails. */
@@ -279,11 +284,8 @@ export class SqlEngine {
       this.finish({ error: (err as Error).message })
       return
     }
-    this.clearTimer()
-    this.timer = setTimeout(() => {
-      this.stopProcess()
-      this.finish({ error: `the query ran longer than ${this.options.timeoutMs} ms (QUERY_TIMEOUT_MS) and was stopped` })
-    }, this.options.timeoutMs)
+    // Until the query starts (the process starting, the database being built) a generous bound; then its own.
+    this.stopAfter(Math.max(SETUP_MS, this.options.timeoutMs), 'the query process did not take the query')
     const { id, digest, sql } = item
     this.processNow().send({ id, digest, tables, sql, maxRows: this.options.maxRows })
   }
@@ -300,10 +302,13 @@ export class SqlEngine {
     // Neither the process nor its channel keeps the simulator alive; close() ends it.
     child.unref()
     child.channel?.unref()
-    child.on('message', (message: { id: number; missing?: boolean; outcome?: QueryOutcome }) => {
+    child.on('message', (message: { id: number; missing?: boolean; started?: boolean; outcome?: QueryOutcome }) => {
       if (this.current === null || message.id !== this.current.id) return
       if (message.missing === true) this.send(this.current, true)
-      else this.finish(message.outcome as QueryOutcome)
+      else if (message.started === true) {
+        const ms = this.options.timeoutMs
+        this.stopAfter(ms, `the query ran longer than ${ms} ms (QUERY_TIMEOUT_MS) and was stopped`)
+      } else this.finish(message.outcome as QueryOutcome)
     })
     const lost = (reason: string): void => {
       if (this.child !== child) return
@@ -322,6 +327,15 @@ export class SqlEngine {
     this.current = null
     item?.resolve(outcome)
     this.pump()
+  }
+
+  /** In `ms`, the query process is killed and the query fails with `error`, unless it has answered. */
+  private stopAfter (ms: number, error: string): void {
+    this.clearTimer()
+    this.timer = setTimeout(() => {
+      this.stopProcess()
+      this.finish({ error })
+    }, ms)
   }
 
   private clearTimer (): void {
