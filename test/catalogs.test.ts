@@ -164,6 +164,17 @@ t.test('schemas.*: get, records, user fields, primary keys; a shared copy reads 
   t.notOk('pagination' in page2, 'no token past the last page')
   t.equal(dataOf<Data[]>(await call(app, 'GET', `/api/connections/${COPY}/schemas/public.users/records`, J)).length, 100)
 
+  const s3 = dataOf(await call(app, 'POST', '/api/connections', J, {
+    name: 'Lake',
+    type: 's3',
+    configuration: { aws_access_key_id: 'a', aws_secret_access_key: 's', s3_bucket_name: 'b', s3_bucket_region: 'us-east-1' }
+  })).id as string
+  const file = `/api/connections/${s3}/schemas/${encodeURIComponent('exports/customers.csv')}`
+  t.match(dataOf(await call(app, 'GET', file, J)), { id: 'exports/customers.csv', name: 'customers.csv' }, 'an id with a slash, encoded')
+  t.equal(dataOf<Data[]>(await call(app, 'GET', `${file}/records?limit=1000`, J)).length, 60)
+  t.match((await call(app, 'GET', `/api/connections/${s3}/bulksync/target`, J)).status, 200)
+  t.match((await call(app, 'GET', `/api/connections/${s3}/modelsync/source`, J)).body, { data: { requires_one_of: ['table'] } })
+
   const url = `/api/connections/${COPY}/schemas/public.users`
   t.equal((await call(app, 'POST', `${url}/fields`, J, { fields: [{ field_id: 'score', label: 'Score', type: 'number' }] })).status, 200)
   t.match(dataOf<{ fields: Data[] }>(await call(app, 'GET', url, J)).fields.at(-1), { id: 'score', name: 'Score', type: 'number' })
