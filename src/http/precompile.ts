@@ -1,7 +1,8 @@
 /**
  * Validators compiled at build time (`npm run build` runs this file after tsc) for the schemas every
- * start-up compiles: the fixture document, the connection-type catalog file and the bundled types'
- * configurations. Compiling them was most of a start-up; loading their code costs a fraction.
+ * start-up compiles: the fixture document, the connection-type catalog file, the bundled types'
+ * configurations and the default-catalog file (read at start-up when the fixtures hold a bulk sync).
+ * Compiling them was most of a start-up; loading their code costs a fraction.
  * The same Ajv settings as at run time (src/http/validation.ts), filed by schema digest, so that
  * validation.ts uses one only for exactly the schema it was made from.
  */
@@ -11,6 +12,7 @@ import { pathToFileURL } from 'node:url'
 import { _ } from 'ajv'
 import standaloneCode from 'ajv/dist/standalone/index.js'
 import { ConnectionTypeCatalogFile } from './schemas/connections.js'
+import { CatalogFileShape } from './schemas/catalogs.js'
 import { FixtureDocument, FixtureDocumentShape } from './schemas/fixtures.js'
 import { bundledConfigurationSchemas } from '../store/connections/connection-types.js'
 import { createAjv, schemaDigest } from './validation.js'
@@ -22,7 +24,8 @@ export function startupSchemas (): object[] {
     FixtureDocumentShape,
     ...Object.values(FixtureDocument.properties),
     ConnectionTypeCatalogFile,
-    ...bundledConfigurationSchemas()
+    ...bundledConfigurationSchemas(),
+    CatalogFileShape
   ]
 }
 

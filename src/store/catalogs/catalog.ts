@@ -108,32 +108,40 @@ export function digestOf (json: string): string {
   return createHash('sha256').update(json).digest('base64url').slice(0, 22)
 }
 
-/** The default catalogs of the bundled connection types (fixtures/connection-catalogs.json), by type id. */
+/**
+ * The default catalogs of the bundled connection types (fixtures/connection-catalogs.json), by type id. The file is
+ * read on first use, not at start-up: a simulator that never looks inside a connection never pays for it.
+ */
 export class DefaultCatalogs {
-  private readonly byType = new Map<string, { json: string; digest: string }>()
+  private byType: Map<string, { json: string; digest: string }> | null = null
 
-  constructor (file = BUNDLED_CATALOGS) {
-    const document = JSON.parse(readFileSync(file, 'utf8')) as unknown
+  constructor (private readonly file = BUNDLED_CATALOGS) {}
+
+  private load (): Map<string, { json: string; digest: string }> {
+    const byType = new Map<string, { json: string; digest: string }>()
+    const document = JSON.parse(readFileSync(this.file, 'utf8')) as unknown
     const validate = compileSchema<CatalogFileInput>(CatalogFileShape)
     if (!validate(document)) {
       const issue = firstIssue(validate.errors ?? [])
-      throw new Error(`${file}: ${issue?.path ?? ''} ${issue?.problem ?? 'is not a catalog file'}`)
+      throw new Error(`${this.file}: ${issue?.path ?? ''} ${issue?.problem ?? 'is not a catalog file'}`)
     }
     for (const [type, entry] of Object.entries(document.types)) {
       const catalog = document.catalogs[entry.catalog]
-      if (catalog === undefined) throw new Error(`${file}: types.${type}.catalog names no catalog`)
+      if (catalog === undefined) throw new Error(`${this.file}: types.${type}.catalog names no catalog`)
       const prefix = entry.namespace === undefined ? '' : `${entry.namespace}.`
       const named: CatalogInput = {
         schemas: catalog.schemas.map((s) => ({ ...s, id: `${prefix}${s.id}`, name: s.name ?? s.id }))
       }
       if (entry.upper_case === true) upperCase(named)
       const json = JSON.stringify(checkedCatalog(named, `types.${type}`, Number.POSITIVE_INFINITY))
-      this.byType.set(type, { json, digest: digestOf(json) })
+      byType.set(type, { json, digest: digestOf(json) })
     }
+    return byType
   }
 
   /** The default catalog of a type as JSON, with its digest; a type without one has an empty catalog. */
   of (type: string): { json: string; digest: string } {
+    this.byType ??= this.load()
     return this.byType.get(type) ?? EMPTY
   }
 }
