@@ -1,12 +1,13 @@
 // What is inside a connection (docs/catalogs.md): the bundled catalogs, the schemas.* operations, the query
 // runner, sources and targets, models reading their source, bulk runs counting rows; through inject() for the
 // HTTP rules and through the official SDK 1.18.1 over a socket for the flows the issue names.
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import t from 'tap'
 import { PolytomicClient } from 'polytomic'
 import { W, apiError, bearer, build, call, listen, until } from './helper.js'
 import { runQuery } from './support/queries.js'
 import { BUNDLED_CATALOGS } from '../src/store/catalogs/catalog.js'
+import { buildApp } from '../src/http/app.js'
 
 const J = bearer(W.jane.key)
 const COPY = W.warehouse.copyId
@@ -378,4 +379,29 @@ t.test('catalogs are fixtures: loaded, exported, reset, snapshotted, and go with
   const before = app.store.db.prepare('SELECT count(*) AS n FROM connection_catalogs').pluck().get() as number
   t.equal((await call(app, 'DELETE', `/__admin/tenants/${tenant.partner_id}`)).status, 200)
   t.equal(app.store.db.prepare('SELECT count(*) AS n FROM connection_catalogs').pluck().get(), before - 1, 'the tenant took its catalog')
+})
+
+/** This process's children that are query processes (their program defines createCatalogDatabase). */
+function queryProcesses (): number[] {
+  const pids = readdirSync('/proc/self/task').flatMap((task) =>
+    readFileSync(`/proc/self/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
+  )
+  return pids.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('createCatalogDatabase')
+    } catch {
+      return false // gone meanwhile
+    }
+  })
+}
+
+t.test('the query process starts with the first query and ends with close()', async (t) => {
+  const app = await buildApp({ config: { database: ':memory:' } })
+  const before = queryProcesses()
+  t.match(dataOf(await runQuery(app, COPY, 'SELECT 1 AS one')), { status: 'done' })
+  const started = queryProcesses().filter((pid) => !before.includes(pid))
+  t.equal(started.length, 1, 'one query process')
+  await app.close()
+  await until('the query process is gone', () => !queryProcesses().includes(started[0] as number))
+  t.pass('close() left no query process behind')
 })
