@@ -380,7 +380,8 @@ export class ControlPlane {
     const connection = this.connection(connectionId)
     this.store.transaction(() => this.store.catalogs.replaceSource(connection, input))
     const catalog = this.catalog(connectionId)
-    return { status: 'ok', schemas: catalog.schemas.length, rows: catalog.schemas.reduce((n, s) => n + s.rows.length, 0) }
+    const rows = catalog.schemas.reduce((n, s) => n + s.rows.length, 0)
+    return { status: 'ok', schemas: catalog.schemas.length, rows }
   }
 
   clock (): ClockView {

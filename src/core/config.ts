@@ -671,6 +671,14 @@ export function runnerSimulator (env: NodeJS.ProcessEnv = process.env): { url: s
   return url === undefined || url === '' ? null : { url, token: env[RUNNER_TOKEN_VARIABLE] ?? null }
 }
 
+/**
+ * The environment of a node child the simulator starts (the query process): this process's, without NODE_OPTIONS,
+ * so that a loader the simulator runs under (tsx in tests) is not loaded again for a program of plain JavaScript.
+ */
+export function childEnvironment (): NodeJS.ProcessEnv {
+  return { ...process.env, NODE_OPTIONS: '' }
+}
+
 /** Names the run's simulator for the workers a global set-up spawns. */
 export function exportRunnerUrl (url: string): void {
   process.env[RUNNER_URL_VARIABLE] = url

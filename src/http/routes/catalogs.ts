@@ -53,6 +53,7 @@ import {
   targetObjects
 } from '../../store/catalogs/describe.js'
 import { sampleModel } from '../../store/catalogs/samples.js'
+import { answerWithJob } from './model-syncs.js'
 
 type SchemaParams = { id: string; schema_id: string }
 
@@ -78,7 +79,7 @@ export default async function catalogRoutes (api: FastifyInstance): Promise<void
 
   api.post<{ Params: SchemaParams; Body: UpsertFieldsInput | null }>(
     '/connections/:id/schemas/:schema_id/fields',
-    { schema: { params: ConnectionSchemaParams, body: { ...UpsertFieldsBody, type: ['object', 'null'] }, response: NoContent } },
+    { schema: { params: ConnectionSchemaParams, body: UpsertFieldsBody, response: NoContent } },
     (request, reply) => {
       const connection = connectionOf(request)
       const fields = request.body?.fields ?? []
@@ -99,7 +100,7 @@ export default async function catalogRoutes (api: FastifyInstance): Promise<void
 
   api.put<{ Params: SchemaParams; Body: PrimaryKeysInput | null }>(
     '/connections/:id/schemas/:schema_id/primary_keys',
-    { schema: { params: ConnectionSchemaParams, body: { ...PrimaryKeysBody, type: ['object', 'null'] }, response: NoContent } },
+    { schema: { params: ConnectionSchemaParams, body: PrimaryKeysBody, response: NoContent } },
     (request, reply) => {
       const connection = connectionOf(request)
       const fields = request.body?.fields ?? []
@@ -201,7 +202,9 @@ export default async function catalogRoutes (api: FastifyInstance): Promise<void
         response: { 200: BulkSourceEnvelope, ...errorResponses(400, 401, 404) }
       }
     },
-    (request, reply) => answer(request, reply, bulkSource(store, connectionOf(request), request.query.include_fields === 'true'))
+    (request, reply) => {
+      answer(request, reply, bulkSource(store, connectionOf(request), request.query.include_fields === 'true'))
+    }
   )
 
   api.get<{ Params: { id: string } }>(
@@ -300,20 +303,6 @@ export default async function catalogRoutes (api: FastifyInstance): Promise<void
 
   // Models' data
 
-  /** With async=true the answer also has a job of `type` reporting it (running now, done at the runner's next turn). */
-  const withJob = (
-    request: FastifyRequest,
-    organizationId: string,
-    type: 'samplemodel' | 'previewmodel',
-    data: unknown
-  ): Record<string, unknown> => {
-    const body: Record<string, unknown> = envelopeBody(request, data)
-    if ((request.query as { async?: string }).async === 'true') {
-      body.job = store.transaction(() => store.jobs.start(organizationId, type, data))
-    }
-    return body
-  }
-
   api.get<{ Params: { id: string }; Querystring: { async?: string } }>(
     '/models/:id/sample',
     {
@@ -331,7 +320,7 @@ export default async function catalogRoutes (api: FastifyInstance): Promise<void
         configuration: model.definition.configuration,
         fields: model.definition.fields
       })
-      return withJob(request, model.organization_id, 'samplemodel', sample)
+      return answerWithJob(store, request, model.organization_id, 'samplemodel', sample)
     }
   )
 
@@ -352,7 +341,7 @@ export default async function catalogRoutes (api: FastifyInstance): Promise<void
         configuration: request.body.configuration,
         fields: request.body.fields
       })
-      return withJob(request, organization.id, 'previewmodel', { ...view, records: sample.records })
+      return answerWithJob(store, request, organization.id, 'previewmodel', { ...view, records: sample.records })
     }
   )
 }

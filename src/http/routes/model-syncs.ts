@@ -32,10 +32,30 @@ import {
 import { syncRoutes } from './sync-routes.js'
 import type { StoredModelSync } from '../../store/syncs/model-syncs.js'
 import type { StoredModel } from '../../store/syncs/models.js'
+import type { JobType } from '../../store/syncs/jobs.js'
+import type { Store } from '../../store/index.js'
 
 type Id = { id: string }
 const EXECUTION_PAGE = 50
 const LIST_PAGE = 50
+
+/**
+ * The envelope of `data`; with async=true also a job of `type` in the organization that reports it (running now,
+ * done at the runner's next turn with `data` as its result).
+ */
+export function answerWithJob (
+  store: Store,
+  request: FastifyRequest,
+  organizationId: string,
+  type: JobType,
+  data: unknown
+): Record<string, unknown> {
+  const body: Record<string, unknown> = envelopeBody(request, data)
+  if ((request.query as { async?: string }).async === 'true') {
+    body.job = store.transaction(() => store.jobs.start(organizationId, type, data))
+  }
+  return body
+}
 
 /**
  * /api/models*, /api/syncs* and /api/jobs: models, model syncs and their runs, asynchronous jobs
@@ -70,14 +90,8 @@ export default async function modelSyncRoutes (api: FastifyInstance): Promise<vo
     request: FastifyRequest,
     model: StoredModel,
     jobType: 'createmodel' | 'updatemodel'
-  ): Record<string, unknown> => {
-    const view = store.models.view(model)
-    const body: Record<string, unknown> = envelopeBody(request, view)
-    if ((request.query as { async?: string }).async === 'true') {
-      body.job = store.transaction(() => store.jobs.start(model.organization_id, jobType, view))
-    }
-    return body
-  }
+  ): Record<string, unknown> =>
+    answerWithJob(store, request, model.organization_id, jobType, store.models.view(model))
 
   api.post<{ Querystring: { async?: string }; Body: ModelInput }>(
     '/models',

@@ -130,12 +130,14 @@ export const ConnectionFieldParams = {
   required: ['id', 'schema_id', 'field_id'],
   properties: { id: Str, schema_id: Text(LIMITS.name), field_id: Text(LIMITS.name) }
 } as const
+/** upsertField's body; the SDK sends none when called without one. */
 export const UpsertFieldsBody = {
-  type: 'object',
+  type: ['object', 'null'],
   properties: { fields: { type: 'array', maxItems: 1000, items: UserFieldShape } }
 } as const
+/** setPrimaryKeys's body; the SDK sends none when called without one. */
 export const PrimaryKeysBody = {
-  type: 'object',
+  type: ['object', 'null'],
   properties: {
     fields: {
       type: 'array',
@@ -152,14 +154,16 @@ export const RecordsQuery = {
   type: 'object',
   properties: { limit: { type: 'string', pattern: '^[0-9]{1,6}$' }, page_token: Text(1024) }
 } as const
-export const SourceQuery = { type: 'object', properties: { include_fields: { type: 'string', enum: ['true', 'false'] } } } as const
+const Flag = { type: 'string', enum: ['true', 'false'] } as const
+export const SourceQuery = { type: 'object', properties: { include_fields: Flag } } as const
 /** modelSync.getSource/getSourceFields and models.getEnrichmentSource: params, a map sent as one JSON string. */
 export const ParamsQuery = { type: 'object', properties: { params: Text(LIMITS.configurationValue) } } as const
-export const TargetQuery = { type: 'object', properties: { type: Text(LIMITS.name), search: Text(LIMITS.name) } } as const
+const Named = Text(LIMITS.name)
+export const TargetQuery = { type: 'object', properties: { type: Named, search: Named } } as const
 export const TargetFieldsQuery = {
   type: 'object',
   required: ['target'],
-  properties: { target: Text(LIMITS.name), refresh: { type: 'string', enum: ['true', 'false'] } }
+  properties: { target: Named, refresh: Flag }
 } as const
 export const PropertyParams = {
   type: 'object',
@@ -350,7 +354,7 @@ export const ModelSampleEnvelope = {
     ...envelopeSchema({
       type: 'object',
       properties: {
-        records: { type: 'array', items: { type: 'object', additionalProperties: true } },
+        records: { type: 'array', items: Row },
         warnings: { type: 'array', items: Str }
       }
     }).properties,
@@ -366,7 +370,7 @@ export const ModelPreviewEnvelope = {
   properties: {
     ...envelopeSchema({
       ...ModelShape,
-      properties: { ...ModelShape.properties, records: { type: 'array', items: { type: 'object', additionalProperties: true } } }
+      properties: { ...ModelShape.properties, records: { type: 'array', items: Row } }
     }).properties,
     job: { $ref: 'Job#' }
   }

@@ -62,7 +62,8 @@ export function checkedCatalog (given: CatalogInput, path: string, maxRows: numb
     return { ...schema, rows: list }
   })
   if (rows > maxRows) {
-    throw validationError(`${path}.schemas`, `holds ${rows} rows; a catalog holds at most ${maxRows} (CATALOG_MAX_ROWS)`)
+    const problem = `holds ${rows} rows; a catalog holds at most ${maxRows} (CATALOG_MAX_ROWS)`
+    throw validationError(`${path}.schemas`, problem)
   }
   return { schemas }
 }
@@ -83,7 +84,8 @@ export function checkedStructure (given: CatalogStructureInput | CatalogInput, p
     const keys = schema.primary_keys ?? []
     keys.forEach((key, k) => {
       if (!fieldIds.has(key)) {
-        throw validationError(`${at}.primary_keys[${k}]`, `is not a field of ${schema.id}${didYouMean(key, [...fieldIds])}`)
+        const problem = `is not a field of ${schema.id}${didYouMean(key, [...fieldIds])}`
+        throw validationError(`${at}.primary_keys[${k}]`, problem)
       }
     })
     return { id: schema.id, name: schema.name ?? schema.id, fields, primary_keys: [...keys] }

@@ -183,8 +183,9 @@ export class CatalogRepository {
     const schemas = this.schemas(connection)
     const found = schemas.find((s) => s.id === schemaId)
     if (found === undefined) {
+      const known = schemas.map((s) => s.id)
       throw Errors.SchemaNotFound({
-        message: `connection ${connection.id} has no schema ${schemaId}${didYouMean(schemaId, schemas.map((s) => s.id))}`
+        message: `connection ${connection.id} has no schema ${schemaId}${didYouMean(schemaId, known)}`
       })
     }
     return found
@@ -222,9 +223,9 @@ export class CatalogRepository {
       throw validationError('id', `a shared copy reads its parent's catalog: change ${connection.parent_id}'s`)
     }
     const catalog = checkedCatalog(given, 'catalog', this.bounds.maxRows)
-    const seenBefore = this.seen(connection)
+    // What the API saw stays what it sees until a refresh.
+    const stale = JSON.stringify(structureOf(this.seen(connection)))
     this.sql.ensure.run(connection.id)
-    const stale = this.rowOf(connection.id)?.cached ?? JSON.stringify(structureOf(seenBefore))
     const json = JSON.stringify(catalog)
     this.sql.setSource.run({ id: connection.id, source: json, digest: digestOf(json), cached: stale })
   }
@@ -285,7 +286,8 @@ export class CatalogRepository {
     const detected = new Set(schema.fields.filter((f) => f.user_added !== true).map((f) => f.id))
     fields.forEach((field, index) => {
       if (detected.has(field.field_id)) {
-        throw badField(`fields[${index}].field_id`, `${schema.id} already has a field ${field.field_id} from its source`)
+        const problem = `${schema.id} already has a field ${field.field_id} from its source`
+        throw badField(`fields[${index}].field_id`, problem)
       }
     })
     this.writeOverrides(connection, schema.id, (entry) => {
@@ -320,7 +322,8 @@ export class CatalogRepository {
     const known = schema.fields.map((f) => f.id)
     fields.forEach((field, index) => {
       if (!known.includes(field.field_id)) {
-        throw badField(`fields[${index}].field_id`, `is not a field of ${schema.id}${didYouMean(field.field_id, known)}`)
+        const problem = `is not a field of ${schema.id}${didYouMean(field.field_id, known)}`
+        throw badField(`fields[${index}].field_id`, problem)
       }
     })
     const keys = [...new Set(fields.filter((f) => f.is_primary_key).map((f) => f.field_id))]
@@ -345,8 +348,10 @@ export class CatalogRepository {
   ): void {
     const { catalog, cached_catalog: cachedCatalog, schema_overrides: overrides } = fixture
     if (catalog === undefined && cachedCatalog === undefined && overrides === undefined) return
-    const source = catalog === undefined ? null : JSON.stringify(checkedCatalog(catalog, 'catalog', this.bounds.maxRows))
-    const cached = cachedCatalog === undefined ? null : JSON.stringify(checkedStructure(cachedCatalog, 'cached_catalog'))
+    const { maxRows } = this.bounds
+    const source = catalog === undefined ? null : JSON.stringify(checkedCatalog(catalog, 'catalog', maxRows))
+    const cached =
+      cachedCatalog === undefined ? null : JSON.stringify(checkedStructure(cachedCatalog, 'cached_catalog'))
     this.sql.load.run({
       connection_id: connectionId,
       source,

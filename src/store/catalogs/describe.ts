@@ -173,28 +173,38 @@ export function targetObjects (store: Store, connection: StoredConnection): Reco
   requireOperation(store, connection, 'modelsync_target', 'a model sync target')
   const modes = modesOf(store, connection).map((id) => ({
     id,
-    requires_identity: id !== 'create' && id !== 'append' && id !== 'replace',
+    requires_identity: needsIdentity(id),
     supports_per_field_mode: id === 'updateOrCreate',
     supports_target_filters: false
   }))
-  const sql = store.queries.runsSql(connection)
+  const properties = creatableProperties(store, connection)
   return {
     data: store.catalogs.schemas(connection).map((s) => ({ id: s.id, name: s.name, modes })),
-    target_creation: sql
-      ? { supported: true, properties: [{ id: 'schema', title: 'Schema', enum: true }, { id: 'table', title: 'Table name', enum: false }] }
-      : { supported: false, properties: [] }
+    target_creation: { supported: properties.length > 0, properties }
   }
+}
+
+/** What a sync that creates a target object names of it: a SQL target's schema and table; none for others. */
+function creatableProperties (store: Store, connection: StoredConnection): TargetProperty[] {
+  return store.queries.runsSql(connection)
+    ? [{ id: 'schema', title: 'Schema', enum: true }, { id: 'table', title: 'Table name', enum: false }]
+    : []
+}
+
+/** Whether a mode matches records in the target by an identity (all but the ones that only add or replace). */
+function needsIdentity (mode: string): boolean {
+  return mode !== 'create' && mode !== 'append' && mode !== 'replace'
 }
 
 /** modelSync.targets.getCreateProperty: the values a property of a new target object takes. */
 export function createProperty (store: Store, connection: StoredConnection, property: string): Record<string, unknown> {
   requireOperation(store, connection, 'modelsync_target', 'a model sync target')
-  const creation = targetObjects(store, connection).target_creation as { properties: TargetProperty[] }
-  const properties = creation.properties
+  const properties = creatableProperties(store, connection)
   const found = properties.find((p) => p.id === property)
   if (found === undefined) {
+    const known = properties.map((p) => p.id)
     throw Errors.NotFound({
-      message: `connection ${connection.id} has no target property ${property}${didYouMean(property, properties.map((p) => p.id))}`
+      message: `connection ${connection.id} has no target property ${property}${didYouMean(property, known)}`
     })
   }
   const namespaces = [...new Set(store.catalogs.schemas(connection).map((s) => tableName(s.id).schema ?? 'main'))]
@@ -227,7 +237,7 @@ export function targetFields (store: Store, connection: StoredConnection, target
     modes: modesOf(store, connection).map((mode) => ({
       mode,
       label: mode,
-      requires_identity: mode !== 'create' && mode !== 'append' && mode !== 'replace',
+      requires_identity: needsIdentity(mode),
       supports_field_sync_mode: mode === 'updateOrCreate',
       supports_target_filters: false
     })),

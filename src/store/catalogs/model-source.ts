@@ -22,6 +22,12 @@ export interface ModelSource {
   columns: SourceColumn[]
 }
 
+/** Whether a schema id names the table a query's column comes from (main holds the ids without a namespace). */
+function isTableOf (schemaId: string, column: { table: string | null; database: string | null }): boolean {
+  const { schema, name } = tableName(schemaId)
+  return column.table === name && (schema ?? 'main') === column.database
+}
+
 const DECLARED: Record<string, string> = { NUMERIC: 'number', INTEGER: 'number', REAL: 'number', TEXT: 'string' }
 
 /**
@@ -41,7 +47,8 @@ export function modelSource (
     const schema = catalogs.schemaByName(connection, table)
     if (schema === undefined) {
       const known = catalogs.schemas(connection).map((s) => s.id)
-      throw validationError(`${path}.table`, `connection ${connection.id} has no table ${table}${didYouMean(table, known)}`)
+      const problem = `connection ${connection.id} has no table ${table}${didYouMean(table, known)}`
+      throw validationError(`${path}.table`, problem)
     }
     return {
       table: schema.id,
@@ -51,17 +58,16 @@ export function modelSource (
   }
   if (typeof query === 'string' && query !== '') {
     if (!queries.runsSql(connection)) {
-      throw validationError(`${path}.query`, `connection ${connection.id} (${connection.type}) runs no SQL: name a table`)
+      const problem = `connection ${connection.id} (${connection.type}) runs no SQL: name a table`
+      throw validationError(`${path}.query`, problem)
     }
-    const described = queries.columns(connection, query)
+    const described = queries.check(connection, query)
     if (described.error !== undefined) throw validationError(`${path}.query`, described.error)
     const schemas = catalogs.schemas(connection)
     return {
       query,
       columns: (described.fields ?? []).map((column) => {
-        const origin = column.table === null
-          ? undefined
-          : schemas.find((s) => tableName(s.id).name === column.table && (column.database === 'main' || tableName(s.id).schema === column.database))
+        const origin = schemas.find((s) => isTableOf(s.id, column))
         const field = origin?.fields.find((f) => f.id === column.column)
         return field === undefined
           ? { name: column.name, type: DECLARED[column.type?.toUpperCase() ?? ''] ?? 'unknown' }
@@ -77,7 +83,8 @@ export function checkModelFields (source: ModelSource, fields: readonly string[]
   const names = source.columns.map((c) => c.name)
   fields.forEach((field, index) => {
     if (!names.includes(field)) {
-      throw validationError(`${path}[${index}]`, `${field} is not a column of ${source.table ?? 'the query'}${didYouMean(field, names)}`)
+      const what = source.table ?? 'the query'
+      throw validationError(`${path}[${index}]`, `${field} is not a column of ${what}${didYouMean(field, names)}`)
     }
   })
 }

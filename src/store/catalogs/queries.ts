@@ -29,10 +29,11 @@ export function queryOwner (caller: Caller): string {
   return caller.kind === 'user' ? `user:${caller.userId}` : `key:${caller.keyHash}`
 }
 
-/** A checked query: the SQL to run and the catalog to run it on. */
+/** A checked query: the SQL to run, the catalog to run it on, and the columns it answers with. */
 interface CheckedQuery {
   sql: string
   loaded: LoadedCatalog
+  fields?: Database.ColumnDefinition[]
   /** A syntax error or an unknown table: the task fails with it. */
   error?: string
 }
@@ -66,15 +67,7 @@ export class QueryRunner {
     }
     const sql = translateQuery(query)
     const loaded = this.store.catalogs.source(connection)
-    const prepared = prepareQuery(loaded.structureDb(), sql)
-    return { sql, loaded, error: prepared.error }
-  }
-
-  /** The columns a query answers with, or the error it fails with (a model's fields). */
-  columns (connection: StoredConnection, query: string): { fields?: Database.ColumnDefinition[]; error?: string } {
-    const checked = this.check(connection, query)
-    if (checked.error !== undefined) return { error: checked.error }
-    return prepareQuery(checked.loaded.structureDb(), checked.sql)
+    return { sql, loaded, ...prepareQuery(loaded.structureDb(), sql) }
   }
 
   /** Runs a checked query now (a model's sample): the outcome when the query process answers. */

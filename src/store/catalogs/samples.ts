@@ -22,13 +22,16 @@ export async function sampleModel (
   model: { key: string; configuration: Record<string, unknown>; fields?: string[] }
 ): Promise<ModelSampleView> {
   const source = modelSource(store.catalogs, store.queries, connection, model.configuration)
-  if (source === undefined) return { records: [], warnings: ['the model names no table or query: there is nothing to sample'] }
+  if (source === undefined) {
+    return { records: [], warnings: ['the model names no table or query: there is nothing to sample'] }
+  }
   let rows: Array<Record<string, unknown>>
   const warnings: string[] = []
   if (source.table !== undefined) {
     rows = store.catalogs.rows(connection, source.table).slice(0, MODEL_SAMPLE_ROWS)
   } else {
-    const checked = store.queries.check(connection, `SELECT * FROM (${source.query as string}) LIMIT ${MODEL_SAMPLE_ROWS}`)
+    const sql = `SELECT * FROM (${source.query as string}) LIMIT ${MODEL_SAMPLE_ROWS}`
+    const checked = store.queries.check(connection, sql)
     const outcome = await store.queries.run(checked)
     if ('error' in outcome) {
       rows = []

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module'
 import { spawn, type ChildProcess } from 'node:child_process'
 import Database from 'better-sqlite3'
 import { Errors } from '../../core/errors.js'
+import { childEnvironment } from '../../core/config.js'
 import type { Catalog, CatalogField } from './catalog.js'
 
 /** One table of a catalog's SQL database: in `schema` (an attached database) or in main. */
@@ -72,9 +73,11 @@ export function createCatalogDatabase (
     }
     const qualified = (table.schema === null ? '' : quote(table.schema) + '.') + quote(table.name)
     const columns = table.columns.map((c) => quote(c.name) + ' ' + c.affinity)
-    db.exec('CREATE TABLE IF NOT EXISTS ' + qualified + ' (' + (columns.length > 0 ? columns.join(', ') : '"_" TEXT') + ')')
+    const list = columns.length > 0 ? columns.join(', ') : '"_" TEXT'
+    db.exec('CREATE TABLE IF NOT EXISTS ' + qualified + ' (' + list + ')')
     if (table.rows !== undefined && table.rows.length > 0 && table.columns.length > 0) {
-      const insert = db.prepare('INSERT INTO ' + qualified + ' VALUES (' + table.columns.map(() => '?').join(', ') + ')')
+      const places = table.columns.map(() => '?').join(', ')
+      const insert = db.prepare('INSERT INTO ' + qualified + ' VALUES (' + places + ')')
       db.transaction((rows: unknown[][]) => { for (const row of rows) insert.run(row) })(table.rows)
     }
   }
@@ -129,7 +132,9 @@ export function prepareQuery (
   }
   const head = sql.replace(/^(\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/|\()*/, '').slice(0, 6).toUpperCase()
   if (!statement.reader || !statement.readonly || !['SELECT', 'WITH', 'VALUES'].some((w) => head.startsWith(w))) {
-    throw Errors.QueryRefused({ message: 'the query runner only reads: send one SELECT (or WITH ... SELECT) statement' })
+    throw Errors.QueryRefused({
+      message: 'the query runner only reads: send one SELECT (or WITH ... SELECT) statement'
+    })
   }
   return { fields: statement.columns() }
 }
@@ -204,7 +209,8 @@ const createCatalogDatabase = ${createCatalogDatabase.toString()};
 const runOn = ${runOn.toString()};
 const { Worker } = require('node:worker_threads');
 const parent = process.ppid;
-new Worker('setInterval(() => { try { process.kill(' + parent + ', 0) } catch { process.kill(process.pid, "SIGKILL") } }, 1000)', { eval: true }).unref();
+const watch = 'try { process.kill(' + parent + ', 0) } catch { process.kill(process.pid, "SIGKILL") }';
+new Worker('setInterval(() => { ' + watch + ' }, 1000)', { eval: true }).unref();
 (${queryProcessMain.toString()})(require(process.argv[1]), Number(process.argv[2]), createCatalogDatabase, runOn);
 `
 
@@ -297,7 +303,7 @@ export class SqlEngine {
     const child = spawn(process.execPath, ['-e', QUERY_PROCESS_SOURCE, sqlite, String(this.options.cacheSize)], {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       serialization: 'advanced',
-      env: { ...process.env, NODE_OPTIONS: '' }
+      env: childEnvironment()
     })
     // Neither the process nor its channel keeps the simulator alive; close() ends it.
     child.unref()

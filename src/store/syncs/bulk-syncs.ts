@@ -313,7 +313,8 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
     const fields = found.fields.map((f) => f.id)
     schema.fields.forEach((field, index) => {
       if (!fields.includes(field.id)) {
-        throw validationError(`${path}.fields[${index}]`, `${schema.id} has no field ${field.id}${didYouMean(field.id, fields)}`)
+        const problem = `${schema.id} has no field ${field.id}${didYouMean(field.id, fields)}`
+        throw validationError(`${path}.fields[${index}]`, problem)
       }
     })
   }
@@ -423,6 +424,7 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
       })
       selected = schemas.filter((s) => given.schemas?.includes(s.id))
     }
+    const source = this.sourceOf(sync.source_connection_id)
     return {
       trigger,
       test: given.test,
@@ -431,7 +433,7 @@ export class BulkSyncRepository extends SyncRepository<StoredBulkSync, BulkDefin
       schemas: selected.map((s) => ({
         id: s.id,
         output_name: s.user_output_name ?? s.output_name,
-        rows: this.catalogs.rowCount(this.sourceOf(sync.source_connection_id), s.id)
+        rows: this.catalogs.rowCount(source, s.id)
       })),
       partial: given.schemas !== undefined && given.schemas.length > 0
     }

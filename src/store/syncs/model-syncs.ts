@@ -171,13 +171,15 @@ export class ModelSyncRepository extends SyncRepository<StoredModelSync, ModelSy
     if (schema === undefined) {
       if (given.target.create !== undefined || given.target.new_name !== undefined) return
       const known = this.catalogs.schemas(target).map((s) => s.id)
-      throw validationError('target.object', `target connection ${target.id} has no object ${object}${didYouMean(object, known)}`)
+      const problem = `target connection ${target.id} has no object ${object}${didYouMean(object, known)}`
+      throw validationError('target.object', problem)
     }
     const names = schema.fields.map((f) => f.id)
     for (const list of ['fields', 'override_fields'] as const) {
       given[list]?.forEach((field, index) => {
         if (field.new !== true && !names.includes(field.target)) {
-          throw validationError(`${list}[${index}].target`, `${schema.id} has no field ${field.target}${didYouMean(field.target, names)}`)
+          const problem = `${schema.id} has no field ${field.target}${didYouMean(field.target, names)}`
+          throw validationError(`${list}[${index}].target`, problem)
         }
       })
     }

@@ -193,14 +193,12 @@ export class ModelRepository {
     }
     const columns = given.fields ?? source?.columns.map((c) => c.name) ?? []
     const names = [...columns, ...(given.additional_fields ?? []).map((f) => f.name)]
+    // Where a duplicate comes from: the fields named, the source's own columns, or the additional fields.
+    const origin = (index: number): string =>
+      index >= columns.length ? 'additional_fields' : given.fields === undefined ? 'configuration' : `fields[${index}]`
     const seen = new Set<string>()
     names.forEach((field, index) => {
-      if (seen.has(field)) {
-        throw validationError(
-          index >= columns.length ? 'additional_fields' : given.fields === undefined ? 'configuration' : `fields[${index}]`,
-          `duplicate field ${field}`
-        )
-      }
+      if (seen.has(field)) throw validationError(origin(index), `duplicate field ${field}`)
       seen.add(field)
     })
     if (given.identifier !== undefined && names.length > 0 && !names.includes(given.identifier)) {
