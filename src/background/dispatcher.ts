@@ -5,15 +5,13 @@
  * error or no answer within the timeout is retried with exponential backoff, up to 5 retries.
  */
 import http from 'node:http'
-import https from 'node:https'
-import dns, { type LookupAddress } from 'node:dns'
-import type { LookupFunction } from 'node:net'
 import type { Clock } from '../control/clock.js'
 import { SIGNATURE_HEADER, signBody, type SignatureOptions } from '../core/signature.js'
 import type { DueDelivery } from '../store/events/deliveries.js'
 import type { Store } from '../store/index.js'
 import { hostAllowed } from '../store/events/webhooks.js'
-import { SELF_REFUSAL, isOwnAddress, pointsAtSelf, portOf, type ListeningPorts } from '../core/self-address.js'
+import { SELF_REFUSAL, pointsAtSelf } from '../core/self-address.js'
+import { SELF_LOOKUP, TIMED_OUT, send } from '../core/outbound.js'
 import { Worker } from './worker.js'
 import { redactUrlSecrets } from '../core/secrets.js'
 
@@ -148,86 +146,6 @@ export interface SettleResult {
   attempts: number
 }
 
-interface Answer {
-  status: number | null
-  error: string | null
-  response: string | null
-}
-
-/** The code of a lookup refused because the name resolves to this simulator (final: never retried). */
-const SELF_LOOKUP = 'ESELF'
-
-/**
- * A DNS lookup that refuses a name resolving to this machine when the port is one the simulator
- * listens on: a name (the machine's own, an /etc/hosts entry) must not get around pointsAtSelf.
- */
-function lookupRefusingSelf (port: number, ports: ListeningPorts): LookupFunction {
-  return (hostname, options, callback) => {
-    dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err !== null) return callback(err, '', 4)
-      if (ports().includes(port) && addresses.some((entry) => isOwnAddress(entry.address))) {
-        return callback(Object.assign(new Error(`${hostname} resolves to this machine`), { code: SELF_LOOKUP }), '', 4)
-      }
-      if (options.all === true) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses)
-      const first = addresses[0] as LookupAddress
-      callback(null, first.address, first.family)
-    })
-  }
-}
-
-/** POSTs a body and reads at most RESPONSE_BYTES of the answer; never follows a redirect, never throws. */
-function post (
-  url: URL,
-  body: string,
-  headers: Record<string, string>,
-  timeoutMs: number,
-  active: Set<http.ClientRequest>,
-  ports: ListeningPorts
-): Promise<Answer> {
-  return new Promise((resolve) => {
-    let done = false
-    const chunks: Buffer[] = []
-    let read = 0
-    let status: number | null = null
-    const finish = (answer: Answer): void => {
-      if (done) return
-      done = true
-      clearTimeout(timer)
-      active.delete(request)
-      request.destroy()
-      resolve(answer)
-    }
-    const responseText = (): string | null =>
-      status === null ? null : Buffer.concat(chunks).subarray(0, RESPONSE_BYTES).toString('utf8')
-    const client = url.protocol === 'https:' ? https : http
-    const request = client.request(url, {
-      method: 'POST',
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-      agent: false,
-      lookup: lookupRefusingSelf(portOf(url), ports)
-    })
-    active.add(request)
-    const timer = setTimeout(
-      () => finish({ status, error: `no answer within ${timeoutMs} ms`, response: responseText() }),
-      timeoutMs
-    )
-    request.on('error', (err: NodeJS.ErrnoException) =>
-      finish({ status, error: err.code ?? err.message, response: responseText() })
-    )
-    request.on('response', (response) => {
-      status = response.statusCode ?? null
-      response.on('data', (chunk: Buffer) => {
-        if (read < RESPONSE_BYTES) chunks.push(chunk)
-        read += chunk.length
-        if (read >= RESPONSE_BYTES) finish({ status, error: null, response: responseText() })
-      })
-      response.on('end', () => finish({ status, error: null, response: responseText() }))
-      response.on('error', () => finish({ status, error: null, response: responseText() }))
-    })
-    request.end(body)
-  })
-}
-
 /**
  * The worker. It wakes when an event is emitted, when a timer for the next due delivery fires,
  * and when simulated time moves; close() stops it, aborting attempts in flight (their deliveries
@@ -343,14 +261,20 @@ export class DeliveryDispatcher extends Worker {
       [SIGNATURE_HEADER.toLowerCase()]: signature
     }
     const wallStart = performance.now()
-    const answer = await post(
-      url,
-      delivery.body,
+    const sent = await send(url, {
+      method: 'POST',
       headers,
-      this.options.timeoutMs,
-      this.active,
-      this.store.webhooks.listeningPorts
-    )
+      body: delivery.body,
+      timeoutMs: this.options.timeoutMs,
+      maxBytes: RESPONSE_BYTES,
+      active: this.active,
+      ports: this.store.webhooks.listeningPorts
+    })
+    const answer = {
+      status: sent.status,
+      error: sent.error === TIMED_OUT ? `no answer within ${this.options.timeoutMs} ms` : sent.error,
+      response: sent.status === null ? null : sent.body.toString('utf8')
+    }
     const duration = Math.round(performance.now() - wallStart)
     if (this.closed) return
     if (answer.error === SELF_LOOKUP) {
