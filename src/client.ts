@@ -6,6 +6,7 @@
  *   const admin = new AdminClient('http://127.0.0.1:8080', { token: adminToken })
  *   const tenant = await admin.createTenant({ name: 'my suite' })
  */
+import type { Notification, NotificationFilter } from './store/events/notifications.js'
 import type { SettleResult } from './background/dispatcher.js'
 import type { FaultRule, FaultRuleInput } from './control/faults.js'
 import type { JournalEntry, JournalFilter } from './control/journal.js'
@@ -34,6 +35,14 @@ export interface Health {
 }
 
 /** An admin call the simulator refused: its status and its error body ({ status, message, key, metadata }). */
+/** A filter as a query string ("" when it names nothing). */
+function queryOf (filter: object): string {
+  const query = new URLSearchParams()
+  for (const [name, value] of Object.entries(filter)) if (value !== undefined) query.set(name, String(value))
+  const qs = query.toString()
+  return qs === '' ? '' : `?${qs}`
+}
+
 export class AdminError extends Error {
   readonly status: number
   readonly body: unknown
@@ -91,10 +100,12 @@ export class AdminClient {
 
   /** The request journal, newest first. */
   async requests (filter: JournalFilter = {}): Promise<JournalEntry[]> {
-    const query = new URLSearchParams()
-    for (const [name, value] of Object.entries(filter)) if (value !== undefined) query.set(name, String(value))
-    const qs = query.toString()
-    return this.call('GET', `/requests${qs === '' ? '' : `?${qs}`}`)
+    return this.call('GET', `/requests${queryOf(filter)}`)
+  }
+
+  /** What would have been mailed (failed runs to global error subscribers, exported logs), oldest first. */
+  async notifications (filter: NotificationFilter = {}): Promise<Notification[]> {
+    return this.call('GET', `/notifications${queryOf(filter)}`)
   }
 
   async addFault (rule: FaultRuleInput): Promise<FaultRule> {

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import { W, apiError, bearer, build, call } from './helper.js'
 import { buildApp } from '../src/http/app.js'
 import { runQuery } from './support/queries.js'
+import { receiver } from './support/receiver.js'
 
 const J = bearer(W.jane.key)
 type Data = Record<string, unknown>
@@ -310,4 +311,40 @@ t.test('a catalog holds at most CATALOG_MAX_ROWS rows; CATALOG_CACHE catalogs st
     t.match(dataOf(await runQuery(app, W.warehouse.copyId, 'SELECT count(*) AS n FROM t')), { results: [{ n: 5 }] })
     t.match(dataOf(await runQuery(app, W.analytics.id, 'SELECT count(*) AS n FROM USERS')), { results: [{ n: 200 }] })
   }
+})
+
+t.test('an organization keeps at most NOTIFICATIONS_MAX notifications, the newest', async (t) => {
+  const app = await build(t, { config: { notificationsMax: 3 } })
+  await call(app, 'PUT', '/api/notifications/global-error-subscribers', J, { emails: ['a@example.com', 'b@example.com'] })
+  await call(app, 'POST', '/__admin/execution-rules', {}, { outcome: 'fail', message: 'boom' })
+  const runs: string[] = []
+  for (let i = 0; i < 2; i++) {
+    runs.push(dataOf<{ id: string }>(await call(app, 'POST', `/api/bulk/syncs/${W.bulkSync.id}/executions`, J, {})).id)
+    await call(app, 'POST', '/__admin/executions/settle')
+  }
+  const kept = (await call(app, 'GET', '/__admin/notifications')).body as Array<{ details: { execution_id: string } }>
+  t.same(kept.map((n) => n.details.execution_id), [runs[0], runs[1], runs[1]], 'four were sent, the oldest went')
+})
+
+t.test('a connection remembers at most PROXY_CALLS_MAX proxy calls for its stats, and the proxy has a 1 MiB body', async (t) => {
+  const app = await build(t, { config: { proxyCallsMax: 2, proxyAllowedHosts: ['127.0.0.1'], bodyLimit: 4 * 1024 * 1024 } })
+  const v25 = { ...J, 'x-polytomic-version': '2025-09-18' }
+  const stub = await receiver(t)
+  const created = await call(app, 'POST', '/api/connections', v25, {
+    name: 'Stub',
+    type: 'api',
+    configuration: { url: new URL(stub.url).origin }
+  })
+  const id = dataOf<{ id: string }>(created).id
+  for (let i = 0; i < 3; i++) {
+    t.equal((await call(app, 'POST', `/api/connections/${id}/proxy`, v25, { request: { method: 'GET', path: '/' } })).status, 200)
+  }
+  const info = dataOf<{ stats: { proxyCallsLast24h: number } }>(await call(app, 'GET', `/api/connections/${id}/proxy/info`, v25))
+  t.equal(info.stats.proxyCallsLast24h, 2)
+  const big = await call(app, 'POST', `/api/connections/${id}/proxy`, v25, {
+    request: { method: 'POST', path: '/', body: 'x'.repeat(1024 * 1024 + 1) }
+  })
+  t.equal(big.status, 400, 'a body over 1 MiB is refused')
+  t.match(big.body, { message: /request\.body/ })
+  t.equal(stub.received.length, 3, 'and never sent')
 })

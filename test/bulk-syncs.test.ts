@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { BUNDLED_FIXTURES } from '../src/core/config.js'
 import type { Fixtures } from '../src/http/schemas/fixtures.js'
-import { W, apiError, basic, bearer, build, call } from './helper.js'
+import { W, apiError, basic, bearer, build, call, createPolicy } from './helper.js'
 
 // The shapes of the versions before 2025-09-18 (SDK 1.18.1's); test/wire-2025-09-18.test.ts has 2025-09-18's.
 const V = { 'x-polytomic-version': '2024-02-08' }
@@ -29,6 +29,7 @@ const body = (overrides: Data = {}): Data => ({
 
 t.test('create, get, list, replace, activate and delete with a user key', async (t) => {
   const app = await build(t)
+  const p1 = await createPolicy(app)
   const created = await call(
     app,
     'POST',
@@ -36,7 +37,7 @@ t.test('create, get, list, replace, activate and delete with a user key', async 
     J,
     body({
       schemas: ['public.accounts', { id: 'public.events', enabled: false, fields: ['id', { id: 'path', obfuscate: true }] }],
-      policies: ['p1'],
+      policies: [p1],
       concurrency_limit: 4
     })
   )
@@ -55,7 +56,7 @@ t.test('create, get, list, replace, activate and delete with a user key', async 
     normalize_names: 'enabled',
     discover: false,
     disable_record_timestamps: false,
-    policies: ['p1'],
+    policies: [p1],
     concurrency_limit: 4,
     created_by: { id: W.jane.id, type: 'user' }
   })

@@ -49,7 +49,12 @@ t.test('defaults apply when nothing is set', async (t) => {
     catalogMaxRows: 100000,
     catalogCache: 32,
     queryMaxRows: 10000,
-    queryTimeoutMs: 5000
+    queryTimeoutMs: 5000,
+    notificationsMax: 1000,
+    proxyCallsMax: 1000,
+    proxyAllowedHosts: ['127.0.0.1', 'localhost', '[::1]'],
+    proxyTimeoutMs: 30000,
+    logUrlTtlS: 900
   })
   t.ok(existsSync(BUNDLED_FIXTURES), 'the bundled fixtures path exists')
 })
@@ -101,7 +106,12 @@ t.test('every variable is read', async (t) => {
       CATALOG_MAX_ROWS: '11',
       CATALOG_CACHE: '12',
       QUERY_MAX_ROWS: '13',
-      QUERY_TIMEOUT_MS: '14'
+      QUERY_TIMEOUT_MS: '14',
+      NOTIFICATIONS_MAX: '15',
+      PROXY_CALLS_MAX: '16',
+      PROXY_ALLOWED_HOSTS: 'api.example.com, *.internal',
+      PROXY_TIMEOUT_MS: '17',
+      LOG_URL_TTL_S: '18'
     }),
     {
       port: 0,
@@ -148,9 +158,16 @@ t.test('every variable is read', async (t) => {
       catalogMaxRows: 11,
       catalogCache: 12,
       queryMaxRows: 13,
-      queryTimeoutMs: 14
+      queryTimeoutMs: 14,
+      notificationsMax: 15,
+      proxyCallsMax: 16,
+      proxyAllowedHosts: ['api.example.com', '*.internal'],
+      proxyTimeoutMs: 17,
+      logUrlTtlS: 18
     }
   )
+  t.equal(loadConfig({ PROXY_ALLOWED_HOSTS: '*' }).proxyAllowedHosts, null, 'the proxy may call any host')
+  t.same(loadConfig({ PROXY_ALLOWED_HOSTS: '' }).proxyAllowedHosts, ['127.0.0.1', 'localhost', '[::1]'])
   t.same(loadConfig({ LATENCY_MS: '250' }).latencyMs, { min: 250, max: 250 }, 'a fixed latency')
   t.same(loadConfig({ LATENCY_MS: '0', ADMIN_TOKEN: '' }), defaultConfig(), 'zero latency and an empty token are unset')
 })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { W, apiError, basic, bearer, build, call, postgres } from './helper.js'
+import { W, apiError, basic, bearer, build, call, createPolicy, postgres } from './helper.js'
 
 const P = bearer(W.acme.key)
 const J = bearer(W.jane.key)
@@ -123,11 +123,12 @@ t.test("parameter values: a field's fixed choices, filtered by query; other fiel
 
 t.test('create, get, list, update and delete a connection; the type is an object in responses', async (t) => {
   const app = await build(t)
+  const p1 = await createPolicy(app)
   const created = await call(app, 'POST', '/api/connections', J, {
     name: ' Analytics DB ',
     type: 'postgresql',
     configuration: postgres(),
-    policies: ['p1'],
+    policies: [p1.toUpperCase()],
     healthcheck_interval: '1h'
   })
   t.equal(created.status, 200)
@@ -146,7 +147,7 @@ t.test('create, get, list, update and delete a connection; the type is an object
       configuration: postgres({ password: MASK }),
       status: 'healthy',
       saved: true,
-      policies: ['p1'],
+      policies: [p1],
       healthcheck_interval: '1h'
     }
   })

@@ -151,3 +151,10 @@ export function postgres (overrides: Record<string, unknown> = {}): Record<strin
     ...overrides
   }
 }
+
+/** A permission policy of My Organization (granting nothing), made by Jane: an id a resource's `policies` can name. */
+export async function createPolicy (app: FastifyInstance, name = 'Test policy'): Promise<string> {
+  const res = await call(app, 'POST', '/api/permissions/policies', bearer(W.jane.key), { name })
+  if (res.status !== 200) throw new Error(`creating a policy answered ${res.status}: ${JSON.stringify(res.body)}`)
+  return (res.body as { data: { id: string } }).data.id
+}

@@ -4,7 +4,7 @@
 // that report them; scoping. Runs are executions.test.ts's.
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { W, apiError, bearer, build, call } from './helper.js'
+import { W, apiError, bearer, build, call, createPolicy } from './helper.js'
 
 const J = bearer(W.jane.key)
 const GLOBEX = bearer(W.globex.key)
@@ -161,7 +161,8 @@ t.test(
 t.test('model syncs: create, get, list with filters, replace, activate and delete', async (t) => {
   const app = await build(t)
   const modelId = await createModel(app)
-  const created = await call(app, 'POST', '/api/syncs', J, sync(modelId, { policies: ['p'] }))
+  const p = await createPolicy(app)
+  const created = await call(app, 'POST', '/api/syncs', J, sync(modelId, { policies: [p] }))
   t.equal(created.status, 200)
   const s = dataOf(created)
   t.match(s, {
@@ -172,7 +173,7 @@ t.test('model syncs: create, get, list with filters, replace, activate and delet
     schedule: { frequency: 'hourly', minute: '10' },
     target: { connection_id: W.analytics.id, object: 'PUBLIC.USERS', configuration: { batch: 500 } },
     model_ids: [modelId],
-    policies: ['p'],
+    policies: [p],
     identity: { source: { model_id: modelId, field: 'id' }, target: 'ID', function: 'Equality' }
   })
   t.same(s.fields, [

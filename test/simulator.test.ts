@@ -83,6 +83,10 @@ t.test('createSimulator: inject() works without a socket; fixtures may be an obj
     connection_types: 0,
     connections: 0,
     connection_catalogs: 0,
+    policies: 0,
+    proxy_calls: 0,
+    error_subscribers: 0,
+    notifications: 0,
     webhooks: 0,
     events: 0,
     ...NO_SYNCS

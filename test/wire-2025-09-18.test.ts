@@ -3,7 +3,7 @@
 // answer checked against a JSON Schema of the v25 type; the shapes of earlier versions beside them.
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { W, build, until } from './helper.js'
+import { W, build, createPolicy, until } from './helper.js'
 import { injectWire, problemsAgainst, v25Request, type WireAnswer, type WireRequest } from './support/v25.js'
 
 type Data = Record<string, unknown>
@@ -288,6 +288,7 @@ async function modelSyncs (app: FastifyInstance, count: number): Promise<string[
       body: { name: 'Users', connection_id: W.warehouse.copyId, configuration: { table: 'users' }, fields: ['id', 'email'] }
     })
   ).id as string
+  const p1 = await createPolicy(app)
   const ids: string[] = []
   for (let i = 0; i < count; i++) {
     app.store.clock.advance(1000)
@@ -300,7 +301,7 @@ async function modelSyncs (app: FastifyInstance, count: number): Promise<string[
         fields: [{ target: 'email', source: { model_id: model, field: 'email' } }],
         identity: i % 2 === 0 ? undefined : { source: { model_id: model, field: 'id' }, target: 'id', function: 'Equality' },
         encryption_passphrase: 'hush',
-        policies: ['p1']
+        policies: [p1]
       }
     })
     ids.push(dataOf(res).id as string)
@@ -559,11 +560,11 @@ t.test('errors: ApiError bodies, and injected 429 and 503 say when to retry', as
   slow.control.addFault({ path: '/api/me', status: 503, times: 1 })
   t.equal((await client(slow, W.jane.key)('GET', '/api/me')).headers['retry-after'], '30')
 
-  // The operations v25 has and the simulator does not: 501 in 2025-09-18, 404 before it.
+  // v25's connection proxy: an ApiError for a connection with no API to call in 2025-09-18, 404 before it.
   const proxy = await jane('POST', `/api/connections/${W.warehouse.copyId}/proxy`, {
     body: { request: { method: 'GET', path: '/' } }
   })
-  t.equal(proxy.status, 501)
-  t.match(proxy.body, { key: 'not_simulated', metadata: { sdk_method: 'connections.executeProxy', sdk_version: '25.9.2' } })
+  t.equal(proxy.status, 400)
+  t.match(proxy.body, { status: 400, key: 'operation_not_supported', message: /no base URL/ })
   t.equal((await jane('GET', `/api/connections/${W.warehouse.copyId}/proxy/info`, { version: '2024-02-08' })).status, 404)
 })

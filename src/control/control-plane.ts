@@ -1,4 +1,5 @@
 import { ApiError, Errors, validationError } from '../core/errors.js'
+import type { Notification, NotificationFilter } from '../store/events/notifications.js'
 import type { FaultRule, FaultRuleInput, Faults } from './faults.js'
 import type { Journal, JournalEntry, JournalFilter } from './journal.js'
 import { unsafeJsonProblem } from '../core/json.js'
@@ -265,6 +266,14 @@ export class ControlPlane {
 
   deliveries (filter: DeliveryFilter = {}): DeliveryAttempt[] {
     return this.dispatcher.log.query(filter)
+  }
+
+  /**
+   * What the simulator would have mailed (no mail leaves it), oldest first: run failures to the global error
+   * subscribers, exported logs to whoever asked with notify. Kept with the world: reset and restore take them.
+   */
+  notifications (filter: NotificationFilter = {}): Notification[] {
+    return this.store.notifications.list(filter)
   }
 
   /**

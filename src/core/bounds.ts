@@ -35,6 +35,10 @@ export interface Bounds {
   queryRows: number
   /** How long one query may run, in ms: past it, it is stopped and fails (QUERY_TIMEOUT_MS). */
   queryTimeoutMs: number
+  /** Notifications kept per organization for GET /__admin/notifications (NOTIFICATIONS_MAX). */
+  notifications: number
+  /** Proxy calls remembered per connection, for its stats (PROXY_CALLS_MAX). */
+  proxyCalls: number
 }
 
 export const DEFAULT_BOUNDS: Readonly<Bounds> = {
@@ -52,7 +56,9 @@ export const DEFAULT_BOUNDS: Readonly<Bounds> = {
   catalogRows: 100_000,
   catalogCache: 32,
   queryRows: 10_000,
-  queryTimeoutMs: 5000
+  queryTimeoutMs: 5000,
+  notifications: 1000,
+  proxyCalls: 1000
 }
 
 /** Queries waiting for the query runner at most: one more is a 503 query_runner_busy. */

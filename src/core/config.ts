@@ -61,6 +61,11 @@ export interface Config {
   catalogCache: number
   queryMaxRows: number
   queryTimeoutMs: number
+  notificationsMax: number
+  proxyCallsMax: number
+  proxyAllowedHosts: string[] | null
+  proxyTimeoutMs: number
+  logUrlTtlS: number
 }
 
 /** A fixed delay (min === max) or a uniform range, in milliseconds. */
@@ -168,6 +173,15 @@ function parseHosts (raw: string, name: string): string[] | null {
     }
   }
   return hosts
+}
+
+/** The hosts the connection proxy may call unless PROXY_ALLOWED_HOSTS says otherwise: this machine's. */
+export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'] as const
+
+/** PROXY_ALLOWED_HOSTS: "*" for any host (null), else host names as WEBHOOK_ALLOWED_HOSTS takes them. */
+function parseProxyHosts (raw: string, name: string): string[] | null {
+  if (raw.trim() === '*') return null
+  return parseHosts(raw, name) ?? [...LOOPBACK_HOSTS]
 }
 
 function parseVersion (raw: string, name: string): ApiVersion {
@@ -471,6 +485,41 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     defaultValue: DEFAULT_BOUNDS.queryTimeoutMs,
     description: 'how long one query runner query may run, in ms; past it, it is stopped and fails'
   },
+  notificationsMax: {
+    key: 'notificationsMax',
+    env: 'NOTIFICATIONS_MAX',
+    parse: parsePositive(10_000_000),
+    defaultValue: DEFAULT_BOUNDS.notifications,
+    description: 'notifications kept per organization for GET /__admin/notifications; past it the oldest goes'
+  },
+  proxyCallsMax: {
+    key: 'proxyCallsMax',
+    env: 'PROXY_CALLS_MAX',
+    parse: parsePositive(10_000_000),
+    defaultValue: DEFAULT_BOUNDS.proxyCalls,
+    description: 'proxy calls remembered per connection for its proxy/info stats; past it the oldest goes'
+  },
+  proxyAllowedHosts: {
+    key: 'proxyAllowedHosts',
+    env: 'PROXY_ALLOWED_HOSTS',
+    parse: parseProxyHosts,
+    defaultValue: [...LOOPBACK_HOSTS],
+    description: 'comma-separated hosts the connection proxy may call ("*.example.com" for subdomains, "*" for any)'
+  },
+  proxyTimeoutMs: {
+    key: 'proxyTimeoutMs',
+    env: 'PROXY_TIMEOUT_MS',
+    parse: parsePositive(600_000),
+    defaultValue: 30_000,
+    description: 'how long the connection proxy waits for the upstream answer; past it the call is a 504'
+  },
+  logUrlTtlS: {
+    key: 'logUrlTtlS',
+    env: 'LOG_URL_TTL_S',
+    parse: parsePositive(7 * 86400),
+    defaultValue: 900,
+    description: "how long a run log file's signed URL works, in seconds of simulated time"
+  },
   connectSessionsMax: {
     key: 'connectSessionsMax',
     env: 'CONNECT_SESSIONS_MAX',
@@ -706,6 +755,8 @@ export function boundsOf (config: Config): Bounds {
     catalogRows: config.catalogMaxRows,
     catalogCache: config.catalogCache,
     queryRows: config.queryMaxRows,
-    queryTimeoutMs: config.queryTimeoutMs
+    queryTimeoutMs: config.queryTimeoutMs,
+    notifications: config.notificationsMax,
+    proxyCalls: config.proxyCallsMax
   }
 }

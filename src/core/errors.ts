@@ -100,6 +100,13 @@ export const Errors = {
     'a partner cannot delete its own owner organization'
   ),
   SystemRoleProtected: define(403, 'system_role_protected', 'system roles cannot be modified or deleted'),
+  ProxyHostRefused: define(403, 'proxy_host_refused', 'the connection proxy does not call this host'),
+  LogUrlInvalid: define(403, 'log_url_invalid', 'this signed URL is not valid: ask the API for a new one'),
+  PolicyDenied: define(
+    403,
+    'policy_denied',
+    "none of the user's roles is granted this action by a policy the resource names"
+  ),
   SharedConnectionReadOnly: define(
     403,
     'shared_connection_read_only',
@@ -112,6 +119,8 @@ export const Errors = {
   OrganizationNotFound: define(404, 'organization_not_found', 'organization not found'),
   UserNotFound: define(404, 'user_not_found', 'user not found'),
   RoleNotFound: define(404, 'role_not_found', 'role not found'),
+  PolicyNotFound: define(404, 'policy_not_found', 'policy not found'),
+  LogFileNotFound: define(404, 'log_file_not_found', 'no such log file'),
   TenantNotFound: define(404, 'tenant_not_found', 'no partner with this id'),
   SnapshotNotFound: define(404, 'snapshot_not_found', 'no snapshot with this name'),
   FaultNotFound: define(404, 'fault_not_found', 'no fault rule with this id'),
@@ -139,6 +148,7 @@ export const Errors = {
   Conflict: define(409, 'conflict', 'conflict'),
   OrganizationNameTaken: define(409, 'organization_name_taken', 'an organization with this name already exists'),
   RoleNameTaken: define(409, 'role_name_taken', 'a role with this name already exists in the organization'),
+  PolicyNameTaken: define(409, 'policy_name_taken', 'a policy with this name already exists in the organization'),
   ConnectionNameTaken: define(
     409,
     'connection_name_taken',

@@ -36,7 +36,9 @@ export const SECRET_FIELDS = [
   // Names that hold a key wherever they appear, in a body or a URL's query.
   'api_key',
   'access_token',
-  'refresh_token'
+  'refresh_token',
+  // A run log file's signed URL (src/store/syncs/run-logs.ts): its signature is what lets anyone read it.
+  'signature'
 ] as const
 
 export const REDACTED = '[redacted]'

@@ -30,6 +30,9 @@ import currentOrganizationRoutes from './routes/current-organization.js'
 import identityRoutes from './routes/identity.js'
 import entityRoutes from './routes/entities.js'
 import organizationRoutes from './routes/organizations.js'
+import fileRoutes from './routes/files.js'
+import policyRoutes from './routes/policies.js'
+import notificationRoutes from './routes/notifications.js'
 import roleRoutes from './routes/roles.js'
 import userRoutes from './routes/users.js'
 import connectionRoutes from './routes/connections.js'
@@ -38,6 +41,7 @@ import webhookRoutes from './routes/webhooks.js'
 import bulkSyncRoutes from './routes/bulk-syncs.js'
 import modelSyncRoutes from './routes/model-syncs.js'
 import catalogRoutes from './routes/catalogs.js'
+import type { SdkOperation } from './sdk-operations.js'
 import notSimulatedRoutes from './routes/not-simulated.js'
 import { SyncRunner } from '../background/runner.js'
 import { DeliveryDispatcher, DeliveryLog } from '../background/dispatcher.js'
@@ -70,6 +74,11 @@ export interface AppOptions {
   fixtures?: Fixtures
   /** Fastify logger options; false (the default here) for silence. */
   logger?: FastifyServerOptions['logger']
+  /**
+   * The SDK operations the simulator knows of (default: both SDK generations', src/http/sdk-operations.ts); one
+   * it has no route for answers 501 not_simulated. A test of that machinery names one a future SDK might add.
+   */
+  sdkOperations?: readonly SdkOperation[]
 }
 
 /** Builds the simulator: store, fixtures, plugins and routes. Never listens. */
@@ -82,7 +91,10 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     webhookAllowedHosts: config.webhookAllowedHosts,
     random: faults.random,
     syncRunDurationMs: config.syncRunDurationMs,
-    bounds: boundsOf(config)
+    bounds: boundsOf(config),
+    logUrlTtlMs: config.logUrlTtlS * 1000,
+    proxyAllowedHosts: config.proxyAllowedHosts,
+    proxyTimeoutMs: config.proxyTimeoutMs
   })
   try {
     if (store.isEmpty()) {
@@ -220,13 +232,15 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
       await api.register(identityRoutes)
       await api.register(entityRoutes)
       await api.register(roleRoutes)
+      await api.register(policyRoutes)
+      await api.register(notificationRoutes)
       await api.register(currentOrganizationRoutes)
       await api.register(connectionRoutes, { connectTokenTtlS: config.connectTokenTtlS })
       await api.register(webhookRoutes)
       await api.register(bulkSyncRoutes)
       await api.register(modelSyncRoutes)
       await api.register(catalogRoutes)
-      await api.register(notSimulatedRoutes)
+      await api.register(notSimulatedRoutes, { operations: options.sdkOperations })
       api.setNotFoundHandler((_request, reply) => {
         reply.send(Errors.RouteNotFound())
       })
@@ -235,6 +249,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   )
 
   await app.register(connectPageRoutes, { prefix: '/connect' })
+  await app.register(fileRoutes, { prefix: '/files' })
   await app.register(adminRoutes, {
     prefix: '/__admin',
     adminToken: config.adminToken,

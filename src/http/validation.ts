@@ -4,7 +4,7 @@ import { Ajv, type CodeOptions, type ErrorObject, type ValidateFunction } from '
 import addFormats from 'ajv-formats'
 import { ApiErrorBody, RestErrResponseBody } from './schemas/common.js'
 import { Identity, Organization } from './schemas/organizations.js'
-import { Role } from './schemas/roles.js'
+import { Policy, Role } from './schemas/roles.js'
 import { User } from './schemas/users.js'
 import {
   Connection,
@@ -27,6 +27,7 @@ export const SHARED_SCHEMAS: readonly Schema[] = [
   Organization,
   Identity,
   Role,
+  Policy,
   ConnectionType,
   Connection,
   SavedConnection,

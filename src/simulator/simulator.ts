@@ -13,6 +13,7 @@ import type { AdvanceInput, ClockView, EmitEventInput, ExecutionView } from '../
 import type { ExecutionRule, ExecutionRuleInput } from '../control/execution-rules.js'
 import type { DeliveryFaultInput, DeliveryFaultRule } from '../control/delivery-faults.js'
 import type { DeliveryAttempt, DeliveryFilter, SettleOptions, SettleResult } from '../background/dispatcher.js'
+import type { Notification, NotificationFilter } from '../store/events/notifications.js'
 import type { EventView } from '../store/events/events.js'
 import type { Fixtures } from '../http/schemas/fixtures.js'
 import type { Tenant } from '../store/tenants.js'
@@ -79,6 +80,8 @@ export interface Simulator {
   emitEvent(input: EmitEventInput): EventView
   /** Webhook delivery attempts, newest first. */
   deliveries(filter?: DeliveryFilter): DeliveryAttempt[]
+  /** What would have been mailed (failed runs to global error subscribers, exported logs), oldest first. */
+  notifications(filter?: NotificationFilter): Notification[]
   /**
    * Resolves once no webhook delivery is pending or in flight (or after timeoutMs, default 10 s: then
    * settled is false); with organizationId or partnerId, only that tenant's.
@@ -192,6 +195,7 @@ export async function createSimulator (options: SimulatorOptions = {}): Promise<
     completeConnect: (token, input) => control.completeConnect(token, input),
     emitEvent: (input) => control.emitEvent(input),
     deliveries: (filter) => control.deliveries(filter),
+    notifications: (filter) => control.notifications(filter),
     settleDeliveries: async (settleOptions) => control.settleDeliveries(settleOptions),
     addDeliveryFault: (rule) => control.addDeliveryFault(rule),
     clearDeliveryFaults: () => control.clearDeliveryFaults(),

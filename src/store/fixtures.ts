@@ -195,6 +195,20 @@ export function loadFixtures (store: Store, fixtures: Fixtures, source: string):
 
   for (const org of organizations) store.roles.ensureSystemRoles(canonicalId(org.id))
 
+  const roleExists = (roleId: string, organizationId: string): boolean =>
+    store.roles.find(roleId)?.organization_id === organizationId
+  loadEach(store, source, 'policies', fixtures.policies, (organizationId, policy) =>
+    store.policies.create(organizationId, policy, roleExists, canonicalId(policy.id))
+  )
+  ;(fixtures.error_subscribers ?? []).forEach((subscribers, index) => {
+    const path = `error_subscribers[${index}]`
+    const organization = store.organizations.find(subscribers.organization_id)
+    if (organization === undefined) {
+      throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${subscribers.organization_id}`)
+    }
+    entry(source, path, () => store.notifications.setSubscribers(organization.id, subscribers.emails))
+  })
+
   users.forEach((user, index) => {
     const path = `users[${index}]`
     const organization = store.organizations.find(user.organization_id)

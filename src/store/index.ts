@@ -4,6 +4,7 @@ import { AccessPolicy } from './identity/access.js'
 import { CredentialRepository } from './identity/credentials.js'
 import { OrganizationRepository } from './identity/organizations.js'
 import { RoleRepository } from './identity/roles.js'
+import { PolicyRepository } from './identity/policies.js'
 import { UserRepository } from './identity/users.js'
 import { describeCaller, type Identity } from './identity/identity.js'
 import { loadFixtures } from './fixtures.js'
@@ -15,13 +16,17 @@ import { ConnectionChecks } from '../control/connection-checks.js'
 import { ConnectionTypeCatalog } from './connections/connection-types.js'
 import { ConnectionRepository, type Actor } from './connections/connections.js'
 import { ConnectSessionRepository } from './connections/connect.js'
+import { ConnectionProxy } from './connections/proxy.js'
+import { LOOPBACK_HOSTS } from '../core/config.js'
 import { Clock } from '../control/clock.js'
 import { DeliveryFaults } from '../control/delivery-faults.js'
 import { DeliveryQueue } from './events/deliveries.js'
 import { EventLog } from './events/events.js'
 import { WebhookRepository } from './events/webhooks.js'
+import { NotificationRepository } from './events/notifications.js'
 import { ExecutionRules } from '../control/execution-rules.js'
 import { ExecutionRepository } from './syncs/executions.js'
+import { RunLogs } from './syncs/run-logs.js'
 import { BulkSyncRepository } from './syncs/bulk-syncs.js'
 import { ModelRepository } from './syncs/models.js'
 import { ModelSyncRepository } from './syncs/model-syncs.js'
@@ -46,6 +51,12 @@ export interface StoreOptions {
   syncRunDurationMs?: number
   /** How much of what callers can grow is kept (src/core/bounds.ts); the defaults for what is left out. */
   bounds?: Partial<Bounds>
+  /** How long a run log file's signed URL works, in simulated milliseconds (default 15 minutes). */
+  logUrlTtlMs?: number
+  /** Hosts the connection proxy may call; null for any (default: this machine's, LOOPBACK_HOSTS). */
+  proxyAllowedHosts?: readonly string[] | null
+  /** How long the connection proxy waits for an answer, in ms (default 30 s). */
+  proxyTimeoutMs?: number
 }
 
 let bundledCatalogs: DefaultCatalogs | undefined
@@ -61,6 +72,7 @@ const CACHED_TABLES = ['api_keys', 'partners', 'deployment_keys', 'organizations
 export class Store {
   readonly db: Db
   readonly roles: RoleRepository
+  readonly policies: PolicyRepository
   readonly organizations: OrganizationRepository
   readonly users: UserRepository
   readonly credentials: CredentialRepository
@@ -70,12 +82,16 @@ export class Store {
   readonly connectionTypes: ConnectionTypeCatalog
   readonly connections: ConnectionRepository
   readonly connect: ConnectSessionRepository
+  /** The connection proxy (2025-09-18): requests sent to a connection's own API. */
+  readonly proxy: ConnectionProxy
   /** The simulated upstream check's failure rules (test control state, not the world). */
   readonly checks = new ConnectionChecks()
   /** Simulated time: event times, retention and delivery due times. */
   readonly clock = new Clock()
   readonly webhooks: WebhookRepository
   readonly events: EventLog
+  /** Global error subscribers, and the notifications they would have been sent. */
+  readonly notifications: NotificationRepository
   readonly deliveries: DeliveryQueue
   /** Delivery fault rules (test control state, not the world). */
   readonly deliveryFaults: DeliveryFaults
@@ -83,6 +99,8 @@ export class Store {
   /** How sync runs end, as tests decide (test control state, not the world). */
   readonly executionRules = new ExecutionRules()
   readonly executions: ExecutionRepository
+  /** Runs' log files and their signed URLs. */
+  readonly runLogs: RunLogs
   readonly models: ModelRepository
   readonly modelSyncs: ModelSyncRepository
   readonly bulkSyncs: BulkSyncRepository
@@ -104,13 +122,19 @@ export class Store {
     this.random = options.random ?? Math.random
     const bounds: Bounds = { ...DEFAULT_BOUNDS, ...options.bounds }
     for (const rules of [this.checks, this.executionRules]) rules.maxRules = bounds.rules
-    this.roles = new RoleRepository(this.db)
+    this.policies = new PolicyRepository(this.db)
+    this.roles = new RoleRepository(this.db, this.policies)
     this.organizations = new OrganizationRepository(this.db, this.roles)
     this.users = new UserRepository(this.db, this.roles)
     this.credentials = new CredentialRepository(this.db)
     this.connectionTypes = new ConnectionTypeCatalog(this.db)
     this.connections = new ConnectionRepository(this.db, this.connectionTypes, this.checks)
     this.connect = new ConnectSessionRepository(this.db, this.connectionTypes, this.connections, bounds.connectSessions)
+    this.proxy = new ConnectionProxy(this.db, this.clock, () => this.webhooks.listeningPorts(), {
+      allowedHosts: options.proxyAllowedHosts === undefined ? [...LOOPBACK_HOSTS] : options.proxyAllowedHosts,
+      timeoutMs: options.proxyTimeoutMs ?? 30_000,
+      keep: bounds.proxyCalls
+    })
     this.deliveries = new DeliveryQueue(this.db, bounds.webhookQueue)
     this.webhooks = new WebhookRepository(this.db, this.clock, options.webhookAllowedHosts ?? null, this.deliveries)
     this.deliveryFaults = new DeliveryFaults(this.random)
@@ -123,6 +147,7 @@ export class Store {
       this.deliveries,
       this.deliveryFaults
     )
+    this.notifications = new NotificationRepository(this.db, this.clock, bounds.notifications)
     this.executions = new ExecutionRepository(
       this.db,
       this.clock,
@@ -131,8 +156,10 @@ export class Store {
       this.random,
       options.syncRunDurationMs ?? 5000,
       bounds.runsPerSync,
-      bounds.consoleLogEntries
+      bounds.consoleLogEntries,
+      this.notifications
     )
+    this.runLogs = new RunLogs(this.executions, this.clock, options.logUrlTtlMs ?? 15 * 60 * 1000)
     this.catalogs = new CatalogRepository(this.db, this.clock, defaultCatalogs(), {
       maxRows: bounds.catalogRows,
       cacheSize: bounds.catalogCache
@@ -171,7 +198,20 @@ export class Store {
       for (const id of syncIds) this.executions.cancelForDeletion(id)
     }
     this.entities = new EntityResolver(this.db)
-    this.access = new AccessPolicy(this.organizations, this.users, this.roles, this.connections, this.webhooks, this)
+    const namedPolicies = (organizationId: string, ids: readonly string[] | undefined): string[] =>
+      this.policies.requireNamed(organizationId, ids)
+    for (const repository of [this.connections, this.models, this.modelSyncs, this.bulkSyncs]) {
+      repository.namedPolicies = namedPolicies
+    }
+    this.access = new AccessPolicy(
+      this.organizations,
+      this.users,
+      this.roles,
+      this.connections,
+      this.webhooks,
+      this,
+      this.policies
+    )
     this.world = new WorldRepository(this.db, this.connectionTypes, this.connections, this.webhooks, this.events, this)
     this.idempotency = new IdempotencyRepository(this.db, {
       records: bounds.idempotencyRecords,
@@ -319,6 +359,15 @@ export class Store {
     }
   }
 
+  /**
+   * Who is told when something the caller asked for is ready (exported logs with notify): a user key's user,
+   * otherwise the organization's global error subscribers.
+   */
+  recipientsOf (caller: Caller, organizationId: string): string[] {
+    if (caller.kind === 'user') return [this.users.find(caller.organizationId, caller.userId).email]
+    return this.notifications.subscribers(organizationId)
+  }
+
   /** True when no world has been loaded yet: fixtures go only into an empty database. */
   isEmpty (): boolean {
     return (
@@ -340,6 +389,7 @@ export class Store {
   close (): void {
     if (this.closed) return
     this.closed = true
+    this.proxy.close()
     this.sqlEngine.close()
     this.db.close()
   }

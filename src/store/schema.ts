@@ -327,6 +327,41 @@ ${OWNED}
   -- at every new job.
   ALTER TABLE jobs ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
   UPDATE jobs SET bytes = octet_length(coalesce(result, '')) + octet_length(coalesce(error, ''));
+  `,
+  // 10: permission policies (actions as JSON: [{action, role_ids}]), an organization's global error subscribers,
+  // the notifications the simulator would have sent (no mail leaves it), and the connection proxy's calls (its
+  // stats). A policy named by a resource stays in the resource's JSON; deleting the policy takes it out there.
+  `
+  CREATE TABLE policies (
+${OWNED}
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    actions TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (organization_id, name_key)
+  );
+
+  CREATE TABLE error_subscribers (
+    organization_id TEXT PRIMARY KEY REFERENCES organizations(id) ON DELETE CASCADE,
+    emails TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE notifications (
+${OWNED}
+    kind TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    details TEXT NOT NULL,
+    created_ms INTEGER NOT NULL
+  );
+  CREATE INDEX notifications_organization ON notifications(organization_id, seq);
+
+  CREATE TABLE proxy_calls (
+    seq INTEGER PRIMARY KEY,
+    connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    status INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL
+  );
+  CREATE INDEX proxy_calls_connection ON proxy_calls(connection_id, created_ms);
   `
 ]
 
@@ -337,6 +372,7 @@ export const WORLD_TABLES = [
   'partners',
   'organizations',
   'roles',
+  'policies',
   'users',
   'user_roles',
   'api_keys',
@@ -344,6 +380,9 @@ export const WORLD_TABLES = [
   'connection_types',
   'connections',
   'connection_catalogs',
+  'proxy_calls',
+  'error_subscribers',
+  'notifications',
   'webhooks',
   'events',
   'models',

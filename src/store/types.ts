@@ -15,6 +15,8 @@ export type OrganizationRecord = Organization & { partner_id: string | null }
 /** An organization's stored row: every field of a fixture organization, null where unset. */
 export type OrganizationRow = Required<FixtureOrganization>
 
+import type { PolicyActionName } from './identity/policies.js'
+
 export type LegacyRole = User['role']
 
 export type RoleKind = 'admin' | 'member' | 'custom'
@@ -23,7 +25,14 @@ export type Partner = Omit<FixturePartner, 'key'>
 
 /** Who is calling, resolved from the Authorization header. */
 export type Caller =
-  | { kind: 'user'; keyHash: string; organizationId: string; userId: string }
+  | {
+    kind: 'user'
+    keyHash: string
+    organizationId: string
+    userId: string
+    /** What the request does to the resource it names, for the policies that resource names (GET reads...). */
+    action?: PolicyActionName
+  }
   | { kind: 'organization'; keyHash: string; organizationId: string }
   | {
     kind: 'partner'

@@ -19,6 +19,8 @@ import type { JobRepository } from './syncs/jobs.js'
 import type { CatalogRepository } from './catalogs/catalogs.js'
 import type { ModelRepository } from './syncs/models.js'
 import type { ModelSyncRepository } from './syncs/model-syncs.js'
+import type { PolicyRepository } from './identity/policies.js'
+import type { NotificationRepository } from './events/notifications.js'
 
 /** What exports the sync part of the world. */
 export interface SyncExports {
@@ -28,6 +30,8 @@ export interface SyncExports {
   readonly executions: Pick<ExecutionRepository, 'exportAll'>
   readonly jobs: Pick<JobRepository, 'exportAll'>
   readonly catalogs: Pick<CatalogRepository, 'exportAll'>
+  readonly policies: Pick<PolicyRepository, 'exportAll'>
+  readonly notifications: Pick<NotificationRepository, 'exportSubscribers'>
 }
 
 const OPTIONAL_ORGANIZATION_FIELDS = ['sso_domain', 'sso_org_id', 'issuer', 'client_id', 'client_secret'] as const
@@ -105,6 +109,12 @@ export class WorldRepository {
         name: row.name,
         system: row.kind !== 'custom'
       })),
+      policies: this.syncs.policies.exportAll().map((p) => ({
+        id: p.id,
+        organization_id: p.organization_id,
+        name: p.name,
+        policy_actions: p.policy_actions
+      })),
       users: s.users.all().map((row): FixtureUser => ({
         id: row.id,
         organization_id: row.organization_id,
@@ -119,6 +129,7 @@ export class WorldRepository {
         if (row.user_id !== null) apiKey.user_id = row.user_id
         return apiKey
       }),
+      error_subscribers: this.syncs.notifications.exportSubscribers(),
       connection_types: this.connectionTypes.definitions(),
       connections: this.connectionsWithCatalogs(),
       webhooks: this.webhooks.exportAll(),

@@ -19,6 +19,7 @@ t.test('a database of an older schema is migrated at start, keeping its data', a
   // Roll the file back to schema 1, as an older simulator would have left it.
   const raw = new Database(database)
   raw.exec('DROP TABLE idempotency_keys')
+  raw.exec('DROP TABLE policies; DROP TABLE error_subscribers; DROP TABLE notifications; DROP TABLE proxy_calls')
   raw.exec(
     'DROP TABLE connection_catalogs; DROP TABLE jobs; DROP TABLE executions; DROP TABLE bulk_sync_schedules; DROP TABLE bulk_sync_schemas; DROP TABLE bulk_syncs; DROP TABLE model_sync_models; DROP TABLE model_syncs; DROP TABLE models'
   )

@@ -82,8 +82,13 @@ export async function registerAuth (api: FastifyInstance, store: Store): Promise
   })
 }
 
-/** The caller of an /api route; the auth hook has always set it by the time a handler runs. */
+/**
+ * The caller of an /api route; the auth hook has always set it by the time a handler runs. A user's carries
+ * the request's action on what it names, for permission policies: GET reads, DELETE deletes, the rest update.
+ */
 export function callerOf (request: FastifyRequest): Caller {
-  if (request.caller === null) throw Errors.Internal({ message: 'no caller on an authenticated route' })
-  return request.caller
+  const caller = request.caller
+  if (caller === null) throw Errors.Internal({ message: 'no caller on an authenticated route' })
+  if (caller.kind !== 'user') return caller
+  return { ...caller, action: request.method === 'GET' ? 'read' : request.method === 'DELETE' ? 'delete' : 'update' }
 }

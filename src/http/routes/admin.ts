@@ -15,6 +15,7 @@ import {
   ConnectionCheckBody,
   DeliveryFaultBody,
   DeliveryQuery,
+  NotificationQuery,
   EmitEventBody,
   ExportQuery,
   FaultBody,
@@ -204,6 +205,19 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
         organization_id: q.organization_id,
         event_id: q.event_id,
         webhook_id: q.webhook_id,
+        limit: q.limit === undefined ? undefined : Number(q.limit)
+      })
+    }
+  )
+
+  admin.get<{ Querystring: Record<string, string | undefined> }>(
+    '/notifications',
+    { schema: { querystring: NotificationQuery } },
+    async (request) => {
+      const q = request.query
+      return control.notifications({
+        organization_id: q.organization_id,
+        kind: q.kind,
         limit: q.limit === undefined ? undefined : Number(q.limit)
       })
     }

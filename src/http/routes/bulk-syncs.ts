@@ -5,6 +5,11 @@ import { Errors, validationError } from '../../core/errors.js'
 import { consolePage, type ConsoleQuery } from '../../store/syncs/console-log.js'
 import { errorResponses } from '../schemas/common.js'
 import {
+  MessageEnvelope,
+  SyncExecutionParams,
+  BulkLogsEnvelope,
+  ExportLogsEnvelope,
+  ExportLogsQuery,
   BulkExecutionEnvelope,
   ConsoleLogEnvelope,
   ConsoleLogQuery,
@@ -50,6 +55,7 @@ import {
   type StoredSchema
 } from '../../store/syncs/bulk-syncs.js'
 import { decodePageToken, page, pageSize } from '../../store/paging.js'
+import { originOf } from './files.js'
 import { syncRoutes } from './sync-routes.js'
 
 type Id = { id: string }
@@ -268,6 +274,48 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
 
   lifecycle.status()
 
+  // A run's log files: signed URLs the simulator serves itself (src/http/routes/files.ts).
+  api.get<{ Params: { id: string; exec_id: string } }>(
+    '/bulk/syncs/:id/executions/:exec_id/logs',
+    { schema: { params: SyncExecutionParams, response: { 200: BulkLogsEnvelope, ...errorResponses(400, 401, 404) } } },
+    (request, reply) => {
+      const execution = store.executions.require('bulk', sync(request).id, request.params.exec_id)
+      const { expires, urls } = store.runLogs.bulkUrls(originOf(request), execution)
+      reply.send(envelopeBody(request, { Expires: expires, URLs: urls }))
+    }
+  )
+
+  // The whole log as one file, by a job (exportlogs) done at the runner's next turn; notify=true tells the caller.
+  api.post<{ Params: { id: string; exec_id: string }; Querystring: { notify?: string } }>(
+    '/bulk/syncs/:id/executions/:exec_id/logs/export',
+    {
+      schema: {
+        params: SyncExecutionParams,
+        querystring: ExportLogsQuery,
+        response: { 200: ExportLogsEnvelope, ...errorResponses(400, 401, 403, 404) }
+      }
+    },
+    (request, reply) => {
+      const caller = callerOf(request)
+      const execution = store.executions.require('bulk', sync(request).id, request.params.exec_id)
+      const url = store.runLogs.exportUrl(originOf(request), execution)
+      const job = store.transaction(() => {
+        if (request.query.notify === 'true') {
+          store.notifications.notify(
+            execution.organization_id,
+            'logs_exported',
+            'exported logs are ready',
+            { execution_id: execution.id, sync_id: execution.sync_id, url },
+            store.recipientsOf(caller, execution.organization_id)
+          )
+        }
+        return store.jobs.start(execution.organization_id, 'exportlogs', { url })
+      })
+      // The URL comes as the job's result, once done (data stays empty until then, as the docs describe).
+      reply.send({ ...envelopeBody(request, {}), job })
+    }
+  )
+
   // Additional schedules (camelCase wire keys, reference 6.5)
 
   api.get<{ Params: Id }>(
@@ -409,6 +457,22 @@ export default async function bulkSyncRoutes (api: FastifyInstance): Promise<voi
           store.bulkSyncs.schemaView(store.bulkSyncs.schema(sync(request).id, request.params.schema_id))
         )
       )
+    }
+  )
+
+  // One schema of the run under way stops; the run goes on with the others.
+  api.post<{ Params: { id: string; schema_id: string } }>(
+    '/bulk/syncs/:id/schemas/:schema_id/cancel',
+    {
+      schema: { params: SyncSchemaParams, response: { 200: MessageEnvelope, ...errorResponses(400, 401, 403, 404) } }
+    },
+    (request, reply) => {
+      const message = store.transaction(() => {
+        const bulkSync = sync(request)
+        const schema = store.bulkSyncs.schema(bulkSync.id, request.params.schema_id)
+        return store.executions.cancelSchema(bulkSync.id, schema.id)
+      })
+      reply.send(envelopeBody(request, { message }))
     }
   )
 

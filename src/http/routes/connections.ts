@@ -3,6 +3,9 @@ import { callerOf } from '../plugins/auth.js'
 import { envelopeBody, onlyInGeneration } from '../plugins/version.js'
 import { IdParams, errorResponses } from '../schemas/common.js'
 import {
+  ProxyBody,
+  ProxyEnvelope,
+  ProxyInfoEnvelope,
   ConnectBody,
   ConnectEnvelope,
   ConnectionEnvelope,
@@ -30,6 +33,7 @@ import {
 } from '../schemas/connections.js'
 import { parameterValues, publicSchema } from '../../store/connections/connection-types.js'
 import type { StoredConnection } from '../../store/connections/connections.js'
+import type { ProxyCall } from '../../store/connections/proxy.js'
 
 export interface ConnectionRouteOptions {
   /** How long a Connect token stays usable, in seconds. */
@@ -313,6 +317,31 @@ export default async function connectionRoutes (api: FastifyInstance, options: C
             )
           )
         )
+      }
+    )
+
+    // The connection proxy (reference 3.10): a request sent to the connection's own API with its stored auth.
+    scoped.post<{ Params: { id: string }; Body: { request: ProxyCall } }>(
+      '/connections/:id/proxy',
+      {
+        schema: {
+          params: IdParams,
+          body: ProxyBody,
+          response: { 200: ProxyEnvelope, ...errorResponses(400, 401, 403, 404, 429, 502, 504) }
+        }
+      },
+      async (request, reply) => {
+        const connection = store.access.reachableConnection(callerOf(request), request.params.id)
+        reply.send(envelopeBody(request, await store.proxy.execute(connection, request.body.request)))
+      }
+    )
+
+    scoped.get<{ Params: { id: string } }>(
+      '/connections/:id/proxy/info',
+      { schema: { params: IdParams, response: { 200: ProxyInfoEnvelope, ...errorResponses(400, 401, 403, 404) } } },
+      (request, reply) => {
+        const connection = store.access.reachableConnection(callerOf(request), request.params.id)
+        reply.send(envelopeBody(request, store.proxy.info(connection)))
       }
     )
   })

@@ -13,6 +13,9 @@ import {
   ModelExecutionListEnvelope,
   ModelExecutionListQuery,
   ModelListEnvelope,
+  ModelLogParams,
+  ModelLogsEnvelope,
+  ScheduleOptionsEnvelope,
   ModelSyncBody,
   ModelSyncEnvelope,
   ModelSyncListEnvelope,
@@ -30,6 +33,9 @@ import {
   type StartModelSyncInput
 } from '../schemas/syncs.js'
 import { syncRoutes } from './sync-routes.js'
+import { originOf } from './files.js'
+import { scheduleOptions } from '../../store/syncs/schedule.js'
+import type { ModelLogType } from '../../store/syncs/run-logs.js'
 import type { StoredModelSync } from '../../store/syncs/model-syncs.js'
 import type { StoredModel } from '../../store/syncs/models.js'
 import type { JobType } from '../../store/syncs/jobs.js'
@@ -281,6 +287,37 @@ export default async function modelSyncRoutes (api: FastifyInstance): Promise<vo
   )
   sync.consoleLog()
   sync.status()
+
+  // The frequencies a model sync's schedule takes, and the fields each reads (the store's own rule).
+  api.get(
+    '/syncs/schedules',
+    { config: { cacheable: true }, schema: { response: { 200: ScheduleOptionsEnvelope, ...errorResponses(401) } } },
+    (request, reply) => {
+      reply.send(envelopeBody(request, { schedule_options: scheduleOptions() }))
+    }
+  )
+
+  // A run's log files of one category, and one file's URL: signed URLs the simulator serves itself.
+  api.get<{ Params: { id: string; exec_id: string; type: ModelLogType } }>(
+    '/syncs/:id/executions/:exec_id/:type',
+    { schema: { params: ModelLogParams, response: { 200: ModelLogsEnvelope, ...errorResponses(400, 401, 404) } } },
+    (request, reply) => {
+      const sync = store.access.reachableModelSync(callerOf(request), request.params.id)
+      const execution = store.executions.require('model', sync.id, request.params.exec_id)
+      reply.send(envelopeBody(request, store.runLogs.modelUrls(originOf(request), execution, request.params.type)))
+    }
+  )
+
+  api.get<{ Params: { id: string; exec_id: string; type: ModelLogType; filename: string } }>(
+    '/syncs/:id/executions/:exec_id/:type/:filename',
+    { schema: { params: ModelLogParams, response: { 200: ModelLogsEnvelope, ...errorResponses(400, 401, 404) } } },
+    (request, reply) => {
+      const { id, exec_id: executionId, type, filename } = request.params
+      const sync = store.access.reachableModelSync(callerOf(request), id)
+      const execution = store.executions.require('model', sync.id, executionId)
+      reply.send(envelopeBody(request, store.runLogs.modelFileUrl(originOf(request), execution, type, filename)))
+    }
+  )
 
   // Jobs
 

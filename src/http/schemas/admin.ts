@@ -153,6 +153,16 @@ export const DeliveryQuery = {
   }
 } as const
 
+export const NotificationQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    organization_id: { type: 'string', maxLength: 64 },
+    kind: { type: 'string', enum: ['sync_failed', 'logs_exported'] },
+    limit: { type: 'string', pattern: '^[0-9]{1,7}$' }
+  }
+} as const
+
 /** POST /__admin/deliveries/settle (the body is optional). */
 export const SettleBody = {
   type: ['object', 'null'],

@@ -317,3 +317,95 @@ export const SharedIdEnvelope = envelopeSchema({
   required: ['id'],
   properties: { id: { type: 'string' } }
 })
+
+const StringMap = { type: 'object', additionalProperties: { type: 'string' } } as const
+
+/** ExecuteConnectionProxyRequest: { request: ConnectionProxyCall } (camelCase, as 2025-09-18 has it). */
+export const ProxyBody = {
+  type: 'object',
+  required: ['request'],
+  properties: {
+    request: {
+      type: 'object',
+      required: ['method', 'path'],
+      properties: {
+        method: { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] },
+        path: { type: 'string', minLength: 1, maxLength: LIMITS.url },
+        headers: { type: 'object', maxProperties: 100, additionalProperties: { type: 'string', maxLength: 8192 } },
+        query: { type: 'object', maxProperties: 100 },
+        rawQuery: { type: 'string', maxLength: LIMITS.url },
+        body: {}
+      }
+    }
+  }
+} as const
+
+/** ConnectionProxyResponse. */
+export const ProxyEnvelope = envelopeSchema({
+  type: 'object',
+  required: ['status', 'headers', 'body', 'contentType', 'latencyMs', 'proxyCallId', 'truncated'],
+  properties: {
+    status: { type: 'integer' },
+    headers: StringMap,
+    body: { type: 'string' },
+    contentType: { type: 'string' },
+    latencyMs: { type: 'integer' },
+    proxyCallId: { type: 'string' },
+    truncated: { type: 'boolean' }
+  }
+})
+
+const Strings = { type: 'array', items: { type: 'string' } } as const
+
+/** ConnectionProxyInfoResponse. */
+export const ProxyInfoEnvelope = envelopeSchema({
+  type: 'object',
+  required: ['connectionId', 'backendType', 'inheritedBase', 'mergeRules', 'requestContract', 'stats'],
+  properties: {
+    connectionId: { type: 'string' },
+    backendType: { type: 'string' },
+    inheritedBase: {
+      type: 'object',
+      properties: {
+        baseUrl: { type: 'string' },
+        lockedHeaders: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { name: { type: 'string' }, value: { type: 'string' }, redacted: { type: 'boolean' } }
+          }
+        },
+        lockedQuery: { type: 'object', additionalProperties: true }
+      }
+    },
+    mergeRules: { type: 'object', properties: { headers: { type: 'string' }, query: { type: 'string' } } },
+    requestContract: {
+      type: 'object',
+      properties: {
+        allowedMethods: Strings,
+        blockedRequestHeaders: Strings,
+        blockedResponseHeaders: Strings,
+        bodyTypes: Strings,
+        maxRequestBodyBytes: { type: 'integer' },
+        maxResponseBodyBytes: { type: 'integer' },
+        pathRule: { type: 'string' },
+        queryModes: Strings,
+        queryValueTypes: Strings,
+        rateLimitPerMinute: { type: 'integer' },
+        rawQueryRule: { type: 'string' },
+        timeoutMs: { type: 'integer' }
+      }
+    },
+    stats: {
+      type: 'object',
+      properties: {
+        callsLast24h: { type: 'integer' },
+        lastProxyCallAt: { type: 'string' },
+        proxyCallsLast24h: { type: 'integer' },
+        proxy2xxLast24h: { type: 'integer' },
+        proxy4xxLast24h: { type: 'integer' },
+        proxy5xxLast24h: { type: 'integer' }
+      }
+    }
+  }
+})

@@ -160,3 +160,19 @@ export const WebhookEnvelope = envelopeSchema({ $ref: 'Webhook#' })
 export const WebhookListEnvelope = envelopeSchema({ type: 'array', items: { $ref: 'Webhook#' } })
 export const EventListEnvelope = envelopeSchema({ type: 'array', items: { $ref: 'Event#' } })
 export const EventTypesEnvelope = envelopeSchema({ type: 'array', items: { type: 'string' } })
+
+/** GlobalErrorSubscribersResponse (V4GlobalErrorSubscribersResponse in SDK 1.18.1). */
+export const ErrorSubscribers = {
+  type: 'object',
+  required: ['emails'],
+  properties: { emails: { type: 'array', items: { type: 'string' } } }
+} as const
+
+/** The subscribers replace the list; an empty list unsubscribes everyone. */
+export const ErrorSubscribersBody = {
+  type: 'object',
+  properties: {
+    emails: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: LIMITS.email } },
+    organization_id: { type: 'string', maxLength: LIMITS.id }
+  }
+} as const

@@ -54,6 +54,34 @@ const FixtureRoleSchema = {
   properties: { id: Uuid, organization_id: Uuid, name: { type: 'string' }, system: { type: 'boolean' } }
 } as const
 
+const FixturePolicySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'organization_id', 'name'],
+  properties: {
+    id: Uuid,
+    organization_id: Uuid,
+    name: { type: 'string' },
+    policy_actions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['action'],
+        properties: { action: { type: 'string' }, role_ids: { type: 'array', items: { type: 'string' } } }
+      }
+    }
+  }
+} as const
+
+/** An organization's global error subscribers (notifications.setGlobalErrorSubscribers). */
+const FixtureErrorSubscribersSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['organization_id', 'emails'],
+  properties: { organization_id: Uuid, emails: { type: 'array', items: { type: 'string' } } }
+} as const
+
 const FixtureUserSchema = {
   type: 'object',
   additionalProperties: false,
@@ -240,7 +268,8 @@ const FixtureExecutionSchema = {
           schema: { type: 'string', maxLength: 255 },
           output_name: { type: 'string', maxLength: 255 },
           record_count: { type: 'integer', minimum: 0 },
-          error_count: { type: 'integer', minimum: 0 }
+          error_count: { type: 'integer', minimum: 0 },
+          canceled: { type: 'boolean' }
         }
       }
     },
@@ -289,7 +318,9 @@ export const FixtureDocument = {
     partners: { type: 'array', items: FixturePartnerSchema },
     organizations: { type: 'array', items: FixtureOrganizationSchema },
     roles: { type: 'array', items: FixtureRoleSchema },
+    policies: { type: 'array', items: FixturePolicySchema },
     users: { type: 'array', items: FixtureUserSchema },
+    error_subscribers: { type: 'array', items: FixtureErrorSubscribersSchema },
     api_keys: { type: 'array', items: FixtureApiKeySchema },
     connection_types: { type: 'array', items: ConnectionTypeDefinition },
     connections: { type: 'array', items: FixtureConnectionSchema },
@@ -317,6 +348,8 @@ export type FixturePartner = Infer<typeof FixturePartnerSchema>
 export type FixtureOrganization = Infer<typeof FixtureOrganizationSchema>
 export type FixtureRole = Infer<typeof FixtureRoleSchema>
 export type FixtureUser = Infer<typeof FixtureUserSchema>
+export type FixturePolicy = Infer<typeof FixturePolicySchema>
+export type FixtureErrorSubscribers = Infer<typeof FixtureErrorSubscribersSchema>
 export type FixtureApiKey = Infer<typeof FixtureApiKeySchema>
 export type FixtureConnection = Infer<typeof FixtureConnectionSchema>
 export type FixtureWebhook = Infer<typeof FixtureWebhookSchema>

@@ -1097,3 +1097,63 @@ export const UpdateExecutionBody = {
   required: ['status'],
   properties: { status: { type: 'string', enum: EXECUTION_STATUSES } }
 } as const
+
+/** modelSync.executions.getLogUrls/getLogs: the category, and a file of it. */
+export const ModelLogParams = {
+  type: 'object',
+  required: ['id', 'exec_id', 'type'],
+  properties: {
+    id: { type: 'string' },
+    exec_id: { type: 'string' },
+    type: { type: 'string', enum: ['records', 'errors', 'warnings', 'inserts', 'updates', 'deletes'] },
+    filename: { type: 'string', maxLength: LIMITS.name }
+  }
+} as const
+
+const StringList = { type: 'array', items: Str } as const
+
+/** ExecutionLogResponse (model syncs). */
+export const ModelLogsEnvelope = envelopeSchema({
+  type: 'object',
+  required: ['expires', 'urls'],
+  properties: { expires: Str, urls: StringList }
+})
+
+/** V4BulkSyncExecutionLogs: capitalized, as the SDK types it. */
+export const BulkLogsEnvelope = envelopeSchema({
+  type: 'object',
+  required: ['Expires', 'URLs'],
+  properties: { Expires: Str, URLs: StringList }
+})
+
+export const ExportLogsQuery = {
+  type: 'object',
+  properties: { notify: { type: 'string', enum: ['true', 'false'] } }
+} as const
+
+/** V4ExportSyncLogsEnvelope: the job that packages the logs; its result, when done, is { url }. */
+export const ExportLogsEnvelope = {
+  type: 'object',
+  properties: { data: { type: 'object', properties: { url: Str } }, job: { $ref: 'Job#' } }
+} as const
+
+/** ScheduleOptionResponse. */
+export const ScheduleOptionsEnvelope = envelopeSchema({
+  type: 'object',
+  required: ['schedule_options'],
+  properties: {
+    schedule_options: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['frequency', 'label', 'description', 'configuration'],
+        properties: {
+          frequency: Str,
+          label: Str,
+          description: Str,
+          configuration: { type: 'object', additionalProperties: true }
+        }
+      }
+    }
+  }
+})

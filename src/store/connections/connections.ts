@@ -1,3 +1,4 @@
+import { UNCHECKED_POLICIES, type PolicyNames } from '../identity/policies.js'
 import type { Statement } from 'better-sqlite3'
 import type { ConnectionChecks } from '../../control/connection-checks.js'
 import { Errors, validationError } from '../../core/errors.js'
@@ -138,6 +139,8 @@ export class ConnectionRepository {
   private readonly removeSyncsReading: Statement<[string]>
   /** Called with the syncs a forced delete takes along, before it does (their running executions are canceled). */
   beforeSyncsRemoved: (syncIds: string[]) => void = () => {}
+  /** The policies a connection names, checked in its organization (the store sets the policy repository's). */
+  namedPolicies: PolicyNames = UNCHECKED_POLICIES
 
   constructor (
     db: Db,
@@ -241,7 +244,7 @@ export class ConnectionRepository {
       name_key: name.toLowerCase(),
       type: entry.definition.id,
       configuration: JSON.stringify(configuration),
-      policies: JSON.stringify(input.policies ?? []),
+      policies: JSON.stringify(this.namedPolicies(organizationId, input.policies)),
       healthcheck_interval: input.healthcheck_interval ?? null,
       ...health(entry, name),
       created_at: stamp.created_at,
@@ -275,7 +278,7 @@ export class ConnectionRepository {
       name,
       name_key: name.toLowerCase(),
       configuration: JSON.stringify(configuration),
-      policies: JSON.stringify(input.policies ?? []),
+      policies: JSON.stringify(this.namedPolicies(existing.organization_id, input.policies)),
       healthcheck_interval: input.healthcheck_interval ?? null,
       ...health,
       updated_at: new Date().toISOString(),

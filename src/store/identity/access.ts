@@ -10,6 +10,7 @@ import type { Caller, OrganizationRecord, Role } from '../types.js'
 import type { BulkSyncRepository, StoredBulkSync } from '../syncs/bulk-syncs.js'
 import type { ModelSyncRepository, StoredModelSync } from '../syncs/model-syncs.js'
 import type { ModelRepository, StoredModel } from '../syncs/models.js'
+import type { Policy, PolicyRepository } from './policies.js'
 
 /** The repositories of syncs and models, as reach checks look things up. */
 export interface SyncLookups {
@@ -64,7 +65,8 @@ export class AccessPolicy {
     private readonly roles: RoleRepository,
     private readonly connections: ConnectionRepository,
     private readonly webhooks: WebhookRepository,
-    private readonly syncs: SyncLookups
+    private readonly syncs: SyncLookups,
+    private readonly policies: PolicyRepository
   ) {}
 
   /**
@@ -253,7 +255,9 @@ export class AccessPolicy {
    * one. A body naming another organization_id does not hold it either (404).
    */
   reachableConnection (caller: Caller, connectionId: string, organizationId?: string | null): StoredConnection {
-    return this.reachable(caller, this.connections.find(connectionId), Errors.ConnectionNotFound, organizationId)
+    const found = this.connections.find(connectionId)
+    const connection = this.reachable(caller, found, Errors.ConnectionNotFound, organizationId)
+    return this.permitted(caller, connection, connection.policies)
   }
 
   /**
@@ -299,15 +303,49 @@ export class AccessPolicy {
    * missing one).
    */
   reachableBulkSync (caller: Caller, id: string, organizationId?: string | null): StoredBulkSync {
-    return this.reachable(caller, this.syncs.bulkSyncs.find(id), Errors.BulkSyncNotFound, organizationId)
+    const sync = this.reachable(caller, this.syncs.bulkSyncs.find(id), Errors.BulkSyncNotFound, organizationId)
+    return this.permitted(caller, sync, sync.definition.policies)
   }
 
   reachableModelSync (caller: Caller, id: string, organizationId?: string | null): StoredModelSync {
-    return this.reachable(caller, this.syncs.modelSyncs.find(id), Errors.ModelSyncNotFound, organizationId)
+    const sync = this.reachable(caller, this.syncs.modelSyncs.find(id), Errors.ModelSyncNotFound, organizationId)
+    return this.permitted(caller, sync, sync.definition.policies)
   }
 
   reachableModel (caller: Caller, id: string, organizationId?: string | null): StoredModel {
-    return this.reachable(caller, this.syncs.models.find(id), Errors.ModelNotFound, organizationId)
+    const model = this.reachable(caller, this.syncs.models.find(id), Errors.ModelNotFound, organizationId)
+    return this.permitted(caller, model, model.definition.policies)
+  }
+
+  /**
+   * /api/permissions/policies: the organization is the caller's, as for roles (organizationForRoles); creating
+   * and changing need an admin.
+   */
+  organizationForPolicies (caller: Caller, organizationId: string | undefined, write = false): OrganizationRecord {
+    const organization = this.organizationForRoles(caller, organizationId)
+    if (write) this.requireAdmin(caller)
+    return organization
+  }
+
+  /** A policy by id, within reach (else the same 404 as a missing one); a change needs an admin. */
+  reachablePolicy (caller: Caller, id: string, write = false, organizationId?: string): Policy {
+    const policy = this.reachable(caller, this.policies.find(id), Errors.PolicyNotFound, organizationId)
+    if (write) this.requireAdmin(caller)
+    return policy
+  }
+
+  /**
+   * A resource that names policies is open to a user only for the actions one of the user's roles is granted
+   * in one of them (403 otherwise); one that names none, and an admin, and any other credential, pass.
+   */
+  private permitted<T> (caller: Caller, item: T, policies: readonly string[] | undefined): T {
+    if (caller.kind !== 'user' || policies === undefined || policies.length === 0) return item
+    if (this.users.isAdmin(caller.userId)) return item
+    const action = caller.action ?? 'read'
+    if (!this.policies.grants(caller.userId, policies, action)) {
+      throw Errors.PolicyDenied({ metadata: { action, policies: [...policies] } })
+    }
+    return item
   }
 
   /**

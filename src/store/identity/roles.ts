@@ -4,6 +4,7 @@ import { Errors, validationError } from '../../core/errors.js'
 import { requiredName } from '../text.js'
 import { canonicalId, newId, systemRoleId } from '../ids.js'
 import type { Role, RoleKind } from '../types.js'
+import type { PolicyRepository } from './policies.js'
 
 interface RoleRow {
   id: string
@@ -32,7 +33,7 @@ export class RoleRepository {
   private readonly orphanedUsers: Statement<[string], { user_id: string }>
   private readonly assign: Statement<[string, string, number]>
 
-  constructor (db: Db) {
+  constructor (db: Db, private readonly policies: Pick<PolicyRepository, 'forgetRole'>) {
     this.byId = db.prepare('SELECT id, name, organization_id, kind FROM roles WHERE id = ?')
     this.byKind = db.prepare('SELECT id FROM roles WHERE organization_id = ? AND kind = ?')
     this.byOrganization = db.prepare(`SELECT id, name, organization_id, kind FROM roles WHERE organization_id = ?
@@ -106,9 +107,13 @@ export class RoleRepository {
     return this.find(role.id) as Role
   }
 
-  /** Deletes a custom role; users it leaves with no role fall back to Member. Call inside a transaction. */
+  /**
+   * Deletes a custom role; users it leaves with no role fall back to Member, and policies no longer grant it
+   * anything. Call inside a transaction.
+   */
   delete (role: Role): void {
     if (role.system) throw Errors.SystemRoleProtected()
+    this.policies.forgetRole(role.id)
     const orphans = this.orphanedUsers.all(role.id)
     this.remove.run(role.id)
     const member = this.systemRole(role.organization_id, 'member')

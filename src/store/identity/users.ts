@@ -20,13 +20,13 @@ interface RoleLink {
   kind: string
 }
 
-export function normalizeEmail (value: unknown): string {
-  if (value === undefined || value === null) throw validationError('email', 'is required')
-  if (typeof value !== 'string') throw validationError('email', 'must be a string')
+export function normalizeEmail (value: unknown, field = 'email'): string {
+  if (value === undefined || value === null) throw validationError(field, 'is required')
+  if (typeof value !== 'string') throw validationError(field, 'must be a string')
   const email = value.trim().toLowerCase()
-  if (email === '') throw validationError('email', 'is required')
-  if (email.length > LIMITS.email) throw validationError('email', `must be at most ${LIMITS.email} characters`)
-  if (!EMAIL_RE.test(email)) throw validationError('email', 'must be an email address')
+  if (email === '') throw validationError(field, 'is required')
+  if (email.length > LIMITS.email) throw validationError(field, `must be at most ${LIMITS.email} characters`)
+  if (!EMAIL_RE.test(email)) throw validationError(field, 'must be an email address')
   return email
 }
 

@@ -9,6 +9,7 @@ import { NO_RECORD_LISTS, payloadOf, type EventLog } from '../events/events.js'
 import { canonicalId, newId } from '../ids.js'
 import { decodePageToken, encodePageToken } from '../paging.js'
 import { fixtureTime } from '../text.js'
+import type { NotificationRepository } from '../events/notifications.js'
 import { appendLines, type ConsoleEntry, type ConsoleLine } from './console-log.js'
 
 export type SyncKind = 'bulk' | 'model'
@@ -26,6 +27,8 @@ interface SchemaPlan {
   output_name: string
   records: number
   errors: number
+  /** Stopped by bulkSync.schemas.cancel while the run went on: it syncs nothing. */
+  canceled?: boolean
 }
 
 /** Decided when a run starts, so that the same seed gives the same counts whatever the pace. */
@@ -198,7 +201,9 @@ export class ExecutionRepository {
     private readonly runDurationMs: number,
     private readonly runsPerSync: number,
     /** Console-log lines kept per run (CONSOLE_LOG_ENTRIES). */
-    private readonly consoleLogEntries: number
+    private readonly consoleLogEntries: number,
+    /** Who hears of a failed run: the organization's global error subscribers. */
+    private readonly notifications: Pick<NotificationRepository, 'notify'>
   ) {
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM executions WHERE id = ?`)
     this.logOf = db.prepare('SELECT console_log FROM executions WHERE id = ?')
@@ -494,6 +499,38 @@ export class ExecutionRepository {
     return this.find(execution.id) as StoredExecution
   }
 
+  /**
+   * POST /api/bulk/syncs/:id/schemas/:schema_id/cancel: one schema of the sync's run under way stops; it syncs
+   * nothing and reports canceled, the others go on, and the run ends when they do (canceled itself when no schema
+   * is left). What to answer. Call inside a transaction.
+   */
+  cancelSchema (syncId: string, schemaId: string): string {
+    const running = this.active(syncId)
+    if (running === undefined) return 'no execution is running'
+    const schema = running.plan.schemas.find((s) => s.schema === schemaId)
+    if (schema === undefined) return `schema ${schemaId} is not part of execution ${running.id}`
+    if (running.status === 'canceling' || schema.canceled === true) {
+      return `schema ${schemaId} of execution ${running.id} is already canceled`
+    }
+    const plan: Plan = { ...running.plan, schemas: running.plan.schemas.map((s) => ({ ...s })) }
+    const target = plan.schemas.find((s) => s.schema === schemaId) as SchemaPlan
+    plan.records -= target.records
+    plan.errors = Math.max(0, plan.errors - target.errors)
+    plan.inserted = Math.min(plan.inserted, plan.records)
+    Object.assign(target, { records: 0, errors: 0, canceled: true })
+    const now = this.clock.now()
+    this.update.run({ ...this.columns(running), plan: JSON.stringify(plan), updated_ms: now })
+    const after = this.find(running.id) as StoredExecution
+    this.log(after, [{
+      level: 'warn',
+      message: `schema ${schemaId}: canceled`,
+      payload: { schema_id: schemaId, output_name: target.output_name, status: 'canceled' }
+    }], now)
+    if (plan.schemas.every((s) => s.canceled === true)) this.cancel(after)
+    this.changed()
+    return `cancellation of schema ${schemaId} of execution ${running.id} requested`
+  }
+
   /** POST .../cancel of a sync: its active run asked to stop; what to answer. Call inside a transaction. */
   cancelActive (syncId: string): string {
     const running = this.active(syncId)
@@ -606,6 +643,15 @@ export class ExecutionRepository {
         eventPayload(EVENTS[facts.kind][to], facts, after)
       )
     }
+    if (facts !== undefined && to === 'failed') {
+      this.notifications.notify(facts.organization_id, 'sync_failed', `${facts.name} failed`, {
+        sync_kind: facts.kind === 'bulk' ? 'bulk_sync' : 'model_sync',
+        sync_id: facts.id,
+        sync_name: facts.name,
+        execution_id: after.id,
+        error: after.status_message
+      })
+    }
     this.changed()
   }
 
@@ -638,8 +684,8 @@ export class ExecutionRepository {
       schemas: e.plan.schemas.map((schema) => ({
         schema: schema.schema,
         output_name: schema.output_name,
-        // BulkSchemaExecutionStatus has no canceling: a schema runs until its run is canceled.
-        status: e.status === 'canceling' ? 'running' : e.status,
+        // BulkSchemaExecutionStatus has no canceling: a schema runs until its run (or it alone) is canceled.
+        status: schema.canceled === true ? 'canceled' : e.status === 'canceling' ? 'running' : e.status,
         record_count: completed ? schema.records : 0,
         error_count: completed && e.plan.outcome === 'complete_with_errors' ? schema.errors : 0,
         warning_count: 0,
@@ -704,7 +750,8 @@ export class ExecutionRepository {
       schema: s.schema,
       output_name: s.output_name ?? outputName(s.schema),
       records: s.record_count ?? 0,
-      errors: s.error_count ?? 0
+      errors: s.error_count ?? 0,
+      ...(s.canceled === true ? { canceled: true } : {})
     }))
     const plan: Plan = {
       outcome,
@@ -793,7 +840,8 @@ export class ExecutionRepository {
             schema: s.schema,
             output_name: s.output_name,
             record_count: s.records,
-            error_count: s.errors
+            error_count: s.errors,
+            ...(s.canceled === true ? { canceled: true } : {})
           }))
         }
         const log = this.consoleLog(e)
@@ -859,7 +907,11 @@ function eventPayload (type: EventType, sync: SyncFacts, e: StoredExecution): Re
     number_of_warnings: 0,
     ...NO_RECORD_LISTS
   }
-  return payloadOf(type, all)
+  const payload = payloadOf(type, all)
+  // Beyond the SDK's fields: the schemas bulkSync.schemas.cancel stopped, on the end of a run that had any.
+  const canceled = e.plan.schemas.filter((s) => s.canceled === true).map((s) => s.schema)
+  if (canceled.length > 0 && e.status !== 'running') payload.canceled_schemas = canceled
+  return payload
 }
 
 /** What a run writes to its console log as it reaches a state (the state it is now in, its plan, its counts). */
@@ -868,6 +920,8 @@ function linesOf (
   to: 'created' | 'running' | 'canceling' | 'completed' | 'completed_with_errors' | 'failed' | 'canceled'
 ): ConsoleLine[] {
   const schemas = e.plan.schemas
+  // A schema canceled on its own said so then: the run's end speaks for the others.
+  const going = schemas.filter((s) => s.canceled !== true)
   const counts = countsOf(e)
   const schemaLine = (
     schema: SchemaPlan,
@@ -906,7 +960,7 @@ function linesOf (
     case 'completed_with_errors': {
       const withErrors = counts.errors > 0
       return [
-        ...schemas.map((s) => {
+        ...going.map((s) => {
           const errors = withErrors ? s.errors : 0
           return schemaLine(
             s,
@@ -926,7 +980,7 @@ function linesOf (
     }
     case 'failed':
       return [
-        ...schemas.map((s) => schemaLine(s, 'error', 'stopped', { status: 'failed' })),
+        ...going.map((s) => schemaLine(s, 'error', 'stopped', { status: 'failed' })),
         {
           level: 'error',
           message: `execution failed: ${e.status_message ?? 'simulated failure'}`,
@@ -935,7 +989,7 @@ function linesOf (
       ]
     case 'canceled':
       return [
-        ...schemas.map((s) => schemaLine(s, 'warn', 'canceled', { status: 'canceled' })),
+        ...going.map((s) => schemaLine(s, 'warn', 'canceled', { status: 'canceled' })),
         {
           level: 'warn',
           message: `execution canceled: ${e.status_message ?? 'canceled'}`,

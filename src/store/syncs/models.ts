@@ -1,3 +1,4 @@
+import { UNCHECKED_POLICIES, type PolicyNames } from '../identity/policies.js'
 import type { Statement } from 'better-sqlite3'
 import type { Clock } from '../../control/clock.js'
 import { Errors, validationError } from '../../core/errors.js'
@@ -130,6 +131,9 @@ export class ModelRepository {
     usedBy: Statement<[string], { sync_id: string }>
   }
 
+  /** The policies a model names, checked in its organization (the store sets the policy repository's). */
+  namedPolicies: PolicyNames = UNCHECKED_POLICIES
+
   constructor (
     db: Db,
     private readonly clock: Clock,
@@ -184,6 +188,7 @@ export class ModelRepository {
       organization_id: undefined,
       refresh: undefined
     }) as ModelDefinition
+    if (given.policies !== undefined) definition.policies = this.namedPolicies(organizationId, given.policies)
     const source = this.sourceOf(connection, given.configuration)
     if (source !== undefined) {
       checkModelFields(source, given.fields ?? [])

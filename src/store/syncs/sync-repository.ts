@@ -1,3 +1,4 @@
+import { UNCHECKED_POLICIES, type PolicyNames } from '../identity/policies.js'
 import type { Statement } from 'better-sqlite3'
 import type { Clock } from '../../control/clock.js'
 import type { Actor } from '../connections/connections.js'
@@ -98,6 +99,17 @@ export abstract class SyncRepository<S extends StoredSyncBase<D>, D, Input> {
     })
   }
 
+  /** The policies a sync names, checked in its organization (the store sets the policy repository's). */
+  namedPolicies: PolicyNames = UNCHECKED_POLICIES
+
+  /** A body checked in the organization, the policies it names too; a 422 names the first problem. */
+  private checkAll (organizationId: string, input: Input): CheckedSync<D> {
+    const checked = this.check(organizationId, input)
+    const definition = checked.definition as { policies?: string[] }
+    if (definition.policies !== undefined) definition.policies = this.namedPolicies(organizationId, definition.policies)
+    return checked
+  }
+
   /** A body checked in the organization; a 422 names the first problem. */
   protected abstract check (organizationId: string, input: Input): CheckedSync<D>
   /** The kind's fields over the shared ones. */
@@ -147,7 +159,7 @@ export abstract class SyncRepository<S extends StoredSyncBase<D>, D, Input> {
 
   /** Call inside a transaction. */
   create (organizationId: string, input: Input, actor: Actor | null, options: CreateOptions = {}): S {
-    const checked = this.check(organizationId, input)
+    const checked = this.checkAll(organizationId, input)
     const now = this.clock.now()
     const id = insertOwned(
       this.table,
@@ -169,7 +181,7 @@ export abstract class SyncRepository<S extends StoredSyncBase<D>, D, Input> {
 
   /** PUT: the sync's body replaced (what is left out goes back to its default). Call inside a transaction. */
   replace (existing: S, input: Input, actor: Actor): S {
-    const checked = this.check(existing.organization_id, input)
+    const checked = this.checkAll(existing.organization_id, input)
     const now = this.clock.now()
     this.sync.update.run({
       id: existing.id,
