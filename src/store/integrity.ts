@@ -43,6 +43,22 @@ export function integrityProblems (db: Db): string[] {
     ],
     ['an email that is not normalized', 'SELECT id FROM users WHERE email <> lower(trim(email))'],
     [
+      'a policy granting an action to a role that is not of its organization',
+      `SELECT p.id FROM policies p, json_each(p.actions) a, json_each(a.value, '$.role_ids') r WHERE NOT EXISTS
+        (SELECT 1 FROM roles WHERE id = r.value AND organization_id = p.organization_id)`
+    ],
+    [
+      "a connection, model or sync naming a policy that is not its organization's",
+      ['connections:policies:$', 'models:definition:$.policies', 'model_syncs:definition:$.policies',
+        'bulk_syncs:definition:$.policies']
+        .map((spec) => spec.split(':') as [string, string, string])
+        .map(([table, column, path]) => `SELECT t.id FROM ${table} t, json_each(t.${column}, '${path}') j WHERE NOT
+          EXISTS (SELECT 1 FROM policies p WHERE p.id = j.value AND p.organization_id = t.organization_id)`)
+        .join(' UNION ALL ')
+    ],
+    ['a global error subscriber that is not a normalized email', `SELECT s.organization_id AS id FROM
+      error_subscribers s, json_each(s.emails) e WHERE e.value <> lower(trim(e.value)) OR e.value NOT LIKE '%_@_%'`],
+    [
       'a shared connection whose parent is itself shared',
       'SELECT c.id FROM connections c JOIN connections p ON p.id = c.parent_id WHERE p.parent_id IS NOT NULL'
     ],

@@ -28,6 +28,7 @@ interface World {
   modelExecutions: string[]
   jobs: string[]
   queries: string[]
+  policies: string[]
 }
 
 t.test(
@@ -183,6 +184,32 @@ t.test(
       })
       const query = data(await call(app, 'POST', `/api/connections/${copy}/query?query=SELECT%201`, P, {})).id
       await app.control.queriesAnswered()
+      // A policy in each organization (the one of the customer holding the syncs names it on its bulk sync), and
+      // global error subscribers; an HTTP API connection for the proxy (it calls 127.0.0.1 port 1: nothing listens).
+      const policies: string[] = []
+      for (const org of orgs) {
+        policies.push(
+          data(
+            await call(app, 'POST', '/api/permissions/policies', P, {
+              name: `T${n} policy`,
+              organization_id: org,
+              policy_actions: [{ action: 'read' }, { action: 'update', role_ids: [] }]
+            })
+          ).id
+        )
+        await call(app, 'PUT', '/api/notifications/global-error-subscribers', P, {
+          organization_id: org,
+          emails: [`ops@t${n}.example`]
+        })
+      }
+      const api = data(
+        await call(app, 'POST', '/api/connections', P, {
+          name: `T${n} api`,
+          type: 'api',
+          organization_id: org1,
+          configuration: { url: 'http://127.0.0.1:1', auth_method: 'bearer', token: `token-${n}` }
+        })
+      ).id
       app.control.settleExecutions()
       app.store.credentials.addApiKey(`org-key-tenant-${n}`, tenant.organization_id, null)
       await call(app, 'POST', `/api/organizations/${orgs[1]}/users/${users[1]}/keys`, P)
@@ -194,7 +221,7 @@ t.test(
         orgs,
         users,
         roles,
-        connections: [connection, copy, own],
+        connections: [connection, copy, own, api],
         webhooks,
         events,
         bulkSyncs: [bulk],
@@ -204,7 +231,8 @@ t.test(
         modelSyncs: [modelSync],
         modelExecutions: [modelRun],
         jobs: [job.job.job_id],
-        queries: [query]
+        queries: [query],
+        policies
       })
     }
     t.match(
@@ -539,6 +567,51 @@ t.test(
                 ])
               }
             }
+            for (const policy of b.policies) {
+              probes.push(
+                ['GET', `/api/permissions/policies/${policy}`, h, undefined],
+                ['PUT', `/api/permissions/policies/${policy}`, h, { name: 'Hijacked', policy_actions: [] }],
+                ['DELETE', `/api/permissions/policies/${policy}`, h, undefined]
+              )
+            }
+            for (const org of b.orgs) {
+              probes.push(
+                ['GET', `/api/permissions/policies?organization_id=${org}`, h, undefined],
+                ['POST', '/api/permissions/policies', h, { name: 'Intruder', organization_id: org }],
+                ['GET', `/api/notifications/global-error-subscribers?organization_id=${org}`, h, undefined],
+                [
+                  'PUT',
+                  '/api/notifications/global-error-subscribers',
+                  h,
+                  { organization_id: org, emails: ['intruder@evil.example'] }
+                ]
+              )
+            }
+            for (const [index, sync] of b.bulkSyncs.entries()) {
+              const url = `/api/bulk/syncs/${sync}`
+              const run = b.bulkExecutions[index] ?? ''
+              probes.push(
+                ['GET', `${url}/executions/${run}/logs`, h, undefined],
+                ['POST', `${url}/executions/${run}/logs/export?notify=true`, h, undefined],
+                ['POST', `${url}/schemas/public.users/cancel`, h, undefined],
+                ['GET', `/api/bulk/syncs/${a.bulkSyncs[0] ?? ''}/executions/${run}/logs`, h, undefined]
+              )
+            }
+            for (const [index, sync] of b.modelSyncs.entries()) {
+              const url = `/api/syncs/${sync}/executions/${b.modelExecutions[index] ?? ''}`
+              probes.push(
+                ['GET', `${url}/records`, h, undefined],
+                ['GET', `${url}/errors/records-${b.modelExecutions[index] ?? ''}.jsonl`, h, undefined]
+              )
+            }
+            if (version === '2025-09-18') {
+              for (const connection of b.connections) {
+                probes.push(
+                  ['POST', `/api/connections/${connection}/proxy`, h, { request: { method: 'GET', path: '/' } }],
+                  ['GET', `/api/connections/${connection}/proxy/info`, h, undefined]
+                )
+              }
+            }
             for (const role of b.roles) {
               probes.push(
                 ['GET', `/api/permissions/roles/${role}`, h, undefined],
@@ -616,6 +689,40 @@ t.test(
         }
       }
     }
+    t.same(app.control.notifications().filter((n) => n.kind === 'logs_exported'), [], 'no export told anyone')
+
+    // A resource may not name another tenant's policy: the same 422 as a policy that does not exist.
+    for (const a of worlds) {
+      for (const b of worlds.filter((w) => w !== a)) {
+        const put = async (policy: string): Promise<unknown> =>
+          (await call(app, 'PUT', `/api/connections/${a.connections[0] ?? ''}`, bearer(a.partnerKey), {
+            name: 'Mine',
+            configuration: { hostname: 'h', database: 'd', username: 'u' },
+            policies: [policy]
+          })).body
+        const missing = '00000000-0000-4000-8000-00000000beef'
+        const theirs = b.policies[0] as string
+        t.same(
+          JSON.stringify(await put(theirs)).replaceAll(theirs, 'ID'),
+          JSON.stringify(await put(missing)).replaceAll(missing, 'ID'),
+          "another tenant's policy reads as none"
+        )
+      }
+    }
+    t.same((await call(app, 'GET', '/__admin/fixtures')).body, before, 'and nothing changed')
+
+    // A tenant's log URLs read its own run's log, and a signature made for one run opens no other.
+    const [first, second] = worlds as [World, World]
+    const logs = (await call(
+      app,
+      'GET',
+      `/api/bulk/syncs/${first.bulkSyncs[0] ?? ''}/executions/${first.bulkExecutions[0] ?? ''}/logs`,
+      bearer(first.partnerKey)
+    )).body as { data: { URLs: string[] } }
+    const url = new URL(logs.data.URLs[0] as string)
+    t.equal((await app.inject({ method: 'GET', url: url.pathname + url.search })).statusCode, 200)
+    const swapped = url.pathname.replace(first.bulkExecutions[0] ?? '', second.bulkExecutions[0] ?? '') + url.search
+    t.equal((await app.inject({ method: 'GET', url: swapped })).statusCode, 403, "another run's file is refused")
     t.same(integrityProblems(app.store.db), [])
   }
 )

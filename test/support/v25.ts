@@ -242,6 +242,49 @@ export const EntityResponse = closed(
 
 export const ApiError = closed({ status: num, message: str, key: str, metadata: object }, ['message'])
 
+/** The connection proxy's answer and contract (surface 3.10): camelCase, as v25 reads them. */
+const ConnectionProxyResponse = closed({
+  status: num,
+  headers: { type: 'object', additionalProperties: str },
+  body: str,
+  contentType: str,
+  latencyMs: num,
+  proxyCallId: str,
+  truncated: bool
+})
+const ConnectionProxyInfoResponse = closed({
+  connectionId: str,
+  backendType: str,
+  inheritedBase: closed({
+    baseUrl: str,
+    lockedHeaders: { type: 'array', items: closed({ name: str, value: str, redacted: bool }) },
+    lockedQuery: object
+  }),
+  mergeRules: closed({ headers: str, query: str }),
+  requestContract: closed({
+    allowedMethods: strings,
+    blockedRequestHeaders: strings,
+    blockedResponseHeaders: strings,
+    bodyTypes: strings,
+    maxRequestBodyBytes: num,
+    maxResponseBodyBytes: num,
+    pathRule: str,
+    queryModes: strings,
+    queryValueTypes: strings,
+    rateLimitPerMinute: num,
+    rawQueryRule: str,
+    timeoutMs: num
+  }),
+  stats: closed({
+    callsLast24h: num,
+    lastProxyCallAt: str,
+    proxyCallsLast24h: num,
+    proxy2xxLast24h: num,
+    proxy4xxLast24h: num,
+    proxy5xxLast24h: num
+  })
+})
+
 /** The envelopes of the changed and new operations. */
 export const V25_TYPES = {
   BulkSyncEnvelope: envelope(BulkSyncResponse),
@@ -265,6 +308,8 @@ export const V25_TYPES = {
     type: 'array',
     items: closed({ id: str, email: str, organization_id: str, role: str, role_ids: strings })
   }),
+  ExecuteConnectionProxyEnvelope: envelope(ConnectionProxyResponse),
+  GetConnectionProxyInfoEnvelope: envelope(ConnectionProxyInfoResponse),
   ApiError
 } as const
 
