@@ -26,6 +26,7 @@ import { measureCallCosts, measureSecondInstance } from './in-process.mjs'
 import { measurePieces } from './pieces.mjs'
 import { measureRestore } from './restore.mjs'
 import { catalogLines, measureCatalogs } from './catalogs.mjs'
+import { measureOperations, operationLines } from './operations.mjs'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
@@ -186,6 +187,8 @@ const costs = await measureCallCosts(ROOT)
 const restore = await measureRestore(ROOT)
 const catalogs = await measureCatalogs(DURATION)
 for (const line of catalogLines(catalogs)) log(line)
+const operations = await measureOperations(DURATION)
+for (const line of operationLines(operations)) log(line)
 log(
   `where a GET user's time goes: ${pieces.simulator.rows.map(([piece, us]) => `${piece} ${us.toFixed(1)} µs`).join(', ')}; the ceiling ${pieces.ceiling.total.toFixed(1)} µs`
 )
@@ -300,6 +303,10 @@ const report = [
   '## Data inside connections: the query runner and records',
   '',
   ...catalogLines(catalogs),
+  '',
+  '## Policies, the connection proxy and run logs',
+  '',
+  ...operationLines(operations),
   ''
 ].join('\n')
 log()

@@ -58,6 +58,7 @@ t.test('every method, with the admin token', async (t) => {
     'reset drops it'
   )
   t.match(await admin.call('POST', '/executions/settle'), { status: 'ok', finished: 0 })
+  t.same(await admin.notifications({ kind: 'sync_failed' }), [], 'nothing was told')
 })
 
 t.test('refusals are AdminErrors with the status and the error body', async (t) => {

@@ -348,3 +348,22 @@ t.test('a connection remembers at most PROXY_CALLS_MAX proxy calls for its stats
   t.match(big.body, { message: /request\.body/ })
   t.equal(stub.received.length, 3, 'and never sent')
 })
+
+t.test('a connection makes at most PROXY_RATE_PER_MINUTE proxy calls a minute of simulated time', async (t) => {
+  const app = await build(t, { config: { proxyRatePerMinute: 2, proxyAllowedHosts: ['127.0.0.1'] } })
+  const v25 = { ...J, 'x-polytomic-version': '2025-09-18' }
+  const stub = await receiver(t)
+  const id = dataOf<{ id: string }>(
+    await call(app, 'POST', '/api/connections', v25, { name: 'Stub', type: 'api', configuration: { url: new URL(stub.url).origin } })
+  ).id
+  const proxy = async (): Promise<number> =>
+    (await call(app, 'POST', `/api/connections/${id}/proxy`, v25, { request: { method: 'GET', path: '/' } })).status
+  t.same([await proxy(), await proxy(), await proxy()], [200, 200, 429])
+  t.equal(stub.received.length, 2, 'the third was not sent')
+  await call(app, 'POST', '/__admin/clock', {}, { advance_s: 61 })
+  t.equal(await proxy(), 200, 'a minute later it goes through')
+  const info = dataOf<{ requestContract: { rateLimitPerMinute: number } }>(
+    await call(app, 'GET', `/api/connections/${id}/proxy/info`, v25)
+  )
+  t.equal(info.requestContract.rateLimitPerMinute, 2)
+})

@@ -54,6 +54,7 @@ t.test('defaults apply when nothing is set', async (t) => {
     proxyCallsMax: 1000,
     proxyAllowedHosts: ['127.0.0.1', 'localhost', '[::1]'],
     proxyTimeoutMs: 30000,
+    proxyRatePerMinute: 600,
     logUrlTtlS: 900
   })
   t.ok(existsSync(BUNDLED_FIXTURES), 'the bundled fixtures path exists')
@@ -111,6 +112,7 @@ t.test('every variable is read', async (t) => {
       PROXY_CALLS_MAX: '16',
       PROXY_ALLOWED_HOSTS: 'api.example.com, *.internal',
       PROXY_TIMEOUT_MS: '17',
+      PROXY_RATE_PER_MINUTE: '19',
       LOG_URL_TTL_S: '18'
     }),
     {
@@ -163,6 +165,7 @@ t.test('every variable is read', async (t) => {
       proxyCallsMax: 16,
       proxyAllowedHosts: ['api.example.com', '*.internal'],
       proxyTimeoutMs: 17,
+      proxyRatePerMinute: 19,
       logUrlTtlS: 18
     }
   )

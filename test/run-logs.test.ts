@@ -54,6 +54,22 @@ t.test("a bulk run's logs: signed URLs the simulator serves, with the run's cons
   t.equal((await download(app, fresh.URLs[0] as string)).status, 404)
 })
 
+t.test("a run's files go with reset, as the run does; the baseline's stay", async (t) => {
+  const app = await build(t)
+  const run = data<{ id: string }>(await call(app, 'POST', `/api/bulk/syncs/${W.bulkSync.id}/executions`, jane, {}))
+  const urls = async (executionId: string): Promise<string[]> =>
+    data<{ URLs: string[] }>(
+      await call(app, 'GET', `/api/bulk/syncs/${W.bulkSync.id}/executions/${executionId}/logs`, jane)
+    ).URLs
+  const [mine] = await urls(run.id)
+  const [baseline] = await urls(W.bulkSync.executionId)
+  t.equal((await download(app, mine as string)).status, 200)
+  await call(app, 'POST', '/__admin/reset')
+  t.equal((await download(app, mine as string)).status, 404, 'the run is gone, and its file')
+  t.equal((await download(app, baseline as string)).status, 200, "the fixture's run is still there")
+  t.same(app.control.notifications(), [])
+})
+
 t.test('the journal keeps log URLs without their signature', async (t) => {
   const app = await build(t)
   await call(app, 'GET', `/api/bulk/syncs/${W.bulkSync.id}/executions/${W.bulkSync.executionId}/logs`, jane)

@@ -65,6 +65,7 @@ export interface Config {
   proxyCallsMax: number
   proxyAllowedHosts: string[] | null
   proxyTimeoutMs: number
+  proxyRatePerMinute: number
   logUrlTtlS: number
 }
 
@@ -512,6 +513,13 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     parse: parsePositive(600_000),
     defaultValue: 30_000,
     description: 'how long the connection proxy waits for the upstream answer; past it the call is a 504'
+  },
+  proxyRatePerMinute: {
+    key: 'proxyRatePerMinute',
+    env: 'PROXY_RATE_PER_MINUTE',
+    parse: parsePositive(10_000_000),
+    defaultValue: 600,
+    description: 'connection-proxy calls one connection may make per minute of simulated time; one more is a 429'
   },
   logUrlTtlS: {
     key: 'logUrlTtlS',

@@ -38,6 +38,8 @@ export interface OutboundRequest {
   active: Set<http.ClientRequest>
   /** The simulator's own ports: a name resolving to this machine on one of them is refused (SELF_LOOKUP). */
   ports: ListeningPorts
+  /** Connections to keep alive between requests (the caller destroys it when it closes); none by default. */
+  agents?: { http: http.Agent; https: https.Agent }
 }
 
 export interface OutboundAnswer {
@@ -58,12 +60,13 @@ export async function send (url: URL, request: OutboundRequest): Promise<Outboun
     let read = 0
     let status: number | null = null
     let headers: http.IncomingHttpHeaders = {}
-    const finish = (error: string | null, truncated = false): void => {
+    const finish = (error: string | null, truncated = false, complete = false): void => {
       if (done) return
       done = true
       clearTimeout(timer)
       request.active.delete(outgoing)
-      outgoing.destroy()
+      // An answer read to its end leaves its socket to the agent (kept alive, if it keeps any); anything else cuts it.
+      if (!complete) outgoing.destroy()
       resolve({ status, headers, body: Buffer.concat(chunks).subarray(0, request.maxBytes), truncated, error })
     }
     const body = request.body ?? ''
@@ -71,7 +74,7 @@ export async function send (url: URL, request: OutboundRequest): Promise<Outboun
     const outgoing = client.request(url, {
       method: request.method,
       headers: { ...request.headers, 'content-length': String(Buffer.byteLength(body)) },
-      agent: false,
+      agent: request.agents === undefined ? false : url.protocol === 'https:' ? request.agents.https : request.agents.http,
       lookup: lookupRefusingSelf(portOf(url), request.ports)
     })
     request.active.add(outgoing)
@@ -85,7 +88,7 @@ export async function send (url: URL, request: OutboundRequest): Promise<Outboun
         read += chunk.length
         if (read > request.maxBytes) finish(null, true)
       })
-      response.on('end', () => finish(null))
+      response.on('end', () => finish(null, false, true))
       response.on('error', () => finish(null))
     })
     outgoing.end(body)

@@ -94,7 +94,8 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     bounds: boundsOf(config),
     logUrlTtlMs: config.logUrlTtlS * 1000,
     proxyAllowedHosts: config.proxyAllowedHosts,
-    proxyTimeoutMs: config.proxyTimeoutMs
+    proxyTimeoutMs: config.proxyTimeoutMs,
+    proxyRatePerMinute: config.proxyRatePerMinute
   })
   try {
     if (store.isEmpty()) {

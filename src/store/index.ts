@@ -57,6 +57,8 @@ export interface StoreOptions {
   proxyAllowedHosts?: readonly string[] | null
   /** How long the connection proxy waits for an answer, in ms (default 30 s). */
   proxyTimeoutMs?: number
+  /** Proxy calls one connection may make per minute of simulated time (default 600). */
+  proxyRatePerMinute?: number
 }
 
 let bundledCatalogs: DefaultCatalogs | undefined
@@ -133,6 +135,7 @@ export class Store {
     this.proxy = new ConnectionProxy(this.db, this.clock, () => this.webhooks.listeningPorts(), {
       allowedHosts: options.proxyAllowedHosts === undefined ? [...LOOPBACK_HOSTS] : options.proxyAllowedHosts,
       timeoutMs: options.proxyTimeoutMs ?? 30_000,
+      ratePerMinute: options.proxyRatePerMinute ?? 600,
       keep: bounds.proxyCalls
     })
     this.deliveries = new DeliveryQueue(this.db, bounds.webhookQueue)

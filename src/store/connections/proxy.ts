@@ -1,4 +1,5 @@
-import type http from 'node:http'
+import http from 'node:http'
+import https from 'node:https'
 import { performance } from 'node:perf_hooks'
 import type { Statement } from 'better-sqlite3'
 import type { Clock } from '../../control/clock.js'
@@ -25,8 +26,6 @@ export const PROXY_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 /** The most a request body may weigh, and the most of an answer's body kept (the rest cut, truncated: true). */
 export const PROXY_MAX_REQUEST_BYTES = 1024 * 1024
 export const PROXY_MAX_RESPONSE_BYTES = 1024 * 1024
-/** Proxied requests one connection may make per minute of simulated time: one more is a 429. */
-export const PROXY_RATE_PER_MINUTE = 600
 
 /** Headers a caller may not send: they are the proxy's to set, or would carry the caller's own credentials. */
 const BLOCKED_REQUEST_HEADERS = [
@@ -79,7 +78,9 @@ export interface ProxySettings {
   /** Hosts the proxy may call (PROXY_ALLOWED_HOSTS); null for any. */
   allowedHosts: readonly string[] | null
   timeoutMs: number
-  /** Calls remembered per connection, for its stats (PROXY_CALLS_MAX). */
+  /** Calls one connection may make per minute of simulated time (PROXY_RATE_PER_MINUTE): one more is a 429. */
+  ratePerMinute: number
+  /** Calls remembered per connection, for its stats and the rate (PROXY_CALLS_MAX). */
   keep: number
 }
 
@@ -93,6 +94,11 @@ export interface ProxySettings {
 export class ConnectionProxy {
   private readonly sql: ProxyStatements
   private readonly active = new Set<http.ClientRequest>()
+  /** Connections to upstream APIs, kept alive between calls (a stub API answers many). */
+  private readonly agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 64 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 64 })
+  }
 
   constructor (
     db: Db,
@@ -150,7 +156,7 @@ export class ConnectionProxy {
         pathRule: 'relative to the base URL: starts with "/", no "..", no query string or fragment',
         queryModes: ['query', 'rawQuery'],
         queryValueTypes: ['string', 'number', 'boolean', 'array'],
-        rateLimitPerMinute: PROXY_RATE_PER_MINUTE,
+        rateLimitPerMinute: this.settings.ratePerMinute,
         rawQueryRule: 'appended as it is after the connection\'s parameters; the caller encodes it',
         timeoutMs: this.settings.timeoutMs
       },
@@ -176,8 +182,9 @@ export class ConnectionProxy {
     const body = bodyOf(call.body, headers)
     for (const h of locked) headers[h.name.toLowerCase()] = h.value
     const now = this.clock.now()
-    if ((this.sql.since.get({ connection: connection.id, since: now - 60_000 })?.calls ?? 0) >= PROXY_RATE_PER_MINUTE) {
-      throw Errors.TooManyRequests({ message: `the proxy takes at most ${PROXY_RATE_PER_MINUTE} calls a minute per connection` })
+    const rate = this.settings.ratePerMinute
+    if ((this.sql.since.get({ connection: connection.id, since: now - 60_000 })?.calls ?? 0) >= rate) {
+      throw Errors.TooManyRequests({ message: `the proxy takes at most ${rate} calls a minute per connection` })
     }
     const started = performance.now()
     const answer = await send(url, {
@@ -187,7 +194,8 @@ export class ConnectionProxy {
       timeoutMs: this.settings.timeoutMs,
       maxBytes: PROXY_MAX_RESPONSE_BYTES,
       active: this.active,
-      ports: this.ports
+      ports: this.ports,
+      agents: this.agents
     })
     const latencyMs = Math.round(performance.now() - started)
     if (answer.status === null) {
@@ -222,6 +230,8 @@ export class ConnectionProxy {
   close (): void {
     for (const request of this.active) request.destroy()
     this.active.clear()
+    this.agents.http.destroy()
+    this.agents.https.destroy()
   }
 
   /** The URL a call goes to: the base URL's path, then the call's, then its query; a refused host is a 403. */
