@@ -141,3 +141,16 @@ t.test('the proxy routes are 2025-09-18 routes, behind the same auth and reach a
   })
   t.equal(other.status, 404)
 })
+
+t.test('close() cuts a proxy call in flight: the call ends, nothing is left running', async (t) => {
+  const app = await build(t, { config: { proxyTimeoutMs: 600_000 } })
+  const silent = await receiver(t, () => 'hang')
+  const id = await apiConnection(app, origin(silent.url), 'Silent')
+  const pending = call(app, 'POST', `/api/connections/${id}/proxy`, v25, { request: { method: 'GET', path: '/' } })
+  await silent.waitFor(1)
+  const closing = app.close()
+  const res = await pending
+  t.equal(res.status, 503, 'the call ends, as the simulator shuts down')
+  await closing
+  t.ok(app.store.isClosed, 'and the simulator closed')
+})

@@ -327,7 +327,7 @@ export default async function connectionRoutes (api: FastifyInstance, options: C
         schema: {
           params: IdParams,
           body: ProxyBody,
-          response: { 200: ProxyEnvelope, ...errorResponses(400, 401, 403, 404, 429, 502, 504) }
+          response: { 200: ProxyEnvelope, ...errorResponses(400, 401, 403, 404, 429, 502, 503, 504) }
         }
       },
       async (request, reply) => {

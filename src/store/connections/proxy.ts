@@ -94,6 +94,7 @@ export interface ProxySettings {
 export class ConnectionProxy {
   private readonly sql: ProxyStatements
   private readonly active = new Set<http.ClientRequest>()
+  private closed = false
   /** Connections to upstream APIs, kept alive between calls (a stub API answers many). */
   private readonly agents = {
     http: new http.Agent({ keepAlive: true, maxSockets: 64 }),
@@ -198,6 +199,8 @@ export class ConnectionProxy {
       agents: this.agents
     })
     const latencyMs = Math.round(performance.now() - started)
+    // Cut by close(): the store is going, so nothing is recorded.
+    if (this.closed) throw Errors.ServiceUnavailable({ message: 'the simulator is shutting down' })
     if (answer.status === null) {
       const timedOut = answer.error === TIMED_OUT
       this.record(connection.id, timedOut ? 504 : 502)
@@ -228,6 +231,7 @@ export class ConnectionProxy {
 
   /** Stops the calls in flight (Store.close). */
   close (): void {
+    this.closed = true
     for (const request of this.active) request.destroy()
     this.active.clear()
     this.agents.http.destroy()
