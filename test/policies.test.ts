@@ -178,3 +178,45 @@ t.test('policies and subscribers go through export, reset, snapshots and tenant 
   t.equal((await call(app, 'DELETE', `/__admin/tenants/${W.acme.partnerId}`)).status, 200)
   t.equal(app.store.db.prepare('SELECT count(*) AS n FROM policies').pluck().get(), 0, "the tenant's go with it")
 })
+
+t.test('a bulk sync and a model that name a policy hold users to it, their runs and logs included', async (t) => {
+  const app = await build(t)
+  const jane = bearer(W.jane.key)
+  const john = bearer(W.john.key)
+  const policy = data<Policy>(await call(app, 'POST', '/api/permissions/policies', jane, {
+    name: 'Analysts read',
+    policy_actions: [{ action: 'read', role_ids: [W.org.analystRoleId] }]
+  }))
+  const bulk = data<Record<string, unknown>>(await call(app, 'GET', `/api/bulk/syncs/${W.bulkSync.id}`, jane))
+  const guarded = await call(app, 'PUT', `/api/bulk/syncs/${W.bulkSync.id}`, jane, {
+    name: bulk.name,
+    source_connection_id: bulk.source_connection_id,
+    destination_connection_id: bulk.destination_connection_id,
+    destination_configuration: bulk.destination_configuration,
+    default_schedule: { frequency: 'manual' },
+    policies: [policy.id]
+  })
+  t.equal(guarded.status, 200, JSON.stringify(guarded.body))
+  const model = data<{ id: string }>(await call(app, 'POST', '/api/models', jane, {
+    name: 'Users',
+    connection_id: W.warehouse.copyId,
+    configuration: { table: 'public.users' },
+    policies: [policy.id]
+  }))
+  const logs = `/api/bulk/syncs/${W.bulkSync.id}/executions/${W.bulkSync.executionId}/logs`
+  for (const url of [`/api/bulk/syncs/${W.bulkSync.id}`, logs, `/api/models/${model.id}`]) {
+    t.match((await call(app, 'GET', url, john)).body, { status: 403, key: 'policy_denied' }, `${url}: no role granted`)
+  }
+  await call(app, 'PUT', `/api/organizations/${W.org.id}/users/${W.john.id}`, bearer(W.acme.key), {
+    email: W.john.email,
+    role_ids: [W.org.analystRoleId]
+  })
+  for (const url of [`/api/bulk/syncs/${W.bulkSync.id}`, logs, `/api/models/${model.id}`]) {
+    t.equal((await call(app, 'GET', url, john)).status, 200, `${url}: read is granted`)
+  }
+  const start = await call(app, 'POST', `/api/bulk/syncs/${W.bulkSync.id}/executions`, john, {})
+  t.match(start.body, { status: 403, metadata: { action: 'update' } }, 'starting a run is an update')
+  const remove = await call(app, 'DELETE', `/api/models/${model.id}`, john)
+  t.match(remove.body, { status: 403, metadata: { action: 'delete' } })
+  t.equal((await call(app, 'POST', `/api/bulk/syncs/${W.bulkSync.id}/executions`, jane, {})).status, 200, 'admins pass')
+})

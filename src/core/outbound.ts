@@ -74,7 +74,7 @@ export async function send (url: URL, request: OutboundRequest): Promise<Outboun
     const outgoing = client.request(url, {
       method: request.method,
       headers: { ...request.headers, 'content-length': String(Buffer.byteLength(body)) },
-      agent: request.agents === undefined ? false : url.protocol === 'https:' ? request.agents.https : request.agents.http,
+      agent: request.agents?.[url.protocol === 'https:' ? 'https' : 'http'] ?? false,
       lookup: lookupRefusingSelf(portOf(url), request.ports)
     })
     request.active.add(outgoing)

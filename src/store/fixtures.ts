@@ -87,11 +87,11 @@ export function validateFixtures (document: unknown, source: string): Fixtures {
   throw new FixtureError(source, issue.path, issue.problem)
 }
 
-function duplicateCheck (source: string, collection: string, ids: string[]): void {
+function duplicateCheck (source: string, collection: string, ids: string[], field = 'id'): void {
   const seen = new Set<string>()
   ids.forEach((id, index) => {
     const key = canonicalId(id)
-    if (seen.has(key)) throw new FixtureError(source, `${collection}[${index}].id`, `duplicate id ${id}`)
+    if (seen.has(key)) throw new FixtureError(source, `${collection}[${index}].${field}`, `duplicate ${field} ${id}`)
     seen.add(key)
   })
 }
@@ -200,14 +200,14 @@ export function loadFixtures (store: Store, fixtures: Fixtures, source: string):
   loadEach(store, source, 'policies', fixtures.policies, (organizationId, policy) =>
     store.policies.create(organizationId, policy, roleExists, canonicalId(policy.id))
   )
-  ;(fixtures.error_subscribers ?? []).forEach((subscribers, index) => {
-    const path = `error_subscribers[${index}]`
-    const organization = store.organizations.find(subscribers.organization_id)
-    if (organization === undefined) {
-      throw new FixtureError(source, `${path}.organization_id`, `no organization with id ${subscribers.organization_id}`)
-    }
-    entry(source, path, () => store.notifications.setSubscribers(organization.id, subscribers.emails))
-  })
+  loadEach(
+    store,
+    source,
+    'error_subscribers',
+    fixtures.error_subscribers,
+    (organizationId, subscribers) => store.notifications.setSubscribers(organizationId, subscribers.emails),
+    'organization_id'
+  )
 
   users.forEach((user, index) => {
     const path = `users[${index}]`
@@ -247,20 +247,23 @@ export function loadFixtures (store: Store, fixtures: Fixtures, source: string):
 }
 
 /**
- * Loads the entries of one collection that belong to an organization: ids unique, the organization
- * known, then the store's own load (its rules), each problem a FixtureError naming the entry.
+ * Loads the entries of one collection that belong to an organization: their key (the id, or the organization for
+ * one entry an organization) unique, the organization known, then the store's own load (its rules), each problem a
+ * FixtureError naming the entry.
  */
-function loadEach<T extends { id: string; organization_id: string }> (
+function loadEach<T extends { organization_id: string }, K extends keyof T & string = 'id' & keyof T> (
   store: Store,
   source: string,
   collection: string,
   list: T[] | undefined,
-  load: (organizationId: string, item: T) => void
+  load: (organizationId: string, item: T) => void,
+  key: K = 'id' as K
 ): void {
   duplicateCheck(
     source,
     collection,
-    (list ?? []).map((item) => item.id)
+    (list ?? []).map((item) => String(item[key])),
+    key
   )
   ;(list ?? []).forEach((item, index) => {
     const path = `${collection}[${index}]`

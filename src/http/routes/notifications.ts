@@ -19,7 +19,7 @@ export default async function notificationRoutes (api: FastifyInstance): Promise
       schema: { querystring: RoleListQuery, response: { 200: ErrorSubscribers, ...errorResponses(400, 401, 404) } }
     },
     (request, reply) => {
-      const organization = store.access.organizationForPolicies(callerOf(request), request.query.organization_id)
+      const organization = store.access.organizationToConfigure(callerOf(request), request.query.organization_id)
       reply.send({ emails: store.notifications.subscribers(organization.id) })
     }
   )
@@ -35,7 +35,7 @@ export default async function notificationRoutes (api: FastifyInstance): Promise
     (request, reply) => {
       const caller = callerOf(request)
       const body = request.body ?? {}
-      const organization = store.access.organizationForPolicies(caller, body.organization_id, true)
+      const organization = store.access.organizationToConfigure(caller, body.organization_id, true)
       const emails = store.transaction(() => store.notifications.setSubscribers(organization.id, body.emails))
       reply.send({ emails })
     }

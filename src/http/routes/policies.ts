@@ -23,7 +23,7 @@ export default async function policyRoutes (api: FastifyInstance): Promise<void>
       schema: { querystring: RoleListQuery, response: { 200: PolicyListEnvelope, ...errorResponses(400, 401, 404) } }
     },
     (request, reply) => {
-      const organization = store.access.organizationForPolicies(callerOf(request), request.query.organization_id)
+      const organization = store.access.organizationToConfigure(callerOf(request), request.query.organization_id)
       reply.send(envelopeBody(request, store.policies.list(organization.id)))
     }
   )
@@ -35,7 +35,7 @@ export default async function policyRoutes (api: FastifyInstance): Promise<void>
     },
     (request, reply) => {
       const caller = callerOf(request)
-      const organization = store.access.organizationForPolicies(caller, request.body.organization_id, true)
+      const organization = store.access.organizationToConfigure(caller, request.body.organization_id, true)
       const created = store.transaction(() => store.policies.create(organization.id, request.body, roleExists))
       reply.send(envelopeBody(request, created))
     }

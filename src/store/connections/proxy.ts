@@ -176,7 +176,9 @@ export class ConnectionProxy {
         throw Errors.BadRequest({ message: `request.headers: ${name} is blocked by the proxy` })
       }
       if (locked.some((h) => h.name.toLowerCase() === key)) {
-        throw Errors.BadRequest({ message: `request.headers: ${name} is the connection's own and cannot be overridden` })
+        throw Errors.BadRequest({
+          message: `request.headers: ${name} is the connection's own and cannot be overridden`
+        })
       }
       headers[key] = value
     }
@@ -208,7 +210,9 @@ export class ConnectionProxy {
         throw Errors.GatewayTimeout({ message: `${url.host} did not answer within ${this.settings.timeoutMs} ms` })
       }
       if (answer.error === SELF_LOOKUP) {
-        throw Errors.ProxyHostRefused({ message: `${url.hostname} resolves to this simulator, which the proxy never calls` })
+        throw Errors.ProxyHostRefused({
+          message: `${url.hostname} resolves to this simulator, which the proxy never calls`
+        })
       }
       throw Errors.BadGateway({ message: `could not reach ${url.host}: ${answer.error ?? 'no answer'}` })
     }
@@ -256,7 +260,9 @@ export class ConnectionProxy {
     for (const [name, value] of Object.entries(call.query ?? {})) {
       for (const item of Array.isArray(value) ? value : [value]) {
         if (item !== null && typeof item === 'object') {
-          throw Errors.BadRequest({ message: `request.query.${name}: must be a string, number, boolean or an array of them` })
+          throw Errors.BadRequest({
+            message: `request.query.${name}: must be a string, number, boolean or an array of them`
+          })
         }
         params.append(name, String(item))
       }
@@ -309,7 +315,8 @@ function lockedHeaders (connection: StoredConnection): LockedHeader[] {
         secret: true
       }]
     case 'header':
-      return text(c.header_name) === '' ? [] : [{ name: text(c.header_name), value: text(c.header_value), secret: true }]
+      if (text(c.header_name) === '') return []
+      return [{ name: text(c.header_name), value: text(c.header_value), secret: true }]
     default:
       return []
   }

@@ -72,8 +72,8 @@ export class NotificationRepository {
       allSubscribers: 'SELECT organization_id, emails FROM error_subscribers ORDER BY organization_id',
       insert: `INSERT INTO notifications (${columns}) VALUES (@id, @organization_id, @kind, @recipient, @subject,
         @details, @created_ms)`,
-      prune: `DELETE FROM notifications WHERE seq IN (SELECT seq FROM notifications WHERE organization_id = @organization
-        ORDER BY seq DESC LIMIT -1 OFFSET @keep)`,
+      prune: `DELETE FROM notifications WHERE seq IN (SELECT seq FROM notifications
+        WHERE organization_id = @organization ORDER BY seq DESC LIMIT -1 OFFSET @keep)`,
       list: `SELECT ${columns} FROM notifications WHERE (@organization IS NULL OR organization_id = @organization)
         AND (@kind IS NULL OR kind = @kind) ORDER BY seq LIMIT @limit`
     })

@@ -318,10 +318,10 @@ export class AccessPolicy {
   }
 
   /**
-   * /api/permissions/policies: the organization is the caller's, as for roles (organizationForRoles); creating
-   * and changing need an admin.
+   * An organization's own settings (/api/permissions/policies, /api/notifications/...): the caller's organization,
+   * as for roles (organizationForRoles); changes need an admin.
    */
-  organizationForPolicies (caller: Caller, organizationId: string | undefined, write = false): OrganizationRecord {
+  organizationToConfigure (caller: Caller, organizationId: string | undefined, write = false): OrganizationRecord {
     const organization = this.organizationForRoles(caller, organizationId)
     if (write) this.requireAdmin(caller)
     return organization

@@ -107,7 +107,8 @@ export class PolicyRepository {
     })
     this.forget = NAMED_IN.map(({ table, column, path }) => {
       const kept = `json((SELECT json_group_array(value) FROM json_each(${column}, '${path}') WHERE value <> @id))`
-      return db.prepare(`UPDATE ${table} SET ${column} = ${path === '$' ? kept : `json_set(${column}, '${path}', ${kept})`}
+      const value = path === '$' ? kept : `json_set(${column}, '${path}', ${kept})`
+      return db.prepare(`UPDATE ${table} SET ${column} = ${value}
         WHERE organization_id = @organization AND EXISTS (SELECT 1 FROM json_each(${column}, '${path}')
           WHERE value = @id)`)
     })

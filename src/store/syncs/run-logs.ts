@@ -45,17 +45,20 @@ export class RunLogs {
 
   /** bulkSync.executions.getLogs: the whole run's log, then each schema's. */
   bulkUrls (origin: string, execution: StoredExecution): SignedUrls {
-    return this.signed(origin, execution.id, this.bulkFiles(execution).map((f) => f.name))
+    const files = bulkFiles(execution, this.executions.consoleLog(execution))
+    return this.signed(origin, execution.id, files.map((f) => f.name))
   }
 
   /** modelSync.executions.getLogUrls: the run's files of one category (none when it has no such lines). */
   modelUrls (origin: string, execution: StoredExecution, type: ModelLogType): SignedUrls {
-    return this.signed(origin, execution.id, this.modelFiles(execution, type).map((f) => f.name))
+    const files = this.modelFiles(execution, type, this.executions.consoleLog(execution))
+    return this.signed(origin, execution.id, files.map((f) => f.name))
   }
 
   /** modelSync.executions.getLogs: the URL of one file of a category; a name the run does not have is a 404. */
   modelFileUrl (origin: string, execution: StoredExecution, type: ModelLogType, filename: string): SignedUrls {
-    if (!this.modelFiles(execution, type).some((f) => f.name === filename)) {
+    const files = this.modelFiles(execution, type, this.executions.consoleLog(execution))
+    if (!files.some((f) => f.name === filename)) {
       throw Errors.LogFileNotFound({ message: `this run has no ${type} log file named ${filename}` })
     }
     return this.signed(origin, execution.id, [filename])
@@ -87,27 +90,18 @@ export class RunLogs {
     return file.lines.map((line) => JSON.stringify(line) + '\n').join('')
   }
 
+  /** Every file of a run, from its console log read once. */
   private filesOf (execution: StoredExecution): LogFile[] {
+    const log = this.executions.consoleLog(execution)
     const files =
       execution.kind === 'bulk'
-        ? this.bulkFiles(execution)
-        : MODEL_LOG_TYPES.flatMap((type) => this.modelFiles(execution, type))
-    return [...files, { name: exportName(execution), lines: this.executions.consoleLog(execution) }]
+        ? bulkFiles(execution, log)
+        : MODEL_LOG_TYPES.flatMap((type) => this.modelFiles(execution, type, log))
+    return [...files, { name: exportName(execution), lines: log }]
   }
 
-  private bulkFiles (execution: StoredExecution): LogFile[] {
-    const log = this.executions.consoleLog(execution)
-    return [
-      { name: 'execution.jsonl', lines: log },
-      ...execution.plan.schemas.map((schema) => ({
-        name: `schema-${schema.schema}.jsonl`,
-        lines: log.filter((entry) => entry.payload.schema_id === schema.schema)
-      }))
-    ]
-  }
-
-  private modelFiles (execution: StoredExecution, type: ModelLogType): LogFile[] {
-    const lines = this.modelLines(execution, type)
+  private modelFiles (execution: StoredExecution, type: ModelLogType, log: readonly ConsoleEntry[]): LogFile[] {
+    const lines = this.modelLines(execution, type, log)
     return lines.length === 0 ? [] : [{ name: `${type}-${execution.id}.jsonl`, lines }]
   }
 
@@ -116,8 +110,7 @@ export class RunLogs {
    * records; warnings, the lines at level warn; inserts, updates and deletes, a line with that count of a
    * completed run (the simulator keeps counts, not the records).
    */
-  private modelLines (execution: StoredExecution, type: ModelLogType): readonly object[] {
-    const log: ConsoleEntry[] = this.executions.consoleLog(execution)
+  private modelLines (execution: StoredExecution, type: ModelLogType, log: readonly ConsoleEntry[]): readonly object[] {
     switch (type) {
       case 'records':
         return log
@@ -156,6 +149,17 @@ export class RunLogs {
     const b = Buffer.from(expected)
     return a.length === b.length && timingSafeEqual(a, b)
   }
+}
+
+/** A bulk run's files: its whole log, then each schema's lines. */
+function bulkFiles (execution: StoredExecution, log: readonly ConsoleEntry[]): LogFile[] {
+  return [
+    { name: 'execution.jsonl', lines: log },
+    ...execution.plan.schemas.map((schema) => ({
+      name: `schema-${schema.schema}.jsonl`,
+      lines: log.filter((entry) => entry.payload.schema_id === schema.schema)
+    }))
+  ]
 }
 
 function exportName (execution: StoredExecution): string {

@@ -103,7 +103,11 @@ const FREQUENCY_FIELDS: Record<Frequency, FrequencyFields> = {
       run_after_success_only: { type: 'boolean', title: 'Only after a successful run' }
     }
   },
-  multi: { label: 'Multiple schedules', description: 'runs on several schedules (not run by the simulator)', parts: [] },
+  multi: {
+    label: 'Multiple schedules',
+    description: 'runs on several schedules (not run by the simulator)',
+    parts: []
+  },
   dbtcloud: {
     label: 'After a dbt Cloud job',
     description: 'runs after the dbt Cloud job finishes (not run by the simulator)',
