@@ -1,66 +1,99 @@
 /**
- * A typed client of the admin API (/__admin) for a simulator in another process: a container, a
- * CLI started by a script, the one a runner's global set-up started. It needs nothing but fetch,
+ * The admin client: the simulator's controls (`Controls`, src/control/controls.ts) over HTTP, for a simulator in
+ * another process: a container, a CLI started by a script, the one a runner's global set-up started. Its methods
+ * are the in-process Simulator's, with the same arguments and results, as promises. It needs nothing but fetch,
  * so it is cheap to import from every test file.
  *
  *   const admin = new AdminClient('http://127.0.0.1:8080', { token: adminToken })
  *   const tenant = await admin.createTenant({ name: 'my suite' })
  */
-import type { Notification, NotificationFilter } from './store/events/notifications.js'
-import type { SettleResult } from './background/dispatcher.js'
+import type { Catalog } from './store/catalogs/catalog.js'
+import type { CatalogInput } from './http/schemas/catalogs.js'
+import type { ConnectionCheckInput, ConnectionCheckRule } from './control/connection-checks.js'
+import type { DeliveryAttempt, DeliveryFilter, SettleResult, WaitingDelivery } from './background/dispatcher.js'
+import type { DeliveryFaultInput, DeliveryFaultRule } from './control/delivery-faults.js'
+import type { EventView } from './store/events/events.js'
+import type { ExecutionRule, ExecutionRuleInput } from './control/execution-rules.js'
 import type { FaultRule, FaultRuleInput } from './control/faults.js'
+import type { Fixtures } from './http/schemas/fixtures.js'
 import type { JournalEntry, JournalFilter } from './control/journal.js'
-import type { Tenant } from './store/tenants.js'
+import type { Notification, NotificationFilter } from './store/events/notifications.js'
 import type { SnapshotInfo } from './store/world.js'
+import type { Tenant } from './store/tenants.js'
+import type { ApiVersion } from './core/versions.js'
+import type { AdvanceInput, ClockView, EmitEventInput, ExecutionView } from './control/control-plane.js'
+import {
+  AdminError,
+  CONTROL_ROUTES,
+  routePath,
+  type AnyControls,
+  type CatalogReplaced,
+  type ConnectCompleted,
+  type ControlName,
+  type Controls,
+  type Counts,
+  type ExecutionsSettled,
+  type Health,
+  type SettleDeliveriesInput
+} from './control/controls.js'
 
-export type { FaultRule, FaultRuleInput, JournalEntry, JournalFilter, SettleResult, SnapshotInfo, Tenant }
+export { AdminError, CONTROL_ROUTES }
+export type {
+  AnyControls,
+  CatalogReplaced,
+  ConnectCompleted,
+  ControlName,
+  Controls,
+  Counts,
+  ExecutionsSettled,
+  FaultRule,
+  FaultRuleInput,
+  Health,
+  JournalEntry,
+  JournalFilter,
+  SettleDeliveriesInput,
+  SettleResult,
+  SnapshotInfo,
+  Tenant,
+  WaitingDelivery
+}
+/** @deprecated the name of SettleDeliveriesInput before the controls were one interface. */
+export type SettleDeliveriesBody = SettleDeliveriesInput
 
 export interface AdminClientOptions {
   /** The ADMIN_TOKEN the simulator was started with; leave out when it has none. */
   token?: string | null
 }
 
-/** POST /__admin/deliveries/settle, in its wire names. */
-export interface SettleDeliveriesBody {
-  timeout_ms?: number
-  fast_forward?: boolean
-  organization_id?: string
-  partner_id?: string
-}
-
-export interface Health {
-  status: 'ok'
-  version: string
-  uptime_s: number
-}
-
-/** An admin call the simulator refused: its status and its error body ({ status, message, key, metadata }). */
 /** A filter as a query string ("" when it names nothing). */
-function queryOf (filter: object): string {
+export function queryOf (filter: object): string {
   const query = new URLSearchParams()
   for (const [name, value] of Object.entries(filter)) if (value !== undefined) query.set(name, String(value))
   const qs = query.toString()
   return qs === '' ? '' : `?${qs}`
 }
 
-export class AdminError extends Error {
-  readonly status: number
-  readonly body: unknown
-
-  constructor (method: string, path: string, status: number, body: unknown) {
-    const detail =
-      typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
-        ? (body as { message: string }).message
-        : JSON.stringify(body)
-    super(`${method} /__admin${path} answered ${status}: ${detail}`)
-    this.name = 'AdminError'
-    this.status = status
-    this.body = body
-  }
+/** What a failed fetch means for the one who called: the system's code and what to check. */
+function unreachable (url: string, err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause
+  const code = cause?.code ?? ''
+  const why =
+    code === 'ECONNREFUSED'
+      ? 'nothing listens there'
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'the host name does not resolve'
+        : code === 'ECONNRESET'
+          ? 'the connection was reset'
+          : (cause?.message ?? (err as Error).message)
+  return (
+    `cannot reach the simulator at ${url} (${code === '' ? why : `${code}: ${why}`}); check that it is running ` +
+    "and that this is its base URL (a runner's global set-up names it in POLYTOMIC_MOCK_URL; a container is " +
+    'reached on its published port)'
+  )
 }
 
-export class AdminClient {
-  /** The simulator's base URL, without a trailing slash. */
+export class AdminClient implements Controls<true> {
+  /** The simulator's base URL, without a trailing slash (nor /__admin). */
   readonly url: string
   readonly #token: string | null
 
@@ -74,80 +107,206 @@ export class AdminClient {
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       throw new TypeError(`AdminClient needs an http(s) URL, got ${JSON.stringify(url)}`)
     }
-    this.url = parsed.href.replace(/\/+$/, '')
+    if (parsed.search !== '' || parsed.hash !== '') {
+      throw new TypeError(`AdminClient needs the simulator's base URL without a query or fragment, got ${url}`)
+    }
+    // The base URL, or the admin API's own (…/__admin), which is what it ends in.
+    this.url = parsed.href.replace(/\/+$/, '').replace(/\/__admin$/, '')
     this.#token = options.token ?? null
   }
 
-  /** GET /__admin/health: answers without the token. */
-  async health (): Promise<Health> {
-    return this.call('GET', '/health')
+  health (): Promise<Health> {
+    return this.#control('health')
   }
 
-  /** Back to the fixtures the simulator started with; counts of what was loaded. */
-  async reset (): Promise<Record<string, number>> {
-    return (await this.call<{ counts: Record<string, number> }>('POST', '/reset')).counts
+  openApi (version?: ApiVersion): Promise<Record<string, unknown>> {
+    return this.#control('openApi', [], { query: { version } })
   }
 
-  /** A partner of its own, with an organization, an admin user and their keys: one per test file. */
-  async createTenant (input: { name?: string } = {}): Promise<Tenant> {
-    return this.call('POST', '/tenants', input)
+  async reset (): Promise<Counts> {
+    return (await this.#control<{ counts: Counts }>('reset')).counts
   }
 
-  /** Removes a tenant's partner and everything it owns. */
+  exportFixtures (options: { redact?: boolean } = {}): Promise<Fixtures> {
+    return this.#control('exportFixtures', [], { query: { redact: options.redact === true ? 'true' : undefined } })
+  }
+
+  async loadFixtures (document: Fixtures): Promise<Counts> {
+    return (await this.#control<{ counts: Counts }>('loadFixtures', [], { body: document })).counts
+  }
+
+  snapshots (): Promise<SnapshotInfo[]> {
+    return this.#control('snapshots')
+  }
+
+  snapshot (name: string): Promise<SnapshotInfo> {
+    return this.#control('snapshot', [], { body: { name } })
+  }
+
+  async restore (name: string): Promise<Counts> {
+    return (await this.#control<{ counts: Counts }>('restore', [name])).counts
+  }
+
+  async deleteSnapshot (name: string): Promise<void> {
+    await this.#control('deleteSnapshot', [name])
+  }
+
+  createTenant (input: { name?: string } = {}): Promise<Tenant> {
+    return this.#control('createTenant', [], { body: input })
+  }
+
   async deleteTenant (partnerId: string): Promise<void> {
-    await this.call('DELETE', `/tenants/${encodeURIComponent(partnerId)}`)
+    await this.#control('deleteTenant', [partnerId])
   }
 
-  /** The request journal, newest first. */
-  async requests (filter: JournalFilter = {}): Promise<JournalEntry[]> {
-    return this.call('GET', `/requests${queryOf(filter)}`)
+  requests (filter: JournalFilter = {}): Promise<JournalEntry[]> {
+    return this.#control('requests', [], { query: filter })
   }
 
-  /** What would have been mailed (failed runs to global error subscribers, exported logs), oldest first. */
-  async notifications (filter: NotificationFilter = {}): Promise<Notification[]> {
-    return this.call('GET', `/notifications${queryOf(filter)}`)
+  async clearRequests (): Promise<number> {
+    return (await this.#control<{ cleared: number }>('clearRequests')).cleared
   }
 
-  async addFault (rule: FaultRuleInput): Promise<FaultRule> {
-    return this.call('POST', '/faults', rule)
+  faults (): Promise<FaultRule[]> {
+    return this.#control('faults')
   }
 
-  /**
-   * Waits until no webhook delivery is pending or in flight: everyone's, or one organization's or
-   * partner's (a tenant waits only for its own).
-   */
-  async settleDeliveries (options: SettleDeliveriesBody = {}): Promise<SettleResult> {
-    return this.call('POST', '/deliveries/settle', options)
+  addFault (rule: FaultRuleInput): Promise<FaultRule> {
+    return this.#control('addFault', [], { body: rule })
   }
 
-  /** Removes every fault rule; how many there were. */
+  async removeFault (id: string): Promise<void> {
+    await this.#control('removeFault', [id])
+  }
+
   async clearFaults (): Promise<number> {
-    return (await this.call<{ cleared: number }>('DELETE', '/faults')).cleared
+    return (await this.#control<{ cleared: number }>('clearFaults')).cleared
   }
 
-  async snapshot (name: string): Promise<SnapshotInfo> {
-    return this.call('POST', '/snapshots', { name })
+  connectionChecks (): Promise<ConnectionCheckRule[]> {
+    return this.#control('connectionChecks')
   }
 
-  async restore (name: string): Promise<Record<string, number>> {
-    return (
-      await this.call<{ counts: Record<string, number> }>('POST', `/snapshots/${encodeURIComponent(name)}/restore`)
-    ).counts
+  addConnectionCheck (rule: ConnectionCheckInput): Promise<ConnectionCheckRule> {
+    return this.#control('addConnectionCheck', [], { body: rule })
+  }
+
+  async removeConnectionCheck (id: string): Promise<void> {
+    await this.#control('removeConnectionCheck', [id])
+  }
+
+  async clearConnectionChecks (): Promise<number> {
+    return (await this.#control<{ cleared: number }>('clearConnectionChecks')).cleared
+  }
+
+  completeConnect (
+    token: string,
+    input: { type?: string; configuration: Record<string, unknown> }
+  ): Promise<ConnectCompleted> {
+    return this.#control('completeConnect', [token], { body: input })
+  }
+
+  emitEvent (input: EmitEventInput): Promise<EventView> {
+    return this.#control('emitEvent', [], { body: input })
+  }
+
+  deliveries (filter: DeliveryFilter = {}): Promise<DeliveryAttempt[]> {
+    return this.#control('deliveries', [], { query: filter })
+  }
+
+  notifications (filter: NotificationFilter = {}): Promise<Notification[]> {
+    return this.#control('notifications', [], { query: filter })
+  }
+
+  settleDeliveries (options: SettleDeliveriesInput = {}): Promise<SettleResult> {
+    return this.#control('settleDeliveries', [], { body: options })
+  }
+
+  deliveryFaults (): Promise<DeliveryFaultRule[]> {
+    return this.#control('deliveryFaults')
+  }
+
+  addDeliveryFault (rule: DeliveryFaultInput): Promise<DeliveryFaultRule> {
+    return this.#control('addDeliveryFault', [], { body: rule })
+  }
+
+  async removeDeliveryFault (id: string): Promise<void> {
+    await this.#control('removeDeliveryFault', [id])
+  }
+
+  async clearDeliveryFaults (): Promise<number> {
+    return (await this.#control<{ cleared: number }>('clearDeliveryFaults')).cleared
+  }
+
+  executionRules (): Promise<ExecutionRule[]> {
+    return this.#control('executionRules')
+  }
+
+  addExecutionRule (rule: ExecutionRuleInput): Promise<ExecutionRule> {
+    return this.#control('addExecutionRule', [], { body: rule })
+  }
+
+  async removeExecutionRule (id: string): Promise<void> {
+    await this.#control('removeExecutionRule', [id])
+  }
+
+  async clearExecutionRules (): Promise<number> {
+    return (await this.#control<{ cleared: number }>('clearExecutionRules')).cleared
+  }
+
+  advanceExecution (id: string, input: AdvanceInput = {}): Promise<ExecutionView> {
+    return this.#control('advanceExecution', [id], { body: input })
+  }
+
+  async settleExecutions (): Promise<ExecutionsSettled> {
+    const { finished, hanging, jobs, refreshes } = await this.#control<ExecutionsSettled>('settleExecutions')
+    return { finished, hanging, jobs, refreshes }
+  }
+
+  catalog (connectionId: string): Promise<Catalog> {
+    return this.#control('catalog', [connectionId])
+  }
+
+  replaceCatalog (connectionId: string, catalog: CatalogInput): Promise<CatalogReplaced> {
+    return this.#control('replaceCatalog', [connectionId], { body: catalog })
+  }
+
+  clock (): Promise<ClockView> {
+    return this.#control('clock')
+  }
+
+  advanceClock (seconds: number): Promise<ClockView> {
+    return this.#control('advanceClock', [], { body: { advance_s: seconds } })
+  }
+
+  /** A control by its route (CONTROL_ROUTES): its parameters in the path, a filter as the query, a body. */
+  #control<T>(name: ControlName, params: string[] = [], input: { query?: object; body?: unknown } = {}): Promise<T> {
+    const { method, path } = routePath(name, params)
+    return this.call<T>(method, path + queryOf(input.query ?? {}), input.body)
   }
 
   /**
-   * Any admin route: the path after /__admin, e.g. call('POST', '/executions/settle'). Throws AdminError on a
-   * 4xx or 5xx.
+   * Any admin route: the path after /__admin, e.g. call('POST', '/executions/settle'). Every route has its
+   * method above; this is for a route newer than this client. Throws AdminError on a 4xx or 5xx, and (status 0)
+   * when the simulator does not answer.
    */
   async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {}
     if (this.#token !== null) headers.authorization = `Bearer ${this.#token}`
     if (body !== undefined) headers['content-type'] = 'application/json'
-    const res = await fetch(`${this.url}/__admin${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body)
-    })
+    const route = path.startsWith('/__admin/') ? path.slice('/__admin'.length) : path
+    let res: Response
+    try {
+      res = await fetch(`${this.url}/__admin${route}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body)
+      })
+    } catch (err) {
+      throw new AdminError(method, `${this.url}/__admin${route}`, 0, { message: unreachable(this.url, err) }, {
+        cause: err
+      })
+    }
     const text = await res.text()
     let parsed: unknown = text
     try {
@@ -155,7 +314,7 @@ export class AdminClient {
     } catch {
       /* kept as text */
     }
-    if (!res.ok) throw new AdminError(method, path, res.status, parsed)
+    if (!res.ok) throw new AdminError(method, `/__admin${route}`, res.status, parsed)
     return parsed as T
   }
 }

@@ -24,9 +24,22 @@ export type {
   DeliveryAttempt,
   DeliveryFilter,
   DeliveryOutcome,
-  SettleOptions,
-  SettleResult
+  SettleResult,
+  WaitingDelivery
 } from './background/dispatcher.js'
+export { AdminError, CONTROL_ROUTES } from './control/controls.js'
+export type {
+  AnyControls,
+  CatalogReplaced,
+  ConnectCompleted,
+  ControlName,
+  Controls,
+  Counts,
+  ExecutionsSettled,
+  Health,
+  SettleDeliveriesInput
+} from './control/controls.js'
+export type { Notification, NotificationFilter } from './store/events/notifications.js'
 export type { DeliveryFaultInput, DeliveryFaultRule } from './control/delivery-faults.js'
 export type { EmitEventInput, ClockView, AdvanceInput, ExecutionView } from './control/control-plane.js'
 export type { ExecutionRule, ExecutionRuleInput } from './control/execution-rules.js'

@@ -232,7 +232,7 @@ t.test(
     await call(app, 'POST', '/api/webhooks', J, { endpoint: 'http://127.0.0.1:9/hooks', secret: 'whsec' })
     await call(app, 'POST', '/__admin/delivery-faults', {}, { action: 'delay', delay_ms: 3_600_000 })
     for (let i = 0; i < 6; i++) app.control.emitEvent({ organization_id: W.org.id, type: 'sync.failed', event: {} })
-    t.match(await app.control.settleDeliveries({ timeoutMs: 0 }), { settled: false, pending: 3 })
+    t.match(await app.control.settleDeliveries({ timeout_ms: 0 }), { settled: false, pending: 3 })
     t.equal(dataOf<Data[]>(await call(app, 'GET', '/api/events', J)).length, 4)
     t.equal(app.store.db.prepare('SELECT count(*) FROM events WHERE organization_id = ?').pluck().get(W.org.id), 4)
 
@@ -241,7 +241,7 @@ t.test(
     await call(fewer, 'POST', '/__admin/delivery-faults', {}, { action: 'delay', delay_ms: 3_600_000 })
     for (let i = 0; i < 5; i++) fewer.control.emitEvent({ organization_id: W.org.id, type: 'sync.failed', event: {} })
     t.match(
-      await fewer.control.settleDeliveries({ timeoutMs: 0 }),
+      await fewer.control.settleDeliveries({ timeout_ms: 0 }),
       { settled: false, pending: 2 },
       'an event that goes takes its waiting delivery with it'
     )

@@ -33,8 +33,8 @@ function emit (
   return app.control.emitEvent({ organization_id: organizationId, type: type as 'sync.failed', event })
 }
 
-async function settled (t: Test, app: FastifyInstance, options: { fastForward?: boolean } = {}): Promise<void> {
-  const result = await app.control.settleDeliveries({ timeoutMs: 60_000, ...options })
+async function settled (t: Test, app: FastifyInstance, options: { fast_forward?: boolean } = {}): Promise<void> {
+  const result = await app.control.settleDeliveries({ timeout_ms: 60_000, ...options })
   t.match(result, { settled: true, pending: 0 }, 'settled')
 }
 
@@ -191,7 +191,7 @@ t.test('delivery runs off the request path: API requests answer while a receiver
   t.equal((await call(app, 'GET', '/api/events', JANE)).status, 200, 'nor does the API')
   t.equal(silent.received.length, 1, 'the second delivery waits behind the first: one at a time per webhook')
   t.match(
-    await app.control.settleDeliveries({ timeoutMs: 0 }),
+    await app.control.settleDeliveries({ timeout_ms: 0 }),
     { settled: false, pending: 2 },
     'settle is bounded: it reports what is left'
   )
@@ -230,7 +230,7 @@ t.test('a waiting retry does not hold back later events: they overtake it', asyn
   await until('the first attempt to be recorded', () => app.control.deliveries().length === 1)
   emit(app, 'sync.completed')
   await hooks.waitFor(2)
-  await settled(t, app, { fastForward: true })
+  await settled(t, app, { fast_forward: true })
   t.same(
     hooks.received.map((r) => r.body.type),
     ['sync.running', 'sync.completed', 'sync.running'],
@@ -280,14 +280,14 @@ t.test(
     emit(other.app)
     await until('the first attempt to be recorded', () => other.app.control.deliveries().length === 1)
     await call(other.app, 'POST', `/api/webhooks/${other.webhookId}/disable`, JANE)
-    await settled(t, other.app, { fastForward: true })
+    await settled(t, other.app, { fast_forward: true })
     await call(other.app, 'POST', `/api/webhooks/${other.webhookId}/enable`, JANE)
-    await settled(t, other.app, { fastForward: true })
+    await settled(t, other.app, { fast_forward: true })
     t.equal(failing.received.length, 1, 'disabling cancels a waiting retry; enabling does not bring it back')
     emit(other.app)
     await until('the next attempt to be recorded', () => other.app.control.deliveries().length === 2)
     await call(other.app, 'DELETE', `/api/webhooks/${other.webhookId}`, JANE)
-    await settled(t, other.app, { fastForward: true })
+    await settled(t, other.app, { fast_forward: true })
     t.equal(failing.received.length, 2, 'no retry after the webhook is deleted')
   }
 )
@@ -299,7 +299,7 @@ t.test('the endpoint and secret at the time of an attempt are used: a retry foll
   emit(app)
   await before.waitFor(1)
   await call(app, 'PUT', `/api/webhooks/${webhookId}`, JANE, { endpoint: after.url, secret: 'rotated' })
-  await settled(t, app, { fastForward: true })
+  await settled(t, app, { fast_forward: true })
   t.equal(after.received.length, 1)
   t.ok(
     verifySignature(after.received[0]?.raw as Buffer, after.received[0]?.headers['polytomic-signature'], 'rotated'),
@@ -356,10 +356,10 @@ t.test(
     await hooks.waitFor(1)
     await until(
       'the prompt delivery to finish',
-      async () => (await app.control.settleDeliveries({ timeoutMs: 0 })).in_flight === 0
+      async () => (await app.control.settleDeliveries({ timeout_ms: 0 })).in_flight === 0
     )
     t.match(
-      await app.control.settleDeliveries({ timeoutMs: 0 }),
+      await app.control.settleDeliveries({ timeout_ms: 0 }),
       { settled: false, pending: 1 },
       'the delayed one is still pending after the other went'
     )
@@ -367,7 +367,7 @@ t.test(
       hooks.received.map((r) => r.body.type),
       ['bulk_sync.running']
     )
-    await settled(t, app, { fastForward: true })
+    await settled(t, app, { fast_forward: true })
     t.same(
       hooks.received.map((r) => r.body.type),
       ['bulk_sync.running', 'bulk_sync.completed'],
@@ -498,14 +498,14 @@ t.test('reset, snapshot restore, tenant and organization deletion cancel the del
     until(
       `${count} attempts`,
       () =>
-        hooks.received.length >= count && app.control.settleDeliveries({ timeoutMs: 0 }).then((r) => r.in_flight === 0)
+        hooks.received.length >= count && app.control.settleDeliveries({ timeout_ms: 0 }).then((r) => r.in_flight === 0)
     )
   emit(app)
   await attempted(1)
-  t.match(await app.control.settleDeliveries({ timeoutMs: 0 }), { pending: 1 })
+  t.match(await app.control.settleDeliveries({ timeout_ms: 0 }), { pending: 1 })
   app.control.reset()
   t.match(
-    await app.control.settleDeliveries({ timeoutMs: 60_000 }),
+    await app.control.settleDeliveries({ timeout_ms: 60_000 }),
     { settled: true, pending: 0 },
     'reset: the event and the webhook are gone, so is the delivery'
   )
@@ -516,7 +516,7 @@ t.test('reset, snapshot restore, tenant and organization deletion cancel the del
   await attempted(2)
   app.control.restore('with-webhook')
   t.match(
-    await app.control.settleDeliveries({ timeoutMs: 60_000 }),
+    await app.control.settleDeliveries({ timeout_ms: 60_000 }),
     { settled: true },
     'restore: the snapshot has no such event'
   )
@@ -525,7 +525,7 @@ t.test('reset, snapshot restore, tenant and organization deletion cancel the del
   app.control.snapshot('with-event')
   app.control.restore('with-event')
   t.match(
-    await app.control.settleDeliveries({ timeoutMs: 0 }),
+    await app.control.settleDeliveries({ timeout_ms: 0 }),
     { settled: false, pending: 1 },
     'a snapshot holding the event and the webhook keeps its delivery'
   )
@@ -550,11 +550,11 @@ t.test('reset, snapshot restore, tenant and organization deletion cancel the del
   await attempted(5)
   await call(app, 'DELETE', `/api/organizations/${customer}`, bearer(W.acme.key))
   t.match(
-    await app.control.settleDeliveries({ timeoutMs: 0 }),
+    await app.control.settleDeliveries({ timeout_ms: 0 }),
     { pending: 1 },
     "only My Organization's delivery is left"
   )
-  await settled(t, app, { fastForward: true })
+  await settled(t, app, { fast_forward: true })
   t.same(
     app.control.deliveries({ organization_id: customer }).map((a) => a.attempt),
     [1],

@@ -38,7 +38,7 @@ t.test(
     t.equal(healthy.received.length, 1, 'the healthy receiver got its delivery while the dead ones still hold theirs')
     t.equal(dead.received.length, PER_PARTNER, `the hostile partner has ${PER_PARTNER} attempts under way, no more`)
 
-    const own = await app.control.settleDeliveries({ partnerId: W.globex.partnerId, timeoutMs: 60_000 })
+    const own = await app.control.settleDeliveries({ partner_id: W.globex.partnerId, timeout_ms: 60_000 })
     t.match(
       own,
       { settled: true, pending: 0, in_flight: 0 },
@@ -64,7 +64,7 @@ t.test(
       { settled: false, pending: 64, in_flight: PER_PARTNER },
       "the hostile partner's own settle sees its backlog"
     )
-    const everyone = await app.control.settleDeliveries({ timeoutMs: 0 })
+    const everyone = await app.control.settleDeliveries({ timeout_ms: 0 })
     t.match(everyone, { settled: false, pending: 64 }, 'an unscoped settle waits for everyone')
   }
 )

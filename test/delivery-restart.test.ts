@@ -31,7 +31,7 @@ t.test(
     await hooks.waitFor(2)
     await until(
       'the attempt to finish',
-      async () => (await second.control.settleDeliveries({ timeoutMs: 0 })).in_flight === 0
+      async () => (await second.control.settleDeliveries({ timeout_ms: 0 })).in_flight === 0
     )
     t.equal(
       hooks.received[1]?.body.type,
@@ -39,11 +39,11 @@ t.test(
       'the unsent delivery goes out at start, without waiting'
     )
     t.match(
-      await second.control.settleDeliveries({ timeoutMs: 0 }),
+      await second.control.settleDeliveries({ timeout_ms: 0 }),
       { settled: false, pending: 1 },
       'the retry keeps its due time across the restart'
     )
-    t.match(await second.control.settleDeliveries({ timeoutMs: 60_000, fastForward: true }), { settled: true })
+    t.match(await second.control.settleDeliveries({ timeout_ms: 60_000, fast_forward: true }), { settled: true })
     t.same(
       hooks.received.map((r) => r.body.type),
       ['bulk_sync.failed', 'bulk_sync.completed', 'bulk_sync.failed']
@@ -73,7 +73,7 @@ t.test(
     const second = await buildApp({ config: { database, webhookAllowedHosts: ['hooks.example.com'] } })
     t.teardown(() => second.close())
     const event = second.control.emitEvent({ organization_id: W.org.id, type: 'sync.running' })
-    t.match(await second.control.settleDeliveries({ timeoutMs: 60_000 }), { settled: true })
+    t.match(await second.control.settleDeliveries({ timeout_ms: 60_000 }), { settled: true })
     t.same(
       second.control.deliveries({ event_id: event.id }).map((a) => [a.attempt, a.outcome, a.error]),
       [[1, 'failed', 'host 127.0.0.1 is not in WEBHOOK_ALLOWED_HOSTS']],

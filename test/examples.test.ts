@@ -47,7 +47,7 @@ t.test(
     const arrived = waitForLine(child, /^verified: bulk_sync\.failed /)
     app.control.emitEvent({ organization_id: W.org.id, type: 'bulk_sync.failed', event: { sync_name: 'Nightly' } })
     t.match(await arrived, /sync=Nightly/)
-    t.match(await app.control.settleDeliveries({ timeoutMs: GENEROUS_MS }), { settled: true })
+    t.match(await app.control.settleDeliveries({ timeout_ms: GENEROUS_MS }), { settled: true })
     t.match(app.control.deliveries()[0], { outcome: 'delivered', status: 204 })
 
     const forged = await fetch(`${url}/hooks`, {

@@ -571,7 +571,7 @@ t.test('in-process: the Simulator steers runs, and close() leaves no runner behi
   const rule = sim.addExecutionRule({ sync_id: W.bulkSync.id, outcome: 'hang' })
   t.match(rule, { outcome: 'hang', fired: 0 })
   const run = await start(app, BULK)
-  t.same(sim.settleExecutions(), { finished: 0, hanging: 1, jobs: 0, refreshes: 0 })
+  t.same(await sim.settleExecutions(), { finished: 0, hanging: 1, jobs: 0, refreshes: 0 })
   t.match(sim.advanceExecution(run.id as string, { status: 'completed_with_errors' }), {
     kind: 'bulk',
     execution: { status: 'completed' }

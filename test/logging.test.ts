@@ -107,7 +107,7 @@ t.test(
       type: 'sync.failed',
       event: { error: 'payload-never-logged' }
     })
-    await app.control.settleDeliveries({ timeoutMs: 60_000 })
+    await app.control.settleDeliveries({ timeout_ms: 60_000 })
     const records = lines
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .filter((r) => r.msg === 'webhook delivery')

@@ -56,7 +56,7 @@ t.test(
         })
       )
     }
-    t.match(await app.control.settleDeliveries({ timeoutMs: 60_000 }), { settled: true })
+    t.match(await app.control.settleDeliveries({ timeout_ms: 60_000 }), { settled: true })
     t.same(
       hooks.received.map((r) => r.body.type),
       ['bulk_sync.running', 'bulk_sync.completed', 'sync.failed'],
@@ -110,7 +110,7 @@ t.test(
     app.control.emitEvent({ organization_id: W.globex.customerOrgId, type: 'sync.running' })
     t.match((await partner.webhooks.enable(id, once)).data, { disabled: false })
     app.control.emitEvent({ organization_id: W.globex.customerOrgId, type: 'sync.completed' })
-    await app.control.settleDeliveries({ timeoutMs: 60_000 })
+    await app.control.settleDeliveries({ timeout_ms: 60_000 })
     t.same(
       hooks.received.slice(3).map((r) => [r.url, r.body.type]),
       [['/hooks/polytomic?v=2', 'sync.completed']],

@@ -125,7 +125,7 @@ t.test(
     const endpoint = 'http://hook-user:hook-pass-secret@127.0.0.1:1/hooks?token=hook-query-secret'
     t.equal((await call(app, 'POST', '/api/webhooks', JANE, { endpoint, secret: 'whsec' })).status, 200)
     app.control.emitEvent({ organization_id: W.org.id, type: 'sync.failed', event: {} })
-    await app.control.settleDeliveries({ timeoutMs: 60_000, fastForward: true })
+    await app.control.settleDeliveries({ timeout_ms: 60_000, fast_forward: true })
     const deliveries = JSON.stringify((await call(app, 'GET', '/__admin/deliveries')).body)
     const exported = JSON.stringify((await call(app, 'GET', '/__admin/fixtures?redact=true')).body)
     const places = { log: lines.join('\n'), journal: await journalText(app), deliveries, exported }

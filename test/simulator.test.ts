@@ -1,6 +1,6 @@
 import t from 'tap'
 import { Polytomic, PolytomicClient } from 'polytomic'
-import { ApiError, Errors, createSimulator } from '../src/index.js'
+import { AdminError, Errors, createSimulator } from '../src/index.js'
 import { receiver } from './support/receiver.js'
 import { W } from './helper.js'
 
@@ -38,8 +38,13 @@ t.test('createSimulator: a tap suite drives the official SDK against an in-proce
   t.ok(failed instanceof Polytomic.InternalServerError || (failed as { statusCode?: number }).statusCode === 500)
   t.equal(sim.clearFaults(), 0, 'the times: 1 rule is gone')
 
-  t.throws(() => sim.addFault({ status: 9999 }), new ApiError(422, 'validation_failed', 'status: must be <= 599'))
-  t.throws(() => sim.restore('nope'), Errors.SnapshotNotFound())
+  t.throws(() => sim.addFault({ status: 9999 }), {
+    name: 'AdminError',
+    status: 422,
+    key: 'validation_failed',
+    message: /status: must be <= 599$/
+  })
+  t.throws(() => sim.restore('nope'), { name: 'AdminError', status: 404, key: Errors.SnapshotNotFound.key })
 
   const counts = sim.reset()
   t.equal(counts.partners, 2, 'reset drops the tenant')
@@ -143,7 +148,7 @@ t.test('createSimulator: connection checks and Connect completion in-process, ch
   })
   t.throws(
     () => sim.completeConnect(session.data?.token as string, { configuration: {} }),
-    ApiError,
+    AdminError,
     'the token was used'
   )
 })
@@ -186,7 +191,7 @@ t.test(
       { message: 'event.nope: unknown field' }
     )
     t.throws(() => sim.addDeliveryFault({ action: 'delay' } as never), { message: 'delay_ms: is required' })
-    await t.rejects(sim.settleDeliveries({ timeoutMs: -1 }), { message: 'timeout_ms: must be >= 0' })
-    t.throws(() => sim.advanceClock(Number.POSITIVE_INFINITY), ApiError)
+    await t.rejects(sim.settleDeliveries({ timeout_ms: -1 }), { message: 'timeout_ms: must be >= 0' })
+    t.throws(() => sim.advanceClock(Number.POSITIVE_INFINITY), AdminError)
   }
 )

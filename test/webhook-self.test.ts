@@ -80,7 +80,7 @@ t.test(
     const role = await call(app, 'POST', '/api/permissions/roles', JANE, { name: 'Made after start' })
     t.equal(role.status, 200)
     app.control.emitEvent({ organization_id: W.org.id, type: 'sync.failed', event: {} })
-    t.match(await app.control.settleDeliveries({ timeoutMs: 60_000 }), { settled: true })
+    t.match(await app.control.settleDeliveries({ timeout_ms: 60_000 }), { settled: true })
     const [attempt, ...rest] = app.control.deliveries()
     t.same(rest, [], 'one attempt, not retried')
     t.match(attempt, {
@@ -109,7 +109,7 @@ t.test('a host name that resolves to this machine is refused at delivery too', a
   await new Promise<void>((resolve) => placeholder.close(() => resolve()))
   await app.listen({ port, host: '127.0.0.1' })
   app.control.emitEvent({ organization_id: W.org.id, type: 'sync.failed', event: {} })
-  t.match(await app.control.settleDeliveries({ timeoutMs: 60_000 }), { settled: true })
+  t.match(await app.control.settleDeliveries({ timeout_ms: 60_000 }), { settled: true })
   const attempts = app.control.deliveries()
   t.equal(attempts.length, 1, 'one attempt, not retried')
   t.match(attempts[0], { outcome: 'failed', error: /^refused: .* resolves to this machine/ })

@@ -7,7 +7,7 @@
 import http from 'node:http'
 import type { Clock } from '../control/clock.js'
 import { SIGNATURE_HEADER, signBody, type SignatureOptions } from '../core/signature.js'
-import type { DueDelivery } from '../store/events/deliveries.js'
+import type { DeliveryScope, DueDelivery } from '../store/events/deliveries.js'
 import type { Store } from '../store/index.js'
 import { hostAllowed } from '../store/events/webhooks.js'
 import { SELF_REFUSAL, pointsAtSelf } from '../core/self-address.js'
@@ -122,6 +122,7 @@ export interface DispatcherOptions {
 /** An attempt under way: whose it is, for fair turns and for a scoped settle. */
 interface InFlight {
   promise: Promise<void>
+  deliveryId: string
   organizationId: string
   partner: string
 }
@@ -144,7 +145,34 @@ export interface SettleResult {
   in_flight: number
   /** Attempts made while settling. */
   attempts: number
+  /**
+   * What is still to go when not settled (the first WAITING_SHOWN, soonest due first): empty when settled.
+   */
+  waiting: WaitingDelivery[]
 }
+
+/** A delivery an unsettled settle is still waiting for, and why. */
+export interface WaitingDelivery {
+  delivery_id: string
+  event_id: string
+  event_type: string
+  organization_id: string
+  webhook_id: string
+  endpoint: string
+  /** Attempts made so far (0: not tried yet). */
+  attempts: number
+  /** When it is next due (simulated time); a held one is due when its hold ends. */
+  next_attempt_at: string
+  /** Held back by a reorder delivery fault until a later delivery to its webhook has gone. */
+  held: boolean
+  /** An attempt of it is under way now. */
+  in_flight: boolean
+  /** What went wrong at its last attempt (the receiver's status, a connection error, a timeout), or null. */
+  last_error: string | null
+}
+
+/** How many waiting deliveries an unsettled settle lists. */
+export const WAITING_SHOWN = 20
 
 /**
  * The worker. It wakes when an event is emitted, when a timer for the next due delivery fires,
@@ -196,6 +224,7 @@ export class DeliveryDispatcher extends Worker {
         })
         this.inFlight.set(delivery.webhook_id, {
           promise,
+          deliveryId: delivery.id,
           organizationId: delivery.organization_id,
           partner: delivery.partner
         })
@@ -355,22 +384,57 @@ export class DeliveryDispatcher extends Worker {
           settled: false,
           pending: this.store.deliveries.counts(scope).pending,
           in_flight: 0,
-          attempts: this.attempts - before
+          attempts: this.attempts - before,
+          waiting: this.waiting(scope)
         }
       }
       this.store.deliveries.sweep()
       const { pending, held } = this.store.deliveries.counts(scope)
       const flying = inFlight()
       if (pending === 0 && flying === 0) {
-        return { settled: true, pending: 0, in_flight: 0, attempts: this.attempts - before }
+        return { settled: true, pending: 0, in_flight: 0, attempts: this.attempts - before, waiting: [] }
       }
       if (options.fastForward === true) this.store.deliveries.fastForward(this.clock.now(), scope)
       else if (held === pending && flying === 0) this.store.deliveries.releaseAllHeld(this.clock.now(), scope)
       const remaining = deadline - Date.now()
-      if (remaining <= 0) return { settled: false, pending, in_flight: flying, attempts: this.attempts - before }
+      if (remaining <= 0) {
+        return {
+          settled: false,
+          pending,
+          in_flight: flying,
+          attempts: this.attempts - before,
+          waiting: this.waiting(scope)
+        }
+      }
       this.wake()
       await this.nextProgress(Math.min(remaining, 50))
     }
+  }
+
+  /** The deliveries a settle still waits for, each with its next attempt time and its last attempt's error. */
+  private waiting (scope: DeliveryScope): WaitingDelivery[] {
+    return this.store.deliveries.waiting(scope, WAITING_SHOWN).map((row) => {
+      const last = this.log
+        .query({ event_id: row.event_id, webhook_id: row.webhook_id })
+        .find((attempt) => attempt.delivery_id === row.id)
+      const failure =
+        last === undefined || last.outcome === 'delivered'
+          ? null
+          : (last.error ?? (last.status === null ? last.outcome : `the receiver answered ${last.status}`))
+      return {
+        delivery_id: row.id,
+        event_id: row.event_id,
+        event_type: row.event_type,
+        organization_id: row.organization_id,
+        webhook_id: row.webhook_id,
+        endpoint: redactUrlSecrets(row.endpoint),
+        attempts: row.attempts,
+        next_attempt_at: new Date(row.due_ms).toISOString(),
+        held: row.held === 1,
+        in_flight: this.inFlight.get(row.webhook_id)?.deliveryId === row.id,
+        last_error: failure
+      }
+    })
   }
 
   /** Stops the worker: no timer is left, attempts in flight are aborted and awaited. Safe to call twice. */

@@ -18,13 +18,9 @@ import {
 import type { ExecutionRule, ExecutionRuleInput } from './execution-rules.js'
 import type { AdvanceTarget } from '../store/syncs/executions.js'
 import type { DeliveryFaultInput, DeliveryFaultRule } from './delivery-faults.js'
-import type {
-  DeliveryAttempt,
-  DeliveryDispatcher,
-  DeliveryFilter,
-  SettleOptions,
-  SettleResult
-} from '../background/dispatcher.js'
+import type { DeliveryAttempt, DeliveryDispatcher, DeliveryFilter, SettleResult } from '../background/dispatcher.js'
+import type { Health, SettleDeliveriesInput } from './controls.js'
+import { PACKAGE_VERSION } from '../core/package-info.js'
 import { plausiblePayload, type EventView } from '../store/events/events.js'
 import type { EventType } from '../http/schemas/events.js'
 import type { ConnectionCheckInput, ConnectionCheckRule } from './connection-checks.js'
@@ -46,12 +42,7 @@ const validateFaultRule = compileSchema<FaultRuleInput>(FaultBody)
 const validateConnectionCheck = compileSchema<ConnectionCheckInput>(ConnectionCheckBody)
 const validateEmitEvent = compileSchema<EmitEventInput>(EmitEventBody)
 const validateDeliveryFault = compileSchema<DeliveryFaultInput>(DeliveryFaultBody)
-const validateSettle = compileSchema<{
-  timeout_ms?: number
-  fast_forward?: boolean
-  organization_id?: string
-  partner_id?: string
-}>(SettleBody)
+const validateSettle = compileSchema<SettleDeliveriesInput>(SettleBody)
 const validateClock = compileSchema<{ advance_s: number }>(ClockBody)
 const validateExecutionRule = compileSchema<ExecutionRuleInput>(ExecutionRuleBody)
 const validateAdvance = compileSchema<AdvanceInput>(AdvanceExecutionBody)
@@ -112,12 +103,18 @@ function invalidFixtures (err: FixtureError): ApiError {
  * Every write is one transaction, so it never interleaves half-way with an API request.
  */
 export class ControlPlane {
+  private readonly startedAt = Date.now()
+
   constructor (
     private readonly store: Store,
     private readonly journal: Journal,
     private readonly faults: Faults,
     private readonly dispatcher: DeliveryDispatcher
   ) {}
+
+  health (): Health {
+    return { status: 'ok', version: PACKAGE_VERSION, uptime_s: Math.round((Date.now() - this.startedAt) / 1000) }
+  }
 
   /**
    * Back to the baseline world; minted keys, idempotency records, Connect sessions, fault rules,
@@ -277,22 +274,31 @@ export class ControlPlane {
   }
 
   /**
-   * Waits (at most timeoutMs, default 10 s) until no webhook delivery is pending or in flight: every
-   * organization's, or only one organization's or one partner's.
+   * Waits (at most timeout_ms, default 10 s) until no webhook delivery is pending or in flight: every
+   * organization's, or only one organization's or one partner's. With fail_if_unsettled, running out of time is a
+   * 409 whose metadata lists what is still waiting.
    */
-  async settleDeliveries (options: SettleOptions = {}): Promise<SettleResult> {
-    const given: Record<string, unknown> = {}
-    if (options.timeoutMs !== undefined) given.timeout_ms = options.timeoutMs
-    if (options.fastForward !== undefined) given.fast_forward = options.fastForward
-    if (options.organizationId !== undefined) given.organization_id = options.organizationId
-    if (options.partnerId !== undefined) given.partner_id = options.partnerId
-    const input = checked(validateSettle, given)
-    return this.dispatcher.settle({
+  async settleDeliveries (given: SettleDeliveriesInput | null = {}): Promise<SettleResult> {
+    const input = checked(validateSettle, given ?? {})
+    const result = await this.dispatcher.settle({
       timeoutMs: input.timeout_ms,
       fastForward: input.fast_forward,
       organizationId: input.organization_id,
       partnerId: input.partner_id
     })
+    if (!result.settled && input.fail_if_unsettled === true) {
+      const first = result.waiting[0]
+      throw Errors.DeliveriesUnsettled({
+        message:
+          `${result.pending} deliveries still pending and ${result.in_flight} in flight when the bound ran out` +
+          (first === undefined
+            ? ''
+            : `; the first, ${first.event_type} to ${first.endpoint}, is due at ${first.next_attempt_at}` +
+              (first.last_error === null ? '' : ` after: ${first.last_error}`)),
+        metadata: { ...result }
+      })
+    }
+    return result
   }
 
   addDeliveryFault (given: DeliveryFaultInput): DeliveryFaultRule {

@@ -251,12 +251,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
 
   await app.register(connectPageRoutes, { prefix: '/connect' })
   await app.register(fileRoutes, { prefix: '/files' })
-  await app.register(adminRoutes, {
-    prefix: '/__admin',
-    adminToken: config.adminToken,
-    packageVersion: PACKAGE_VERSION,
-    startedAt: Date.now()
-  })
+  await app.register(adminRoutes, { prefix: '/__admin', adminToken: config.adminToken })
 
   app.setNotFoundHandler((_request, reply) => {
     reply.send(Errors.RouteNotFound())

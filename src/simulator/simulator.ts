@@ -1,23 +1,14 @@
-import type { Catalog } from '../store/catalogs/catalog.js'
-import type { CatalogInput } from '../http/schemas/catalogs.js'
 import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { buildApp } from '../http/app.js'
+import { AdminError, CONTROL_ROUTES, type ControlName, type Controls } from '../control/controls.js'
+import { ApiError, validationError } from '../core/errors.js'
+import { compileSchema } from '../http/validation.js'
+import { OpenApiQuery } from '../http/schemas/admin.js'
+import { SUPPORTED_VERSIONS, type ApiVersion } from '../core/versions.js'
 import { ConfigError, configFromOptions, type Config } from '../core/config.js'
-import type { FaultRule, FaultRuleInput } from '../control/faults.js'
-import type { ConnectionCheckInput, ConnectionCheckRule } from '../control/connection-checks.js'
-import type { SavedConnectionView } from '../store/connections/connections.js'
-import type { JournalEntry, JournalFilter } from '../control/journal.js'
-import type { AdvanceInput, ClockView, EmitEventInput, ExecutionView } from '../control/control-plane.js'
-import type { ExecutionRule, ExecutionRuleInput } from '../control/execution-rules.js'
-import type { DeliveryFaultInput, DeliveryFaultRule } from '../control/delivery-faults.js'
-import type { DeliveryAttempt, DeliveryFilter, SettleOptions, SettleResult } from '../background/dispatcher.js'
-import type { Notification, NotificationFilter } from '../store/events/notifications.js'
-import type { EventView } from '../store/events/events.js'
 import type { Fixtures } from '../http/schemas/fixtures.js'
-import type { Tenant } from '../store/tenants.js'
-import type { SnapshotInfo } from '../store/world.js'
 
 /** A setting in code: its typed value, or the command line's string form ("250", "100-400", "true"). */
 export type SettingOptions = {
@@ -38,7 +29,11 @@ export interface ListenOptions {
   keepProcessAlive?: boolean
 }
 
-export interface Simulator {
+/**
+ * A simulator in this process: the app, its URL once listening, and every control of `Controls` (the same as the
+ * admin client's over HTTP, answering at once rather than in a promise but where they wait).
+ */
+export interface Simulator extends Controls<false> {
   /** The Fastify instance: use app.inject() for requests without a socket. */
   readonly app: FastifyInstance
   /** The base URL once listening, else null. */
@@ -54,69 +49,8 @@ export interface Simulator {
   close(): Promise<void>
   /** close(), for `await using sim = await createSimulator()`. */
   [Symbol.asyncDispose](): Promise<void>
-  reset(): Record<string, number>
-  snapshot(name: string): SnapshotInfo
-  restore(name: string): Record<string, number>
-  createTenant(input?: { name?: string }): Tenant
-  deleteTenant(partnerId: string): void
-  requests(filter?: JournalFilter): JournalEntry[]
-  addFault(rule: FaultRuleInput): FaultRule
-  clearFaults(): number
-  /**
-   * Makes the simulated connection check fail (validate, test, Connect) for a type and/or a name pattern
-   * ("Prod *").
-   */
-  addConnectionCheck(rule: ConnectionCheckInput): ConnectionCheckRule
-  clearConnectionChecks(): number
-  /**
-   * Completes a Connect session as the customer's browser would; returns the connection and where the browser
-   * is sent.
-   */
-  completeConnect(
-    token: string,
-    input: { type?: string; configuration: Record<string, unknown> }
-  ): { connection: SavedConnectionView; redirect_url: string }
-  /** Emits an event for an organization (into its log and to its webhook); payload fields left out are filled in. */
-  emitEvent(input: EmitEventInput): EventView
-  /** Webhook delivery attempts, newest first. */
-  deliveries(filter?: DeliveryFilter): DeliveryAttempt[]
-  /** What would have been mailed (failed runs to global error subscribers, exported logs), oldest first. */
-  notifications(filter?: NotificationFilter): Notification[]
-  /**
-   * Resolves once no webhook delivery is pending or in flight (or after timeoutMs, default 10 s: then
-   * settled is false); with organizationId or partnerId, only that tenant's.
-   */
-  settleDeliveries(options?: SettleOptions): Promise<SettleResult>
-  /** Drops, duplicates, delays or reorders the next matching deliveries. */
-  addDeliveryFault(rule: DeliveryFaultInput): DeliveryFaultRule
-  clearDeliveryFaults(): number
-  /** Moves simulated time forward (event retention, waiting retries). */
-  advanceClock(seconds: number): ClockView
-  /**
-   * Decides how the next matching sync runs end: complete, fail (with a message), complete_with_errors, or
-   * hang until advanced.
-   */
-  addExecutionRule(rule: ExecutionRuleInput): ExecutionRule
-  clearExecutionRules(): number
-  /**
-   * Moves one sync run to its next state now, or to a named one (running, completed, completed_with_errors,
-   * failed, canceled).
-   */
-  advanceExecution(id: string, input?: AdvanceInput): ExecutionView
-  /**
-   * Takes every sync run that is not hanging to its end now, and finishes every job and schema refresh (a query
-   * the runner is still computing finishes once queriesAnswered() resolves).
-   */
-  settleExecutions(): { finished: number; hanging: number; jobs: number; refreshes: number }
-  /** Resolves once every query given to the query runner has its answer. */
+  /** Resolves once every query given to the query runner has its answer (settleExecutions waits for it too). */
   queriesAnswered(): Promise<void>
-  /** What a connection's source holds now: schemas and rows. */
-  catalog(connectionId: string): Catalog
-  /** The source of a connection now holds this catalog; the API's schemas follow at the next schema refresh. */
-  replaceCatalog(connectionId: string, catalog: CatalogInput): { status: 'ok'; schemas: number; rows: number }
-  /** The world as a fixture document; { redact: true } replaces every secret (for sharing, not for reloading). */
-  exportFixtures(options?: { redact?: boolean }): Fixtures
-  loadFixtures(document: Fixtures): Record<string, number>
 }
 
 /**
@@ -182,32 +116,85 @@ export async function createSimulator (options: SimulatorOptions = {}): Promise<
     },
     close,
     [Symbol.asyncDispose]: close,
+    queriesAnswered: async () => await control.queriesAnswered(),
+    ...inProcessControls(app)
+  }
+}
+
+/** The version an in-process openApi() names, checked as GET /__admin/openapi.json checks it. */
+const validateOpenApiQuery = compileSchema<{ version?: ApiVersion }>(OpenApiQuery)
+
+/** Each control of the control plane under its Controls name, its refusals thrown as the admin client's AdminError. */
+function inProcessControls (app: FastifyInstance): Controls<false> {
+  const { control } = app
+  const controls: Controls<false> = {
+    health: () => control.health(),
+    openApi: async (version) => {
+      const query = version === undefined ? {} : { version }
+      if (!validateOpenApiQuery(query)) {
+        throw validationError('version', `must be one of ${SUPPORTED_VERSIONS.join(', ')}`)
+      }
+      return await app.openApiDocument(query.version)
+    },
     reset: () => control.reset(),
+    exportFixtures: (options) => control.exportFixtures(options),
+    loadFixtures: (document) => control.replaceFixtures(document, '<loadFixtures>'),
+    snapshots: () => control.snapshots(),
     snapshot: (name) => control.snapshot(name),
     restore: (name) => control.restore(name),
+    deleteSnapshot: (name) => control.deleteSnapshot(name),
     createTenant: (input) => control.createTenant(input),
     deleteTenant: (partnerId) => control.deleteTenant(partnerId),
     requests: (filter) => control.requests(filter),
+    clearRequests: () => control.clearRequests(),
+    faults: () => control.faultRules(),
     addFault: (rule) => control.addFault(rule),
+    removeFault: (id) => control.removeFault(id),
     clearFaults: () => control.clearFaults(),
+    connectionChecks: () => control.connectionChecks(),
     addConnectionCheck: (rule) => control.addConnectionCheck(rule),
+    removeConnectionCheck: (id) => control.removeConnectionCheck(id),
     clearConnectionChecks: () => control.clearConnectionChecks(),
     completeConnect: (token, input) => control.completeConnect(token, input),
     emitEvent: (input) => control.emitEvent(input),
     deliveries: (filter) => control.deliveries(filter),
     notifications: (filter) => control.notifications(filter),
-    settleDeliveries: async (settleOptions) => control.settleDeliveries(settleOptions),
+    settleDeliveries: async (options) => await control.settleDeliveries(options),
+    deliveryFaults: () => control.deliveryFaults(),
     addDeliveryFault: (rule) => control.addDeliveryFault(rule),
+    removeDeliveryFault: (id) => control.removeDeliveryFault(id),
     clearDeliveryFaults: () => control.clearDeliveryFaults(),
-    advanceClock: (seconds) => control.advanceClock(seconds),
+    executionRules: () => control.executionRules(),
     addExecutionRule: (rule) => control.addExecutionRule(rule),
+    removeExecutionRule: (id) => control.removeExecutionRule(id),
     clearExecutionRules: () => control.clearExecutionRules(),
     advanceExecution: (id, input) => control.advanceExecution(id, input),
-    settleExecutions: () => control.settleExecutions(),
-    queriesAnswered: async () => await control.queriesAnswered(),
+    settleExecutions: async () => {
+      await control.queriesAnswered()
+      return control.settleExecutions()
+    },
     catalog: (connectionId) => control.catalog(connectionId),
     replaceCatalog: (connectionId, catalog) => control.replaceCatalog(connectionId, catalog),
-    exportFixtures: (exportOptions) => control.exportFixtures(exportOptions),
-    loadFixtures: (document) => control.replaceFixtures(document, '<loadFixtures>')
+    clock: () => control.clock(),
+    advanceClock: (seconds) => control.advanceClock(seconds)
   }
+  for (const name of Object.keys(controls) as ControlName[]) {
+    const run = Reflect.get(controls, name) as (...args: unknown[]) => unknown
+    ;(controls as unknown as Record<string, unknown>)[name] = (...args: unknown[]): unknown => {
+      try {
+        const answer = run(...args)
+        return answer instanceof Promise ? answer.catch((err: unknown) => refused(name, err)) : answer
+      } catch (err) {
+        return refused(name, err)
+      }
+    }
+  }
+  return controls
+}
+
+/** An ApiError of the control plane as the admin client would have thrown it; anything else as it is. */
+function refused (name: ControlName, err: unknown): never {
+  if (!(err instanceof ApiError)) throw err
+  const body = { status: err.status, key: err.key, message: err.message, metadata: err.metadata }
+  throw new AdminError(`sim.${name}()`, `(${CONTROL_ROUTES[name]})`, err.status, body, { cause: err })
 }

@@ -78,9 +78,9 @@ t.test('fixture events are never delivered; events emitted later are', async (t)
   const app = await build(t, {
     fixtures: world({ webhooks: [{ id: HOOK, organization_id: ORG, endpoint: hooks.url, secret: 's' }] })
   })
-  t.match(await app.control.settleDeliveries({ timeoutMs: 60_000 }), { settled: true, attempts: 0 })
+  t.match(await app.control.settleDeliveries({ timeout_ms: 60_000 }), { settled: true, attempts: 0 })
   app.control.emitEvent({ organization_id: ORG, type: 'sync.running' })
-  await app.control.settleDeliveries({ timeoutMs: 60_000 })
+  await app.control.settleDeliveries({ timeout_ms: 60_000 })
   t.same(
     hooks.received.map((r) => r.body.type),
     ['sync.running']

@@ -46,5 +46,8 @@ t.test('an unknown admin route is 404 in the error shape', async (t) => {
   const app = await build(t)
   const res = await call(app, 'GET', '/__admin/nothing')
   t.equal(res.status, 404)
-  t.same(res.body, apiError(404, 'route_not_found', 'no such route'))
+  t.same(
+    res.body,
+    apiError(404, 'route_not_found', 'no such admin route: GET /__admin/nothing; docs/admin-api.md lists the admin routes')
+  )
 })

@@ -1248,7 +1248,7 @@ t.test(
         .map(([s, n]) => `${s}×${n}`)
         .join(' ')}`
     )
-    await app.control.settleDeliveries({ timeoutMs: 60_000, fastForward: true })
+    await app.control.settleDeliveries({ timeout_ms: 60_000, fast_forward: true })
     const readers = {
       journal: JSON.stringify(app.control.requests({ limit: 100_000 })),
       deliveries: JSON.stringify(app.control.deliveries({ limit: 100_000 })),

@@ -236,7 +236,7 @@ t.test(
       })
     }
     t.match(
-      await app.control.settleDeliveries({ timeoutMs: 60_000 }),
+      await app.control.settleDeliveries({ timeout_ms: 60_000 }),
       { settled: true },
       'every delivery has run its course'
     )

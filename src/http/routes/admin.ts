@@ -28,17 +28,18 @@ import {
   TenantBody
 } from '../schemas/admin.js'
 import type { AdvanceInput, EmitEventInput } from '../../control/control-plane.js'
+import type { SettleDeliveriesInput } from '../../control/controls.js'
 import type { ExecutionRuleInput } from '../../control/execution-rules.js'
 import type { DeliveryFaultInput } from '../../control/delivery-faults.js'
 import type { ConnectionCheckInput } from '../../control/connection-checks.js'
 import { hashKey } from '../../store/ids.js'
 import type { ApiVersion } from '../../core/versions.js'
 import { compileSchema } from '../validation.js'
+import { closestName } from '../../core/suggest.js'
+import { pathOf } from '../../control/journal.js'
 
 export interface AdminOptions {
   adminToken: string | null
-  packageVersion: string
-  startedAt: number
 }
 
 function sameSecret (a: string, b: string): boolean {
@@ -53,7 +54,9 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
   // (the /api routes drop unknown fields instead, as Polytomic does). Every route gets a closed query
   // schema, and every route that could carry a body a closed body schema, unless it declares its own.
   admin.setValidatorCompiler(({ schema }) => compileSchema(schema))
+  const routes: string[] = []
   admin.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`)
     const schema = { ...route.schema }
     schema.querystring ??= NoQuery
     if (route.method !== 'GET' && route.method !== 'HEAD' && route.bodyLimit === undefined) schema.body ??= NoBody
@@ -67,11 +70,12 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
     done(token !== '' && sameSecret(token, options.adminToken) ? undefined : Errors.AdminUnauthorized())
   })
 
-  admin.get('/health', async () => ({
-    status: 'ok',
-    version: options.packageVersion,
-    uptime_s: Math.round((Date.now() - options.startedAt) / 1000)
-  }))
+  // An admin path that is not a route: say which route was likely meant.
+  admin.setNotFoundHandler((request, reply) => {
+    reply.send(Errors.RouteNotFound({ message: adminRouteMissing(request.method, pathOf(request.url), routes) }))
+  })
+
+  admin.get('/health', async () => control.health())
 
   admin.get<{ Querystring: { version?: ApiVersion } }>(
     '/openapi.json',
@@ -223,22 +227,10 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
     }
   )
 
-  admin.post<{
-    Body: { timeout_ms?: number; fast_forward?: boolean; organization_id?: string; partner_id?: string } | null
-  }>(
+  admin.post<{ Body: SettleDeliveriesInput | null }>(
     '/deliveries/settle',
-    {
-      schema: { body: SettleBody }
-    },
-    async (request) => {
-      const body = request.body ?? {}
-      return control.settleDeliveries({
-        timeoutMs: body.timeout_ms,
-        fastForward: body.fast_forward,
-        organizationId: body.organization_id,
-        partnerId: body.partner_id
-      })
-    }
+    { schema: { body: SettleBody, response: { 409: { type: 'object', additionalProperties: true } } } },
+    async (request) => await control.settleDeliveries(request.body)
   )
 
   admin.get('/delivery-faults', async () => control.deliveryFaults())
@@ -299,4 +291,27 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
   admin.post<{ Body: { advance_s: number } }>('/clock', { schema: { body: ClockBody } }, async (request) =>
     control.advanceClock(request.body.advance_s)
   )
+}
+
+/**
+ * "no such admin route: GET /__admin/delivery (did you mean GET /__admin/deliveries?)". Parameters of a route are
+ * filled in from the path asked for, so /faults/abc/x is compared with DELETE /__admin/faults/abc.
+ */
+export function adminRouteMissing (method: string, path: string, routes: readonly string[]): string {
+  const asked = `${method} ${path}`
+  const segments = path.split('/')
+  const candidates = routes.map((route) => {
+    const [routeMethod, url] = route.split(' ') as [string, string]
+    const parts = url.split('/')
+    return `${routeMethod} ${parts.map((part, i) => (part.startsWith(':') ? (segments[i] ?? part) : part)).join('/')}`
+  })
+  let hint = ''
+  if (path.startsWith('/__admin/__admin')) {
+    hint = ' (the path has /__admin twice: give the client the simulator\'s base URL, http://host:port)'
+  } else {
+    const samePath = candidates.filter((candidate) => candidate.endsWith(` ${path}`))
+    const suggestion = samePath.length > 0 ? samePath.join(' or ') : closestName(asked, candidates)
+    if (suggestion !== undefined) hint = ` (did you mean ${suggestion}?)`
+  }
+  return `no such admin route: ${asked}${hint}; docs/admin-api.md lists the admin routes`
 }

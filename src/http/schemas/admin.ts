@@ -172,7 +172,9 @@ export const SettleBody = {
     fast_forward: { type: 'boolean' },
     /** Wait only for this organization's deliveries, or only for this partner's. */
     organization_id: { type: 'string', maxLength: 64 },
-    partner_id: { type: 'string', maxLength: 64 }
+    partner_id: { type: 'string', maxLength: 64 },
+    /** A 409 (deliveries_unsettled) instead of settled: false when the bound runs out. */
+    fail_if_unsettled: { type: 'boolean' }
   }
 } as const
 

@@ -23,6 +23,19 @@ export interface DueDelivery {
   turn: number
 }
 
+/** A live delivery still to go, as an unsettled settle reports it. */
+export interface WaitingRow {
+  id: string
+  event_id: string
+  event_type: string
+  organization_id: string
+  webhook_id: string
+  endpoint: string
+  attempts: number
+  due_ms: number
+  held: number
+}
+
 /** Whose deliveries settle waits for: one organization's, one partner's, or (neither) everyone's. */
 export interface DeliveryScope {
   organizationId?: string | null
@@ -59,6 +72,11 @@ export class DeliveryQueue {
   private readonly countLive: Statement<
     [{ organization: string | null; partner: string | null }],
     { pending: number; held: number }
+  >
+
+  private readonly waitingRows: Statement<
+    [{ organization: string | null; partner: string | null; limit: number }],
+    WaitingRow
   >
 
   private readonly reschedule: Statement<[number, number, string]>
@@ -107,6 +125,11 @@ export class DeliveryQueue {
     this.removeDead = db.prepare(`DELETE FROM deliveries AS d WHERE NOT (${LIVE})`)
     this.countLive = db.prepare(
       `SELECT count(*) AS pending, coalesce(sum(held), 0) AS held FROM deliveries d WHERE ${LIVE} AND ${IN_SCOPE}`
+    )
+    this.waitingRows = db.prepare(
+      `SELECT d.id, d.event_id, d.event_type, d.organization_id, d.webhook_id, w.endpoint, d.attempts, d.due_ms, d.held
+      FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE ${LIVE} AND ${IN_SCOPE} ORDER BY d.due_ms, d.seq
+      LIMIT @limit`
     )
     this.reschedule = db.prepare('UPDATE deliveries SET attempts = ?, due_ms = ?, held = 0 WHERE id = ?')
     this.removeOne = db.prepare('DELETE FROM deliveries WHERE id = ?')
@@ -169,6 +192,11 @@ export class DeliveryQueue {
   /** Live deliveries still to go (in a scope), and how many of them are held back by a reorder rule. */
   counts (scope: DeliveryScope = {}): { pending: number; held: number } {
     return this.countLive.get(scopeParams(scope)) ?? { pending: 0, held: 0 }
+  }
+
+  /** The first `limit` live deliveries still to go (in a scope), the soonest due first. */
+  waiting (scope: DeliveryScope, limit: number): WaitingRow[] {
+    return this.waitingRows.all({ ...scopeParams(scope), limit })
   }
 
   /** False when the delivery is gone (cancelled while its attempt was in flight). */
