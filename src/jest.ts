@@ -1,13 +1,16 @@
 /**
  * polytomic-mock for Jest. In jest.config.js:
  *
- *   globalSetup: 'polytomic-mock/jest/global-setup',
- *   globalTeardown: 'polytomic-mock/jest/global-teardown'
+ *   const { polytomicMock } = require('polytomic-mock/jest')
+ *   module.exports = { globalSetup: polytomicMock({ webhookRetryBaseMs: 5 }), globalTeardown: 'polytomic-mock/jest' }
  *
- * starts one simulator for the run and hands its URL to the tests in POLYTOMIC_MOCK_URL; in a test
- * file, useTenant() gives the file a partner of its own, so workers run files in parallel apart.
+ * (or globalSetup 'polytomic-mock/jest/global-setup' and globalTeardown 'polytomic-mock/jest/global-teardown'
+ * for the defaults) starts one simulator for the run and hands its URL to the tests in POLYTOMIC_MOCK_URL; in a
+ * test file, useTenant() gives the file a partner of its own, so workers run files in parallel apart.
  */
+import { fileURLToPath } from 'node:url'
 import {
+  keepRunnerOptions,
   connectionFromEnvironment,
   registerTenant,
   type RunSimulator,
@@ -15,6 +18,7 @@ import {
   type RunnerHooks,
   type TenantContext
 } from './simulator/runners.js'
+import type { SimulatorOptions } from './simulator/simulator.js'
 
 export { AdminClient, AdminError } from './client.js'
 /**
@@ -44,6 +48,25 @@ export async function globalTeardown (): Promise<void> {
   const run = (globalThis as WithRun)[RUN]
   delete (globalThis as WithRun)[RUN]
   await run?.close()
+}
+
+/**
+ * This module as Jest's globalSetup and globalTeardown alike ('polytomic-mock/jest', the name a user guesses):
+ * the first call starts the run's simulator, the next stops it.
+ */
+export default async function setupOrTeardown (): Promise<void> {
+  if ((globalThis as WithRun)[RUN] === undefined) await globalSetup()
+  else await globalTeardown()
+}
+
+/**
+ * The global set-up with the simulator's settings (createSimulator's options: `syncRunDurationMs: 50`,
+ * `fixtures: './world.json'`, ...), for `globalSetup` in Jest's config; `globalTeardown: 'polytomic-mock/jest'`
+ * stops it. Settings may also come from the environment, in the CLI's variables (but PORT and HOST); these
+ * options win.
+ */
+export function polytomicMock (options: SimulatorOptions = {}): string {
+  return keepRunnerOptions(options, fileURLToPath(import.meta.url))
 }
 
 /**

@@ -67,6 +67,11 @@ t.test('each event is POSTed as {type, event}, signed with HMAC-SHA256 of the ra
   )
   t.notOk(verifySignature(got.raw, got.headers['polytomic-signature'], 'another secret'), 'another secret fails')
   t.notOk(verifySignature(got.raw, undefined, SECRET), 'no header fails')
+  t.throws(
+    () => verifySignature(JSON.parse(got.raw.toString()) as never, got.headers['polytomic-signature'], SECRET),
+    { name: 'TypeError', message: /pass the raw body bytes as received .* not a parsed object/ },
+    'a parsed body is refused, saying what to pass'
+  )
   t.notOk(verifySignature(got.raw, 'zz-not-hex', SECRET), 'a malformed header fails')
 
   const [attempt, ...rest] = app.control.deliveries()

@@ -722,6 +722,29 @@ export const RUNNER_URL_VARIABLE = 'POLYTOMIC_MOCK_URL'
 /** The admin token of the simulator RUNNER_URL_VARIABLE names, if it has one. */
 export const RUNNER_TOKEN_VARIABLE = 'POLYTOMIC_MOCK_ADMIN_TOKEN'
 
+/**
+ * Settings a runner's global set-up (polytomic-mock/vitest, polytomic-mock/jest) reads from the environment: the
+ * CLI's variables but PORT, HOST and PORT_FILE (its simulator always listens on 127.0.0.1 and a free port unless its
+ * options say otherwise). Each is checked here, so a bad value is an error naming the variable; the set-up's options
+ * win over them.
+ */
+export function runnerSettings (env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const settings: Record<string, string> = {}
+  for (const setting of Object.values(SETTINGS)) {
+    if (setting.env === 'PORT' || setting.env === 'HOST' || setting.env === 'PORT_FILE') continue
+    const raw = env[setting.env]
+    if (raw === undefined) continue
+    ;(setting.parse as (r: string, n: string) => unknown)(raw, setting.env)
+    settings[setting.key] = raw
+  }
+  return settings
+}
+
+/** True in a vitest worker (where test files run), false in vitest's main process (config and global set-up). */
+export function inVitestWorker (env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.VITEST_WORKER_ID !== undefined && env.VITEST_WORKER_ID !== ''
+}
+
 /** The run's simulator as the environment names it, or null. */
 export function runnerSimulator (env: NodeJS.ProcessEnv = process.env): { url: string; token: string | null } | null {
   const url = env[RUNNER_URL_VARIABLE]
@@ -736,14 +759,17 @@ export function childEnvironment (): NodeJS.ProcessEnv {
   return { ...process.env, NODE_OPTIONS: '' }
 }
 
-/** Names the run's simulator for the workers a global set-up spawns. */
-export function exportRunnerUrl (url: string): void {
+/** Names the run's simulator (and its admin token, if it has one) for the workers a global set-up spawns. */
+export function exportRunnerUrl (url: string, token: string | null = null): void {
   process.env[RUNNER_URL_VARIABLE] = url
+  if (token !== null) process.env[RUNNER_TOKEN_VARIABLE] = token
 }
 
 /** Forgets the run's simulator, unless the environment has come to name another. */
 export function forgetRunnerUrl (url: string): void {
-  if (process.env[RUNNER_URL_VARIABLE] === url) delete process.env[RUNNER_URL_VARIABLE]
+  if (process.env[RUNNER_URL_VARIABLE] !== url) return
+  delete process.env[RUNNER_URL_VARIABLE]
+  delete process.env[RUNNER_TOKEN_VARIABLE]
 }
 
 /** The bounds of the stores an API caller can grow, from the settings. */

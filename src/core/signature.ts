@@ -41,6 +41,13 @@ export function verifySignature (
   secret: string,
   options: SignatureOptions = {}
 ): boolean {
+  if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
+    throw new TypeError(
+      'verifySignature: pass the raw body bytes as received (the request body as a Buffer or string, before ' +
+        `JSON parsing), not ${body === null ? 'null' : typeof body === 'object' ? 'a parsed object' : typeof body}: ` +
+        'the signature is of the exact bytes sent, which JSON.stringify of a parsed body need not reproduce'
+    )
+  }
   const value: unknown = Array.isArray(header) ? header[0] : header
   if (typeof value !== 'string' || typeof secret !== 'string') return false
   const encoding = options.encoding ?? 'hex'

@@ -2,8 +2,16 @@
  * What the test-runner helpers (polytomic-mock/vitest, polytomic-mock/jest) share: one simulator
  * for the run, found through two environment variables, and a tenant per test file.
  */
-import { AdminClient, type SettleResult } from '../client.js'
-import { RUNNER_URL_VARIABLE, exportRunnerUrl, forgetRunnerUrl, runnerSimulator } from '../core/config.js'
+import { AdminClient, type SettleDeliveriesInput, type SettleResult } from '../client.js'
+import {
+  RUNNER_URL_VARIABLE,
+  configFromOptions,
+  exportRunnerUrl,
+  forgetRunnerUrl,
+  runnerSettings,
+  runnerSimulator
+} from '../core/config.js'
+import type { SimulatorOptions } from './simulator.js'
 import type { Tenant } from '../store/tenants.js'
 
 /**
@@ -16,7 +24,7 @@ export interface TenantContext extends Tenant {
   /** The admin API; scope journal queries and fault rules by this tenant's partner_id. */
   readonly admin: AdminClient
   /** Waits until this tenant's webhook deliveries are done (another tenant's receivers never hold it up). */
-  settleDeliveries: (options?: { timeout_ms?: number; fast_forward?: boolean }) => Promise<SettleResult>
+  settleDeliveries: (options?: Omit<SettleDeliveriesInput, 'organization_id' | 'partner_id'>) => Promise<SettleResult>
 }
 
 const TENANT_FIELDS = ['partner_id', 'partner_key', 'organization_id', 'admin_user_id', 'admin_user_key'] as const
@@ -37,7 +45,14 @@ export function registerTenant (
   options: { name?: string } = {}
 ): TenantContext {
   let current: { tenant: Tenant; url: string; admin: AdminClient } | null = null
+  let deleted = false
   const ready = (field: string): { tenant: Tenant; url: string; admin: AdminClient } => {
+    if (current === null && deleted) {
+      throw new Error(
+        `useTenant(): ${field} is read after the tenant was deleted (after the file's last test, with everything ` +
+          'it owned); read it inside a test or a hook that runs before then'
+      )
+    }
     if (current === null) {
       throw new Error(
         `useTenant(): ${field} is read before the tenant exists; read it inside a test or a hook, not while the ` +
@@ -55,6 +70,7 @@ export function registerTenant (
     if (current === null) return
     const { admin, tenant } = current
     current = null
+    deleted = true
     await admin.deleteTenant(tenant.partner_id)
   })
   const context = {}
@@ -65,7 +81,7 @@ export function registerTenant (
   Object.defineProperty(context, 'admin', { enumerable: false, get: () => ready('admin').admin })
   Object.defineProperty(context, 'settleDeliveries', {
     enumerable: false,
-    value: async (options: { timeout_ms?: number; fast_forward?: boolean } = {}) => {
+    value: async (options: Omit<SettleDeliveriesInput, 'organization_id' | 'partner_id'> = {}) => {
       const { admin, tenant } = ready('settleDeliveries')
       return await admin.settleDeliveries({ ...options, partner_id: tenant.partner_id })
     }
@@ -95,21 +111,42 @@ export interface RunSimulator {
   close: () => Promise<void>
 }
 
+/** Where a runner's config leaves its set-up's options for the set-up (the same process, maybe another module load). */
+const RUNNER_OPTIONS = Symbol.for('polytomic-mock.runner-options')
+type WithOptions = typeof globalThis & { [RUNNER_OPTIONS]?: SimulatorOptions }
+
 /**
- * Starts the run's simulator on 127.0.0.1, a free port, default settings and the bundled fixtures, and
- * exports its URL in POLYTOMIC_MOCK_URL.
+ * Keeps the simulator's settings for the run's global set-up (polytomicMock() in a runner's config) and returns the
+ * set-up module's path. The options are checked now, so a bad one fails the config rather than the run.
  */
-export async function startRunSimulator (): Promise<RunSimulator> {
+export function keepRunnerOptions (options: SimulatorOptions, setupModule: string): string {
+  const settings: Record<string, unknown> = { ...options }
+  delete settings.logger
+  if (typeof settings.fixtures !== 'string') delete settings.fixtures
+  configFromOptions(settings)
+  ;(globalThis as WithOptions)[RUNNER_OPTIONS] = options
+  return setupModule
+}
+
+/**
+ * Starts the run's simulator on 127.0.0.1 and a free port with the bundled fixtures, the settings of the runner's
+ * environment (the CLI's variables, but PORT, HOST and PORT_FILE) and then of its options (polytomicMock() in the
+ * config, or `options` here), and exports its URL in POLYTOMIC_MOCK_URL (its admin token, if any, in
+ * POLYTOMIC_MOCK_ADMIN_TOKEN). A run whose environment already names a simulator uses that one.
+ */
+export async function startRunSimulator (options?: SimulatorOptions): Promise<RunSimulator> {
   const given = runnerSimulator()
   if (given !== null) return { ...given, close: async () => {} }
+  const chosen = options ?? (globalThis as WithOptions)[RUNNER_OPTIONS] ?? {}
   // Loaded here, not at the top: a test file that only asks for a tenant never loads the simulator.
   const { createSimulator } = await import('./simulator.js')
-  const simulator = await createSimulator()
-  const url = await simulator.listen({ port: 0, host: '127.0.0.1' })
-  exportRunnerUrl(url)
+  const simulator = await createSimulator({ port: 0, host: '127.0.0.1', ...runnerSettings(), ...chosen })
+  const url = await simulator.listen()
+  const token = simulator.config.adminToken
+  exportRunnerUrl(url, token)
   return {
     url,
-    token: null,
+    token,
     close: async () => {
       await simulator.close()
       forgetRunnerUrl(url)
