@@ -70,3 +70,57 @@ t.test(
     )
   }
 )
+
+t.test("the SDK's retries are journaled as retries of the first attempt", async (t) => {
+  const app = await build(t)
+  const environment = await listen(app)
+  // SDK 1.18.1 retries 408, 409, 429 and 5xx twice (with a short backoff): one refused call, three requests.
+  const partner = new PolytomicClient({ environment, token: W.acme.key, version: '2024-02-08' })
+  const rule = app.control.addFault({ partner_id: W.acme.partnerId, path: '/api/organizations', status: 503 })
+  const refused = await partner.organization.list().catch((err: unknown) => err)
+  t.equal((refused as { statusCode?: number }).statusCode, 503)
+  t.equal(app.control.faultRules()[0]?.fired, 3, 'the rule fired three times for one call')
+  const entries = app.control.requests({ path: '/api/organizations' }).reverse()
+  t.same(
+    entries.map((e) => [e.status, e.retry_of]),
+    [
+      [503, null],
+      [503, entries[0]?.id],
+      [503, entries[0]?.id]
+    ],
+    'the second and third are retries of the first'
+  )
+  app.control.removeFault(rule.id)
+  await partner.organization.list()
+  t.equal(
+    app.control.requests({ path: '/api/organizations', limit: 1 })[0]?.retry_of,
+    entries[0]?.id,
+    'calling again after a refusal is a retry too, whoever repeats it'
+  )
+  await partner.organization.list()
+  t.equal(app.control.requests({ path: '/api/organizations', limit: 1 })[0]?.retry_of, null, 'after a 200, a new call')
+
+  // A times: 1 fault is used up by the first attempt: the SDK's retry succeeds, and says it is one.
+  app.control.addFault({ partner_id: W.acme.partnerId, method: 'POST', status: 500, times: 1 })
+  const created = await partner.organization.create({ name: 'Retried Co' })
+  t.equal(created.data?.name, 'Retried Co')
+  const posts = app.control.requests({ method: 'POST', path: '/api/organizations' })
+  t.same(
+    posts.map((e) => [e.status, e.retry_of]),
+    [
+      [200, posts[1]?.id],
+      [500, null]
+    ]
+  )
+  // The same body again after a success is a new call, not a retry; its 409 (the name is taken) the SDK retries.
+  await partner.organization.create({ name: 'Retried Co' }).catch(() => undefined)
+  const again = app.control.requests({ method: 'POST', path: '/api/organizations', limit: 3 })
+  t.same(
+    again.map((e) => [e.status, e.retry_of]),
+    [
+      [409, again[2]?.id],
+      [409, again[2]?.id],
+      [409, null]
+    ]
+  )
+})

@@ -31,6 +31,13 @@ export interface JournalEntry {
   organization_id: string | null
   /** The id of the fault rule that answered or delayed this request, if any. */
   fault: string | null
+  /**
+   * The id of the entry this request repeats, when it is a client's retry: the same caller sent the same method,
+   * path, query and body (or the same Idempotency-Key) just before, and was answered with a status clients retry
+   * (408, 409, 429, 5xx). The official SDKs retry those twice: one refused call is three entries, two of them
+   * retries.
+   */
+  retry_of: number | null
 }
 
 /** What the request path hands over: texts as sent and served, and the time as epoch milliseconds. */
@@ -83,12 +90,48 @@ type KeptText = string | BoundedText | null
 
 interface StoredEntry extends Omit<JournalRecord, 'body' | 'response' | 'unreadBodySize'> {
   id: number
+  retryOf: number | null
   body: KeptText
   /** The body's size when it was never read (a 413). */
   unreadBodySize: number | undefined
   response: KeptText
   /** What this entry counts against the byte budget. */
   bytes: number
+}
+
+/** How far back a retry's first attempt is looked for: entries, and milliseconds. */
+const RETRY_LOOKBACK = 64
+const RETRY_WINDOW_MS = 120_000
+
+/** Statuses the official SDKs retry (1.18.1: 408, 409, 429, 5xx; v25 the same but 409). */
+function retryable (status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500
+}
+
+function sameText (a: KeptText, b: KeptText): boolean {
+  if (a === null || b === null || typeof a === 'string' || typeof b === 'string') return a === b
+  return a.size === b.size && a.text === b.text
+}
+
+/** The size of a body as sent, read or not. */
+function sizeOf (entry: StoredEntry): number | undefined {
+  if (entry.body === null) return entry.unreadBodySize
+  return typeof entry.body === 'string' ? Buffer.byteLength(entry.body) : entry.body.size
+}
+
+/**
+ * Two requests' bodies are the same: the same text, or, where one was never read (a fault answered it before the
+ * route did), the same size.
+ */
+function sameBody (before: StoredEntry, entry: StoredEntry): boolean {
+  const bothRead = before.unreadBodySize === undefined && entry.unreadBodySize === undefined
+  if (bothRead) return sameText(before.body, entry.body)
+  return sizeOf(before) === sizeOf(entry)
+}
+
+function sameQuery (a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const names = Object.keys(a)
+  return names.length === Object.keys(b).length && names.every((name) => String(a[name]) === String(b[name]))
 }
 
 /** Bytes charged to every entry for its fixed fields and bookkeeping. */
@@ -151,6 +194,7 @@ export class Journal {
     const cap = this.limits.bodyBytes
     const stored: StoredEntry = {
       id: ++this.lastId,
+      retryOf: null,
       time: entry.time,
       method: entry.method,
       path: entry.path,
@@ -173,11 +217,34 @@ export class Journal {
       sizeOfStrings(entry.query) +
       keptLength(stored.body) +
       keptLength(stored.response)
+    stored.retryOf = this.firstAttemptOf(stored)
     if (this.count === this.limits.entries) this.dropOldest()
     while (this.count > 0 && this.bytes + stored.bytes > this.limits.totalBytes) this.dropOldest()
     this.ring[(this.head + this.count) % this.limits.entries] = stored
     this.count++
     this.bytes += stored.bytes
+  }
+
+  /**
+   * The entry a new one repeats as a client's retry, or null: the caller's latest request to the same method and
+   * path (within RETRY_LOOKBACK entries and RETRY_WINDOW_MS), if it was answered with a retryable status and had
+   * the same query and body, or the same Idempotency-Key.
+   */
+  private firstAttemptOf (entry: StoredEntry): number | null {
+    const caller = entry.headers.authorization
+    for (let i = this.count - 1, seen = 0; i >= 0 && seen < RETRY_LOOKBACK; i--, seen++) {
+      const before = this.ring[(this.head + i) % this.limits.entries] as StoredEntry
+      if (entry.time - before.time > RETRY_WINDOW_MS) return null
+      if (before.method !== entry.method || before.path !== entry.path || before.headers.authorization !== caller) {
+        continue
+      }
+      if (!retryable(before.status)) return null
+      const key = entry.headers['idempotency-key']
+      const sameKey = key !== undefined && key === before.headers['idempotency-key']
+      if (!sameKey && !(sameQuery(before.query, entry.query) && sameBody(before, entry))) return null
+      return before.retryOf ?? before.id
+    }
+    return null
   }
 
   private dropOldest (): void {
@@ -221,7 +288,8 @@ export class Journal {
         duration_ms: entry.duration_ms,
         partner_id: entry.partner_id,
         organization_id: entry.organization_id,
-        fault: entry.fault
+        fault: entry.fault,
+        retry_of: entry.retryOf
       })
     }
     return result
