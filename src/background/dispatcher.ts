@@ -152,13 +152,11 @@ export interface SettleResult {
 }
 
 /** A delivery an unsettled settle is still waiting for, and why. */
-export interface WaitingDelivery {
-  delivery_id: string
-  event_id: string
-  event_type: string
-  organization_id: string
-  webhook_id: string
-  endpoint: string
+export interface WaitingDelivery
+  extends Pick<
+    DeliveryAttempt,
+    'delivery_id' | 'event_id' | 'event_type' | 'organization_id' | 'webhook_id' | 'endpoint'
+  > {
   /** Attempts made so far (0: not tried yet). */
   attempts: number
   /** When it is next due (simulated time); a held one is due when its hold ends. */

@@ -3,8 +3,8 @@
  * header unless told) and v25.9.2 (127, API version 2025-09-18), 130 in all (2025-09-18 surface section 2).
  * Each is the method, the path as the newest SDK that has it writes it, the SDK method as the newest SDK that
  * has it calls it, the SDKs that have it, and its 1.18.1 name where that differs. The simulator answers the
- * ones it does not implement with 501 not_simulated (src/http/routes/not-simulated.ts); the README's coverage
- * table is this list against the routes the simulator has.
+ * ones it does not implement with 501 not_simulated (src/http/routes/not-simulated.ts); the coverage table of
+ * docs/coverage.md is this list against the routes the simulator has.
  */
 export type SdkGeneration = '1.18.1' | '25.9.2'
 

@@ -235,7 +235,13 @@ t.test('the tarball holds the build, the fixtures and no tests', async (t) => {
   t.ok(Object.keys(precompiled).length > 10, 'the start-up validators, compiled at build time, ship and load')
   t.match(readFileSync(join(dir, 'LICENSE'), 'utf8'), /^MIT License/, 'the licence ships')
   t.ok(existsSync(join(dir, 'docs', 'api.md')), 'the reference pages the README links to ship')
-  for (const example of ['consumer.mjs', 'tenant-per-file.test.mjs', 'webhook-receiver.mjs']) {
+  for (const example of [
+    'consumer.mjs',
+    'tenant-per-file.test.mjs',
+    'webhook-receiver.mjs',
+    'vitest/partner-flow.test.mjs',
+    'jest/partner-flow.test.js'
+  ]) {
     t.ok(existsSync(join(dir, 'examples', example)), `examples/${example} ships (the README links to it)`)
   }
   const files = readdirSync(dir, { recursive: true }) as string[]

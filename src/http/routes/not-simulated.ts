@@ -38,8 +38,9 @@ export default async function notSimulatedRoutes (
   options: { operations?: readonly SdkOperation[] }
 ): Promise<void> {
   for (const [method, path, sdkMethod, sdks] of unsimulatedOperations(api.routeTable, options.operations)) {
-    const message = `${sdkMethod} (${method} ${path}) is not simulated by polytomic-mock; the README's "Coverage" ` +
-      'table lists what is'
+    const message =
+      `${sdkMethod} (${method} ${path}) is not simulated by polytomic-mock; docs/coverage.md's "Coverage" table ` +
+      'lists what is'
     api.route({
       method,
       url: path.slice('/api'.length).replace(/\{([^}]+)\}/g, ':$1'),

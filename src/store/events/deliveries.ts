@@ -24,13 +24,8 @@ export interface DueDelivery {
 }
 
 /** A live delivery still to go, as an unsettled settle reports it. */
-export interface WaitingRow {
-  id: string
-  event_id: string
-  event_type: string
-  organization_id: string
-  webhook_id: string
-  endpoint: string
+export interface WaitingRow
+  extends Pick<DueDelivery, 'id' | 'event_id' | 'event_type' | 'organization_id' | 'webhook_id' | 'endpoint'> {
   attempts: number
   due_ms: number
   held: number
