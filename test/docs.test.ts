@@ -16,7 +16,7 @@ function prose (page: string): string {
 }
 
 /** GitHub's anchor of a heading: lower case, punctuation dropped (but - and _), spaces as hyphens. */
-export function slug (heading: string): string {
+function slug (heading: string): string {
   return heading
     .trim()
     .toLowerCase()

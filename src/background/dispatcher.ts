@@ -376,16 +376,15 @@ export class DeliveryDispatcher extends Worker {
       }
       return count
     }
+    const unsettled = (pending: number, flying: number): SettleResult => ({
+      settled: false,
+      pending,
+      in_flight: flying,
+      attempts: this.attempts - before,
+      waiting: this.waiting(scope)
+    })
     for (;;) {
-      if (this.closed) {
-        return {
-          settled: false,
-          pending: this.store.deliveries.counts(scope).pending,
-          in_flight: 0,
-          attempts: this.attempts - before,
-          waiting: this.waiting(scope)
-        }
-      }
+      if (this.closed) return unsettled(this.store.deliveries.counts(scope).pending, 0)
       this.store.deliveries.sweep()
       const { pending, held } = this.store.deliveries.counts(scope)
       const flying = inFlight()
@@ -395,15 +394,7 @@ export class DeliveryDispatcher extends Worker {
       if (options.fastForward === true) this.store.deliveries.fastForward(this.clock.now(), scope)
       else if (held === pending && flying === 0) this.store.deliveries.releaseAllHeld(this.clock.now(), scope)
       const remaining = deadline - Date.now()
-      if (remaining <= 0) {
-        return {
-          settled: false,
-          pending,
-          in_flight: flying,
-          attempts: this.attempts - before,
-          waiting: this.waiting(scope)
-        }
-      }
+      if (remaining <= 0) return unsettled(pending, flying)
       this.wake()
       await this.nextProgress(Math.min(remaining, 50))
     }

@@ -169,7 +169,11 @@ export const Errors = {
     'execution_running',
     'an execution of this sync is already running: wait for it, or cancel it'
   ),
-  DeliveriesUnsettled: define(409, 'deliveries_unsettled', 'webhook deliveries were still pending when the bound ran out'),
+  DeliveriesUnsettled: define(
+    409,
+    'deliveries_unsettled',
+    'webhook deliveries were still pending when the bound ran out'
+  ),
   ExecutionFinished: define(409, 'execution_finished', 'this execution has already finished'),
   ExecutionStateConflict: define(
     409,
