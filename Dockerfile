@@ -32,6 +32,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY fixtures ./fixtures
+# The console's page (/__admin/console): plain modules, read from here at its first request.
+COPY console ./console
 # The examples import the package itself (polytomic-mock/client): the compose file's consumer runs one.
 COPY examples ./examples
 USER node

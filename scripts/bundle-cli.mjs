@@ -11,7 +11,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['better-sqlite3', 'pino', 'pino-pretty', '@fastify/swagger'],
+  external: ['better-sqlite3', 'pino', 'pino-pretty', '@fastify/swagger', '@fastify/send'],
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   legalComments: 'none',
   minifyWhitespace: true,

@@ -5,6 +5,7 @@ import { loggerOptions } from './core/logging.js'
 import { PACKAGE_VERSION } from './core/package-info.js'
 import { createSimulator, type Simulator } from './simulator/simulator.js'
 import { startupProblem } from './core/startup-errors.js'
+import { TERMINAL_VERBS, runVerb, terminalHelp } from './terminal.js'
 
 /** Exit codes: 2 for a setting whose value is malformed, 1 for a failure to start with well-formed settings. */
 const BAD_OPTION = 2
@@ -51,7 +52,20 @@ function handleSignals (simulator: Simulator, graceMs: number): void {
   process.on('SIGINT', stop)
 }
 
+/** A terminal verb (polytomic-mock requests --follow, run <id> --fail <message>, ...): its exit code. */
+async function verb (argv: readonly string[]): Promise<void> {
+  const aborted = new AbortController()
+  process.once('SIGINT', () => aborted.abort())
+  const code = await runVerb(argv, undefined, {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`)
+  }, aborted.signal)
+  process.exitCode = code
+}
+
 async function main (): Promise<void> {
+  const first = process.argv[2]
+  if (first !== undefined && TERMINAL_VERBS.includes(first)) return await verb(process.argv.slice(2))
   let parsed
   try {
     parsed = parseCommandLine(process.argv.slice(2))
@@ -61,7 +75,7 @@ async function main (): Promise<void> {
   }
   const { action, config } = parsed
   const printed = {
-    help: helpText,
+    help: () => `${helpText()}\n${terminalHelp()}`,
     version: () => `${PACKAGE_VERSION}\n`,
     'print-fixtures': () => readFileSync(BUNDLED_FIXTURES, 'utf8')
   }
@@ -98,8 +112,14 @@ async function main (): Promise<void> {
     simulator.app.log.warn('ADMIN_TOKEN is unset: the /__admin control plane is open to anyone who can reach this port')
   }
   simulator.app.log.info(
-    { url, database: config.database, fixtures: config.fixtures, default_version: config.defaultVersion },
-    `polytomic-mock listening on ${url}`
+    {
+      url,
+      console: `${url}/__admin/console`,
+      database: config.database,
+      fixtures: config.fixtures,
+      default_version: config.defaultVersion
+    },
+    `polytomic-mock listening on ${url} (console: ${url}/__admin/console)`
   )
   // Scripts look for the URL on stdout: when the level hides the line above, it is printed plainly.
   if (['fatal', 'error', 'warn'].includes(config.logLevel)) process.stdout.write(`polytomic-mock listening on ${url}\n`)

@@ -21,7 +21,16 @@ import type { Notification, NotificationFilter } from './store/events/notificati
 import type { SnapshotInfo } from './store/world.js'
 import type { Tenant } from './store/tenants.js'
 import type { ApiVersion } from './core/versions.js'
-import type { AdvanceInput, ClockView, EmitEventInput, ExecutionView } from './control/control-plane.js'
+import type {
+  AdvanceInput,
+  ClockView,
+  EmitEventInput,
+  ExecutionDetail,
+  ExecutionFilter,
+  ExecutionView,
+  OrganizationView,
+  PartnerView
+} from './control/control-plane.js'
 import {
   AdminError,
   CONTROL_ROUTES,
@@ -90,6 +99,17 @@ function unreachable (url: string, err: unknown): string {
     "and that this is its base URL (a runner's global set-up names it in POLYTOMIC_MOCK_URL; a container is " +
     'reached on its published port)'
   )
+}
+
+/** A `request` event of the journal's feed as its entry; any other event (open, comments) is undefined. */
+function eventEntry (block: string): JournalEntry | undefined {
+  let event = 'message'
+  const data: string[] = []
+  for (const line of block.split('\n')) {
+    if (line.startsWith('event: ')) event = line.slice(7)
+    else if (line.startsWith('data: ')) data.push(line.slice(6))
+  }
+  return event === 'request' && data.length > 0 ? (JSON.parse(data.join('\n')) as JournalEntry) : undefined
 }
 
 export class AdminClient implements Controls<true> {
@@ -271,12 +291,79 @@ export class AdminClient implements Controls<true> {
     return this.#control('replaceCatalog', [connectionId], { body: catalog })
   }
 
+  partners (): Promise<PartnerView[]> {
+    return this.#control('partners')
+  }
+
+  organization (id: string): Promise<OrganizationView> {
+    return this.#control('organization', [id])
+  }
+
+  executions (filter: ExecutionFilter = {}): Promise<ExecutionView[]> {
+    return this.#control('executions', [], { query: filter })
+  }
+
+  execution (id: string): Promise<ExecutionDetail> {
+    return this.#control('execution', [id])
+  }
+
   clock (): Promise<ClockView> {
     return this.#control('clock')
   }
 
   advanceClock (seconds: number): Promise<ClockView> {
     return this.#control('advanceClock', [], { body: { advance_s: seconds } })
+  }
+
+  /**
+   * The journal as it grows (GET /__admin/requests/stream): each new request matching the filter, oldest first,
+   * until `signal` aborts or the simulator closes the feed. `after` starts after that entry's id (default: now).
+   * Over HTTP only: in-process, read sim.requests({ after }).
+   *
+   *   for await (const entry of admin.followRequests({ partner_id }, { signal })) console.log(entry.status)
+   */
+  async * followRequests (
+    filter: Omit<JournalFilter, 'since' | 'limit'> = {},
+    options: { signal?: AbortSignal } = {}
+  ): AsyncGenerator<JournalEntry> {
+    const path = `/requests/stream${queryOf(filter)}`
+    const headers: Record<string, string> = { accept: 'text/event-stream' }
+    if (this.#token !== null) headers.authorization = `Bearer ${this.#token}`
+    let res: Response
+    try {
+      res = await fetch(`${this.url}/__admin${path}`, { headers, signal: options.signal })
+    } catch (err) {
+      if (options.signal?.aborted === true) return
+      throw new AdminError('GET', `${this.url}/__admin${path}`, 0, { message: unreachable(this.url, err) }, {
+        cause: err
+      })
+    }
+    if (!res.ok || res.body === null) {
+      const text = await res.text()
+      let parsed: unknown = text
+      try {
+        parsed = JSON.parse(text)
+      } catch {
+        /* kept as text */
+      }
+      throw new AdminError('GET', `/__admin${path}`, res.status, parsed)
+    }
+    const decoder = new TextDecoder()
+    let buffer = ''
+    try {
+      for await (const chunk of res.body) {
+        buffer += decoder.decode(chunk, { stream: true })
+        let end: number
+        while ((end = buffer.indexOf('\n\n')) !== -1) {
+          const entry = eventEntry(buffer.slice(0, end))
+          buffer = buffer.slice(end + 2)
+          if (entry !== undefined) yield entry
+        }
+      }
+    } catch (err) {
+      if (options.signal?.aborted === true) return
+      throw err
+    }
   }
 
   /** A control by its route (CONTROL_ROUTES): its parameters in the path, a filter as the query, a body. */

@@ -140,6 +140,11 @@ async function everyControl (
   note('clearExecutionRules', await c.clearExecutionRules())
   note('advanceExecution', await c.advanceExecution(started.body.data.id, { status: 'failed', message: 'stopped' }))
   note('settleExecutions', await c.settleExecutions())
+  note('partners', await c.partners())
+  note('organization', await c.organization(W.org.id))
+  note('executions', await c.executions({ sync_id: W.bulkSync.id }))
+  const detail = await c.execution(started.body.data.id)
+  note('execution', { ...detail, console_log: detail.console_log.map((line) => line.message) })
   const catalog = await c.catalog(W.warehouse.id)
   note('catalog', catalog.schemas.map((schema) => schema.id))
   note(
@@ -167,7 +172,10 @@ async function refusals (c: AnyControls): Promise<unknown[]> {
     () => c.advanceClock(-1),
     () => c.advanceExecution('00000000-0000-4000-8000-000000000000'),
     () => c.settleDeliveries({ timeout_ms: -1 }),
-    () => c.openApi('1999-01-01' as never)
+    () => c.openApi('1999-01-01' as never),
+    () => c.organization('00000000-0000-4000-8000-000000000000'),
+    () => c.execution('00000000-0000-4000-8000-000000000000'),
+    () => c.executions({ status: 'sideways' })
   ]
   const seen: unknown[] = []
   for (const attempt of attempts) {

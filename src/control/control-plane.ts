@@ -11,6 +11,7 @@ import {
   ConnectionCheckBody,
   DeliveryFaultBody,
   EmitEventBody,
+  ExecutionFilterShape,
   ExecutionRuleBody,
   FaultBody,
   SettleBody
@@ -36,6 +37,20 @@ import { compileSchema, firstIssue } from '../http/validation.js'
 import { CatalogShape, type CatalogInput } from '../http/schemas/catalogs.js'
 import type { Catalog } from '../store/catalogs/catalog.js'
 import type { StoredConnection } from '../store/connections/connections.js'
+import type { ConsoleEntry } from '../store/syncs/console-log.js'
+import type {
+  ExecutionFilter,
+  ExecutionView,
+  OrganizationView,
+  PartnerView
+} from '../store/world-view.js'
+
+export type { ExecutionFilter, ExecutionView, OrganizationView, PartnerView }
+
+/** GET /__admin/executions/:id, sim.execution: a run and its console log, oldest line first. */
+export interface ExecutionDetail extends ExecutionView {
+  console_log: ConsoleEntry[]
+}
 
 /** The route's own validator (POST /__admin/faults), so that a rule added in-process meets the same checks. */
 const validateFaultRule = compileSchema<FaultRuleInput>(FaultBody)
@@ -46,6 +61,7 @@ const validateSettle = compileSchema<SettleDeliveriesInput>(SettleBody)
 const validateClock = compileSchema<{ advance_s: number }>(ClockBody)
 const validateExecutionRule = compileSchema<ExecutionRuleInput>(ExecutionRuleBody)
 const validateAdvance = compileSchema<AdvanceInput>(AdvanceExecutionBody)
+const validateExecutionFilter = compileSchema<ExecutionFilter>(ExecutionFilterShape)
 const validateCatalog = compileSchema<CatalogInput>(CatalogShape)
 const validateConnectCompletion = compileSchema<{ type?: string; configuration: Record<string, unknown> }>(
   ConnectCompleteBody
@@ -80,14 +96,6 @@ export interface AdvanceInput {
   message?: string
 }
 
-/** A run as the control plane shows it: its sync, kind and the API's view of it. */
-export interface ExecutionView {
-  kind: 'bulk' | 'model'
-  sync_id: string
-  organization_id: string
-  execution: Record<string, unknown>
-}
-
 /** The clock as GET and POST /__admin/clock show it. */
 export interface ClockView {
   now: string
@@ -109,11 +117,17 @@ export class ControlPlane {
     private readonly store: Store,
     private readonly journal: Journal,
     private readonly faults: Faults,
-    private readonly dispatcher: DeliveryDispatcher
+    private readonly dispatcher: DeliveryDispatcher,
+    private readonly tokenRequired = false
   ) {}
 
   health (): Health {
-    return { status: 'ok', version: PACKAGE_VERSION, uptime_s: Math.round((Date.now() - this.startedAt) / 1000) }
+    return {
+      status: 'ok',
+      version: PACKAGE_VERSION,
+      uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
+      token_required: this.tokenRequired
+    }
   }
 
   /**
@@ -337,22 +351,34 @@ export class ControlPlane {
     return this.store.executionRules.clear()
   }
 
-  private executionView (id: string): ExecutionView {
-    const execution = this.store.executions.find(id)
-    if (execution === undefined) throw Errors.ExecutionNotFound()
-    return {
-      kind: execution.kind,
-      sync_id: execution.sync_id,
-      organization_id: execution.organization_id,
-      execution: this.store.executions.view(execution)
-    }
+  /** Every partner with its organizations (the console's world), organizations no partner owns last. */
+  partners (): PartnerView[] {
+    return this.store.view.partnerList()
+  }
+
+  /** One organization and what is in it: users, connections, syncs with their newest runs, webhooks, events. */
+  organization (id: string): OrganizationView {
+    return this.store.view.organizationView(id, Date.now())
+  }
+
+  /** Sync runs, newest first: an organization's, a sync's, or in one status. */
+  executions (filter: ExecutionFilter = {}): ExecutionView[] {
+    const given = Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined))
+    return this.store.view.executionList(checked(validateExecutionFilter, given))
+  }
+
+  /** One run with its console log. */
+  execution (id: string): ExecutionDetail {
+    const view = this.store.view.executionView(id)
+    const stored = this.store.executions.find(id) as NonNullable<ReturnType<typeof this.store.executions.find>>
+    return { ...view, console_log: this.store.executions.consoleLog(stored) }
   }
 
   /** Moves one run to its next state now, or to a named one (its events are emitted on the way). */
   advanceExecution (id: string, given: AdvanceInput = {}): ExecutionView {
     const input = checked(validateAdvance, given)
     this.store.transaction(() => this.store.executions.advance(id, input.status, input.message))
-    return this.executionView(id)
+    return this.store.view.executionView(id)
   }
 
   /**

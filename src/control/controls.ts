@@ -20,7 +20,16 @@ import type { SavedConnectionView } from '../store/connections/connections.js'
 import type { SnapshotInfo } from '../store/world.js'
 import type { Tenant } from '../store/tenants.js'
 import type { ApiVersion } from '../core/versions.js'
-import type { AdvanceInput, ClockView, EmitEventInput, ExecutionView } from './control-plane.js'
+import type {
+  AdvanceInput,
+  ClockView,
+  EmitEventInput,
+  ExecutionDetail,
+  ExecutionFilter,
+  ExecutionView,
+  OrganizationView,
+  PartnerView
+} from './control-plane.js'
 
 /** Rows of each table loaded, by table name: what reset, restore and loadFixtures report. */
 export type Counts = Record<string, number>
@@ -29,6 +38,8 @@ export interface Health {
   status: 'ok'
   version: string
   uptime_s: number
+  /** The other admin routes need the ADMIN_TOKEN (the console asks for it before its first call). */
+  token_required: boolean
 }
 
 /** settleDeliveries' options, in the wire names of POST /__admin/deliveries/settle. */
@@ -152,7 +163,7 @@ export interface Controls<Remote extends boolean = true> {
   clearExecutionRules(): Answer<Remote, number>
   /**
    * Moves one sync run to its next state now, or to a named one (running, completed, completed_with_errors,
-   * failed, canceled).
+   * failed, canceled), or holds it where it is until advanced (hanging).
    */
   advanceExecution(id: string, input?: AdvanceInput): Answer<Remote, ExecutionView>
   /**
@@ -164,6 +175,17 @@ export interface Controls<Remote extends boolean = true> {
   catalog(connectionId: string): Answer<Remote, Catalog>
   /** The source of a connection now holds this catalog; the API's schemas follow at the next schema refresh. */
   replaceCatalog(connectionId: string, catalog: CatalogInput): Answer<Remote, CatalogReplaced>
+  /** Every partner with its organizations (what the console's world lists); organizations of no partner last. */
+  partners(): Answer<Remote, PartnerView[]>
+  /**
+   * One organization and what it holds: users, connections with their status, bulk and model syncs with their
+   * newest runs, the webhook, the newest events, pending Connect sessions.
+   */
+  organization(id: string): Answer<Remote, OrganizationView>
+  /** Sync runs, newest first: an organization's, a sync's, or in one status (at most 1,000). */
+  executions(filter?: ExecutionFilter): Answer<Remote, ExecutionView[]>
+  /** One sync run, with its console log. */
+  execution(id: string): Answer<Remote, ExecutionDetail>
   /** Simulated time now. */
   clock(): Answer<Remote, ClockView>
   /** Moves simulated time forward (event retention, waiting retries, log URLs' expiry, schedules). */
@@ -218,6 +240,10 @@ export const CONTROL_ROUTES = {
   settleExecutions: 'POST /executions/settle',
   catalog: 'GET /connections/:id/catalog',
   replaceCatalog: 'PUT /connections/:id/catalog',
+  partners: 'GET /partners',
+  organization: 'GET /organizations/:id',
+  executions: 'GET /executions',
+  execution: 'GET /executions/:id',
   clock: 'GET /clock',
   advanceClock: 'POST /clock'
 } as const satisfies Record<ControlName, string>

@@ -74,8 +74,13 @@ export interface JournalFilter {
   path?: string
   status?: number
   partner_id?: string
+  organization_id?: string
+  /** An id (a user's, a connection's, a run's...): entries whose path, query or response names it. */
+  touches?: string
   /** ISO 8601 time: entries at or after it. */
   since?: string
+  /** Entries after this id (newer than it): what a follower has not seen yet. */
+  after?: number
   limit?: number
 }
 
@@ -175,6 +180,7 @@ export class Journal {
   private count = 0
   private bytes = 0
   private lastId = 0
+  private readonly listeners = new Set<(id: number) => void>()
 
   constructor (readonly limits: JournalLimits) {
     this.ring = new Array<StoredEntry | undefined>(limits.entries)
@@ -223,6 +229,18 @@ export class Journal {
     this.ring[(this.head + this.count) % this.limits.entries] = stored
     this.count++
     this.bytes += stored.bytes
+    for (const listener of this.listeners) listener(stored.id)
+  }
+
+  /** Calls `listener` with each new entry's id once it is recorded; returns the call that stops it. */
+  onRecord (listener: (id: number) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** The id of the newest entry recorded (0 before any). */
+  get newestId (): number {
+    return this.lastId
   }
 
   /**
@@ -261,12 +279,17 @@ export class Journal {
     const method = filter.method?.toUpperCase()
     const result: JournalEntry[] = []
     const limit = filter.limit ?? Number.POSITIVE_INFINITY
+    const organization = filter.organization_id?.toLowerCase()
+    const touches = filter.touches?.toLowerCase()
     for (let i = this.count - 1; i >= 0 && result.length < limit; i--) {
       const entry = this.ring[(this.head + i) % this.limits.entries] as StoredEntry
+      if (filter.after !== undefined && entry.id <= filter.after) break
       if (method !== undefined && entry.method !== method) continue
       if (filter.path !== undefined && !pathMatches(filter.path, entry.path)) continue
       if (filter.status !== undefined && entry.status !== filter.status) continue
       if (filter.partner_id !== undefined && entry.partner_id !== filter.partner_id.toLowerCase()) continue
+      if (organization !== undefined && entry.organization_id !== organization) continue
+      if (touches !== undefined && !names(entry, touches)) continue
       if (since !== undefined && entry.time < since) continue
       const body = readBounded(entry.body, this.limits.bodyBytes)
       if (entry.body === null && entry.unreadBodySize !== undefined) body.size = entry.unreadBodySize
@@ -303,6 +326,15 @@ export class Journal {
     this.bytes = 0
     return cleared
   }
+}
+
+/** The entry's path, query or response holds the id (lower case, as ids are stored and served). */
+function names (entry: StoredEntry, id: string): boolean {
+  if (entry.path.toLowerCase().includes(id)) return true
+  for (const name in entry.query) if (String(entry.query[name]).toLowerCase().includes(id)) return true
+  const response = entry.response
+  const text = typeof response === 'string' ? response : (response?.text ?? '')
+  return text.toLowerCase().includes(id)
 }
 
 /**

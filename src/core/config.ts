@@ -28,6 +28,7 @@ export interface Config {
   journalSize: number
   journalBodyBytes: number
   journalBytes: number
+  adminStreamsMax: number
   faultSeed: number | null
   latencyMs: LatencyRange | null
   shutdownGraceMs: number
@@ -285,6 +286,13 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     parse: parseCount(1024 * 1024 * 1024),
     defaultValue: 32 * 1024 * 1024,
     description: 'memory budget of the whole journal in bytes; the oldest entries are dropped first'
+  },
+  adminStreamsMax: {
+    key: 'adminStreamsMax',
+    env: 'ADMIN_STREAMS_MAX',
+    parse: parseCount(1000),
+    defaultValue: 16,
+    description: 'journal followers open at once (the console, `requests --follow`); one more is refused (429)'
   },
   faultSeed: {
     key: 'faultSeed',
@@ -792,5 +800,20 @@ export function boundsOf (config: Config): Bounds {
     queryTimeoutMs: config.queryTimeoutMs,
     notifications: config.notificationsMax,
     proxyCalls: config.proxyCallsMax
+  }
+}
+
+/**
+ * Where the terminal verbs (polytomic-mock requests, settle, run, ...) find the simulator when no --url or
+ * --admin-token is given: POLYTOMIC_MOCK_URL (else http://127.0.0.1:PORT, PORT defaulting as the server's does)
+ * and POLYTOMIC_MOCK_ADMIN_TOKEN (else ADMIN_TOKEN, as a shell that started the server has it).
+ */
+export function terminalTarget (env: NodeJS.ProcessEnv = process.env): { url: string; token: string | null } {
+  const url = env[RUNNER_URL_VARIABLE]
+  const port = env.PORT === undefined || env.PORT === '' ? String(SETTINGS.port.defaultValue) : env.PORT
+  const token = env[RUNNER_TOKEN_VARIABLE] ?? env.ADMIN_TOKEN
+  return {
+    url: url === undefined || url === '' ? `http://127.0.0.1:${port}` : url,
+    token: token === undefined || token === '' ? null : token
   }
 }

@@ -19,6 +19,7 @@ import { Journal } from '../control/journal.js'
 import { PACKAGE_VERSION } from '../core/package-info.js'
 import type { Generation } from '../core/versions.js'
 import adminRoutes from './routes/admin.js'
+import consoleRoutes from './routes/console.js'
 import {
   GENERATION_CONSTRAINT,
   decorateVersion,
@@ -187,7 +188,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   decorateJournal(app, journal)
   decorateResponseCache(app)
   const runner = new SyncRunner(store, store.clock, app.log, { scheduling: config.syncScheduling })
-  decorateControlPlane(app, store, journal, faults, dispatcher, runner)
+  decorateControlPlane(app, store, journal, faults, dispatcher, runner, config.adminToken !== null)
   // One Ajv for every request part (src/http/validation.ts) and serializers compiled once per process
   // (src/http/serialization.ts).
   app.setValidatorCompiler(({ schema }) => requestValidator(schema))
@@ -252,6 +253,11 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   await app.register(connectPageRoutes, { prefix: '/connect' })
   await app.register(fileRoutes, { prefix: '/files' })
   await app.register(adminRoutes, { prefix: '/__admin', adminToken: config.adminToken })
+  await app.register(consoleRoutes, {
+    prefix: '/__admin',
+    adminToken: config.adminToken,
+    streamsMax: config.adminStreamsMax
+  })
 
   app.setNotFoundHandler((_request, reply) => {
     reply.send(Errors.RouteNotFound())

@@ -175,6 +175,10 @@ function inProcessControls (app: FastifyInstance): Controls<false> {
     },
     catalog: (connectionId) => control.catalog(connectionId),
     replaceCatalog: (connectionId, catalog) => control.replaceCatalog(connectionId, catalog),
+    partners: () => control.partners(),
+    organization: (id) => control.organization(id),
+    executions: (filter) => control.executions(filter),
+    execution: (id) => control.execution(id),
     clock: () => control.clock(),
     advanceClock: (seconds) => control.advanceClock(seconds)
   }

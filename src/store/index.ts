@@ -9,6 +9,7 @@ import { UserRepository } from './identity/users.js'
 import { describeCaller, type Identity } from './identity/identity.js'
 import { loadFixtures } from './fixtures.js'
 import { BASELINE, WorldRepository } from './world.js'
+import { WorldView } from './world-view.js'
 import { IdempotencyRepository } from './idempotency.js'
 import type { Fixtures } from '../http/schemas/fixtures.js'
 import type { Caller } from './types.js'
@@ -80,6 +81,8 @@ export class Store {
   readonly credentials: CredentialRepository
   readonly access: AccessPolicy
   readonly world: WorldRepository
+  /** The world as the console shows it: partners, one organization's contents, runs. */
+  readonly view: WorldView
   readonly idempotency: IdempotencyRepository
   readonly connectionTypes: ConnectionTypeCatalog
   readonly connections: ConnectionRepository
@@ -216,6 +219,7 @@ export class Store {
       this.policies
     )
     this.world = new WorldRepository(this.db, this.connectionTypes, this.connections, this.webhooks, this.events, this)
+    this.view = new WorldView(this.db, this.executions)
     this.idempotency = new IdempotencyRepository(this.db, {
       records: bounds.idempotencyRecords,
       bytes: bounds.idempotencyBytes

@@ -20,8 +20,9 @@ t.test('GET /__admin/health reports ok, the package version and uptime', async (
   const app = await build(t)
   const res = await call(app, 'GET', '/__admin/health')
   t.equal(res.status, 200)
-  const body = res.body as { status: string; version: string; uptime_s: number }
-  t.same(Object.keys(body).sort(), ['status', 'uptime_s', 'version'])
+  const body = res.body as { status: string; version: string; uptime_s: number; token_required: boolean }
+  t.same(Object.keys(body).sort(), ['status', 'token_required', 'uptime_s', 'version'])
+  t.equal(body.token_required, false)
   t.same([body.status, body.version], ['ok', PACKAGE_VERSION])
   t.ok(Number.isInteger(body.uptime_s) && body.uptime_s >= 0 && body.uptime_s < 60, `uptime_s ${body.uptime_s}`)
   t.equal(res.headers['x-polytomic-version'], undefined)

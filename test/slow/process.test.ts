@@ -681,3 +681,47 @@ t.test('a read-only database file is one line naming DATABASE', async (t) => {
     stderr: `polytomic-mock: DATABASE=${database}: the file or its folder is read-only (make both writable: SQLite writes a -wal file beside it)\n`
   })
 })
+
+t.test('the installed package serves the console, and its terminal verbs drive a running simulator', async (t) => {
+  t.match(readFileSync(join(PROJECT, 'Dockerfile'), 'utf8'), /^COPY console \.\/console$/m, 'the image has the page')
+  const server = await start(dir)
+  t.teardown(() => server.child.kill('SIGTERM'))
+  for (const path of ['/__admin/console', '/__admin/console/app.js', '/__admin/console/vendor/preact.mjs']) {
+    t.equal((await fetch(server.url + path)).status, 200, `${path} from the installed package`)
+  }
+  const env = { POLYTOMIC_MOCK_URL: server.url }
+  const runs = run(dir, ['runs', '--sync', W.bulkSync.id], env)
+  t.equal(runs.status, 0)
+  t.match(runs.stdout, new RegExp(`^${W.bulkSync.executionId} +bulk +sync ${W.bulkSync.id} +completed\\n$`))
+  const finished = run(dir, ['run', W.bulkSync.executionId, '--hang'], env)
+  t.same(finished, {
+    status: 1,
+    stdout: '',
+    stderr: 'polytomic-mock: run: 409 execution_finished: this execution has already finished\n'
+  })
+  t.match(run(dir, ['run', W.bulkSync.executionId], env), { status: 2, stderr: /^polytomic-mock: run needs exactly one/ })
+  t.match(run(dir, ['emit', 'sync.failed', '--org', W.org.id], env), { status: 0, stdout: /^emitted sync\.failed / })
+  t.match(run(dir, ['settle', '--fast-forward'], env), { status: 0, stdout: 'every delivery settled\n' })
+  t.match(run(dir, ['snapshot', 'before'], env), { status: 0, stdout: /^saved snapshot before: / })
+  t.match(run(dir, ['restore', 'before'], env), { status: 0, stdout: /^restored before: / })
+  t.match(run(dir, ['reset', '--url', 'http://127.0.0.1:1']), { status: 1, stderr: /^polytomic-mock: reset: cannot reach/ })
+
+  // --follow: the lines so far, then each new request as it comes, until Ctrl-C.
+  const follower = spawn(process.execPath, ['dist/cli.js', 'requests', '--follow', '--status', '422'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  children.add(follower)
+  const exited = new Promise<number | null>((resolve) => follower.on('exit', resolve))
+  const seen = waitForLine(follower, / 422 .*validation_failed: email: must be string/)
+  // It may start following after this request: then it is among the lines it prints first.
+  await fetch(`${server.url}/api/organizations/${W.org.id}/users`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${W.acme.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 42 })
+  })
+  t.match(await seen, /^\d\d:\d\d:\d\d\.\d{3} POST +\/api\/organizations\/.*\/users 422 /)
+  follower.kill('SIGINT')
+  t.equal(await exited, 0, 'Ctrl-C ends it with 0')
+})

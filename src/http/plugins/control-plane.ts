@@ -23,9 +23,10 @@ export function decorateControlPlane (
   journal: Journal,
   faults: Faults,
   dispatcher: DeliveryDispatcher,
-  runner: SyncRunner
+  runner: SyncRunner,
+  tokenRequired = false
 ): void {
-  app.decorate('control', new ControlPlane(store, journal, faults, dispatcher))
+  app.decorate('control', new ControlPlane(store, journal, faults, dispatcher, tokenRequired))
   app.addHook('preClose', async () => {
     runner.close()
     await dispatcher.close()

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import { CatalogShape } from '../schemas/catalogs.js'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, onRequestHookHandler } from 'fastify'
 import { Errors } from '../../core/errors.js'
 import type { FaultRuleInput } from '../../control/faults.js'
 import {
@@ -11,6 +11,7 @@ import {
   NoQuery,
   ConnectCompleteBody,
   ExecutionRuleBody,
+  ExecutionListQuery,
   ConnectTokenParam,
   ConnectionCheckBody,
   DeliveryFaultBody,
@@ -46,6 +47,16 @@ function sameSecret (a: string, b: string): boolean {
   return timingSafeEqual(Buffer.from(hashKey(a), 'hex'), Buffer.from(hashKey(b), 'hex'))
 }
 
+/** The admin token's check (a hook): with no ADMIN_TOKEN set, everyone passes. */
+export function adminGate (adminToken: string | null): onRequestHookHandler {
+  return (request, _reply, done) => {
+    if (adminToken === null) return done()
+    const header = request.headers.authorization ?? ''
+    const token = header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : ''
+    done(token !== '' && sameSecret(token, adminToken) ? undefined : Errors.AdminUnauthorized())
+  }
+}
+
 /** /__admin: the test control plane over HTTP. No Polytomic path uses it; it is never journaled. */
 export default async function adminRoutes (admin: FastifyInstance, options: AdminOptions): Promise<void> {
   const { control } = admin
@@ -63,11 +74,10 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
     route.schema = schema
   })
 
-  admin.addHook('onRequest', (request, _reply, done) => {
-    if (options.adminToken === null || request.routeOptions.url === '/__admin/health') return done()
-    const header = request.headers.authorization ?? ''
-    const token = header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : ''
-    done(token !== '' && sameSecret(token, options.adminToken) ? undefined : Errors.AdminUnauthorized())
+  const gate = adminGate(options.adminToken)
+  admin.addHook('onRequest', (request, reply, done) => {
+    if (request.routeOptions.url === '/__admin/health') return done()
+    gate.call(admin, request, reply, done)
   })
 
   // An admin path that is not a route: say which route was likely meant.
@@ -140,7 +150,10 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
         path: q.path,
         status: q.status === undefined ? undefined : Number(q.status),
         partner_id: q.partner_id,
+        organization_id: q.organization_id,
+        touches: q.touches,
         since: q.since,
+        after: q.after === undefined ? undefined : Number(q.after),
         limit: q.limit === undefined ? undefined : Number(q.limit)
       })
     }
@@ -284,6 +297,31 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
     '/executions/:id/advance',
     { schema: { params: IdParam, body: AdvanceExecutionBody } },
     async (request) => control.advanceExecution(request.params.id, request.body ?? {})
+  )
+
+  // The world as the console shows it: partners and organizations, what one organization holds, its runs.
+  admin.get('/partners', async () => control.partners())
+
+  admin.get<{ Params: { id: string } }>('/organizations/:id', { schema: { params: IdParam } }, async (request) =>
+    control.organization(request.params.id)
+  )
+
+  admin.get<{ Querystring: Record<string, string | undefined> }>(
+    '/executions',
+    { schema: { querystring: ExecutionListQuery } },
+    async (request) => {
+      const q = request.query
+      return control.executions({
+        organization_id: q.organization_id,
+        sync_id: q.sync_id,
+        status: q.status,
+        limit: q.limit === undefined ? undefined : Number(q.limit)
+      })
+    }
+  )
+
+  admin.get<{ Params: { id: string } }>('/executions/:id', { schema: { params: IdParam } }, async (request) =>
+    control.execution(request.params.id)
   )
 
   admin.get('/clock', async () => control.clock())

@@ -45,8 +45,50 @@ export const JournalQuery = {
     path: { type: 'string', maxLength: 2048 },
     status: { type: 'string', pattern: '^[1-5][0-9][0-9]$' },
     partner_id: { type: 'string', maxLength: 64 },
+    organization_id: { type: 'string', maxLength: 64 },
+    touches: { type: 'string', minLength: 1, maxLength: 64 },
     since: { type: 'string', format: 'date-time' },
+    after: { type: 'string', pattern: '^[0-9]{1,15}$' },
     limit: { type: 'string', pattern: '^[0-9]{1,7}$' }
+  }
+} as const
+
+/** GET /__admin/requests/stream: the journal's filter, and the id after which to start (default: now). */
+export const StreamQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    method: JournalQuery.properties.method,
+    path: JournalQuery.properties.path,
+    status: JournalQuery.properties.status,
+    partner_id: JournalQuery.properties.partner_id,
+    organization_id: JournalQuery.properties.organization_id,
+    touches: JournalQuery.properties.touches,
+    after: JournalQuery.properties.after
+  }
+} as const
+
+/** sim.executions(filter): the same filter in-process, its limit a number. */
+export const ExecutionFilterShape = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    organization_id: { type: 'string', maxLength: 64 },
+    sync_id: { type: 'string', maxLength: 64 },
+    status: { type: 'string', enum: ['created', 'running', 'canceling', 'completed', 'failed', 'canceled'] },
+    limit: { type: 'integer', minimum: 0, maximum: 9999 }
+  }
+} as const
+
+/** GET /__admin/executions: runs of an organization, a sync, or in a status. */
+export const ExecutionListQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    organization_id: { type: 'string', maxLength: 64 },
+    sync_id: { type: 'string', maxLength: 64 },
+    status: { type: 'string', enum: ['created', 'running', 'canceling', 'completed', 'failed', 'canceled'] },
+    limit: { type: 'string', pattern: '^[0-9]{1,4}$' }
   }
 } as const
 
@@ -212,7 +254,10 @@ export const AdvanceExecutionBody = {
   type: ['object', 'null'],
   additionalProperties: false,
   properties: {
-    status: { type: 'string', enum: ['running', 'completed', 'completed_with_errors', 'failed', 'canceled'] },
+    status: {
+      type: 'string',
+      enum: ['running', 'hanging', 'completed', 'completed_with_errors', 'failed', 'canceled']
+    },
     message: { type: 'string', minLength: 1, maxLength: 2048 }
   }
 } as const

@@ -16,7 +16,7 @@ export type SyncKind = 'bulk' | 'model'
 /** How a run ends: decided at start (an execution rule, else complete) and changed only by advance. */
 export type Outcome = 'complete' | 'fail' | 'complete_with_errors' | 'hang'
 /** What POST /__admin/executions/:id/advance may name. */
-export type AdvanceTarget = 'running' | 'completed' | 'completed_with_errors' | 'failed' | 'canceled'
+export type AdvanceTarget = 'running' | 'hanging' | 'completed' | 'completed_with_errors' | 'failed' | 'canceled'
 
 /** The states a run can be in while it is not over. */
 const ACTIVE = ['created', 'running', 'canceling'] as const
@@ -451,6 +451,8 @@ export class ExecutionRepository {
       this.moveTo(execution, 'running')
     } else if (target === 'canceled') {
       this.moveTo(execution, 'canceled')
+    } else if (target === 'hanging') {
+      this.hold(execution)
     } else {
       if (execution.status === 'canceling') {
         throw Errors.ExecutionStateConflict({ message: 'the execution is canceling: it can only move to canceled' })
@@ -579,6 +581,23 @@ export class ExecutionRepository {
       finished++
     }
     return { finished, hanging }
+  }
+
+  /**
+   * A run held where it is until it is advanced, as an execution rule's hang holds it: a created run still starts
+   * running, then waits. A canceling run is a 409: it can only end.
+   */
+  private hold (execution: StoredExecution): void {
+    if (execution.status === 'canceling') {
+      throw Errors.ExecutionStateConflict({ message: 'the execution is canceling: it can only move to canceled' })
+    }
+    const plan: Plan = { ...execution.plan, outcome: 'hang' }
+    this.update.run({
+      ...this.columns(execution),
+      plan: JSON.stringify(plan),
+      due_ms: execution.status === 'created' ? execution.due_ms : null
+    })
+    this.changed()
   }
 
   /** The row's columns for an update. */
