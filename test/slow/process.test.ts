@@ -686,9 +686,6 @@ t.test('the installed package serves the console, and its terminal verbs drive a
   t.match(readFileSync(join(PROJECT, 'Dockerfile'), 'utf8'), /^COPY console \.\/console$/m, 'the image has the page')
   const server = await start(dir)
   t.teardown(() => server.child.kill('SIGTERM'))
-  for (const path of ['/__admin/console', '/__admin/console/app.js', '/__admin/console/vendor/preact.mjs']) {
-    t.equal((await fetch(server.url + path)).status, 200, `${path} from the installed package`)
-  }
   const env = { POLYTOMIC_MOCK_URL: server.url }
   const runs = run(dir, ['runs', '--sync', W.bulkSync.id], env)
   t.equal(runs.status, 0)
@@ -705,6 +702,12 @@ t.test('the installed package serves the console, and its terminal verbs drive a
   t.match(run(dir, ['snapshot', 'before'], env), { status: 0, stdout: /^saved snapshot before: / })
   t.match(run(dir, ['restore', 'before'], env), { status: 0, stdout: /^restored before: / })
   t.match(run(dir, ['reset', '--url', 'http://127.0.0.1:1']), { status: 1, stderr: /^polytomic-mock: reset: cannot reach/ })
+
+  // After the verbs above (each blocks this process while it runs, long enough for the server to close an idle
+  // kept-alive socket under fetch's pool): the page and its files from the installed package.
+  for (const path of ['/__admin/console', '/__admin/console/app.js', '/__admin/console/vendor/preact.mjs']) {
+    t.equal((await fetch(server.url + path)).status, 200, `${path} from the installed package`)
+  }
 
   // --follow: the lines so far, then each new request as it comes, until Ctrl-C.
   const follower = spawn(process.execPath, ['dist/cli.js', 'requests', '--follow', '--status', '422'], {
