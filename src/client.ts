@@ -320,7 +320,7 @@ export class AdminClient implements Controls<true> {
    * until `signal` aborts or the simulator closes the feed. `after` starts after that entry's id (default: now).
    * Over HTTP only: in-process, read sim.requests({ after }).
    *
-   *   for await (const entry of admin.followRequests({ partner_id }, { signal })) console.log(entry.status)
+   *   for await (const entry of admin.followRequests({ partner_id }, { signal })) seen.push(entry)
    */
   async * followRequests (
     filter: Omit<JournalFilter, 'since' | 'limit'> = {},

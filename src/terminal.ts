@@ -55,7 +55,8 @@ export function requestLine (entry: JournalEntry): string {
     }
   }
   const retry = entry.retry_of === null ? '' : `  (retry of #${entry.retry_of})`
-  return `${entry.time.slice(11, 23)} ${entry.method.padEnd(6)} ${entry.path} ${entry.status} ${entry.duration_ms}ms${why}${retry}`
+  const time = entry.time.slice(11, 23)
+  return `${time} ${entry.method.padEnd(6)} ${entry.path} ${entry.status} ${entry.duration_ms}ms${why}${retry}`
 }
 
 function runLine (run: ExecutionView): string {
@@ -235,7 +236,8 @@ function parse (verb: string, spec: Verb, argv: readonly string[]): Args {
     const name = eq === -1 ? arg : arg.slice(0, eq)
     const isSwitch = known[name]
     if (isSwitch === undefined) {
-      throw new ConfigError(`${verb}: unknown option ${name}${didYouMean(name, Object.keys(known))}; usage: ${spec.usage}`)
+      const hint = didYouMean(name, Object.keys(known))
+      throw new ConfigError(`${verb}: unknown option ${name}${hint}; usage: ${spec.usage}`)
     }
     if (isSwitch) {
       flags.set(name, true)

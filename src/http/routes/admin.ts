@@ -37,7 +37,7 @@ import { hashKey } from '../../store/ids.js'
 import type { ApiVersion } from '../../core/versions.js'
 import { compileSchema } from '../validation.js'
 import { closestName } from '../../core/suggest.js'
-import { pathOf } from '../../control/journal.js'
+import { pathOf, type JournalFilter } from '../../control/journal.js'
 
 export interface AdminOptions {
   adminToken: string | null
@@ -45,6 +45,18 @@ export interface AdminOptions {
 
 function sameSecret (a: string, b: string): boolean {
   return timingSafeEqual(Buffer.from(hashKey(a), 'hex'), Buffer.from(hashKey(b), 'hex'))
+}
+
+/** The journal filter a query names (GET /__admin/requests, and its live feed /requests/stream). */
+export function journalFilterOf (q: Record<string, string | undefined>): JournalFilter {
+  return {
+    method: q.method,
+    path: q.path,
+    status: q.status === undefined ? undefined : Number(q.status),
+    partner_id: q.partner_id,
+    organization_id: q.organization_id,
+    touches: q.touches
+  }
 }
 
 /** The admin token's check (a hook): with no ADMIN_TOKEN set, everyone passes. */
@@ -146,12 +158,7 @@ export default async function adminRoutes (admin: FastifyInstance, options: Admi
     async (request) => {
       const q = request.query
       return control.requests({
-        method: q.method,
-        path: q.path,
-        status: q.status === undefined ? undefined : Number(q.status),
-        partner_id: q.partner_id,
-        organization_id: q.organization_id,
-        touches: q.touches,
+        ...journalFilterOf(q),
         since: q.since,
         after: q.after === undefined ? undefined : Number(q.after),
         limit: q.limit === undefined ? undefined : Number(q.limit)

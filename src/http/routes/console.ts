@@ -15,7 +15,7 @@ import { Errors } from '../../core/errors.js'
 import { PACKAGE_JSON, PACKAGE_ROOT } from '../../core/paths.js'
 import type { JournalFilter } from '../../control/journal.js'
 import { StreamQuery } from '../schemas/admin.js'
-import { adminGate } from './admin.js'
+import { adminGate, journalFilterOf } from './admin.js'
 import { compileSchema } from '../validation.js'
 
 export interface ConsoleOptions {
@@ -135,15 +135,7 @@ export default async function consoleRoutes (app: FastifyInstance, options: Cons
       }
       const journal = app.journal
       const q = request.query
-      const filter: JournalFilter = {
-        method: q.method,
-        path: q.path,
-        status: q.status === undefined ? undefined : Number(q.status),
-        partner_id: q.partner_id,
-        organization_id: q.organization_id,
-        touches: q.touches,
-        limit: BATCH
-      }
+      const filter: JournalFilter = { ...journalFilterOf(q), limit: BATCH }
       let seen = q.after === undefined ? journal.newestId : Number(q.after)
       reply.hijack()
       const res = reply.raw
